@@ -1,0 +1,13 @@
+/**
+ * Turning runner results into the contract's result document.
+ */
+import type { ResultDocument } from './result.js';
+import type { VersionRunResult } from './runner.js';
+import type { Scenario } from './scenario.js';
+
+export function resultDocument(s: Scenario, runs: readonly VersionRunResult[]): ResultDocument {
+  return {
+    scenario: s.name,
+    results: runs.map((r) => ({ version: r.version, steps: r.steps, final: r.final })),
+  };
+}

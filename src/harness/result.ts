@@ -1,0 +1,52 @@
+/**
+ * The result document (contract v1) and the richer per-step record the reports use.
+ */
+import type { TraceNode } from '../kernel/trace.js';
+import type { CounterKey } from '../kernel/counters.js';
+
+export type StepError = 'ENOMEM' | 'BUG' | 'OOPS' | 'unsupported' | 'bad-address' | 'nonexistent' | 'fault';
+
+/** One step's result exactly as the contract prints it (plus optional extra fields). */
+export interface StepResult {
+  op: string;
+  ok: boolean;
+  error?: StepError;
+  addr?: string | null;
+  count?: number;
+  data?: string;
+  log: string[];
+  /** vmallocinfo text, kmemleak_scan report lines (extra fields). */
+  text?: string;
+  leaks?: { ptr: string; size: number }[];
+}
+
+export interface AreaResult {
+  addr: string;
+  size: number;
+  flags: string[];
+}
+
+export interface FinalState {
+  areas: AreaResult[];
+  pagesMapped: number;
+  pageTablePages: number;
+  kmemleak: { ptr: string; size: number; minCount: number }[] | null;
+}
+
+export interface VersionResult {
+  version: string;
+  steps: StepResult[];
+  final: FinalState;
+}
+
+export interface ResultDocument {
+  scenario: string;
+  results: VersionResult[];
+}
+
+/** What the runner records beside the contract fields, for reports and the difference engine. */
+export interface StepDetail {
+  /** Counter changes during the step (non-zero only). */
+  cost: Partial<Record<CounterKey, number>>;
+  trace?: TraceNode[];
+}

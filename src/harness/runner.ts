@@ -1,0 +1,115 @@
+/**
+ * The runner: every version gets a fresh machine from the same profile and runs the same steps.
+ * Kernel BUG()s and oopses are step outcomes; anything else thrown is a simulator defect and
+ * propagates as such.
+ */
+import { ARCHES } from '../hw/arch.js';
+import { hexAddr, parseAddr, type Addr } from '../hw/addr.js';
+import { Kernel, KernelBug, KernelOops } from '../kernel/kernel.js';
+import { countersToObject, NR_COUNTERS } from '../kernel/counters.js';
+import type { Scenario, Step } from './scenario.js';
+import type { FinalState, StepDetail, StepResult, VersionResult } from './result.js';
+import type { KernelVersion, VersionApi, VmallocWindow } from './version.js';
+import { runOp, type OpContext } from './ops.js';
+import { finalState } from './final.js';
+
+export interface RunOptions {
+  /** Record function_graph traces per step. */
+  trace?: boolean;
+  /** Record per-step counter changes (on by default; off for speed). */
+  detail?: boolean;
+  /** Called after each step (progress, invariants, pictures). */
+  onStep?: (index: number, ctx: VersionRun) => void;
+}
+
+/** A version booted on its own machine, part way through a scenario. */
+export interface VersionRun {
+  version: KernelVersion;
+  kernel: Kernel;
+  api: VersionApi;
+  window: VmallocWindow;
+  bindings: Map<string, Addr>;
+}
+
+export interface VersionRunResult extends VersionResult {
+  details: StepDetail[];
+  window: VmallocWindow;
+  run: VersionRun;
+}
+
+/** The versions a scenario runs on: its list, or every registered one that supports the arch. */
+export function versionsFor(s: Scenario, registry: readonly KernelVersion[]): KernelVersion[] {
+  if (s.versions) return s.versions.map((id) => registry.find((v) => v.id === id)!);
+  return registry.filter((v) => v.arches.includes(s.machine.arch));
+}
+
+/** Boot one version on a fresh machine for the scenario. */
+export function bootVersion(s: Scenario, version: KernelVersion, opts: RunOptions = {}): VersionRun {
+  const kernel = new Kernel(
+    { arch: s.machine.arch, ramMiB: s.machine.ramMiB, cpus: s.machine.cpus, nodes: s.machine.nodes },
+    version.kernelConfig,
+  );
+  kernel.trace.enabled = !!opts.trace;
+  const arch = ARCHES[s.machine.arch];
+  const window: VmallocWindow =
+    s.machine.vmallocStart !== undefined
+      ? { start: parseAddr(arch, s.machine.vmallocStart) as Addr, end: parseAddr(arch, s.machine.vmallocEnd!) as Addr }
+      : version.defaultWindow(kernel);
+  const api = version.boot(kernel, window);
+  return { version, kernel, api, window, bindings: new Map() };
+}
+
+/** Run one step on a booted version, turning BUG()/oops into outcomes. */
+export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { result: StepResult; detail: StepDetail } {
+  const k = run.kernel;
+  const before = opts.detail === false ? undefined : k.counters.slice();
+  const ctx: OpContext = { run, step };
+  let result: StepResult;
+  try {
+    result = runOp(ctx);
+  } catch (e) {
+    if (e instanceof KernelBug || e instanceof KernelOops) {
+      result = { op: step.op, ok: false, error: e instanceof KernelBug ? 'BUG' : 'OOPS', log: [] };
+      if (returnsAddress(step.op)) result.addr = null;
+      if (step.as) run.bindings.set(step.as, 0);
+    } else {
+      throw e;
+    }
+  }
+  result.log = k.console.take();
+  const detail: StepDetail = { cost: {} };
+  if (before) {
+    const d = new Float64Array(NR_COUNTERS);
+    for (let i = 0; i < NR_COUNTERS; i++) d[i] = k.counters[i] - before[i];
+    detail.cost = countersToObject(d, true);
+  }
+  if (opts.trace) detail.trace = k.trace.take();
+  return { result, detail };
+}
+
+const ADDRESS_OPS = new Set(['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'vmalloc_user', 'vmalloc_node', 'vmap', 'get_vm_area', 'alloc_vm_area', 'vm_map_ram', 'ioremap', 'ioremap_nocache']);
+export function returnsAddress(op: string): boolean {
+  return ADDRESS_OPS.has(op);
+}
+
+/** Run a whole scenario on one version. */
+export function runVersion(s: Scenario, version: KernelVersion, opts: RunOptions = {}): VersionRunResult {
+  const run = bootVersion(s, version, opts);
+  const steps: StepResult[] = [];
+  const details: StepDetail[] = [];
+  for (let i = 0; i < s.steps.length; i++) {
+    const { result, detail } = runStep(run, s.steps[i], opts);
+    steps.push(result);
+    details.push(detail);
+    opts.onStep?.(i, run);
+  }
+  const final: FinalState = finalState(run);
+  return { version: version.id, steps, final, details, window: run.window, run };
+}
+
+/** Run a scenario on every version it names (or all that support its arch). */
+export function runScenario(s: Scenario, registry: readonly KernelVersion[], opts: RunOptions = {}): VersionRunResult[] {
+  return versionsFor(s, registry).map((v) => runVersion(s, v, opts));
+}
+
+export { hexAddr };

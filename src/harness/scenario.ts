@@ -1,0 +1,291 @@
+/**
+ * The scenario document (contract v1): types and a validator that names the step index and the
+ * field of the first problem. Validation is complete before anything runs, so a bad scenario
+ * never produces a partial result.
+ */
+import { ARCHES, isArchName, type ArchName } from '../hw/arch.js';
+import { HEX_RE, parseAddr } from '../hw/addr.js';
+import { FAULT_SITES, type FaultSite } from '../kernel/faults.js';
+
+export interface MachineSpec {
+  arch: ArchName;
+  ramMiB: number;
+  cpus: number;
+  nodes: number;
+  vmallocStart?: string;
+  vmallocEnd?: string;
+}
+
+export const OPS = [
+  'vmalloc', 'vmalloc_32', 'vmalloc_dma', 'vmalloc_user', 'vmalloc_node',
+  'vfree', 'vunmap', 'vmap', 'get_vm_area', 'remove_vm_area', 'alloc_vm_area', 'free_vm_area',
+  'vwrite', 'vread', 'vm_unmap_aliases', 'fail',
+  'vm_map_ram', 'vm_unmap_ram', 'vmallocinfo', 'kmemleak_scan', 'forget',
+  'peek', 'poke', 'ioremap', 'ioremap_nocache', 'iounmap',
+] as const;
+export type OpName = (typeof OPS)[number];
+
+export interface Step {
+  op: OpName;
+  size?: number;
+  as?: string;
+  ref?: string;
+  addr?: string;
+  node?: number;
+  pages?: number;
+  flags?: 'VM_ALLOC' | 'VM_IOREMAP';
+  offset?: number;
+  data?: string;
+  count?: number;
+  site?: FaultSite;
+  nth?: number;
+  cpu?: number;
+  phys?: string;
+  comment?: string;
+  expect?: Record<string, Record<string, unknown>>;
+}
+
+export interface Scenario {
+  name: string;
+  description?: string;
+  machine: MachineSpec;
+  versions?: string[];
+  steps: Step[];
+  expectFinal?: Record<string, Record<string, unknown>>;
+  seed?: number;
+}
+
+/** A scenario that cannot run: the message names where (step index, field) and what. */
+export class ScenarioError extends Error {
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+type FieldKind = 'size' | 'name' | 'ref' | 'hex' | 'node' | 'count' | 'flags' | 'offset' | 'data' | 'site' | 'nth' | 'cpu' | 'text';
+
+/** Fields each op takes; `?` marks optional. Either `ref` or `addr` where both appear as `target`. */
+const OP_FIELDS: Record<OpName, string[]> = {
+  vmalloc: ['size', 'as?'],
+  vmalloc_32: ['size', 'as?'],
+  vmalloc_dma: ['size', 'as?'],
+  vmalloc_user: ['size', 'as?'],
+  vmalloc_node: ['size', 'node', 'as?'],
+  vfree: ['target'],
+  vunmap: ['target'],
+  vmap: ['pages', 'as?'],
+  get_vm_area: ['size', 'flags?', 'as?'],
+  remove_vm_area: ['target'],
+  alloc_vm_area: ['size', 'as?'],
+  free_vm_area: ['target'],
+  vwrite: ['target+offset', 'data'],
+  vread: ['target+offset', 'count'],
+  vm_unmap_aliases: [],
+  fail: ['site', 'nth'],
+  vm_map_ram: ['pages', 'as?'],
+  vm_unmap_ram: ['target', 'pages'],
+  vmallocinfo: [],
+  kmemleak_scan: [],
+  forget: ['ref'],
+  peek: ['target+offset', 'count', 'cpu?'],
+  poke: ['target+offset', 'data', 'cpu?'],
+  ioremap: ['phys', 'size', 'as?'],
+  ioremap_nocache: ['phys', 'size', 'as?'],
+  iounmap: ['target'],
+};
+
+const KIND: Record<string, FieldKind> = {
+  size: 'size', as: 'name', ref: 'ref', addr: 'hex', node: 'node', pages: 'count', flags: 'flags',
+  offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex',
+};
+
+const MAX_STEPS = 5_000_000;
+const MAX_BUFFER = 16 * 1024 * 1024;
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const DATA_RE = /^([0-9a-fA-F]{2})*$/;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isNonNegInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * Check a parsed JSON document against the contract and return it typed, with defaults filled.
+ * `known` lists the registered version ids. Throws ScenarioError naming the first problem.
+ */
+export function validateScenario(doc: unknown, known: readonly string[], where = 'scenario'): Scenario {
+  const fail = (msg: string): never => {
+    throw new ScenarioError(`${where}: ${msg}`);
+  };
+  if (!isObject(doc)) fail('the document must be a JSON object');
+  const d = doc as Record<string, unknown>;
+  const topFields = new Set(['name', 'description', 'machine', 'versions', 'steps', 'expectFinal', 'seed', 'about', 'source']);
+  for (const k of Object.keys(d)) if (!topFields.has(k)) fail(`unknown top-level field "${k}"`);
+  if (typeof d.name !== 'string' || d.name.length === 0) fail('field "name" must be a non-empty string');
+  if (d.description !== undefined && typeof d.description !== 'string') fail('field "description" must be a string');
+
+  // machine
+  if (!isObject(d.machine)) fail('field "machine" must be an object');
+  const m = d.machine as Record<string, unknown>;
+  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'vmallocStart', 'vmallocEnd']);
+  for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}" (known: ${[...machineFields].join(', ')})`);
+  if (!isArchName(m.arch)) fail(`machine.arch must be one of ${Object.keys(ARCHES).join(', ')} (got ${JSON.stringify(m.arch)})`);
+  const arch = ARCHES[m.arch as ArchName];
+  const maxRam = arch.bitsPerLong === 32 ? (m.arch === 'i386' ? 4096 : 65536) : 1024 * 1024;
+  if (!isNonNegInt(m.ramMiB) || m.ramMiB < 16 || m.ramMiB > maxRam)
+    fail(`machine.ramMiB must be an integer from 16 to ${maxRam} for ${m.arch} (got ${JSON.stringify(m.ramMiB)})`);
+  const cpus = m.cpus ?? 1;
+  if (!isNonNegInt(cpus) || cpus < 1 || cpus > 4096) fail(`machine.cpus must be an integer from 1 to 4096 (got ${JSON.stringify(m.cpus)})`);
+  const nodes = m.nodes ?? 1;
+  if (!isNonNegInt(nodes) || nodes < 1 || nodes > 64) fail(`machine.nodes must be an integer from 1 to 64 (got ${JSON.stringify(m.nodes)})`);
+  for (const f of ['vmallocStart', 'vmallocEnd'] as const) {
+    if (m[f] === undefined) continue;
+    if (typeof m[f] !== 'string') fail(`machine.${f} must be a hex string like "0xd0800000"`);
+    const a = parseAddr(arch, m[f] as string);
+    if (typeof a === 'string') fail(`machine.${f}: ${a}`);
+    if ((a as number) <= 0 || (a as number) % 4096 !== 0) fail(`machine.${f} must be a page-aligned kernel address (got ${m[f]})`);
+  }
+  if ((m.vmallocStart === undefined) !== (m.vmallocEnd === undefined)) fail('machine.vmallocStart and machine.vmallocEnd must be given together');
+  if (m.vmallocStart !== undefined) {
+    const s = parseAddr(arch, m.vmallocStart as string) as number;
+    const e = parseAddr(arch, m.vmallocEnd as string) as number;
+    if (s >= e) fail('machine.vmallocStart must be below machine.vmallocEnd');
+  }
+  const machine: MachineSpec = { arch: m.arch as ArchName, ramMiB: m.ramMiB as number, cpus: cpus as number, nodes: nodes as number };
+  if (m.vmallocStart !== undefined) {
+    machine.vmallocStart = m.vmallocStart as string;
+    machine.vmallocEnd = m.vmallocEnd as string;
+  }
+
+  // versions
+  let versions: string[] | undefined;
+  if (d.versions !== undefined) {
+    if (!Array.isArray(d.versions) || d.versions.length === 0) fail('field "versions" must be a non-empty array of version ids');
+    versions = [];
+    (d.versions as unknown[]).forEach((v, i) => {
+      if (typeof v !== 'string' || !known.includes(v)) fail(`versions[${i}]: ${JSON.stringify(v)} is not a registered version (registered: ${known.join(', ')})`);
+      if (versions!.includes(v as string)) fail(`versions[${i}]: ${v} is listed twice`);
+      versions!.push(v as string);
+    });
+  }
+
+  // steps
+  if (!Array.isArray(d.steps)) fail('field "steps" must be an array');
+  const rawSteps = d.steps as unknown[];
+  if (rawSteps.length > MAX_STEPS) fail(`"steps" has ${rawSteps.length} entries; vmx runs at most ${MAX_STEPS}`);
+  const bound = new Set<string>();
+  const steps: Step[] = new Array(rawSteps.length);
+  const ulongMax = arch.bitsPerLong === 32 ? 2 ** 32 - 1 : Number.MAX_SAFE_INTEGER;
+  for (let i = 0; i < rawSteps.length; i++) {
+    const raw = rawSteps[i];
+    const at = `step ${i}`;
+    if (!isObject(raw)) fail(`${at}: a step must be an object`);
+    const s = raw as Record<string, unknown>;
+    if (typeof s.op !== 'string') fail(`${at}: field "op" is missing or not a string`);
+    if (!(OPS as readonly string[]).includes(s.op as string)) fail(`${at}: field "op": unknown op ${JSON.stringify(s.op)}`);
+    const op = s.op as OpName;
+    const spec = OP_FIELDS[op];
+    const allowed = new Set<string>(['op', 'comment', 'expect']);
+    const required: string[] = [];
+    for (const f of spec) {
+      const opt = f.endsWith('?');
+      const base = opt ? f.slice(0, -1) : f;
+      if (base === 'target' || base === 'target+offset') {
+        allowed.add('ref').add('addr');
+        if (base === 'target+offset') allowed.add('offset');
+        if ((s.ref === undefined) === (s.addr === undefined)) fail(`${at} (${op}): give exactly one of "ref" or "addr"`);
+        if (base === 'target+offset' && s.addr !== undefined && s.offset !== undefined) fail(`${at} (${op}): "offset" goes with "ref", not with "addr"`);
+      } else {
+        allowed.add(base);
+        if (!opt) required.push(base);
+      }
+    }
+    for (const k of Object.keys(s)) if (!allowed.has(k)) fail(`${at} (${op}): unknown field "${k}"`);
+    for (const f of required) if (s[f] === undefined) fail(`${at} (${op}): field "${f}" is required`);
+    for (const [k, v] of Object.entries(s)) {
+      if (k === 'op' || k === 'expect') continue;
+      const kind: FieldKind = k === 'comment' ? 'text' : KIND[k];
+      const bad = (what: string): never => fail(`${at} (${op}): field "${k}" ${what} (got ${JSON.stringify(v)?.slice(0, 80)})`);
+      switch (kind) {
+        case 'size':
+          if (!isNonNegInt(v)) bad('must be a non-negative integer');
+          if ((v as number) > ulongMax)
+            bad(arch.bitsPerLong === 32 ? 'exceeds a 32-bit unsigned long' : 'exceeds 2^53-1, the largest size vmx represents exactly');
+          break;
+        case 'count':
+          if (!isNonNegInt(v) || (v as number) > MAX_BUFFER) bad(`must be an integer from 0 to ${MAX_BUFFER}`);
+          if (k === 'pages' && (v as number) > 1 << 22) bad('must be at most 4194304');
+          break;
+        case 'offset':
+          if (!isNonNegInt(v) || (v as number) > ulongMax) bad('must be a non-negative integer within an unsigned long');
+          break;
+        case 'nth':
+          if (!isNonNegInt(v) || (v as number) < 1) bad('must be a positive integer (1 = the next call)');
+          break;
+        case 'node':
+          if (!isNonNegInt(v) || (v as number) >= machine.nodes) bad(`must be a node number below machine.nodes (${machine.nodes})`);
+          break;
+        case 'cpu':
+          if (!isNonNegInt(v) || (v as number) >= machine.cpus) bad(`must be a CPU number below machine.cpus (${machine.cpus})`);
+          break;
+        case 'name':
+          if (typeof v !== 'string' || !NAME_RE.test(v)) bad('must be a name of letters, digits, _ . - (starting with a letter or _)');
+          break;
+        case 'ref':
+          if (typeof v !== 'string') bad('must be a string naming an earlier "as"');
+          if (!bound.has(v as string)) bad('names nothing bound by an earlier step\'s "as"');
+          break;
+        case 'hex': {
+          if (typeof v !== 'string' || !HEX_RE.test(v)) bad('must be a hex string like "0xd0800000"');
+          if (k === 'addr') {
+            const a = parseAddr(arch, v as string);
+            if (typeof a === 'string') bad(a);
+          } else if (BigInt(v as string) > BigInt(Number.MAX_SAFE_INTEGER)) bad('is beyond the physical addresses vmx models');
+          break;
+        }
+        case 'flags':
+          if (v !== 'VM_ALLOC' && v !== 'VM_IOREMAP') bad('must be "VM_ALLOC" or "VM_IOREMAP"');
+          break;
+        case 'data':
+          if (typeof v !== 'string' || !DATA_RE.test(v)) bad('must be hex bytes (an even number of hex digits, no 0x)');
+          if ((v as string).length / 2 > MAX_BUFFER) bad(`is longer than ${MAX_BUFFER} bytes`);
+          break;
+        case 'site':
+          if (!(FAULT_SITES as readonly string[]).includes(v as string)) bad(`must be one of ${FAULT_SITES.join(', ')}`);
+          break;
+        case 'text':
+          if (typeof v !== 'string') bad('must be a string');
+          break;
+      }
+    }
+    if (s.expect !== undefined && !isObject(s.expect)) fail(`${at} (${op}): field "expect" must be an object keyed by version id or "*"`);
+    if (typeof s.as === 'string') bound.add(s.as);
+    steps[i] = s as unknown as Step;
+  }
+  const out: Scenario = { name: d.name as string, machine, steps };
+  if (d.description !== undefined) out.description = d.description as string;
+  if (versions) out.versions = versions;
+  if (d.expectFinal !== undefined) {
+    if (!isObject(d.expectFinal)) fail('field "expectFinal" must be an object keyed by version id or "*"');
+    out.expectFinal = d.expectFinal as Scenario['expectFinal'];
+  }
+  if (d.seed !== undefined) {
+    if (!isNonNegInt(d.seed)) fail('field "seed" must be a non-negative integer');
+    out.seed = d.seed as number;
+  }
+  return out;
+}
+
+/** Parse JSON text and validate it; JSON syntax errors become ScenarioErrors too. */
+export function parseScenario(text: string, known: readonly string[], where = 'scenario'): Scenario {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(`${where}: not valid JSON (${(e as Error).message})`);
+  }
+  return validateScenario(doc, known, where);
+}

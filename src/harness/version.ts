@@ -1,0 +1,89 @@
+/**
+ * What a kernel version provides to the harness. A version implements the kernel functions it
+ * has; an op whose function is absent is reported "unsupported" and the scenario goes on.
+ * Functions take and return what the C functions do (addresses as biased numbers, 0 = NULL),
+ * plus, for the free paths, which branch the C code took (the contract's error field).
+ */
+import type { ArchName } from '../hw/arch.js';
+import type { Addr } from '../hw/addr.js';
+import type { Kernel, KernelConfig } from '../kernel/kernel.js';
+import type { KmemleakObject } from '../kernel/kmemleak.js';
+
+/** Which way a vfree/vunmap/iounmap went: done, or rejected with one of the contract's errors. */
+export type FreeOutcome = 'ok' | 'bad-address' | 'nonexistent';
+
+export interface VmallocWindow {
+  start: Addr;
+  end: Addr;
+}
+
+/** A live vm_struct as the final state reports it. */
+export interface AreaView {
+  addr: Addr;
+  /** As the kernel stores it (guard page included). */
+  size: number;
+  flags: string[];
+  nrPages?: number;
+}
+
+/** A vmap_area (2.6.28+) or other allocator record that reports want to draw. */
+export interface RangeView {
+  start: Addr;
+  end: Addr;
+  state: 'live' | 'lazy' | 'block' | 'other';
+  label?: string;
+}
+
+export interface VersionApi {
+  vmalloc?(size: number): Addr;
+  vmalloc_32?(size: number): Addr;
+  vmalloc_dma?(size: number): Addr;
+  vmalloc_user?(size: number): Addr;
+  vmalloc_node?(size: number, node: number): Addr;
+  vfree?(addr: Addr): FreeOutcome;
+  vunmap?(addr: Addr): FreeOutcome;
+  /** vmap(pages, count, VM_MAP (or VM_ALLOC where there is no VM_MAP), PAGE_KERNEL). */
+  vmap?(pages: readonly number[]): Addr;
+  /** get_vm_area(size, flags): the area's address, or 0. */
+  get_vm_area?(size: number, flags: 'VM_ALLOC' | 'VM_IOREMAP'): Addr;
+  /** remove_vm_area(addr): the slab address of the returned vm_struct, or 0 for NULL. */
+  remove_vm_area?(addr: Addr): Addr;
+  alloc_vm_area?(size: number): Addr;
+  free_vm_area?(addr: Addr): FreeOutcome;
+  vread?(buf: Uint8Array, addr: Addr, count: number): number;
+  vwrite?(buf: Uint8Array, addr: Addr, count: number): number;
+  vm_unmap_aliases?(): void;
+  vm_map_ram?(pages: readonly number[]): Addr;
+  vm_unmap_ram?(addr: Addr, count: number): void;
+  vmalloc_to_page?(addr: Addr): number;
+  /** /proc/vmallocinfo text. */
+  vmallocinfo?(): string;
+  ioremap?(phys: number, size: number): Addr;
+  ioremap_nocache?(phys: number, size: number): Addr;
+  iounmap?(addr: Addr): FreeOutcome;
+
+  /** The live vm_struct list (vmlist) in address order. */
+  areas(): AreaView[];
+  /** Allocator ranges beyond vmlist (2.6.32's lazily freed vmap_areas, vmap blocks). */
+  ranges?(): RangeView[];
+  /** References the version's own descriptors hold to a kmemleak object (for scans). */
+  kmemleakRefs?(o: KmemleakObject): number;
+  /** Version-specific state worth showing (lazy page count, purge threshold…). */
+  stateSummary?(): Record<string, number | string>;
+}
+
+export interface KernelVersion {
+  /** "2.4.19" */
+  id: string;
+  title: string;
+  /** Where the model comes from (tree, tag or commit, files). */
+  source: string;
+  arches: readonly ArchName[];
+  /** True when the version calls the kmemleak hooks. */
+  hasKmemleak: boolean;
+  kernelConfig: KernelConfig;
+  /** VMALLOC_START / VMALLOC_END as the version's own asm headers derive them for the machine. */
+  defaultWindow(k: Kernel): VmallocWindow;
+  /** Boot the version's mm code on a fresh kernel: the C file statics become this closure. */
+  boot(k: Kernel, window: VmallocWindow): VersionApi;
+}

@@ -1,0 +1,105 @@
+/**
+ * One simulated machine: RAM in zones, the kernel page tables, per-CPU TLBs and the MMU that
+ * translates kernel virtual addresses for byte loads and stores. Kernel-version agnostic.
+ */
+import { ARCHES, PAGE_SIZE, type ArchName, type ArchProfile } from './arch.js';
+import type { Addr } from './addr.js';
+import { Owner, PhysicalMemory, zoneLayoutFor, type Zone, type ZoneName } from './frames.js';
+import { PageTables } from './pagetable.js';
+import { Tlb } from './tlb.js';
+
+export interface MachineConfig {
+  arch: ArchName;
+  ramMiB: number;
+  cpus: number;
+  nodes: number;
+}
+
+/** Result of an MMU access: the byte, or a page fault at `addr`. */
+export type MmuResult = { ok: true; value: number; viaTlb: boolean } | { ok: false; fault: Addr };
+
+export class Machine {
+  readonly arch: ArchProfile;
+  readonly mem: PhysicalMemory;
+  readonly pt: PageTables;
+  readonly tlb: Tlb;
+
+  constructor(readonly config: MachineConfig) {
+    this.arch = ARCHES[config.arch];
+    const ramBytes = config.ramMiB * 1024 * 1024;
+    this.mem = new PhysicalMemory(zoneLayoutFor(config.arch, ramBytes, this.arch.lowmemLimit));
+    this.pt = new PageTables(this.arch);
+    this.tlb = new Tlb(config.cpus);
+    this.bootPageTables();
+  }
+
+  /** swapper_pg_dir, plus PAE's kernel pmds, come from the boot image (owner Boot). */
+  private bootPageTables(): void {
+    const lowmem = this.lowZones();
+    const pgd = this.mem.reserveBoot(lowmem);
+    this.pt.install(pgd, 0);
+    this.pt.pgdPfn = pgd;
+    const from = this.arch.bootKernelPgdFrom;
+    if (from !== undefined) {
+      for (let i = from; i < this.arch.levels[0].entries; i++) {
+        const pmd = this.mem.reserveBoot(lowmem);
+        this.pt.install(pmd, 1);
+        this.pt.set(this.pt.ptr(pgd, i), pmd + 1);
+      }
+    }
+  }
+
+  /** Zones whose frames the kernel can address directly, preferred first (GFP_KERNEL order). */
+  lowZones(): Zone[] {
+    return this.zonelist(['NORMAL', 'DMA32', 'DMA']);
+  }
+
+  /** The non-empty zones among `names`, in that order. */
+  zonelist(names: readonly ZoneName[]): Zone[] {
+    const out: Zone[] = [];
+    for (const n of names) {
+      const z = this.mem.zone(n);
+      if (z && z.endPfn > z.startPfn) out.push(z);
+    }
+    return out;
+  }
+
+  /** high_memory: the biased virtual address just past the directly mapped RAM. */
+  get highMemory(): Addr {
+    const direct = Math.min(this.mem.maxPfn * PAGE_SIZE, this.arch.lowmemLimit);
+    return this.arch.pageOffset + direct;
+  }
+
+  /** The linear-map (lowmem) address of a frame, as page_address()/__va() give it. */
+  lowmemAddress(pfn: number): Addr {
+    return this.arch.pageOffset + pfn * PAGE_SIZE;
+  }
+
+  /** Translate through the CPU's TLB, walking the page tables on a miss (and filling the TLB). */
+  private translateFor(cpu: number, addr: Addr): { pfn: number; viaTlb: boolean } {
+    const cached = this.tlb.lookup(cpu, addr);
+    if (cached !== undefined) return { pfn: cached, viaTlb: true };
+    const pfn = this.pt.translate(addr);
+    if (pfn >= 0) this.tlb.fill(cpu, addr, pfn);
+    return { pfn, viaTlb: false };
+  }
+
+  /** A CPU's byte load from a kernel virtual address. */
+  load(cpu: number, addr: Addr): MmuResult {
+    if (addr <= 0) return { ok: false, fault: addr };
+    const { pfn, viaTlb } = this.translateFor(cpu, addr);
+    if (pfn < 0) return { ok: false, fault: addr };
+    return { ok: true, value: this.mem.readByte(pfn, addr % PAGE_SIZE), viaTlb };
+  }
+
+  /** A CPU's byte store to a kernel virtual address. */
+  store(cpu: number, addr: Addr, value: number): MmuResult {
+    if (addr <= 0) return { ok: false, fault: addr };
+    const { pfn, viaTlb } = this.translateFor(cpu, addr);
+    if (pfn < 0) return { ok: false, fault: addr };
+    if (this.mem.valid(pfn)) this.mem.writeByte(pfn, addr % PAGE_SIZE, value & 0xff);
+    return { ok: true, value: value & 0xff, viaTlb };
+  }
+}
+
+export { Owner };

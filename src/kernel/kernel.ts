@@ -1,0 +1,458 @@
+/**
+ * Kernel-named services over the simulated machine: what ported mm code calls. Each service is
+ * marked FAITHFUL (same observable behaviour as the kernel's), SIMPLIFIED (same contract, less
+ * mechanism) or STUBBED (a no-op that is only counted). Every call bumps a counter and, when
+ * tracing, records a trace leaf.
+ */
+import { PAGE_SIZE, type ArchProfile } from '../hw/arch.js';
+import { fmtPointer, hexAddr, type Addr } from '../hw/addr.js';
+import { Owner, type Zone } from '../hw/frames.js';
+import { Machine, type MachineConfig } from '../hw/machine.js';
+import type { EntryPtr } from '../hw/pagetable.js';
+import { COUNTER_INDEX, NR_COUNTERS, type CounterKey } from './counters.js';
+import { FaultInjector } from './faults.js';
+import { Kmemleak } from './kmemleak.js';
+import { Console } from './printk.js';
+import { Slab } from './slab.js';
+import { Tracer } from './trace.js';
+
+/** Zone modifiers and the zeroing flag, with 2.6.32's bit values (2.4 uses the same low bits). */
+export const __GFP_DMA = 0x01;
+export const __GFP_HIGHMEM = 0x02;
+export const __GFP_DMA32 = 0x04;
+export const __GFP_ZERO = 0x8000;
+
+/** A kernel BUG(): the step ends with outcome BUG. Caught by the runner, never escapes it. */
+export class KernelBug extends Error {
+  constructor(readonly where: string) {
+    super(`kernel BUG at ${where}!`);
+  }
+}
+
+/** The kernel code faulted (NULL dereference, unmapped access): outcome OOPS. */
+export class KernelOops extends Error {
+  constructor(readonly why: string) {
+    super(why);
+  }
+}
+
+/** Per-version kernel configuration: numbers that differ between versions are data. */
+export interface KernelConfig {
+  /** kmalloc size classes, ascending. */
+  kmallocSizes: readonly number[];
+  /** __FILE__ as the version's kbuild compiles mm/vmalloc.c ("vmalloc.c" in 2.4). */
+  vmallocFile: string;
+}
+
+type CLevel = 'pgd' | 'pud' | 'pmd' | 'pte';
+const C_LEVELS: readonly CLevel[] = ['pgd', 'pud', 'pmd', 'pte'];
+
+export class Kernel {
+  readonly machine: Machine;
+  readonly arch: ArchProfile;
+  readonly counters = new Float64Array(NR_COUNTERS);
+  readonly console = new Console();
+  readonly faults = new FaultInjector();
+  readonly trace: Tracer;
+  readonly slab: Slab;
+  readonly kmemleak = new Kmemleak();
+  /** Range of the most recent flush_tlb_kernel_range (for tests and reports). */
+  lastFlushRange: { start: Addr; end: Addr } | null = null;
+  /** The CPU the kernel code runs on (smp_processor_id()). */
+  cpu = 0;
+  /** Physical level index each C level name uses, and whether it is the lowest name there. */
+  private readonly phys: Record<CLevel, number>;
+  private readonly lowest: Record<CLevel, boolean>;
+
+  constructor(
+    machineConfig: MachineConfig,
+    readonly config: KernelConfig,
+  ) {
+    this.machine = new Machine(machineConfig);
+    this.arch = this.machine.arch;
+    this.trace = new Tracer(this.counters);
+    this.slab = new Slab(this.machine, config.kmallocSizes);
+    const names = this.arch.levels.map((l) => l.name as CLevel);
+    const phys = {} as Record<CLevel, number>;
+    let cur = 0;
+    for (const c of C_LEVELS) {
+      const i = names.indexOf(c);
+      if (i >= 0) cur = i;
+      phys[c] = cur;
+    }
+    this.phys = phys;
+    this.lowest = {} as Record<CLevel, boolean>;
+    C_LEVELS.forEach((c, i) => {
+      const next = C_LEVELS[i + 1];
+      this.lowest[c] = next === undefined || phys[next] !== phys[c];
+    });
+  }
+
+  // ---- probes ---------------------------------------------------------------------------
+
+  count(key: CounterKey, n = 1): void {
+    this.counters[COUNTER_INDEX[key]] += n;
+  }
+
+  /**
+   * Wrap a modelled kernel function so it appears in traces. Returns `fn` itself when tracing
+   * is off, so untraced runs pay nothing.
+   */
+  traced<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => R {
+    if (!this.trace.enabled) return fn;
+    const tr = this.trace;
+    return (...args: A): R => {
+      tr.enter(name);
+      try {
+        return fn(...args);
+      } finally {
+        tr.leave();
+      }
+    };
+  }
+
+  private leaf(fn: string, key?: CounterKey, n = 1): void {
+    if (key) this.counters[COUNTER_INDEX[key]] += n;
+    if (this.trace.enabled) this.trace.leaf(fn, key ? { [key]: n } : {});
+  }
+
+  // ---- console, BUG, WARN (FAITHFUL text) -------------------------------------------------
+
+  printk(text: string): void {
+    this.count('printk_lines');
+    this.console.printk(text);
+  }
+
+  printk_ratelimit(): boolean {
+    return this.console.ratelimit();
+  }
+
+  /** %p of an address. */
+  p(addr: Addr): string {
+    return fmtPointer(this.arch, addr);
+  }
+
+  hex(addr: Addr): string {
+    return hexAddr(this.arch, addr);
+  }
+
+  /** BUG() at `line` of the version's mm/vmalloc.c (or another file). */
+  BUG(line: number, file = this.config.vmallocFile): never {
+    const where = `${file}:${line}`;
+    this.printk(`kernel BUG at ${where}!`);
+    throw new KernelBug(where);
+  }
+
+  BUG_ON(cond: boolean, line: number, file?: string): void {
+    if (cond) this.BUG(line, file);
+  }
+
+  /** WARN(cond, fmt…): the WARNING line then the message (no cut-here, offsets or stack). */
+  WARN(cond: boolean, line: number, fn: string, message?: string, file = this.config.vmallocFile): boolean {
+    if (!cond) return false;
+    this.printk(`WARNING: at ${file}:${line} ${fn}()`);
+    if (message !== undefined) this.printk(message);
+    return true;
+  }
+
+  /** The code dereferenced something it must not: an oops. */
+  oops(why: string): never {
+    this.printk(`BUG: unable to handle kernel ${why}`);
+    throw new KernelOops(why);
+  }
+
+  // ---- page allocator (FAITHFUL zone fallback, SIMPLIFIED buddy) -------------------------
+
+  /** Zones a gfp mask may use, preferred first (the zonelist). */
+  zonelistFor(gfp: number): Zone[] {
+    const m = this.machine;
+    if (gfp & __GFP_DMA) return m.zonelist(['DMA']);
+    if (gfp & __GFP_DMA32) return m.zonelist(['DMA32', 'DMA']);
+    if (gfp & __GFP_HIGHMEM) return m.zonelist(['HIGHMEM', 'NORMAL', 'DMA32', 'DMA']);
+    return m.zonelist(['NORMAL', 'DMA32', 'DMA']);
+  }
+
+  /**
+   * alloc_page(gfp) for the vmalloc code's data pages (fault site "alloc_page"). Returns the
+   * page's frame number (our struct page *), or -1 for NULL.
+   */
+  alloc_page(gfp: number, node = -1): number {
+    if (this.faults.shouldFail('alloc_page')) {
+      this.leaf('alloc_page');
+      return -1;
+    }
+    const pfn = this.machine.mem.alloc(this.zonelistFor(gfp), Owner.Data);
+    void node; // SIMPLIFIED: NUMA nodes share the zones; the node is recorded by callers.
+    this.leaf(node >= 0 ? 'alloc_pages_node' : 'alloc_page', pfn >= 0 ? 'pages_alloc' : undefined);
+    return pfn;
+  }
+
+  /** Pages the harness itself allocates (vmap's pages): never fault-injected, owner Harness. */
+  harness_alloc_page(): number {
+    return this.machine.mem.alloc(this.zonelistFor(0), Owner.Harness);
+  }
+
+  page_count(pfn: number): number {
+    return this.machine.mem.refcount(pfn);
+  }
+
+  /** get_page / atomic_inc(&page->count). */
+  get_page(pfn: number): void {
+    this.machine.mem.setRefcount(pfn, this.machine.mem.refcount(pfn) + 1);
+  }
+
+  /** __free_page: drop a reference, return the frame to its zone at zero. */
+  __free_page(pfn: number): void {
+    const mem = this.machine.mem;
+    const c = mem.refcount(pfn) - 1;
+    if (c > 0) {
+      mem.setRefcount(pfn, c);
+      this.leaf('put_page');
+      return;
+    }
+    mem.release(pfn);
+    this.leaf('__free_page', 'pages_freed');
+  }
+
+  /** VALID_PAGE / pfn_valid. */
+  pfn_valid(pfn: number): boolean {
+    return this.machine.mem.valid(pfn);
+  }
+
+  /** PageReserved: boot-image frames. */
+  PageReserved(pfn: number): boolean {
+    return this.machine.mem.owner(pfn) === Owner.Boot;
+  }
+
+  /** num_physpages / totalram_pages of the stub machine: all RAM, all free at boot. */
+  get num_physpages(): number {
+    return this.machine.mem.maxPfn;
+  }
+
+  // ---- slab (SIMPLIFIED) -------------------------------------------------------------------
+
+  /** kmalloc-family call from the vmalloc code (fault site "kmalloc"); 0 for NULL. */
+  kmalloc(size: number, name = 'kmalloc', node = -1): Addr {
+    this.counters[COUNTER_INDEX.kmalloc_calls]++;
+    this.counters[COUNTER_INDEX.kmalloc_bytes] += size;
+    if (this.faults.shouldFail('kmalloc')) {
+      if (this.trace.enabled) this.trace.leaf(name, { kmalloc_calls: 1, kmalloc_bytes: size });
+      return 0;
+    }
+    const a = this.slab.alloc(size, node);
+    if (this.trace.enabled) this.trace.leaf(name, { kmalloc_calls: 1, kmalloc_bytes: size });
+    return a;
+  }
+
+  kfree(addr: Addr): void {
+    if (!addr) return;
+    if (!this.slab.free(addr)) throw new Error(`simulator: kfree(${this.hex(addr)}) of an object kmalloc never returned`);
+    this.leaf('kfree', 'kfree_calls');
+  }
+
+  // ---- page tables (FAITHFUL folding semantics of pgtable-nopud/nopmd) ---------------------
+
+  pgd_offset_k(addr: Addr): EntryPtr {
+    const pt = this.machine.pt;
+    return pt.ptr(pt.pgdPfn, pt.index(0, addr));
+  }
+
+  private offset(level: CLevel, parent: EntryPtr, addr: Addr, parentLevel: CLevel): EntryPtr {
+    const pl = this.phys[level];
+    if (pl === this.phys[parentLevel]) return parent;
+    const pt = this.machine.pt;
+    return pt.ptr(pt.get(parent) - 1, pt.index(pl, addr));
+  }
+
+  pud_offset(pgd: EntryPtr, addr: Addr): EntryPtr {
+    return this.offset('pud', pgd, addr, 'pgd');
+  }
+  pmd_offset(pud: EntryPtr, addr: Addr): EntryPtr {
+    return this.offset('pmd', pud, addr, 'pud');
+  }
+  /** pte_offset (2.4) / pte_offset_kernel (2.6). */
+  pte_offset(pmd: EntryPtr, addr: Addr): EntryPtr {
+    return this.offset('pte', pmd, addr, 'pmd');
+  }
+
+  private none(level: CLevel, p: EntryPtr): boolean {
+    // A level folded into the one below always reads as present (pgd_none() returns 0).
+    return this.lowest[level] && this.machine.pt.get(p) === 0;
+  }
+  pgd_none(p: EntryPtr): boolean {
+    return this.none('pgd', p);
+  }
+  pud_none(p: EntryPtr): boolean {
+    return this.none('pud', p);
+  }
+  pmd_none(p: EntryPtr): boolean {
+    return this.none('pmd', p);
+  }
+  /** Tables the simulator builds are never corrupt. */
+  pgd_bad(_p: EntryPtr): boolean {
+    return false;
+  }
+  pud_bad(_p: EntryPtr): boolean {
+    return false;
+  }
+  pmd_bad(_p: EntryPtr): boolean {
+    return false;
+  }
+
+  /** A zeroed page-table page (fault site "pte_alloc"); -1 for NULL. */
+  private alloc_table_page(fn: string, level: number): number {
+    if (this.faults.shouldFail('pte_alloc')) {
+      this.leaf(fn);
+      return -1;
+    }
+    const pfn = this.machine.mem.alloc(this.zonelistFor(0), Owner.PageTable);
+    if (pfn >= 0) this.machine.pt.install(pfn, level);
+    this.leaf(fn, pfn >= 0 ? 'pt_pages' : undefined);
+    return pfn;
+  }
+
+  /**
+   * Allocate the table for `level` below `parent` if the parent entry is none; the entry
+   * pointer for `addr` at that level, or -1 for NULL. Folded levels allocate nothing.
+   */
+  private levelAlloc(level: CLevel, parentLevel: CLevel, parent: EntryPtr, addr: Addr, fn: string): EntryPtr {
+    const pl = this.phys[level];
+    if (pl === this.phys[parentLevel]) return parent;
+    if (this.machine.pt.get(parent) === 0) {
+      const pfn = this.alloc_table_page(fn, pl);
+      if (pfn < 0) return -1;
+      this.machine.pt.set(parent, pfn + 1);
+    }
+    return this.offset(level, parent, addr, parentLevel);
+  }
+
+  /** pud_alloc(&init_mm, pgd, addr). */
+  pud_alloc(pgd: EntryPtr, addr: Addr): EntryPtr {
+    return this.levelAlloc('pud', 'pgd', pgd, addr, 'pud_alloc_one');
+  }
+  /** pmd_alloc(&init_mm, pud-or-pgd, addr). */
+  pmd_alloc(pud: EntryPtr, addr: Addr): EntryPtr {
+    return this.levelAlloc('pmd', 'pud', pud, addr, 'pmd_alloc_one');
+  }
+  /** pte_alloc (2.4 mm/memory.c) / pte_alloc_kernel (2.6): the pte pointer, or -1. */
+  pte_alloc(pmd: EntryPtr, addr: Addr): EntryPtr {
+    return this.levelAlloc('pte', 'pmd', pmd, addr, 'pte_alloc_one');
+  }
+
+  /** Raw pte value at a pointer: 0 none, else 1 + frame. */
+  pte_val(p: EntryPtr): number {
+    return this.machine.pt.get(p);
+  }
+  pte_none(v: number): boolean {
+    return v === 0;
+  }
+  pte_present(v: number): boolean {
+    return v !== 0;
+  }
+  /** pte_page / pte_pfn. */
+  pte_page(v: number): number {
+    return v - 1;
+  }
+
+  /** set_pte(pte, mk_pte(page, prot)). */
+  set_pte(p: EntryPtr, pfn: number): void {
+    this.machine.pt.set(p, pfn + 1);
+    this.counters[COUNTER_INDEX.ptes_set]++;
+  }
+
+  /** ptep_get_and_clear: the old value. */
+  ptep_get_and_clear(p: EntryPtr): number {
+    const pt = this.machine.pt;
+    const v = pt.get(p);
+    if (v !== 0) {
+      pt.set(p, 0);
+      this.counters[COUNTER_INDEX.ptes_cleared]++;
+    }
+    return v;
+  }
+
+  /** Page-table walk without the TLB (vmalloc_to_page's walk): the frame or -1. */
+  walk(addr: Addr): number {
+    return this.machine.pt.translate(addr);
+  }
+
+  // ---- TLB and cache (FAITHFUL to x86: flush_tlb_kernel_range is flush_tlb_all) -----------
+
+  flush_tlb_all(): void {
+    this.machine.tlb.flushAll();
+    this.leaf('flush_tlb_all', 'tlb_flush_all');
+  }
+
+  flush_tlb_kernel_range(start: Addr, end: Addr): void {
+    this.lastFlushRange = { start, end };
+    this.machine.tlb.flushAll();
+    this.leaf('flush_tlb_kernel_range', 'tlb_flush_range');
+  }
+
+  /** flush_cache_all: STUBBED on x86 (coherent caches), only counted. */
+  flush_cache_all(): void {
+    this.leaf('flush_cache_all', 'cache_flush');
+  }
+  /** flush_cache_vmap / flush_cache_vunmap: STUBBED no-ops on x86, counted. */
+  flush_cache_vmap(): void {
+    this.leaf('flush_cache_vmap', 'cache_flush');
+  }
+  flush_cache_vunmap(): void {
+    this.leaf('flush_cache_vunmap', 'cache_flush');
+  }
+
+  // ---- memory access by the kernel code (through the current CPU's TLB) -------------------
+
+  /** *(char *)addr as the CPU executes it; an unmapped address oopses. */
+  readByte(addr: Addr): number {
+    const r = this.machine.load(this.cpu, addr);
+    if (!r.ok) this.oops(`paging request at ${this.p(addr)}`);
+    return r.value;
+  }
+
+  writeByte(addr: Addr, v: number): void {
+    const r = this.machine.store(this.cpu, addr, v);
+    if (!r.ok) this.oops(`paging request at ${this.p(addr)}`);
+  }
+
+  /** Bytes of a page through its lowmem/kmap mapping (kmap_atomic + memcpy). */
+  readPage(pfn: number, off: number, out: Uint8Array, outOff: number, n: number): void {
+    const page = this.pfn_valid(pfn) ? this.machine.mem.peekPage(pfn) : undefined;
+    if (page) out.set(page.subarray(off, off + n), outOff);
+    else out.fill(0, outOff, outOff + n);
+  }
+
+  writePage(pfn: number, off: number, src: Uint8Array, srcOff: number, n: number): void {
+    if (!this.pfn_valid(pfn)) return;
+    this.machine.mem.pageForWrite(pfn).set(src.subarray(srcOff, srcOff + n), off);
+  }
+
+  /** unsigned long arithmetic: wrap a sum into the arch's address space. */
+  ulong(x: number): number {
+    const w = this.arch.ulongWrap;
+    if (x >= 0 && x < w) return x;
+    return ((x % w) + w) % w;
+  }
+
+  /** PAGE_ALIGN(size) with unsigned-long wrap (a size near 2^32 wraps to 0 on i386). */
+  PAGE_ALIGN(size: number): number {
+    const aligned = Math.floor((size + PAGE_SIZE - 1) / PAGE_SIZE) * PAGE_SIZE;
+    if (this.arch.bitsPerLong === 32) return aligned % 2 ** 32;
+    // 64-bit sizes vmx accepts stay below 2^53, far from the 2^64 wrap.
+    return aligned;
+  }
+
+  get PAGE_SIZE(): number {
+    return PAGE_SIZE;
+  }
+
+  /** Bytes one entry of the table acting as `level` maps (PGDIR_SIZE, PUD_SIZE, PMD_SIZE). */
+  levelSize(level: 'pgd' | 'pud' | 'pmd'): number {
+    return 2 ** this.arch.levels[this.phys[level]].shift;
+  }
+
+  /** x & LEVEL_MASK for a level's size: round down to the start of its slot. */
+  levelFloor(x: number, size: number): number {
+    return Math.floor(x / size) * size;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * The console: printk lines as the console shows them (no <n> level prefix) and
+ * printk_ratelimit with the kernel's burst of 10 (time never advances in a scenario).
+ * FAITHFUL for the text; SIMPLIFIED for timing (no interval refill).
+ */
+export const RATELIMIT_BURST = 10;
+
+export class Console {
+  /** Lines printed during the current step. */
+  lines: string[] = [];
+  private ratelimitUsed = 0;
+
+  printk(text: string): void {
+    for (const line of text.replace(/\n$/, '').split('\n')) this.lines.push(line);
+  }
+
+  /** printk_ratelimit(): true for the first RATELIMIT_BURST calls of a run. */
+  ratelimit(): boolean {
+    if (this.ratelimitUsed >= RATELIMIT_BURST) return false;
+    this.ratelimitUsed++;
+    return true;
+  }
+
+  take(): string[] {
+    const l = this.lines;
+    this.lines = [];
+    return l;
+  }
+}

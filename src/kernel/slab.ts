@@ -1,0 +1,90 @@
+/**
+ * kmalloc/kfree over size classes (SIMPLIFIED slab: one slab = the pages one object class
+ * needs, never shrunk; objects get lowmem addresses inside those pages). The class list is
+ * version data (2.4's size-32…size-131072, 2.6.32's kmalloc-32/64/96/128/192/…).
+ */
+import { PAGE_SIZE } from '../hw/arch.js';
+import type { Addr } from '../hw/addr.js';
+import { Owner } from '../hw/frames.js';
+import type { Machine } from '../hw/machine.js';
+
+interface SizeClass {
+  size: number;
+  /** Free object addresses, LIFO. */
+  free: Addr[];
+  slabs: number;
+}
+
+export interface SlabObject {
+  size: number;
+  classSize: number;
+  node: number;
+}
+
+export class Slab {
+  private readonly classes: SizeClass[];
+  /** Live objects by address. */
+  readonly live = new Map<Addr, SlabObject>();
+  liveBytes = 0;
+  /** Frames the slab holds (owner Slab). */
+  frames = 0;
+
+  constructor(
+    private readonly machine: Machine,
+    classSizes: readonly number[],
+  ) {
+    this.classes = classSizes.map((size) => ({ size, free: [], slabs: 0 }));
+  }
+
+  /** Largest size kmalloc serves. */
+  get maxSize(): number {
+    return this.classes[this.classes.length - 1].size;
+  }
+
+  /** Allocate an object of `size` bytes; 0 when the size is too large or memory is exhausted. */
+  alloc(size: number, node: number): Addr {
+    const cls = this.classes.find((c) => c.size >= size);
+    if (!cls) return 0;
+    if (cls.free.length === 0 && !this.grow(cls)) return 0;
+    const addr = cls.free.pop()!;
+    this.live.set(addr, { size, classSize: cls.size, node });
+    this.liveBytes += size;
+    return addr;
+  }
+
+  private grow(cls: SizeClass): boolean {
+    const pages = Math.max(1, Math.ceil(cls.size / PAGE_SIZE));
+    const zones = this.machine.lowZones();
+    const first = this.machine.mem.alloc(zones, Owner.Slab);
+    if (first < 0) return false;
+    const pfns = [first];
+    // Multi-page slabs need physically contiguous frames for one lowmem range; take the
+    // following frames and give up (returning what was taken) if they are not contiguous.
+    for (let i = 1; i < pages; i++) {
+      const p = this.machine.mem.alloc(zones, Owner.Slab);
+      if (p !== first + i) {
+        if (p >= 0) pfns.push(p);
+        for (const f of pfns) this.machine.mem.release(f);
+        return false;
+      }
+      pfns.push(p);
+    }
+    this.frames += pages;
+    cls.slabs++;
+    const base = this.machine.lowmemAddress(first);
+    const n = Math.floor((pages * PAGE_SIZE) / cls.size);
+    // Push in reverse so objects are handed out in ascending address order.
+    for (let i = n - 1; i >= 0; i--) cls.free.push(base + i * cls.size);
+    return true;
+  }
+
+  /** Free a live object; false when `addr` is not one (the caller decides how to report it). */
+  free(addr: Addr): boolean {
+    const obj = this.live.get(addr);
+    if (!obj) return false;
+    this.live.delete(addr);
+    this.liveBytes -= obj.size;
+    this.classes.find((c) => c.size === obj.classSize)!.free.push(addr);
+    return true;
+  }
+}

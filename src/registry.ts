@@ -1,0 +1,14 @@
+/**
+ * The registry of kernel versions: the one place in src/ that names them. A version listed here
+ * appears in every run, comparison and report.
+ */
+import type { KernelVersion } from './harness/version.js';
+import { version as v2_4_19 } from '../versions/2.4.19/index.js';
+
+export const VERSIONS: readonly KernelVersion[] = [v2_4_19];
+
+export const VERSION_IDS: readonly string[] = VERSIONS.map((v) => v.id);
+
+export function findVersion(id: string): KernelVersion | undefined {
+  return VERSIONS.find((v) => v.id === id);
+}

@@ -1,0 +1,40 @@
+/**
+ * Linux 2.4.19 as a vmx version: metadata, and the contract's ops mapped onto the kernel
+ * functions this release has (no vmap, vunmap, remove_vm_area or alloc_vm_area yet).
+ */
+import type { KernelVersion, VersionApi } from '../../src/harness/version.js';
+import { defaultWindow } from './include/asm-i386/pgtable.js';
+import { boot as bootVmalloc } from './mm/vmalloc.js';
+import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames } from './include/linux/vmalloc.js';
+
+export const version: KernelVersion = {
+  id: '2.4.19',
+  title: 'Linux 2.4.19: linear vmlist, first fit with a guard page',
+  source: 'mainline 2.4.19 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h (linux-history tag 2.4.19)',
+  arches: ['i386', 'i386-pae'],
+  hasKmemleak: false,
+  kernelConfig: {
+    // mm/slab.c cache_sizes[] with 4 KiB pages
+    kmallocSizes: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072],
+    // 2.4's kbuild compiles inside mm/, so __FILE__ is the bare name
+    vmallocFile: 'vmalloc.c',
+  },
+  defaultWindow,
+  boot(k, window): VersionApi {
+    const mm = bootVmalloc(k, window);
+    return {
+      vmalloc: (size) => vmalloc(mm.__vmalloc, size),
+      vmalloc_dma: (size) => vmalloc_dma(mm.__vmalloc, size),
+      vmalloc_32: (size) => vmalloc_32(mm.__vmalloc, size),
+      vfree: (addr) => mm.vfree(addr),
+      get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
+      vread: (buf, addr, count) => mm.vread(buf, addr, count),
+      vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),
+      areas() {
+        const out = [];
+        for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags) });
+        return out;
+      },
+    };
+  },
+};

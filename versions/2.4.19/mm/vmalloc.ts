@@ -1,0 +1,287 @@
+/**
+ * Linux 2.4.19 mm/vmalloc.c, step for step (mainline, linux-history tag 2.4.19; identical to
+ * 2.4.18). The file statics (vmlist, vmlist_lock) live in the closure `boot()` creates, because
+ * several kernels run side by side in one process. Locks are no-ops: the simulation has one
+ * thread of control.
+ */
+import type { Addr } from '../../../src/hw/addr.js';
+import type { EntryPtr } from '../../../src/hw/pagetable.js';
+import type { Kernel } from '../../../src/kernel/kernel.js';
+import type { FreeOutcome, VmallocWindow } from '../../../src/harness/version.js';
+import { SIZEOF_VM_STRUCT, VM_ALLOC, type vm_struct } from '../include/linux/vmalloc.js';
+import { GFP_KERNEL } from '../include/linux/mm.js';
+
+const ENOMEM = 12;
+
+export interface Vmalloc2419 {
+  readonly vmlist: () => vm_struct | null;
+  vmfree_area_pages(address: Addr, size: number): void;
+  vmalloc_area_pages(address: Addr, size: number, gfp_mask: number, prot: number): number;
+  get_vm_area(size: number, flags: number): vm_struct | null;
+  vfree(addr: Addr): FreeOutcome;
+  __vmalloc(size: number, gfp_mask: number, prot: number): Addr;
+  vread(buf: Uint8Array, addr: Addr, count: number): number;
+  vwrite(buf: Uint8Array, addr: Addr, count: number): number;
+}
+
+export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
+  const VMALLOC_START = window.start;
+  const VMALLOC_END = window.end;
+  const PAGE_SIZE = k.PAGE_SIZE;
+  const PAGE_SHIFT = 12;
+  const PGDIR_SIZE = k.levelSize('pgd');
+  const PMD_SIZE = k.levelSize('pmd');
+
+  /* rwlock_t vmlist_lock; struct vm_struct *vmlist; */
+  let vmlist: vm_struct | null = null;
+
+  // free_area_pte (mm/vmalloc.c 2.4.19)
+  const free_area_pte = k.traced('free_area_pte', (pmd: EntryPtr, address: Addr, size: number): void => {
+    if (k.pmd_none(pmd)) return;
+    let pte = k.pte_offset(pmd, address);
+    address = address % PMD_SIZE;
+    let end = address + size;
+    if (end > PMD_SIZE) end = PMD_SIZE;
+    do {
+      const page = k.ptep_get_and_clear(pte);
+      address += PAGE_SIZE;
+      pte++;
+      if (k.pte_none(page)) continue;
+      if (k.pte_present(page)) {
+        const ptpage = k.pte_page(page);
+        if (k.pfn_valid(ptpage) && !k.PageReserved(ptpage)) k.__free_page(ptpage);
+        continue;
+      }
+      k.printk('Whee.. Swapped out page in kernel page table');
+    } while (address < end);
+  });
+
+  // free_area_pmd (mm/vmalloc.c 2.4.19)
+  const free_area_pmd = k.traced('free_area_pmd', (dir: EntryPtr, address: Addr, size: number): void => {
+    if (k.pgd_none(dir)) return;
+    let pmd = k.pmd_offset(k.pud_offset(dir, address), address);
+    address = address % PGDIR_SIZE;
+    let end = address + size;
+    if (end > PGDIR_SIZE) end = PGDIR_SIZE;
+    do {
+      free_area_pte(pmd, address, end - address);
+      address = k.levelFloor(address + PMD_SIZE, PMD_SIZE);
+      pmd++;
+    } while (address < end);
+  });
+
+  // vmfree_area_pages (mm/vmalloc.c 2.4.19)
+  const vmfree_area_pages = k.traced('vmfree_area_pages', (address: Addr, size: number): void => {
+    const end = address + size;
+    let dir = k.pgd_offset_k(address);
+    k.flush_cache_all();
+    do {
+      free_area_pmd(dir, address, end - address);
+      address = k.ulong(k.levelFloor(address + PGDIR_SIZE, PGDIR_SIZE));
+      dir++;
+    } while (address && address < end);
+    k.flush_tlb_all();
+  });
+
+  // alloc_area_pte (mm/vmalloc.c 2.4.19)
+  const alloc_area_pte = k.traced('alloc_area_pte', (pte: EntryPtr, address: Addr, size: number, gfp_mask: number, _prot: number): number => {
+    address = address % PMD_SIZE;
+    let end = address + size;
+    if (end > PMD_SIZE) end = PMD_SIZE;
+    do {
+      /* spin_unlock(&init_mm.page_table_lock); */
+      const page = k.alloc_page(gfp_mask);
+      /* spin_lock(&init_mm.page_table_lock); */
+      // QUERY: the message comes before the NULL test, so a failed allocation over a dirty
+      // pte prints it too, and a dirty pte is overwritten rather than refused.
+      if (!k.pte_none(k.pte_val(pte))) k.printk('alloc_area_pte: page already exists');
+      if (page < 0) return -ENOMEM;
+      k.set_pte(pte, page);
+      address += PAGE_SIZE;
+      pte++;
+    } while (address < end);
+    return 0;
+  });
+
+  // alloc_area_pmd (mm/vmalloc.c 2.4.19)
+  const alloc_area_pmd = k.traced('alloc_area_pmd', (pmd: EntryPtr, address: Addr, size: number, gfp_mask: number, prot: number): number => {
+    address = address % PGDIR_SIZE;
+    let end = address + size;
+    if (end > PGDIR_SIZE) end = PGDIR_SIZE;
+    do {
+      const pte = k.pte_alloc(pmd, address);
+      if (pte < 0) return -ENOMEM;
+      if (alloc_area_pte(pte, address, end - address, gfp_mask, prot)) return -ENOMEM;
+      address = k.levelFloor(address + PMD_SIZE, PMD_SIZE);
+      pmd++;
+    } while (address < end);
+    return 0;
+  });
+
+  // vmalloc_area_pages (mm/vmalloc.c 2.4.19)
+  const vmalloc_area_pages = k.traced('vmalloc_area_pages', (address: Addr, size: number, gfp_mask: number, prot: number): number => {
+    const end = address + size;
+    let ret: number;
+    let dir = k.pgd_offset_k(address);
+    /* spin_lock(&init_mm.page_table_lock); */
+    do {
+      const pmd = k.pmd_alloc(k.pud_offset(dir, address), address);
+      // QUERY: ret = -ENOMEM is assigned twice in a row in the C (dead code, removed in 2.4.26).
+      ret = -ENOMEM;
+      if (pmd < 0) break;
+
+      ret = -ENOMEM;
+      if (alloc_area_pmd(pmd, address, end - address, gfp_mask, prot)) break;
+
+      address = k.ulong(k.levelFloor(address + PGDIR_SIZE, PGDIR_SIZE));
+      dir++;
+
+      ret = 0;
+    } while (address && address < end);
+    /* spin_unlock(&init_mm.page_table_lock); */
+    k.flush_cache_all();
+    return ret;
+  });
+
+  // get_vm_area (mm/vmalloc.c 2.4.19)
+  const get_vm_area = k.traced('get_vm_area', (size: number, flags: number): vm_struct | null => {
+    const self = k.kmalloc(SIZEOF_VM_STRUCT, 'kmalloc', -1);
+    if (!self) return null;
+    size = k.ulong(size + PAGE_SIZE);
+    let addr = VMALLOC_START;
+    /* write_lock(&vmlist_lock); */
+    let prev: vm_struct | null = null;
+    let tmp = vmlist;
+    for (; tmp; prev = tmp, tmp = tmp.next) {
+      k.count('nodes_visited');
+      // QUERY: no VMALLOC_END check when vmlist is empty or the area fits before the first
+      // entry; the overflow test runs only inside the loop.
+      if (k.ulong(size + addr) < addr) return out(self);
+      if (size + addr <= tmp.addr) break;
+      // QUERY: unconditional in 2.4.19; 2.4.21 only moves forward (next > addr).
+      addr = tmp.size + tmp.addr;
+      if (addr > k.ulong(VMALLOC_END - size)) return out(self);
+    }
+    const area: vm_struct = { flags, addr, size, next: tmp, self };
+    if (prev) prev.next = area;
+    else vmlist = area;
+    /* write_unlock(&vmlist_lock); */
+    return area;
+  });
+
+  function out(self: Addr): null {
+    /* write_unlock(&vmlist_lock); */
+    k.kfree(self);
+    return null;
+  }
+
+  // vfree (mm/vmalloc.c 2.4.19)
+  const vfree = k.traced('vfree', (addr: Addr): FreeOutcome => {
+    if (!addr) return 'ok';
+    if (addr % PAGE_SIZE !== 0) {
+      k.printk(`Trying to vfree() bad address (${k.p(addr)})`);
+      return 'bad-address';
+    }
+    /* write_lock(&vmlist_lock); */
+    let prev: vm_struct | null = null;
+    for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
+      k.count('nodes_visited');
+      if (tmp.addr === addr) {
+        if (prev) prev.next = tmp.next;
+        else vmlist = tmp.next;
+        // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
+        vmfree_area_pages(tmp.addr, tmp.size);
+        /* write_unlock(&vmlist_lock); */
+        k.kfree(tmp.self);
+        return 'ok';
+      }
+    }
+    /* write_unlock(&vmlist_lock); */
+    k.printk(`Trying to vfree() nonexistent vm area (${k.p(addr)})`);
+    return 'nonexistent';
+  });
+
+  // __vmalloc (mm/vmalloc.c 2.4.19)
+  const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: number): Addr => {
+    size = k.PAGE_ALIGN(size);
+    if (!size || Math.floor(size / 2 ** PAGE_SHIFT) > k.num_physpages) {
+      // QUERY: a caller's bad size kills the calling process; 2.4.21 returns NULL instead.
+      k.BUG(236);
+    }
+    const area = get_vm_area(size, VM_ALLOC);
+    if (!area) return 0;
+    const addr = area.addr;
+    if (vmalloc_area_pages(addr, size, gfp_mask, prot)) {
+      vfree(addr);
+      return 0;
+    }
+    return addr;
+  });
+
+  // vread (mm/vmalloc.c 2.4.19)
+  const vread = k.traced('vread', (buf: Uint8Array, addr: Addr, count: number): number => {
+    let b = 0;
+    /* Don't allow overflow */
+    if (k.ulong(addr + count) < count) count = k.ulong(-addr);
+    /* read_lock(&vmlist_lock); */
+    for (let tmp = vmlist; tmp; tmp = tmp.next) {
+      k.count('nodes_visited');
+      const vaddr = tmp.addr;
+      if (addr >= vaddr + tmp.size - PAGE_SIZE) continue;
+      while (addr < vaddr) {
+        if (count === 0) return b;
+        buf[b++] = 0;
+        addr++;
+        count--;
+      }
+      let n = vaddr + tmp.size - PAGE_SIZE - addr;
+      do {
+        if (count === 0) return b;
+        buf[b++] = k.readByte(addr);
+        addr++;
+        count--;
+      } while (--n > 0);
+    }
+    // QUERY: bytes past the last area are not written and the count returned is short.
+    return b;
+  });
+
+  // vwrite (mm/vmalloc.c 2.4.19)
+  const vwrite = k.traced('vwrite', (buf: Uint8Array, addr: Addr, count: number): number => {
+    let b = 0;
+    /* Don't allow overflow */
+    if (k.ulong(addr + count) < count) count = k.ulong(-addr);
+    for (let tmp = vmlist; tmp; tmp = tmp.next) {
+      k.count('nodes_visited');
+      const vaddr = tmp.addr;
+      if (addr >= vaddr + tmp.size - PAGE_SIZE) continue;
+      while (addr < vaddr) {
+        if (count === 0) return b;
+        b++;
+        addr++;
+        count--;
+      }
+      let n = vaddr + tmp.size - PAGE_SIZE - addr;
+      do {
+        if (count === 0) return b;
+        k.writeByte(addr, buf[b]);
+        b++;
+        addr++;
+        count--;
+      } while (--n > 0);
+    }
+    return b;
+  });
+
+  void GFP_KERNEL;
+  return {
+    vmlist: () => vmlist,
+    vmfree_area_pages,
+    vmalloc_area_pages,
+    get_vm_area,
+    vfree,
+    __vmalloc,
+    vread,
+    vwrite,
+  };
+}
