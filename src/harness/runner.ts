@@ -69,8 +69,8 @@ export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { r
     result = runOp(ctx);
   } catch (e) {
     if (e instanceof KernelBug || e instanceof KernelOops) {
-      result = { op: step.op, ok: false, error: e instanceof KernelBug ? 'BUG' : 'OOPS', log: [] };
-      if (returnsAddress(step.op)) result.addr = null;
+      const error = e instanceof KernelBug ? 'BUG' : 'OOPS';
+      result = returnsAddress(step.op) ? { op: step.op, ok: false, error, addr: null, log: [] } : { op: step.op, ok: false, error, log: [] };
       if (step.as) run.bindings.set(step.as, 0);
     } else {
       throw e;

@@ -72,6 +72,28 @@ export interface VersionApi {
   stateSummary?(): Record<string, number | string>;
 }
 
+/** Classes of difference the difference engine reports between versions. */
+export type DiffClass = 'address' | 'outcome' | 'log' | 'cost' | 'layout';
+
+/**
+ * One behavioural change a version introduced relative to the version before it in the
+ * registry: the hand-written catalogue the difference engine links its findings to.
+ */
+export interface VersionChange {
+  /** Short stable id, e.g. "overflow-check". */
+  id: string;
+  /** Release that introduced it (e.g. "2.4.20"), which may be older than this version. */
+  since: string;
+  /** One sentence a kernel developer would write, e.g. "get_vm_area checks size + PAGE_SIZE for wrap to 0". */
+  summary: string;
+  /** Kernel functions involved. */
+  functions: string[];
+  /** Difference classes this change can explain. */
+  affects: DiffClass[];
+  /** Ops whose results it can change. */
+  ops?: string[];
+}
+
 export interface KernelVersion {
   /** "2.4.19" */
   id: string;
@@ -79,6 +101,8 @@ export interface KernelVersion {
   /** Where the model comes from (tree, tag or commit, files). */
   source: string;
   arches: readonly ArchName[];
+  /** What changed since the previous registered version (empty for the oldest). */
+  changes: readonly VersionChange[];
   /** True when the version calls the kmemleak hooks. */
   hasKmemleak: boolean;
   kernelConfig: KernelConfig;

@@ -12,6 +12,8 @@ export const version: KernelVersion = {
   title: 'Linux 2.4.19: linear vmlist, first fit with a guard page',
   source: 'mainline 2.4.19 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h (linux-history tag 2.4.19)',
   arches: ['i386', 'i386-pae'],
+  // The oldest version vmx models: nothing to compare against.
+  changes: [],
   hasKmemleak: false,
   kernelConfig: {
     // mm/slab.c cache_sizes[] with 4 KiB pages

@@ -1,0 +1,47 @@
+/**
+ * vmx: the command line. Each command lives in src/cli/<command>.ts; this file only dispatches
+ * and applies the exit-code convention (0 ran, 1 check failed or internal error, 2 bad input).
+ */
+import { ScenarioError } from './harness/scenario.js';
+import { UsageError } from './cli/io.js';
+import { cmdRun } from './cli/run.js';
+import { cmdDemo } from './cli/demo.js';
+
+type Command = { run: (argv: string[]) => Promise<number>; help: string };
+
+const COMMANDS: Record<string, Command> = {
+  run: { run: cmdRun, help: 'run <scenario> [--json] [--summary] [--versions a,b] [--trace]   run a scenario on every version' },
+  demo: { run: cmdDemo, help: 'demo                                   run the built-in default scenarios side by side' },
+};
+
+/** Commands added by other modules register here (kept in one table so help stays complete). */
+export function registerCommand(name: string, cmd: Command): void {
+  COMMANDS[name] = cmd;
+}
+
+function usage(): string {
+  return ['usage: vmx <command> [options]', '', 'commands:', ...Object.entries(COMMANDS).map(([n, c]) => `  ${c.help.startsWith(n) ? c.help : n + ' ' + c.help}`)].join('\n') + '\n';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`vmx: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof ScenarioError || e instanceof UsageError) {
+      process.stderr.write(`vmx ${name}: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`vmx ${name}: internal error (a vmx defect, not a kernel outcome): ${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+}

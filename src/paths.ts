@@ -1,0 +1,19 @@
+/**
+ * Where the package's own files are, whether running from src/ (vitest) or dist/ (the CLI).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'versions'))) return d;
+    d = dirname(d);
+  }
+  throw new Error('vmx: cannot find the package root (package.json beside versions/)');
+}
+
+export const PACKAGE_ROOT = findRoot();
+export const BUILTIN_SCENARIOS_DIR = join(PACKAGE_ROOT, 'src', 'scenarios', 'builtin');
+export const DOCS_DIR = join(PACKAGE_ROOT, 'docs');
