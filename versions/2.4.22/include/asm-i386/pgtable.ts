@@ -1,0 +1,25 @@
+/**
+ * Linux 2.4.22 include/asm-i386/pgtable.h, highmem.h and fixmap.h: where the vmalloc window
+ * lies. VMALLOC_START rounds high_memory + 8 MiB up to an 8 MiB boundary (so the hole after
+ * lowmem is 8 to 16 MiB); VMALLOC_END is PKMAP_BASE - 2 pages with CONFIG_HIGHMEM, the
+ * configuration vmx uses by default (0xfdffe000).
+ */
+import type { Kernel } from '../../../../src/kernel/kernel.js';
+import type { VmallocWindow } from '../../../../src/harness/version.js';
+
+export const VMALLOC_OFFSET = 8 * 1024 * 1024;
+/** include/asm-i386/highmem.h */
+export const PKMAP_BASE = 0xfe000000;
+export const PAGE_SIZE = 4096;
+
+/** VMALLOC_START = (high_memory + 2*VMALLOC_OFFSET - 1) & ~(VMALLOC_OFFSET - 1) */
+export function VMALLOC_START(high_memory: number): number {
+  return Math.floor((high_memory + 2 * VMALLOC_OFFSET - 1) / VMALLOC_OFFSET) * VMALLOC_OFFSET;
+}
+
+/** VMALLOC_END = PKMAP_BASE - 2*PAGE_SIZE (CONFIG_HIGHMEM) */
+export const VMALLOC_END = PKMAP_BASE - 2 * PAGE_SIZE;
+
+export function defaultWindow(k: Kernel): VmallocWindow {
+  return { start: VMALLOC_START(k.machine.highMemory), end: VMALLOC_END };
+}

@@ -1,0 +1,107 @@
+/**
+ * Linux 2.4.22 as a vmx version: metadata, the catalogue of what changed since 2.4.19, and the
+ * contract's ops mapped onto the kernel functions this release has (vmap and the vunmap macro
+ * are new; there is still no remove_vm_area, alloc_vm_area or VM_MAP).
+ */
+import type { KernelVersion, VersionApi, VersionChange } from '../../src/harness/version.js';
+import { defaultWindow } from './include/asm-i386/pgtable.js';
+import { PAGE_KERNEL } from './include/linux/mm.js';
+import { boot as bootVmalloc } from './mm/vmalloc.js';
+import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames, vunmap } from './include/linux/vmalloc.js';
+
+/**
+ * Every behavioural difference from 2.4.19 (the previous registered version), with the release
+ * that brought it (from the linux-history tags 2.4.20, 2.4.21, 2.4.22).
+ */
+const changes: readonly VersionChange[] = [
+  {
+    id: 'get-vm-area-size-wrap',
+    since: '2.4.20',
+    summary:
+      'get_vm_area refuses a size that wraps to 0 when the guard page is added (size + PAGE_SIZE == 0, e.g. 0xfffff000); 2.4.19 inserted a zero-sized area at the first fitting address.',
+    functions: ['get_vm_area'],
+    affects: ['outcome', 'address', 'layout'],
+    ops: ['get_vm_area', 'ioremap', 'ioremap_nocache'],
+  },
+  {
+    id: 'get-vm-area-forward-only',
+    since: '2.4.21',
+    summary:
+      'get_vm_area moves its candidate to an entry\'s end only if that end is above it (next > addr); 2.4.19 followed an entry whose end wraps past 4 GiB backwards, below VMALLOC_START.',
+    functions: ['get_vm_area'],
+    affects: ['address', 'layout'],
+    ops: ['get_vm_area', 'vmalloc', 'vmalloc_32', 'vmalloc_dma', 'vmap', 'ioremap', 'ioremap_nocache'],
+  },
+  {
+    id: 'vmalloc-bad-size-null',
+    since: '2.4.21',
+    summary:
+      '__vmalloc returns NULL without a message for size 0 (after PAGE_ALIGN) or more pages than num_physpages; 2.4.19 called BUG() at vmalloc.c:236.',
+    functions: ['__vmalloc'],
+    affects: ['outcome', 'log'],
+    ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma'],
+  },
+  {
+    id: 'vmap',
+    since: '2.4.22',
+    summary:
+      'vmap(pages, count, flags, prot) maps a caller\'s pages into a new vmlist area (no VM_MAP flag: callers pass VM_ALLOC), refusing 0 pages or more than max_mapnr << PAGE_SHIFT bytes; 2.4.19 has no vmap.',
+    functions: ['vmap', 'get_vm_area', '__vmalloc_area_pages'],
+    affects: ['outcome', 'address', 'layout'],
+    ops: ['vmap'],
+  },
+  {
+    id: 'vmap-page-refcount',
+    since: '2.4.22',
+    summary:
+      'alloc_area_pte takes the next page from the caller\'s array and raises its count (atomic_inc); vfree then drops that reference through __free_page, so the caller\'s pages survive a vfree of the vmap area (reserved pages keep the extra reference).',
+    functions: ['alloc_area_pte', 'alloc_area_pmd', '__vmalloc_area_pages', 'free_area_pte', 'vfree'],
+    affects: ['cost', 'outcome'],
+    ops: ['vmap', 'vfree', 'vunmap'],
+  },
+  {
+    id: 'vunmap-is-vfree',
+    since: '2.4.22',
+    summary: 'include/linux/vmalloc.h adds #define vunmap(addr) vfree(addr): vunmap exists, with vfree\'s checks and printk texts.',
+    functions: ['vunmap', 'vfree'],
+    affects: ['outcome', 'log'],
+    ops: ['vunmap'],
+  },
+];
+
+export const version: KernelVersion = {
+  id: '2.4.22',
+  title: 'Linux 2.4.22: 2.4.19\'s first fit plus wrap check, NULL for bad sizes, vmap',
+  source:
+    'mainline 2.4.22 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.22)',
+  arches: ['i386', 'i386-pae'],
+  changes,
+  hasKmemleak: false,
+  kernelConfig: {
+    // mm/slab.c cache_sizes[] with 4 KiB pages
+    kmallocSizes: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072],
+    // 2.4's kbuild compiles inside mm/, so __FILE__ is the bare name
+    vmallocFile: 'vmalloc.c',
+  },
+  defaultWindow,
+  boot(k, window): VersionApi {
+    const mm = bootVmalloc(k, window);
+    return {
+      vmalloc: (size) => vmalloc(mm.__vmalloc, size),
+      vmalloc_dma: (size) => vmalloc_dma(mm.__vmalloc, size),
+      vmalloc_32: (size) => vmalloc_32(mm.__vmalloc, size),
+      vfree: (addr) => mm.vfree(addr),
+      vunmap: (addr) => vunmap(mm.vfree, addr),
+      // 2.4.22 has no VM_MAP: the contract calls vmap with VM_ALLOC here.
+      vmap: (pages) => mm.vmap(pages, pages.length, VM_ALLOC, PAGE_KERNEL),
+      get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
+      vread: (buf, addr, count) => mm.vread(buf, addr, count),
+      vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),
+      areas() {
+        const out = [];
+        for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags) });
+        return out;
+      },
+    };
+  },
+};
