@@ -1,11 +1,14 @@
 /**
- * vmx run <scenario> [--json] [--versions a,b] [--trace]
+ * vmx run <scenario> [--json | --summary] [--versions a,b] [--trace]
  * Runs a scenario on every version it names and prints a side-by-side table, or with --json
- * exactly the contract's result document.
+ * exactly the contract's result document (streamed), or with --summary one line per version
+ * with a digest of every step's outcome (nothing per step is kept in memory).
  */
-import { resultDocument } from '../harness/document.js';
-import { runScenario, type VersionRunResult } from '../harness/runner.js';
+import { createHash } from 'node:crypto';
+import { finalState, pagesMapped, pageTablePages } from '../harness/final.js';
+import { bootVersion, runScenario, runStep, versionsFor, type RunOptions, type VersionRunResult } from '../harness/runner.js';
 import type { Scenario, Step } from '../harness/scenario.js';
+import type { KernelVersion } from '../harness/version.js';
 import { VERSIONS } from '../registry.js';
 import { formatTrace } from '../kernel/trace.js';
 import { checkFlags, loadScenario, parseArgs, progress, UsageError, writeOut } from './io.js';
@@ -16,17 +19,27 @@ export async function cmdRun(argv: string[]): Promise<number> {
   if (args.positional.length !== 1) throw new UsageError('usage: vmx run <scenario.json | built-in name> [--json] [--summary] [--versions a,b] [--trace]');
   const s = loadScenario(args.positional[0], args.flags.get('versions') as string | undefined);
   const json = args.flags.has('json');
+  const summary = args.flags.has('summary');
+  if (json && summary) throw new UsageError('--json and --summary are alternatives; give one');
+  if (summary && args.flags.has('trace')) throw new UsageError('--trace shows per-step traces; it does not go with --summary');
   const say = progress(!json);
-  const runs = runScenario(s, VERSIONS, {
-    trace: args.flags.has('trace'),
-    detail: !json,
-    onStep: s.steps.length > 20000 ? (i) => i % 10000 === 0 && say(`step ${i}/${s.steps.length}`) : undefined,
-  });
-  say('');
-  if (json) {
-    await writeOut(JSON.stringify(resultDocument(s, runs), null, 1) + '\n');
+  const onStep = s.steps.length > 20000 ? (i: number) => i % 10000 === 0 && say(`step ${i}/${s.steps.length}`) : undefined;
+  if (summary) {
+    for (const v of versionsFor(s, VERSIONS)) {
+      const line = formatSummary(summariseVersion(s, v, { onStep }));
+      say('');
+      await writeOut(line + '\n');
+    }
     return 0;
   }
+  if (json) {
+    // Streamed, one version at a time: no version's steps are kept in memory.
+    await streamResultDocument(s, versionsFor(s, VERSIONS), writeOut, { onStep });
+    say('');
+    return 0;
+  }
+  const runs = runScenario(s, VERSIONS, { trace: args.flags.has('trace'), detail: true, onStep });
+  say('');
   await writeOut(formatRunTable(s, runs, args.flags.has('trace')));
   return 0;
 }
@@ -92,4 +105,101 @@ export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], w
     }
   }
   return out.join('\n') + '\n';
+}
+
+// ---- --summary and streamed --json (issue 8): one step at a time, nothing kept per step ----------
+
+/** One version's run in brief: what `vmx run --summary` prints. */
+export interface RunSummary {
+  version: string;
+  steps: number;
+  /** Steps whose result has ok: false (ENOMEM, BUG, OOPS, unsupported, rejected frees…). */
+  failures: number;
+  /** Live areas at the end (the final state's areas). */
+  areas: number;
+  pagesMapped: number;
+  pageTablePages: number;
+  /**
+   * sha256 over every step's outcome, in order: for step i the line
+   * `i <ok|error> <addr or -> <log lines joined by \u001f>\n`. Equal digests mean the same
+   * outcomes, addresses and printk lines, so versions and builds compare at a glance.
+   */
+  digest: string;
+}
+
+/** The text one step contributes to the summary digest (see RunSummary.digest). */
+export function stepDigestLine(i: number, r: { ok: boolean; error?: string; addr?: string | null; log: readonly string[] }): string {
+  return `${i} ${r.ok ? 'ok' : r.error ?? 'failed'} ${r.addr ?? '-'} ${r.log.join('\u001f')}\n`;
+}
+
+/** Run a scenario on one version, step by step with detail off, folding results into a digest. */
+export function summariseVersion(s: Scenario, v: KernelVersion, opts: Pick<RunOptions, 'onStep'> = {}): RunSummary {
+  const stepOpts: RunOptions = { detail: false };
+  const run = bootVersion(s, v, stepOpts);
+  const hash = createHash('sha256');
+  let failures = 0;
+  let pending = '';
+  for (let i = 0; i < s.steps.length; i++) {
+    const { result } = runStep(run, s.steps[i], stepOpts);
+    if (!result.ok) failures++;
+    pending += stepDigestLine(i, result);
+    if (pending.length > 65536) {
+      hash.update(pending);
+      pending = '';
+    }
+    opts.onStep?.(i, run);
+  }
+  hash.update(pending);
+  return {
+    version: v.id,
+    steps: s.steps.length,
+    failures,
+    areas: run.api.areas().length,
+    pagesMapped: pagesMapped(run),
+    pageTablePages: pageTablePages(run),
+    digest: hash.digest('hex'),
+  };
+}
+
+export function formatSummary(r: RunSummary): string {
+  return `${r.version}: ${r.steps} steps, ${r.failures} failed, ${r.areas} areas, ${r.pagesMapped} pages mapped, ${r.pageTablePages} page-table pages, sha256 ${r.digest}`;
+}
+
+/** Indent every line after the first of a JSON.stringify(…, null, 1) text by `pad`. */
+function reindent(text: string, pad: string): string {
+  return text.indexOf('\n') < 0 ? text : text.replace(/\n/g, '\n' + pad);
+}
+
+/**
+ * Write the contract's result document for `versions` through `write`, one version at a time and
+ * each step as it completes, byte for byte what `JSON.stringify(doc, null, 1) + "\n"` gives for the
+ * whole document. Output is buffered into chunks of about 1 MiB; `write` may apply backpressure.
+ */
+export async function streamResultDocument(
+  s: Scenario,
+  versions: readonly KernelVersion[],
+  write: (chunk: string) => Promise<void> | void,
+  opts: Pick<RunOptions, 'onStep'> = {},
+): Promise<void> {
+  let buf = `{\n "scenario": ${JSON.stringify(s.name)},\n "results": [`;
+  const flush = async (): Promise<void> => {
+    if (buf) await write(buf);
+    buf = '';
+  };
+  const stepOpts: RunOptions = { detail: false };
+  for (let vi = 0; vi < versions.length; vi++) {
+    const v = versions[vi];
+    buf += `${vi ? ',' : ''}\n  {\n   "version": ${JSON.stringify(v.id)},\n   "steps": [`;
+    const run = bootVersion(s, v, stepOpts);
+    for (let i = 0; i < s.steps.length; i++) {
+      const { result } = runStep(run, s.steps[i], stepOpts);
+      buf += (i ? ',\n    ' : '\n    ') + reindent(JSON.stringify(result, null, 1), '    ');
+      if (buf.length > 1 << 20) await flush();
+      opts.onStep?.(i, run);
+    }
+    buf += s.steps.length ? '\n   ],' : '],';
+    buf += `\n   "final": ${reindent(JSON.stringify(finalState(run), null, 1), '   ')}\n  }`;
+  }
+  buf += versions.length ? '\n ]\n}\n' : ']\n}\n';
+  await flush();
 }
