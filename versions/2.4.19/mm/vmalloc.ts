@@ -72,11 +72,11 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
 
   // vmfree_area_pages (mm/vmalloc.c 2.4.19)
   const vmfree_area_pages = k.traced('vmfree_area_pages', (address: Addr, size: number): void => {
-    const end = address + size;
+    const end = k.ulong(address + size);
     let dir = k.pgd_offset_k(address);
     k.flush_cache_all();
     do {
-      free_area_pmd(dir, address, end - address);
+      free_area_pmd(dir, address, k.ulong(end - address));
       address = k.ulong(k.levelFloor(address + PGDIR_SIZE, PGDIR_SIZE));
       dir++;
     } while (address && address < end);
@@ -120,7 +120,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
 
   // vmalloc_area_pages (mm/vmalloc.c 2.4.19)
   const vmalloc_area_pages = k.traced('vmalloc_area_pages', (address: Addr, size: number, gfp_mask: number, prot: number): number => {
-    const end = address + size;
+    const end = k.ulong(address + size);
     let ret: number;
     let dir = k.pgd_offset_k(address);
     /* spin_lock(&init_mm.page_table_lock); */
@@ -131,7 +131,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
       if (pmd < 0) break;
 
       ret = -ENOMEM;
-      if (alloc_area_pmd(pmd, address, end - address, gfp_mask, prot)) break;
+      if (alloc_area_pmd(pmd, address, k.ulong(end - address), gfp_mask, prot)) break;
 
       address = k.ulong(k.levelFloor(address + PGDIR_SIZE, PGDIR_SIZE));
       dir++;
@@ -157,9 +157,10 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
       // QUERY: no VMALLOC_END check when vmlist is empty or the area fits before the first
       // entry; the overflow test runs only inside the loop.
       if (k.ulong(size + addr) < addr) return out(self);
-      if (size + addr <= tmp.addr) break;
-      // QUERY: unconditional in 2.4.19; 2.4.21 only moves forward (next > addr).
-      addr = tmp.size + tmp.addr;
+      if (k.ulong(size + addr) <= tmp.addr) break;
+      // QUERY: unconditional in 2.4.19; 2.4.21 only moves forward (next > addr). An entry whose
+      // end wraps past 4 GiB (made without a VMALLOC_END check) sends the candidate backwards.
+      addr = k.ulong(tmp.size + tmp.addr);
       if (addr > k.ulong(VMALLOC_END - size)) return out(self);
     }
     const area: vm_struct = { flags, addr, size, next: tmp, self };
@@ -227,14 +228,15 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     for (let tmp = vmlist; tmp; tmp = tmp.next) {
       k.count('nodes_visited');
       const vaddr = tmp.addr;
-      if (addr >= vaddr + tmp.size - PAGE_SIZE) continue;
+      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+      if (addr >= vend) continue;
       while (addr < vaddr) {
         if (count === 0) return b;
         buf[b++] = 0;
         addr++;
         count--;
       }
-      let n = vaddr + tmp.size - PAGE_SIZE - addr;
+      let n = k.ulong(vend - addr);
       do {
         if (count === 0) return b;
         buf[b++] = k.readByte(addr);
@@ -254,14 +256,15 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     for (let tmp = vmlist; tmp; tmp = tmp.next) {
       k.count('nodes_visited');
       const vaddr = tmp.addr;
-      if (addr >= vaddr + tmp.size - PAGE_SIZE) continue;
+      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+      if (addr >= vend) continue;
       while (addr < vaddr) {
         if (count === 0) return b;
         b++;
         addr++;
         count--;
       }
-      let n = vaddr + tmp.size - PAGE_SIZE - addr;
+      let n = k.ulong(vend - addr);
       do {
         if (count === 0) return b;
         k.writeByte(addr, buf[b]);
