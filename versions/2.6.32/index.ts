@@ -1,0 +1,232 @@
+/**
+ * Linux 2.6.32 as a vmx version: metadata, the catalogue of what changed since 2.4.22, and the
+ * contract's ops mapped onto the kernel functions this release has.
+ *
+ * Callers: C records __builtin_return_address(0) of each API entry (vm_struct->caller, the
+ * kmemleak backtrace). In vmx the caller is the scenario, which has no kernel symbol, so the
+ * symbol printed is the API function the scenario entered ("vmalloc+0x0/0x0"); the zero
+ * offset and size mark it as synthetic. A nested pages array carries its outer caller, as in C.
+ */
+import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/harness/version.js';
+import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
+import { defaultWindow } from './arch/x86/include/asm/pgtable_types.js';
+import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
+import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
+import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
+
+const changes: VersionChange[] = [
+  {
+    id: 'vmap-area-rbtree',
+    since: '2.6.28',
+    summary: 'Virtual addresses come from struct vmap_area kept in a red-black tree and an address-sorted list (alloc_vmap_area), no longer from a walk of vmlist; vmlist remains only as the list of vm_structs.',
+    functions: ['alloc_vmap_area', '__insert_vmap_area', '__find_vmap_area', '__get_vm_area_node', 'insert_vmalloc_vm'],
+    affects: ['address', 'cost', 'layout'],
+    ops: ['vmalloc', 'vmap', 'get_vm_area', 'alloc_vm_area', 'vfree'],
+  },
+  {
+    id: 'gap-page-after-area',
+    since: '2.6.28',
+    summary: 'The first-fit walk restarts at va_end + PAGE_SIZE, so every area is followed by an unreserved page on top of its guard page: consecutive 1-page vmallocs step by 3 pages.',
+    functions: ['alloc_vmap_area'],
+    affects: ['address', 'layout'],
+    ops: ['vmalloc', 'vmap', 'get_vm_area', 'alloc_vm_area'],
+  },
+  {
+    id: 'lazy-free',
+    since: '2.6.28',
+    summary: 'vfree/vunmap only mark the vmap_area VM_LAZY_FREE: its ptes stay and its range stays reserved until __purge_vmap_area_lazy runs (vmap_lazy_nr above lazy_max_pages() = fls(num_online_cpus()) * 8192 pages, an allocation failure, or vm_unmap_aliases), which unmaps them all and flushes the TLB once.',
+    functions: ['free_unmap_vmap_area', '__purge_vmap_area_lazy', 'try_purge_vmap_area_lazy', 'purge_vmap_area_lazy', 'lazy_max_pages', 'vm_unmap_aliases'],
+    affects: ['address', 'cost', 'layout', 'outcome'],
+    ops: ['vfree', 'vunmap', 'vmalloc', 'vm_unmap_aliases', 'peek', 'poke'],
+  },
+  {
+    id: 'purge-and-retry',
+    since: '2.6.28',
+    summary: 'When no gap fits, alloc_vmap_area purges the lazy areas once and rescans; a second failure prints the rate-limited "vmap allocation for size %lu failed: use vmalloc=<size> to increase size." (size with guard page).',
+    functions: ['alloc_vmap_area', 'purge_vmap_area_lazy'],
+    affects: ['address', 'log', 'outcome'],
+    ops: ['vmalloc', 'vmap', 'get_vm_area'],
+  },
+  {
+    id: 'pages-array',
+    since: '2.6.23',
+    summary: 'vm_struct records its pages in pages[]/nr_pages; the array is kmalloc\'ed up to PAGE_SIZE and otherwise vmalloc\'ed itself (VM_VPAGES, a second area placed after the first); __vunmap frees pages from the array instead of walking page tables.',
+    functions: ['__vmalloc_area_node', '__vunmap'],
+    affects: ['address', 'layout', 'cost'],
+    ops: ['vmalloc', 'vfree'],
+  },
+  {
+    id: 'map-after-alloc',
+    since: '2.6.19',
+    summary: 'All data pages are allocated before any page table (map_vm_area/vmap_page_range); an allocation failure maps nothing, and mapping refuses a dirty pte with WARN_ON and -EBUSY instead of overwriting it.',
+    functions: ['__vmalloc_area_node', 'map_vm_area', 'vmap_pte_range'],
+    affects: ['cost', 'log', 'outcome'],
+    ops: ['vmalloc', 'vmap'],
+  },
+  {
+    id: 'vmap-no-page-refs',
+    since: '2.6.0',
+    summary: 'vmap takes no page references and vunmap (__vunmap(addr, 0)) frees no pages; 2.4.22\'s vunmap was vfree and dropped the reference it had taken.',
+    functions: ['vmap', 'vunmap', '__vunmap'],
+    affects: ['cost', 'outcome'],
+    ops: ['vmap', 'vunmap', 'vfree'],
+  },
+  {
+    id: 'warn-on-bad-vfree',
+    since: '2.6.25',
+    summary: 'Bad and nonexistent vfree addresses are reported with WARN (mm/vmalloc.c:1301 and :1307 in __vunmap) instead of a plain printk.',
+    functions: ['__vunmap'],
+    affects: ['log'],
+    ops: ['vfree', 'vunmap'],
+  },
+  {
+    id: 'ioremap-alignment',
+    since: '2.6.17',
+    summary: 'VM_IOREMAP areas are aligned to 1 << fls(size), clamped to [PAGE_SHIFT, IOREMAP_MAX_ORDER = 19].',
+    functions: ['__get_vm_area_node'],
+    affects: ['address', 'layout'],
+    ops: ['get_vm_area', 'alloc_vm_area', 'ioremap'],
+  },
+  {
+    id: 'totalram-limit',
+    since: '2.6.32',
+    summary: '__vmalloc_node returns NULL for size 0 or more pages than totalram_pages (was num_physpages; commit 4481374ce88).',
+    functions: ['__vmalloc_node', 'vmap'],
+    affects: ['outcome'],
+    ops: ['vmalloc', 'vmap'],
+  },
+  {
+    id: 'kmemleak-hooks',
+    since: '2.6.31',
+    summary: '__vmalloc_node registers each area with kmemleak_alloc(addr, real_size, 3, gfp) and vfree calls kmemleak_free first; the nested pages array is an object of its own.',
+    functions: ['__vmalloc_node', '__vmalloc_area', 'vfree'],
+    affects: ['log'],
+    ops: ['vmalloc', 'vfree', 'kmemleak_scan', 'forget'],
+  },
+  {
+    id: 'vread-holes',
+    since: '2.6.32',
+    summary: 'vread/vwrite go page by page through vmalloc_to_page (d0107eb0732): holes and VM_IOREMAP areas read as zeroes (writes skip them), the tail after the last area is zero-filled and the full count returned; vwrite returns all or nothing.',
+    functions: ['vread', 'vwrite', 'aligned_vread', 'aligned_vwrite'],
+    affects: ['outcome'],
+    ops: ['vread', 'vwrite'],
+  },
+  {
+    id: 'vm-map-ram',
+    since: '2.6.28',
+    summary: 'vm_map_ram/vm_unmap_ram add a per-CPU vmap_block allocator (VMAP_BBMAP_BITS-page blocks, power-of-two chunks, no guard page); a freed chunk is reused only after the whole block is dirty.',
+    functions: ['vm_map_ram', 'vm_unmap_ram', 'vb_alloc', 'vb_free', 'new_vmap_block', 'free_vmap_block'],
+    affects: ['address', 'layout'],
+    ops: ['vm_map_ram', 'vm_unmap_ram', 'vm_unmap_aliases'],
+  },
+  {
+    id: 'vmalloc-start-unrounded',
+    since: '2.6.0',
+    summary: 'i386 VMALLOC_START is high_memory + 8 MiB with no rounding to 8 MiB, and VMALLOC_END is PKMAP_BASE - 2 pages with 2.6\'s fixmap (0xff7fe000 typically).',
+    functions: ['VMALLOC_START', 'VMALLOC_END'],
+    affects: ['address'],
+  },
+  {
+    id: 'vmallocinfo',
+    since: '2.6.24',
+    summary: '/proc/vmallocinfo lists vmlist with caller, pages=, phys= and flag words.',
+    functions: ['s_show'],
+    affects: ['log'],
+    ops: ['vmallocinfo'],
+  },
+  {
+    id: 'no-vmalloc-dma',
+    since: '2.6.0',
+    summary: 'vmalloc_dma is gone; vmalloc_user, vmalloc_node, vmalloc_exec, vmalloc_32_user, remove_vm_area and alloc_vm_area/free_vm_area exist.',
+    functions: ['vmalloc_dma', 'vmalloc_user', 'vmalloc_node', 'alloc_vm_area', 'free_vm_area', 'remove_vm_area'],
+    affects: ['outcome'],
+    ops: ['vmalloc_dma', 'vmalloc_user', 'vmalloc_node', 'alloc_vm_area', 'free_vm_area', 'remove_vm_area'],
+  },
+];
+
+export const version: KernelVersion = {
+  id: '2.6.32',
+  title: 'Linux 2.6.32: rbtree vmap_area allocator, lazy TLB-batched freeing, vmap blocks',
+  source: 'mainline v2.6.32 (22763c5cf3690a681551162c15d34d935308c8d7) mm/vmalloc.c, include/linux/vmalloc.h, lib/rbtree.c, mm/memory.c (apply_to_page_range), arch/x86/include/asm/pgtable_{32,64}_types.h',
+  arches: ['i386', 'i386-pae', 'x86_64'],
+  changes,
+  hasKmemleak: true,
+  kernelConfig: {
+    // SLAB include/linux/kmalloc_sizes.h with 4 KiB pages, L1_CACHE_BYTES 64 (X86_GENERIC /
+    // GENERIC_CPU: no kmalloc-96), KMALLOC_MAX_SIZE 4 MiB (MAX_ORDER 11)
+    kmallocSizes: [32, 64, 128, 192, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4194304],
+    vmallocFile: 'mm/vmalloc.c',
+  },
+  defaultWindow,
+  boot(k, window): VersionApi {
+    const mm = bootVmalloc(k, window);
+    const findArea = (addr: number) => {
+      for (let v = mm.vmlist(); v; v = v.next) if (v.addr === addr) return v;
+      return null;
+    };
+    return {
+      vmalloc: (size) => mm.vmalloc(size),
+      vmalloc_32: (size) => mm.vmalloc_32(size),
+      vmalloc_user: (size) => mm.vmalloc_user(size),
+      vmalloc_node: (size, node) => mm.vmalloc_node(size, node),
+      __vmalloc_node: (size, align, node) => mm.__vmalloc_node(size, align, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, '__vmalloc_node'),
+      vfree: (addr) => mm.vfree(addr),
+      vunmap: (addr) => mm.vunmap(addr),
+      vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, PAGE_KERNEL),
+      get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
+      remove_vm_area: (addr) => mm.remove_vm_area(addr)?.self ?? 0,
+      alloc_vm_area: (size) => mm.alloc_vm_area(size)?.addr ?? 0,
+      free_vm_area(addr) {
+        // SIM: the caller holds the vm_struct; the scenario holds its address, looked up here.
+        const area = findArea(addr);
+        if (!area) return 'nonexistent';
+        mm.free_vm_area(area);
+        return 'ok';
+      },
+      vread: (buf, addr, count) => mm.vread(buf, addr, count),
+      vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),
+      vm_unmap_aliases: () => mm.vm_unmap_aliases(),
+      vm_map_ram: (pages) => mm.vm_map_ram(pages, pages.length, -1, PAGE_KERNEL),
+      vm_unmap_ram: (addr, count) => mm.vm_unmap_ram(addr, count),
+      vmalloc_to_page: (addr) => mm.vmalloc_to_page(addr),
+      vmallocinfo: () => mm.vmallocinfo(),
+      areas(): AreaView[] {
+        const out: AreaView[] = [];
+        for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags), nrPages: a.nr_pages });
+        return out;
+      },
+      ranges(): RangeView[] {
+        return mm.vmap_areas().map((va) => {
+          const lazy = (va.flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) !== 0;
+          const state: RangeView['state'] = lazy ? 'lazy' : va.block ? 'block' : 'live';
+          const label = va.block ? 'vmap_block' : va.flags & VM_VM_AREA ? vmFlagNames(va.private!.flags).join('|') : 'vm_map_ram';
+          return { start: va.va_start, end: va.va_end, state, label };
+        });
+      },
+      kmemleakRefs(o: KmemleakObject): number {
+        // What a kmemleak scan of the vm_structs and vmap_areas finds: values pointing into
+        // [ptr, ptr + size). vm->addr and va->va_start point at the area; an outer vm_struct's
+        // pages points at its vmalloc'ed pages array.
+        const inside = (v: number) => v >= o.ptr && v < o.ptr + o.size;
+        let n = 0;
+        for (let v = mm.vmlist(); v; v = v.next) {
+          if (inside(v.addr)) n++;
+          if (v.pages && inside(v.pages.ptr)) n++;
+        }
+        for (const va of mm.vmap_areas()) if (inside(va.va_start)) n++;
+        return n;
+      },
+      stateSummary() {
+        const blocks = mm.vmap_blocks();
+        return {
+          vmap_lazy_nr: mm.vmap_lazy_nr(),
+          lazy_max_pages: mm.lazy_max_pages(),
+          vmap_areas: mm.vmap_areas().length,
+          vmap_blocks: blocks.length,
+          VMAP_BBMAP_BITS: mm.VMAP_BBMAP_BITS,
+          vmap_area_pcpu_hole: k.hex(mm.vmap_area_pcpu_hole()),
+        };
+      },
+    };
+  },
+};

@@ -1,0 +1,343 @@
+/**
+ * Linux 2.6.32 lib/rbtree.c and include/linux/rbtree.h (commit 22763c5cf369): the red-black
+ * tree vmalloc keeps its vmap_areas in. Rotations and recolouring are done exactly as the C
+ * does them, because the tree's shape decides how many nodes a lookup visits.
+ *
+ * SIM: C packs parent and colour into `rb_parent_color`; here they are two fields. An "empty"
+ * node (RB_CLEAR_NODE) has itself as parent, as in C. `visit` is the probe the tree walks call
+ * once per node they step onto (rb_next/rb_prev), so callers can count nodes visited.
+ */
+
+export const RB_RED = 0;
+export const RB_BLACK = 1;
+
+export class rb_node<T = unknown> {
+  parent: rb_node<T> | null = null;
+  color: number = RB_RED;
+  rb_right: rb_node<T> | null = null;
+  rb_left: rb_node<T> | null = null;
+  constructor(readonly entry: T) {}
+}
+
+export interface rb_root<T = unknown> {
+  rb_node: rb_node<T> | null;
+}
+
+/* include/linux/rbtree.h inline helpers */
+export const rb_parent = <T>(r: rb_node<T>): rb_node<T> | null => r.parent;
+export const rb_color = <T>(r: rb_node<T>): number => r.color;
+export const rb_is_red = <T>(r: rb_node<T>): boolean => r.color === RB_RED;
+export const rb_is_black = <T>(r: rb_node<T>): boolean => r.color === RB_BLACK;
+export function rb_set_red<T>(r: rb_node<T>): void {
+  r.color = RB_RED;
+}
+export function rb_set_black<T>(r: rb_node<T>): void {
+  r.color = RB_BLACK;
+}
+export function rb_set_parent<T>(rb: rb_node<T>, p: rb_node<T> | null): void {
+  rb.parent = p;
+}
+export function rb_set_color<T>(rb: rb_node<T>, color: number): void {
+  rb.color = color;
+}
+export const RB_EMPTY_NODE = <T>(node: rb_node<T>): boolean => rb_parent(node) === node;
+export function RB_CLEAR_NODE<T>(node: rb_node<T>): void {
+  rb_set_parent(node, node);
+}
+
+/** rb_link_node (include/linux/rbtree.h): `link` stores the child pointer into the parent or root. */
+export function rb_link_node<T>(node: rb_node<T>, parent: rb_node<T> | null, link: (n: rb_node<T>) => void): void {
+  node.parent = parent;
+  node.color = RB_RED; // rb_parent_color = parent: colour bit 0 is red
+  node.rb_left = node.rb_right = null;
+  link(node);
+}
+
+// __rb_rotate_left (lib/rbtree.c)
+function __rb_rotate_left<T>(node: rb_node<T>, root: rb_root<T>): void {
+  const right = node.rb_right!;
+  const parent = rb_parent(node);
+
+  if ((node.rb_right = right.rb_left)) rb_set_parent(right.rb_left!, node);
+  right.rb_left = node;
+
+  rb_set_parent(right, parent);
+
+  if (parent) {
+    if (node === parent.rb_left) parent.rb_left = right;
+    else parent.rb_right = right;
+  } else root.rb_node = right;
+  rb_set_parent(node, right);
+}
+
+// __rb_rotate_right (lib/rbtree.c)
+function __rb_rotate_right<T>(node: rb_node<T>, root: rb_root<T>): void {
+  const left = node.rb_left!;
+  const parent = rb_parent(node);
+
+  if ((node.rb_left = left.rb_right)) rb_set_parent(left.rb_right!, node);
+  left.rb_right = node;
+
+  rb_set_parent(left, parent);
+
+  if (parent) {
+    if (node === parent.rb_right) parent.rb_right = left;
+    else parent.rb_left = left;
+  } else root.rb_node = left;
+  rb_set_parent(node, left);
+}
+
+// rb_insert_color (lib/rbtree.c)
+export function rb_insert_color<T>(node: rb_node<T>, root: rb_root<T>): void {
+  let parent: rb_node<T> | null;
+  let gparent: rb_node<T>;
+
+  while ((parent = rb_parent(node)) && rb_is_red(parent)) {
+    gparent = rb_parent(parent)!;
+
+    if (parent === gparent.rb_left) {
+      {
+        const uncle = gparent.rb_right;
+        if (uncle && rb_is_red(uncle)) {
+          rb_set_black(uncle);
+          rb_set_black(parent);
+          rb_set_red(gparent);
+          node = gparent;
+          continue;
+        }
+      }
+
+      if (parent.rb_right === node) {
+        __rb_rotate_left(parent, root);
+        const tmp = parent;
+        parent = node;
+        node = tmp;
+      }
+
+      rb_set_black(parent);
+      rb_set_red(gparent);
+      __rb_rotate_right(gparent, root);
+    } else {
+      {
+        const uncle = gparent.rb_left;
+        if (uncle && rb_is_red(uncle)) {
+          rb_set_black(uncle);
+          rb_set_black(parent);
+          rb_set_red(gparent);
+          node = gparent;
+          continue;
+        }
+      }
+
+      if (parent.rb_left === node) {
+        __rb_rotate_right(parent, root);
+        const tmp = parent;
+        parent = node;
+        node = tmp;
+      }
+
+      rb_set_black(parent);
+      rb_set_red(gparent);
+      __rb_rotate_left(gparent, root);
+    }
+  }
+
+  rb_set_black(root.rb_node!);
+}
+
+// __rb_erase_color (lib/rbtree.c)
+function __rb_erase_color<T>(node: rb_node<T> | null, parent: rb_node<T> | null, root: rb_root<T>): void {
+  let other: rb_node<T>;
+
+  while ((!node || rb_is_black(node)) && node !== root.rb_node) {
+    const p = parent!;
+    if (p.rb_left === node) {
+      other = p.rb_right!;
+      if (rb_is_red(other)) {
+        rb_set_black(other);
+        rb_set_red(p);
+        __rb_rotate_left(p, root);
+        other = p.rb_right!;
+      }
+      if ((!other.rb_left || rb_is_black(other.rb_left)) && (!other.rb_right || rb_is_black(other.rb_right))) {
+        rb_set_red(other);
+        node = p;
+        parent = rb_parent(node);
+      } else {
+        if (!other.rb_right || rb_is_black(other.rb_right)) {
+          rb_set_black(other.rb_left!);
+          rb_set_red(other);
+          __rb_rotate_right(other, root);
+          other = p.rb_right!;
+        }
+        rb_set_color(other, rb_color(p));
+        rb_set_black(p);
+        rb_set_black(other.rb_right!);
+        __rb_rotate_left(p, root);
+        node = root.rb_node;
+        break;
+      }
+    } else {
+      other = p.rb_left!;
+      if (rb_is_red(other)) {
+        rb_set_black(other);
+        rb_set_red(p);
+        __rb_rotate_right(p, root);
+        other = p.rb_left!;
+      }
+      if ((!other.rb_left || rb_is_black(other.rb_left)) && (!other.rb_right || rb_is_black(other.rb_right))) {
+        rb_set_red(other);
+        node = p;
+        parent = rb_parent(node);
+      } else {
+        if (!other.rb_left || rb_is_black(other.rb_left)) {
+          rb_set_black(other.rb_right!);
+          rb_set_red(other);
+          __rb_rotate_left(other, root);
+          other = p.rb_left!;
+        }
+        rb_set_color(other, rb_color(p));
+        rb_set_black(p);
+        rb_set_black(other.rb_left!);
+        __rb_rotate_right(p, root);
+        node = root.rb_node;
+        break;
+      }
+    }
+  }
+  if (node) rb_set_black(node);
+}
+
+// rb_erase (lib/rbtree.c)
+export function rb_erase<T>(node: rb_node<T>, root: rb_root<T>): void {
+  let child: rb_node<T> | null;
+  let parent: rb_node<T> | null;
+  let color: number;
+
+  if (!node.rb_left) child = node.rb_right;
+  else if (!node.rb_right) child = node.rb_left;
+  else {
+    const old = node;
+    let left: rb_node<T> | null;
+
+    node = node.rb_right;
+    while ((left = node.rb_left) !== null) node = left;
+
+    const op = rb_parent(old);
+    if (op) {
+      if (op.rb_left === old) op.rb_left = node;
+      else op.rb_right = node;
+    } else root.rb_node = node;
+
+    child = node.rb_right;
+    parent = rb_parent(node);
+    color = rb_color(node);
+
+    if (parent === old) {
+      parent = node;
+    } else {
+      if (child) rb_set_parent(child, parent);
+      parent!.rb_left = child;
+
+      node.rb_right = old.rb_right;
+      rb_set_parent(old.rb_right!, node);
+    }
+
+    /* node->rb_parent_color = old->rb_parent_color; */
+    node.parent = old.parent;
+    node.color = old.color;
+    node.rb_left = old.rb_left;
+    rb_set_parent(old.rb_left!, node);
+
+    if (color === RB_BLACK) __rb_erase_color(child, parent, root);
+    return;
+  }
+
+  parent = rb_parent(node);
+  color = rb_color(node);
+
+  if (child) rb_set_parent(child, parent);
+  if (parent) {
+    if (parent.rb_left === node) parent.rb_left = child;
+    else parent.rb_right = child;
+  } else root.rb_node = child;
+
+  /* color: */
+  if (color === RB_BLACK) __rb_erase_color(child, parent, root);
+}
+
+// rb_first (lib/rbtree.c)
+export function rb_first<T>(root: rb_root<T>, visit?: () => void): rb_node<T> | null {
+  let n = root.rb_node;
+  if (!n) return null;
+  visit?.();
+  while (n.rb_left) {
+    n = n.rb_left;
+    visit?.();
+  }
+  return n;
+}
+
+// rb_last (lib/rbtree.c)
+export function rb_last<T>(root: rb_root<T>, visit?: () => void): rb_node<T> | null {
+  let n = root.rb_node;
+  if (!n) return null;
+  visit?.();
+  while (n.rb_right) {
+    n = n.rb_right;
+    visit?.();
+  }
+  return n;
+}
+
+// rb_next (lib/rbtree.c)
+export function rb_next<T>(node: rb_node<T>, visit?: () => void): rb_node<T> | null {
+  let parent: rb_node<T> | null;
+
+  if (rb_parent(node) === node) return null;
+
+  /* If we have a right-hand child, go down and then left as far as we can. */
+  if (node.rb_right) {
+    node = node.rb_right;
+    visit?.();
+    while (node.rb_left) {
+      node = node.rb_left;
+      visit?.();
+    }
+    return node;
+  }
+
+  /* No right-hand children: go up while we are a right-hand child. */
+  while ((parent = rb_parent(node)) && node === parent.rb_right) {
+    node = parent;
+    visit?.();
+  }
+  if (parent) visit?.();
+  return parent;
+}
+
+// rb_prev (lib/rbtree.c)
+export function rb_prev<T>(node: rb_node<T>, visit?: () => void): rb_node<T> | null {
+  let parent: rb_node<T> | null;
+
+  if (rb_parent(node) === node) return null;
+
+  /* If we have a left-hand child, go down and then right as far as we can. */
+  if (node.rb_left) {
+    node = node.rb_left;
+    visit?.();
+    while (node.rb_right) {
+      node = node.rb_right;
+      visit?.();
+    }
+    return node;
+  }
+
+  /* No left-hand children: go up while we are a left-hand child. */
+  while ((parent = rb_parent(node)) && node === parent.rb_left) {
+    node = parent;
+    visit?.();
+  }
+  if (parent) visit?.();
+  return parent;
+}
