@@ -6,12 +6,18 @@ import { ScenarioError } from './harness/scenario.js';
 import { UsageError } from './cli/io.js';
 import { cmdRun } from './cli/run.js';
 import { cmdDemo } from './cli/demo.js';
+import { cmdCheck } from './cli/check.js';
+import { cmdPin } from './cli/pin.js';
+import { cmdList } from './cli/list.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
 
 const COMMANDS: Record<string, Command> = {
   run: { run: cmdRun, help: 'run <scenario> [--json] [--summary] [--versions a,b] [--trace]   run a scenario on every version' },
   demo: { run: cmdDemo, help: 'demo                                   run the built-in default scenarios side by side' },
+  check: { run: cmdCheck, help: 'check <files or folders> [--strict] [--quiet]   compare scenarios\' expectations with a run (exit 1 on mismatch)' },
+  pin: { run: cmdPin, help: 'pin <scenario or folder> [--write]     turn a run into expectations in the scenario file' },
+  list: { run: cmdList, help: 'list [--markdown]                      list the built-in scenarios (--markdown: docs/scenarios.md)' },
 };
 
 /** Commands added by other modules register here (kept in one table so help stays complete). */

@@ -87,6 +87,8 @@ export function runOp(ctx: OpContext): StepResult {
     }
     case 'vmalloc_node':
       return api.vmalloc_node ? addressResult(ctx, api.vmalloc_node(step.size!, step.node!)) : unsupported(op, true, ctx);
+    case '__vmalloc_node':
+      return api.__vmalloc_node ? addressResult(ctx, api.__vmalloc_node(step.size!, step.align!, step.node ?? 0)) : unsupported(op, true, ctx);
     case 'vfree':
     case 'vunmap':
     case 'free_vm_area':

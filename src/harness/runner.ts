@@ -87,7 +87,7 @@ export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { r
   return { result, detail };
 }
 
-const ADDRESS_OPS = new Set(['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'vmalloc_user', 'vmalloc_node', 'vmap', 'get_vm_area', 'alloc_vm_area', 'vm_map_ram', 'ioremap', 'ioremap_nocache']);
+const ADDRESS_OPS = new Set(['__vmalloc_node', 'vmalloc', 'vmalloc_32', 'vmalloc_dma', 'vmalloc_user', 'vmalloc_node', 'vmap', 'get_vm_area', 'alloc_vm_area', 'vm_map_ram', 'ioremap', 'ioremap_nocache']);
 export function returnsAddress(op: string): boolean {
   return ADDRESS_OPS.has(op);
 }

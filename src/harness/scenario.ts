@@ -6,6 +6,8 @@
 import { ARCHES, isArchName, type ArchName } from '../hw/arch.js';
 import { HEX_RE, parseAddr } from '../hw/addr.js';
 import { FAULT_SITES, type FaultSite } from '../kernel/faults.js';
+import { expandDocument, GenerateError } from './generate.js';
+import { validateExpectations, type ExpectMap } from './expect.js';
 
 export interface MachineSpec {
   arch: ArchName;
@@ -22,6 +24,7 @@ export const OPS = [
   'vwrite', 'vread', 'vm_unmap_aliases', 'fail',
   'vm_map_ram', 'vm_unmap_ram', 'vmallocinfo', 'kmemleak_scan', 'forget',
   'peek', 'poke', 'ioremap', 'ioremap_nocache', 'iounmap',
+  '__vmalloc_node',
 ] as const;
 export type OpName = (typeof OPS)[number];
 
@@ -41,8 +44,11 @@ export interface Step {
   nth?: number;
   cpu?: number;
   phys?: string;
+  /** __vmalloc_node's alignment in bytes (a power of two). */
+  align?: number;
   comment?: string;
-  expect?: Record<string, Record<string, unknown>>;
+  /** What must happen, per version id or "*" (see expect.ts). */
+  expect?: ExpectMap;
 }
 
 export interface Scenario {
@@ -51,8 +57,19 @@ export interface Scenario {
   machine: MachineSpec;
   versions?: string[];
   steps: Step[];
-  expectFinal?: Record<string, Record<string, unknown>>;
+  expectFinal?: ExpectMap;
   seed?: number;
+  /** Library metadata (src/scenarios/builtin): the versions it is about, where it comes from, the question it asks. */
+  about?: string | string[];
+  source?: string;
+  question?: string;
+  /** One-line answer per version id or "*", with ${step.field} placeholders filled from a run (expect.ts). */
+  answers?: Record<string, string>;
+  /** Versions whose results `vmx pin` recorded in the expectations. */
+  pinned?: string[];
+  /** Set when the steps were generated: where each expanded step came from and with which bindings. */
+  origins?: string[];
+  bindings?: string[];
 }
 
 /** A scenario that cannot run: the message names where (step index, field) and what. */
@@ -62,7 +79,7 @@ export class ScenarioError extends Error {
   }
 }
 
-type FieldKind = 'size' | 'name' | 'ref' | 'hex' | 'node' | 'count' | 'flags' | 'offset' | 'data' | 'site' | 'nth' | 'cpu' | 'text';
+type FieldKind = 'size' | 'name' | 'ref' | 'hex' | 'node' | 'count' | 'flags' | 'offset' | 'data' | 'site' | 'nth' | 'cpu' | 'text' | 'align';
 
 /** Fields each op takes; `?` marks optional. Either `ref` or `addr` where both appear as `target`. */
 const OP_FIELDS: Record<OpName, string[]> = {
@@ -92,11 +109,13 @@ const OP_FIELDS: Record<OpName, string[]> = {
   ioremap: ['phys', 'size', 'as?'],
   ioremap_nocache: ['phys', 'size', 'as?'],
   iounmap: ['target'],
+  // The allocator with an alignment argument lib/test_vmalloc.c calls (static in 2.6.32).
+  __vmalloc_node: ['size', 'align', 'node?', 'as?'],
 };
 
 const KIND: Record<string, FieldKind> = {
   size: 'size', as: 'name', ref: 'ref', addr: 'hex', node: 'node', pages: 'count', flags: 'flags',
-  offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex',
+  offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex', align: 'align',
 };
 
 const MAX_STEPS = 5_000_000;
@@ -121,8 +140,17 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
     throw new ScenarioError(`${where}: ${msg}`);
   };
   if (!isObject(doc)) fail('the document must be a JSON object');
-  const d = doc as Record<string, unknown>;
-  const topFields = new Set(['name', 'description', 'machine', 'versions', 'steps', 'expectFinal', 'seed', 'about', 'source']);
+  // Generated steps (repeat/let/random, see generate.ts) become plain steps first.
+  let expansion;
+  try {
+    expansion = expandDocument(doc as Record<string, unknown>);
+  } catch (e) {
+    if (e instanceof GenerateError) fail(e.message);
+    throw e;
+  }
+  const d = expansion!.doc;
+  const gen = expansion!.generated;
+  const topFields = new Set(['name', 'description', 'machine', 'versions', 'steps', 'expectFinal', 'seed', 'about', 'source', 'question', 'answers', 'pinned']);
   for (const k of Object.keys(d)) if (!topFields.has(k)) fail(`unknown top-level field "${k}"`);
   if (typeof d.name !== 'string' || d.name.length === 0) fail('field "name" must be a non-empty string');
   if (d.description !== undefined && typeof d.description !== 'string') fail('field "description" must be a string');
@@ -181,7 +209,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   const ulongMax = arch.bitsPerLong === 32 ? 2 ** 32 - 1 : Number.MAX_SAFE_INTEGER;
   for (let i = 0; i < rawSteps.length; i++) {
     const raw = rawSteps[i];
-    const at = `step ${i}`;
+    const at = gen ? `step ${i} (${expansion!.origins[i]}${expansion!.bindings[i] ? ' with ' + expansion!.bindings[i] : ''})` : `step ${i}`;
     if (!isObject(raw)) fail(`${at}: a step must be an object`);
     const s = raw as Record<string, unknown>;
     if (typeof s.op !== 'string') fail(`${at}: field "op" is missing or not a string`);
@@ -259,9 +287,16 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
         case 'text':
           if (typeof v !== 'string') bad('must be a string');
           break;
+        case 'align':
+          if (!isNonNegInt(v) || (v as number) < 1 || (v as number) > 2 ** 52 || !Number.isInteger(Math.log2(v as number)))
+            bad('must be a power of two from 1 to 2^52');
+          break;
       }
     }
-    if (s.expect !== undefined && !isObject(s.expect)) fail(`${at} (${op}): field "expect" must be an object keyed by version id or "*"`);
+    if (s.expect !== undefined) {
+      const problem = validateExpectations(s.expect, 'step');
+      if (problem) fail(`${at} (${op}): field "expect"${problem}`);
+    }
     if (typeof s.as === 'string') bound.add(s.as);
     steps[i] = s as unknown as Step;
   }
@@ -269,12 +304,37 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   if (d.description !== undefined) out.description = d.description as string;
   if (versions) out.versions = versions;
   if (d.expectFinal !== undefined) {
-    if (!isObject(d.expectFinal)) fail('field "expectFinal" must be an object keyed by version id or "*"');
+    const problem = validateExpectations(d.expectFinal, 'final');
+    if (problem) fail(`field "expectFinal"${problem}`);
     out.expectFinal = d.expectFinal as Scenario['expectFinal'];
   }
   if (d.seed !== undefined) {
     if (!isNonNegInt(d.seed)) fail('field "seed" must be a non-negative integer');
     out.seed = d.seed as number;
+  }
+  if (gen) {
+    out.seed = expansion!.seed;
+    out.origins = expansion!.origins;
+    out.bindings = expansion!.bindings;
+  }
+  if (d.about !== undefined) {
+    if (typeof d.about !== 'string' && !(Array.isArray(d.about) && d.about.every((x) => typeof x === 'string')))
+      fail('field "about" must be a string or an array of strings (the versions the scenario is about)');
+    out.about = d.about as string | string[];
+  }
+  for (const f of ['source', 'question'] as const) {
+    if (d[f] === undefined) continue;
+    if (typeof d[f] !== 'string') fail(`field "${f}" must be a string`);
+    out[f] = d[f] as string;
+  }
+  if (d.answers !== undefined) {
+    if (!isObject(d.answers) || !Object.values(d.answers).every((x) => typeof x === 'string'))
+      fail('field "answers" must be an object of version id (or "*") to a one-line answer');
+    out.answers = d.answers as Record<string, string>;
+  }
+  if (d.pinned !== undefined) {
+    if (!Array.isArray(d.pinned) || !d.pinned.every((x) => typeof x === 'string')) fail('field "pinned" must be an array of version ids');
+    out.pinned = d.pinned as string[];
   }
   return out;
 }

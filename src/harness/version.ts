@@ -40,6 +40,12 @@ export interface VersionApi {
   vmalloc_dma?(size: number): Addr;
   vmalloc_user?(size: number): Addr;
   vmalloc_node?(size: number, node: number): Addr;
+  /**
+   * __vmalloc_node(size, align, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, caller): the
+   * allocator with an alignment argument that lib/test_vmalloc.c's alignment tests call.
+   * Only for versions that have one (static in 2.6.32, where vmalloc_user reaches it).
+   */
+  __vmalloc_node?(size: number, align: number, node: number): Addr;
   vfree?(addr: Addr): FreeOutcome;
   vunmap?(addr: Addr): FreeOutcome;
   /** vmap(pages, count, VM_MAP (or VM_ALLOC where there is no VM_MAP), PAGE_KERNEL). */

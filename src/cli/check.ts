@@ -1,0 +1,104 @@
+/**
+ * vmx check <files or folders> [--strict] [--quiet]
+ * Runs each scenario on the versions it runs on and compares the expectations written in it
+ * ("expect" on steps, "expectFinal") with the results. Lists every mismatch with scenario,
+ * step, version, expected and actual value. Exit 0 when all match, 1 on mismatches (or, with
+ * --strict, a version the scenario runs on that was never pinned), 2 on a bad scenario.
+ */
+import { runScenario, type VersionRunResult } from '../harness/runner.js';
+import { ScenarioError } from '../harness/scenario.js';
+import { checkRuns, showValue, type CheckOutcome } from '../harness/expect.js';
+import type { KernelVersion } from '../harness/version.js';
+import { VERSIONS, VERSION_IDS } from '../registry.js';
+import { collectPaths, loadFile, type LoadedScenario } from '../scenarios/library.js';
+import { describeStep } from './run.js';
+import { checkFlags, parseArgs, UsageError, writeOut } from './io.js';
+
+export interface ScenarioCheck {
+  path: string;
+  loaded?: LoadedScenario;
+  /** Set when the scenario could not be loaded (exit 2). */
+  error?: string;
+  runs?: VersionRunResult[];
+  outcome?: CheckOutcome;
+}
+
+export interface CheckReport {
+  checks: readonly ScenarioCheck[];
+  text: string;
+  code: 0 | 1 | 2;
+}
+
+/** Run and check one loaded scenario. */
+export function checkLoaded(loaded: LoadedScenario, registry: readonly KernelVersion[] = VERSIONS, runs?: VersionRunResult[]): ScenarioCheck {
+  const s = loaded.scenario;
+  const r = runs ?? runScenario(s, registry, { detail: false });
+  const outcome = checkRuns(s, r, registry.map((v) => v.id), (i) => {
+    const origin = s.origins ? `; ${s.origins[i]}${s.bindings?.[i] ? ' with ' + s.bindings[i] : ''}` : '';
+    return describeStep(s.steps[i]) + origin;
+  });
+  return { path: loaded.path, loaded, runs: r, outcome };
+}
+
+/** Format the results of checking scenarios, and the exit code. */
+export function formatChecks(checks: readonly ScenarioCheck[], strict: boolean, quiet = false): CheckReport {
+  const lines: string[] = [];
+  let bad = 0;
+  let failed = 0;
+  let mismatches = 0;
+  for (const c of checks) {
+    if (c.error) {
+      bad++;
+      lines.push(`BAD  ${c.path}`, `  ${c.error}`);
+      continue;
+    }
+    const s = c.loaded!.scenario;
+    const o = c.outcome!;
+    const unpinnedFail = strict && o.unpinned.length > 0;
+    const ok = o.mismatches.length === 0 && !unpinnedFail;
+    if (!ok) failed++;
+    mismatches += o.mismatches.length;
+    const seed = s.origins ? `, seed ${s.seed}` : '';
+    const versions = c.runs!.map((r) => r.version).join(', ') || 'no version';
+    if (ok && quiet && o.notes.length === 0) continue;
+    lines.push(`${ok ? 'ok  ' : 'FAIL'} ${s.name} (${c.path}): ${s.steps.length} steps on ${versions}${seed}, ${o.compared} expectations compared`);
+    for (const m of o.mismatches)
+      lines.push(`  ${s.name}: ${m.where}, ${m.version}: ${m.field} expected ${showValue(m.expected)}, actual ${showValue(m.actual)}`);
+    for (const n of o.notes) lines.push(`  ${unpinnedFail && n.startsWith('not pinned') ? 'error' : 'note'}: ${n}`);
+  }
+  const total = checks.length;
+  lines.push(
+    '',
+    `${total} scenario(s): ${total - failed - bad} passed, ${failed} failed${mismatches ? ` (${mismatches} mismatch(es))` : ''}${bad ? `, ${bad} not valid` : ''}; versions registered: ${VERSION_IDS.join(', ')}`,
+  );
+  return { checks, text: lines.join('\n') + '\n', code: bad ? 2 : failed ? 1 : 0 };
+}
+
+/** Check every scenario file under the given paths. */
+export function checkPaths(args: readonly string[], opts: { strict?: boolean; quiet?: boolean; registry?: readonly KernelVersion[] } = {}): CheckReport {
+  const registry = opts.registry ?? VERSIONS;
+  const checks: ScenarioCheck[] = [];
+  for (const path of collectPaths(args)) {
+    let loaded: LoadedScenario;
+    try {
+      loaded = loadFile(path, registry.map((v) => v.id));
+    } catch (e) {
+      if (e instanceof ScenarioError) {
+        checks.push({ path, error: e.message });
+        continue;
+      }
+      throw e;
+    }
+    checks.push(checkLoaded(loaded, registry));
+  }
+  return formatChecks(checks, !!opts.strict, !!opts.quiet);
+}
+
+export async function cmdCheck(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  checkFlags(args, ['strict', 'quiet']);
+  if (args.positional.length === 0) throw new UsageError('usage: vmx check <scenario files or folders…> [--strict] [--quiet]');
+  const report = checkPaths(args.positional, { strict: args.flags.has('strict'), quiet: args.flags.has('quiet') });
+  await writeOut(report.text);
+  return report.code;
+}
