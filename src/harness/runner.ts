@@ -12,14 +12,21 @@ import type { FinalState, StepDetail, StepResult, VersionResult } from './result
 import type { KernelVersion, VersionApi, VmallocWindow } from './version.js';
 import { runOp, type OpContext } from './ops.js';
 import { finalState } from './final.js';
+import { InvariantChecker, invariantsByDefault, type Finding } from './invariants.js';
 
 export interface RunOptions {
   /** Record function_graph traces per step. */
   trace?: boolean;
   /** Record per-step counter changes (on by default; off for speed). */
   detail?: boolean;
-  /** Called after each step (progress, invariants, pictures). */
-  onStep?: (index: number, ctx: VersionRun) => void;
+  /** Called after each step (progress, invariants, pictures), with the step's result where the caller has it. */
+  onStep?: (index: number, ctx: VersionRun, result?: StepResult) => void;
+  /**
+   * Machine invariants (invariants.ts): a checker, true for the light one (accounting after
+   * every step, whole machine at the end), false for none. Default: on under vitest or with
+   * VMX_INVARIANTS=1. Simulator inconsistencies throw; kernel findings land in `findings`.
+   */
+  invariants?: boolean | InvariantChecker;
 }
 
 /** A version booted on its own machine, part way through a scenario. */
@@ -35,6 +42,8 @@ export interface VersionRunResult extends VersionResult {
   details: StepDetail[];
   window: VmallocWindow;
   run: VersionRun;
+  /** Kernel findings of the invariant checker, when it ran. */
+  findings?: Finding[];
 }
 
 /** The versions a scenario runs on: its list, or every registered one that supports the arch. */
@@ -97,14 +106,19 @@ export function runVersion(s: Scenario, version: KernelVersion, opts: RunOptions
   const run = bootVersion(s, version, opts);
   const steps: StepResult[] = [];
   const details: StepDetail[] = [];
+  const inv = opts.invariants ?? invariantsByDefault();
+  const checker = inv instanceof InvariantChecker ? inv : inv ? new InvariantChecker() : undefined;
   for (let i = 0; i < s.steps.length; i++) {
+    checker?.before(run);
     const { result, detail } = runStep(run, s.steps[i], opts);
     steps.push(result);
     details.push(detail);
-    opts.onStep?.(i, run);
+    checker?.after(i, run, result);
+    opts.onStep?.(i, run, result);
   }
   const final: FinalState = finalState(run);
-  return { version: version.id, steps, final, details, window: run.window, run };
+  const findings = checker?.finish(s.steps.length, run);
+  return { version: version.id, steps, final, details, window: run.window, run, findings };
 }
 
 /** Run a scenario on every version it names (or all that support its arch). */
