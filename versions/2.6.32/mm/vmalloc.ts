@@ -1180,7 +1180,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
      */
     // QUERY: kmemleak gets the page-rounded size here but the caller's unrounded size in
     // __vmalloc_node.
-    k.kmemleak.alloc(addr, area.size - PAGE_SIZE, 3, caller);
+    k.kmemleak.alloc(addr, area.size - PAGE_SIZE, 3, caller + '+0x0/0x0');
 
     return addr;
   };
@@ -1206,7 +1206,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
      * structures allocated in the __get_vm_area_node() function contain
      * references to the virtual address of the vmalloc'ed block.
      */
-    k.kmemleak.alloc(addr, real_size, 3, caller); /* kmemleak_alloc(addr, real_size, 3, gfp_mask) */
+    k.kmemleak.alloc(addr, real_size, 3, caller + '+0x0/0x0'); /* kmemleak_alloc(addr, real_size, 3, gfp_mask) */
 
     return addr;
   }
