@@ -97,7 +97,9 @@ export class Machine {
     if (addr <= 0) return { ok: false, fault: addr };
     const { pfn, viaTlb } = this.translateFor(cpu, addr);
     if (pfn < 0) return { ok: false, fault: addr };
-    if (this.mem.valid(pfn)) this.mem.writeByte(pfn, addr % PAGE_SIZE, value & 0xff);
+    // RAM, or device memory past it (an ioremap'ed frame), which keeps what is written like a
+    // RAM BAR (a frame buffer) so that reads through another mapping see it.
+    this.mem.writeByte(pfn, addr % PAGE_SIZE, value & 0xff);
     return { ok: true, value: value & 0xff, viaTlb };
   }
 }

@@ -1,10 +1,13 @@
 /**
  * Linux 2.4.19 as a vmx version: metadata, and the contract's ops mapped onto the kernel
- * functions this release has (no vmap, vunmap, remove_vm_area or alloc_vm_area yet).
+ * functions this release has (no vmap, vunmap, remove_vm_area or alloc_vm_area yet), including
+ * i386 ioremap / ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
  */
 import type { KernelVersion, VersionApi } from '../../src/harness/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
+import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
+import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
 import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames } from './include/linux/vmalloc.js';
 
 export const version: KernelVersion = {
@@ -24,6 +27,7 @@ export const version: KernelVersion = {
   defaultWindow,
   boot(k, window): VersionApi {
     const mm = bootVmalloc(k, window);
+    const io = bootIoremap(k, mm);
     return {
       vmalloc: (size) => vmalloc(mm.__vmalloc, size),
       vmalloc_dma: (size) => vmalloc_dma(mm.__vmalloc, size),
@@ -32,6 +36,10 @@ export const version: KernelVersion = {
       get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
       vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),
+      // __ioremap takes an unsigned long: a physical address beyond 4 GiB is truncated.
+      ioremap: (phys, size) => ioremap(io.__ioremap, k.ulong(phys), size),
+      ioremap_nocache: (phys, size) => ioremap_nocache(io.__ioremap, k.ulong(phys), size),
+      iounmap: (addr) => io.iounmap(addr),
       areas() {
         const out = [];
         for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags) });
