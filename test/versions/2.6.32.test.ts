@@ -537,6 +537,33 @@ describe('2.6.32 alloc_vm_area', () => {
   });
 });
 
+describe('2.6.32 ioremap (arch/x86/mm/ioremap.c)', () => {
+  it('maps device memory in a VM_IOREMAP area aligned to 1 << fls(size), with phys= in vmallocinfo', () => {
+    const r = boot();
+    // 64 KiB: align 128 KiB; VMALLOC_START 0xc8800000 is aligned
+    expect(step(r, { op: 'ioremap', phys: '0xfebf0010', size: 0x10000, as: 'io' })).toEqual({ op: 'ioremap', ok: true, addr: '0xc8800010', log: [] });
+    // 0xfebf0010 + 0x10000 - 1 rounds up to 17 pages
+    expect(step(r, { op: 'vmallocinfo' }).text).toBe('0xc8800000-0xc8812000   73728 ioremap+0x0/0x0 phys=febf0000 ioremap\n');
+    expect(r.kernel.walk(0xc8800000)).toBe(0xfebf0);
+    expect(finalState(r).pagesMapped).toBe(17);
+    expect(step(r, { op: 'iounmap', ref: 'io' })).toEqual({ op: 'iounmap', ok: true, log: [] });
+    expect(finalState(r).areas).toEqual([]);
+    expect(summary(r).vmap_lazy_nr).toBe(18);
+    expect(step(r, { op: 'iounmap', addr: '0xd0000000' })).toEqual({ op: 'iounmap', ok: false, error: 'nonexistent', log: ['iounmap: bad address d0000000'] });
+  });
+
+  it('refuses RAM in use, except that the last page of the range is never checked (QUERY)', () => {
+    const r = boot();
+    // pfn 0x2000 is free RAM: a 2-page request checks pfn 0x2000 and fails
+    expect(step(r, { op: 'ioremap', phys: '0x2000000', size: 0x2000 })).toMatchObject({ ok: false, error: 'ENOMEM' });
+    // a 1-page request checks nothing: (pfn << 12) < (last_addr & PAGE_MASK) is false at once
+    expect(step(r, { op: 'ioremap', phys: '0x2000000', size: 0x1000 })).toMatchObject({ ok: true, addr: '0xc8800000' });
+    // the low ISA range is the linear map, no area
+    expect(step(r, { op: 'ioremap', phys: '0xa0000', size: 0x1000, as: 'isa' }).addr).toBe('0xc00a0000');
+    expect(step(r, { op: 'iounmap', ref: 'isa' })).toEqual({ op: 'iounmap', ok: true, log: [] });
+  });
+});
+
 describe('lib/rbtree.c (2.6.32)', () => {
   interface N {
     key: number;

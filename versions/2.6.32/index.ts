@@ -10,6 +10,7 @@
 import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/harness/version.js';
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
 import { defaultWindow } from './arch/x86/include/asm/pgtable_types.js';
+import { bootIoremap } from './arch/x86/mm/ioremap.js';
 import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
@@ -147,7 +148,7 @@ const changes: VersionChange[] = [
 export const version: KernelVersion = {
   id: '2.6.32',
   title: 'Linux 2.6.32: rbtree vmap_area allocator, lazy TLB-batched freeing, vmap blocks',
-  source: 'mainline v2.6.32 (22763c5cf3690a681551162c15d34d935308c8d7) mm/vmalloc.c, include/linux/vmalloc.h, lib/rbtree.c, mm/memory.c (apply_to_page_range), arch/x86/include/asm/pgtable_{32,64}_types.h',
+  source: 'mainline v2.6.32 (22763c5cf3690a681551162c15d34d935308c8d7) mm/vmalloc.c, include/linux/vmalloc.h, lib/rbtree.c, mm/memory.c (apply_to_page_range), lib/ioremap.c, arch/x86/mm/ioremap.c, arch/x86/include/asm/pgtable_{32,64}_types.h',
   arches: ['i386', 'i386-pae', 'x86_64'],
   changes,
   hasKmemleak: true,
@@ -160,6 +161,9 @@ export const version: KernelVersion = {
   defaultWindow,
   boot(k, window): VersionApi {
     const mm = bootVmalloc(k, window);
+    const io = bootIoremap(k, mm);
+    // resource_size_t is 32-bit on i386 without PAE: a larger physical address is truncated.
+    const phys = (p: number) => (k.arch.name === 'i386' ? p % 2 ** 32 : p);
     const findArea = (addr: number) => {
       for (let v = mm.vmlist(); v; v = v.next) if (v.addr === addr) return v;
       return null;
@@ -190,6 +194,9 @@ export const version: KernelVersion = {
       vm_unmap_ram: (addr, count) => mm.vm_unmap_ram(addr, count),
       vmalloc_to_page: (addr) => mm.vmalloc_to_page(addr),
       vmallocinfo: () => mm.vmallocinfo(),
+      ioremap: (p, size) => io.ioremap(phys(p), size),
+      ioremap_nocache: (p, size) => io.ioremap_nocache(phys(p), size),
+      iounmap: (addr) => io.iounmap(addr),
       areas(): AreaView[] {
         const out: AreaView[] = [];
         for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags), nrPages: a.nr_pages });
