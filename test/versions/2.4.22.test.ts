@@ -107,6 +107,16 @@ describe('2.4.22 vmap of caller pages', () => {
     expect(k.page_count(reserved)).toBe(before + 1);
   });
 
+  it('stops at a NULL entry of the array: the pages mapped before it get their reference back', () => {
+    const r = boot(V);
+    const k = r.kernel;
+    const [p0, p2] = callerPages(k, 2);
+    expect(r.api.vmap!([p0, -1, p2])).toBe(0);
+    expect([k.page_count(p0), k.page_count(p2)]).toEqual([1, 1]);
+    expect(final(r)).toEqual({ areas: [], pagesMapped: 0, pageTablePages: 1, kmemleak: null });
+    expect(k.console.take()).toEqual([]);
+  });
+
   it('refuses 0 pages and more than max_mapnr pages before reserving anything', () => {
     const r = boot(V);
     const k = r.kernel;

@@ -178,8 +178,9 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
   );
 
   // vmalloc_area_pages (mm/vmalloc.c 2.4.22)
-  const vmalloc_area_pages = (address: Addr, size: number, gfp_mask: number, prot: number): number =>
-    __vmalloc_area_pages(address, size, gfp_mask, prot, null);
+  const vmalloc_area_pages = k.traced('vmalloc_area_pages', (address: Addr, size: number, gfp_mask: number, prot: number): number =>
+    __vmalloc_area_pages(address, size, gfp_mask, prot, null),
+  );
 
   // get_vm_area (mm/vmalloc.c 2.4.22)
   const get_vm_area = k.traced('get_vm_area', (size: number, flags: number): vm_struct | null => {
