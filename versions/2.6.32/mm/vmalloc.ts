@@ -1082,13 +1082,12 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    *	vfree  -  release memory allocated by vmalloc()
    */
   // vfree (mm/vmalloc.c)
-  function vfree(addr: Addr): FreeOutcome {
+  const vfree = k.traced('vfree', (addr: Addr): FreeOutcome => {
     /* BUG_ON(in_interrupt()); */
     k.kmemleak.free(addr); /* kmemleak_free(addr) */
 
     return __vunmap(addr, 1);
-  }
-  const vfreeTraced = k.traced('vfree', vfree);
+  });
 
   /**
    *	vunmap  -  release virtual mapping obtained by vmap()
@@ -1189,7 +1188,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    *	__vmalloc_node  -  allocate virtually contiguous memory
    */
   // __vmalloc_node (mm/vmalloc.c)
-  function __vmalloc_node(size: number, align: number, gfp_mask: number, prot: number, node: number, caller: string): Addr {
+  const __vmalloc_node = k.traced('__vmalloc_node', (size: number, align: number, gfp_mask: number, prot: number, node: number, caller: string): Addr => {
     const real_size = size;
 
     size = k.PAGE_ALIGN(size);
@@ -1209,47 +1208,46 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     k.kmemleak.alloc(addr, real_size, 3, caller + '+0x0/0x0'); /* kmemleak_alloc(addr, real_size, 3, gfp_mask) */
 
     return addr;
-  }
-  const __vmalloc_nodeTraced = k.traced('__vmalloc_node', __vmalloc_node);
+  });
 
   // __vmalloc (mm/vmalloc.c)
-  const __vmalloc = (size: number, gfp_mask: number, prot: number, caller = '__vmalloc'): Addr =>
-    __vmalloc_nodeTraced(size, 1, gfp_mask, prot, -1, caller);
+  const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: number, caller: string = '__vmalloc'): Addr =>
+    __vmalloc_node(size, 1, gfp_mask, prot, -1, caller));
 
   /**
    *	vmalloc  -  allocate virtually contiguous memory
    */
   // vmalloc (mm/vmalloc.c)
-  const vmalloc = (size: number, caller = 'vmalloc'): Addr =>
-    __vmalloc_nodeTraced(size, 1, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, -1, caller);
+  const vmalloc = k.traced('vmalloc', (size: number, caller: string = 'vmalloc'): Addr =>
+    __vmalloc_node(size, 1, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, -1, caller));
 
   /**
    * vmalloc_user - allocate zeroed virtually contiguous memory for userspace
    */
   // vmalloc_user (mm/vmalloc.c)
-  const vmalloc_user = (size: number, caller = 'vmalloc_user'): Addr => {
+  const vmalloc_user = k.traced('vmalloc_user', (size: number, caller: string = 'vmalloc_user'): Addr => {
     const SHMLBA = PAGE_SIZE; /* x86 asm/shmparam.h */
-    const ret = __vmalloc_nodeTraced(size, SHMLBA, GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO, PAGE_KERNEL, -1, caller);
+    const ret = __vmalloc_node(size, SHMLBA, GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO, PAGE_KERNEL, -1, caller);
     if (ret) {
       const area = find_vm_area(ret)!;
       area.flags |= VM_USERMAP;
     }
     return ret;
-  };
+  });
 
   /**
    *	vmalloc_node  -  allocate memory on a specific node
    */
   // vmalloc_node (mm/vmalloc.c)
-  const vmalloc_node = (size: number, node: number, caller = 'vmalloc_node'): Addr =>
-    __vmalloc_nodeTraced(size, 1, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, caller);
+  const vmalloc_node = k.traced('vmalloc_node', (size: number, node: number, caller: string = 'vmalloc_node'): Addr =>
+    __vmalloc_node(size, 1, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, caller));
 
   /**
    *	vmalloc_exec  -  allocate virtually contiguous, executable memory
    */
   // vmalloc_exec (mm/vmalloc.c)
-  const vmalloc_exec = (size: number, caller = 'vmalloc_exec'): Addr =>
-    __vmalloc_nodeTraced(size, 1, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL_EXEC, -1, caller);
+  const vmalloc_exec = k.traced('vmalloc_exec', (size: number, caller: string = 'vmalloc_exec'): Addr =>
+    __vmalloc_node(size, 1, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL_EXEC, -1, caller));
 
   /* GFP_VMALLOC32: GFP_DMA32 | GFP_KERNEL on x86_64 (CONFIG_ZONE_DMA32), GFP_KERNEL on i386 */
   const GFP_VMALLOC32 = BITS_PER_LONG === 64 ? GFP_DMA32 | GFP_KERNEL : GFP_KERNEL;
@@ -1258,20 +1256,20 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    *	vmalloc_32  -  allocate virtually contiguous memory (32bit addressable)
    */
   // vmalloc_32 (mm/vmalloc.c)
-  const vmalloc_32 = (size: number, caller = 'vmalloc_32'): Addr => __vmalloc_nodeTraced(size, 1, GFP_VMALLOC32, PAGE_KERNEL, -1, caller);
+  const vmalloc_32 = k.traced('vmalloc_32', (size: number, caller: string = 'vmalloc_32'): Addr => __vmalloc_node(size, 1, GFP_VMALLOC32, PAGE_KERNEL, -1, caller));
 
   /**
    * vmalloc_32_user - allocate zeroed virtually contiguous 32bit memory
    */
   // vmalloc_32_user (mm/vmalloc.c)
-  const vmalloc_32_user = (size: number, caller = 'vmalloc_32_user'): Addr => {
-    const ret = __vmalloc_nodeTraced(size, 1, GFP_VMALLOC32 | __GFP_ZERO, PAGE_KERNEL, -1, caller);
+  const vmalloc_32_user = k.traced('vmalloc_32_user', (size: number, caller: string = 'vmalloc_32_user'): Addr => {
+    const ret = __vmalloc_node(size, 1, GFP_VMALLOC32 | __GFP_ZERO, PAGE_KERNEL, -1, caller);
     if (ret) {
       const area = find_vm_area(ret)!;
       area.flags |= VM_USERMAP;
     }
     return ret;
-  };
+  });
 
   /*
    * small helper routine , copy contents to buf from addr.
@@ -1511,11 +1509,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     get_vm_area_node,
     find_vm_area,
     remove_vm_area,
-    vfree: vfreeTraced,
+    vfree,
     vunmap,
     vmap,
     __vmalloc_area,
-    __vmalloc_node: __vmalloc_nodeTraced,
+    __vmalloc_node: __vmalloc_node,
     __vmalloc,
     vmalloc,
     vmalloc_user,
