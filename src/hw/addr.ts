@@ -18,12 +18,49 @@ export function realAddr(arch: ArchProfile, a: Addr): bigint {
 
 /** "0x…" lower-case hex of a biased address, as the result contract prints it. */
 export function hexAddr(arch: ArchProfile, a: Addr): string {
+  // Fast paths without BigInt or Number#toString(16) (which costs about a microsecond for
+  // numbers above 2^31): every i386 address, and x86_64 kernel-half addresses, whose bias
+  // 0xffff000000000000 contributes exactly the top four hex digits above a 48-bit remainder.
+  if (a >= 0 && a <= MAX_SAFE) {
+    if (arch.addrBias === 0n) return '0x' + hexDigits(a);
+    if (arch.addrBias === X86_64_BIAS && a > 0 && a < TWO_48) return '0xffff' + hex16(Math.floor(a / TWO_32)) + hex32(a % TWO_32);
+  }
   return '0x' + realAddr(arch, a).toString(16);
+}
+
+const X86_64_BIAS = 0xffff000000000000n;
+const TWO_32 = 2 ** 32;
+const TWO_48 = 2 ** 48;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
+/** Exactly four hex digits of v in [0, 2^16). */
+function hex16(v: number): string {
+  return HEX2[v >>> 8] + HEX2[v & 255];
+}
+
+/** Exactly eight hex digits of v in [0, 2^32). */
+function hex32(v: number): string {
+  return HEX2[v >>> 24] + HEX2[(v >>> 16) & 255] + HEX2[(v >>> 8) & 255] + HEX2[v & 255];
+}
+
+/** Lower-case hex of a non-negative safe integer without leading zeros: v.toString(16). */
+export function hexDigits(v: number): string {
+  let s: string;
+  if (v < TWO_32) s = hex32(v);
+  else {
+    const hi = Math.floor(v / TWO_32);
+    s = hex32(hi) + hex32(v - hi * TWO_32);
+  }
+  let i = 0;
+  const last = s.length - 1;
+  while (i < last && s.charCodeAt(i) === 48) i++;
+  return i === 0 ? s : s.slice(i);
 }
 
 /** The kernel's %p: zero-padded lower-case hex, two digits per pointer byte, no 0x. */
 export function fmtPointer(arch: ArchProfile, a: Addr): string {
-  return realAddr(arch, a).toString(16).padStart(arch.ptrBytes * 2, '0');
+  return hexAddr(arch, a).slice(2).padStart(arch.ptrBytes * 2, '0');
 }
 
 export const HEX_RE = /^0x[0-9a-fA-F]{1,16}$/;

@@ -82,7 +82,9 @@ export class PhysicalMemory {
   }
 
   zoneOf(pfn: number): Zone | undefined {
-    return this.zones.find((z) => pfn >= z.startPfn && pfn < z.endPfn);
+    const zs = this.zones;
+    for (let i = 0; i < zs.length; i++) if (pfn >= zs[i].startPfn && pfn < zs[i].endPfn) return zs[i];
+    return undefined;
   }
 
   /** VALID_PAGE / pfn_valid: the frame is RAM with a struct page. */
@@ -126,16 +128,23 @@ export class PhysicalMemory {
 
   /** Allocate one frame from the first zone of `zonelist` that has one; -1 when all are empty. */
   alloc(zonelist: readonly Zone[], owner: Owner): number {
-    for (const z of zonelist) {
-      let pfn = -1;
+    for (let zi = 0; zi < zonelist.length; zi++) {
+      const z = zonelist[zi];
+      let pfn: number;
       if (z.freeTop > 0) pfn = z.free[--z.freeTop];
       else if (z.bump < z.endPfn) pfn = z.bump++;
-      if (pfn < 0) continue;
+      else continue;
       z.nrFree--;
-      this.setRefcount(pfn, 1);
-      this.setOwner(pfn, owner);
+      // One chunk lookup for refcount and owner (the hot path of every vmalloc'ed page).
+      const refs = this.refChunk(pfn);
+      const owners = this.ownerChunks[pfn >>> CHUNK_SHIFT]!;
+      const i = pfn & (CHUNK - 1);
+      refs[i] = 1;
+      this.inUse[owners[i]]--;
+      this.inUse[owner]++;
+      owners[i] = owner;
       // Freshly allocated pages read as zero.
-      this.contents.delete(pfn);
+      if (this.contents.size !== 0) this.contents.delete(pfn);
       return pfn;
     }
     return -1;
@@ -145,9 +154,14 @@ export class PhysicalMemory {
   release(pfn: number): void {
     const z = this.zoneOf(pfn);
     if (!z) throw new Error(`simulator: release of frame ${pfn} outside RAM`);
-    if (this.owner(pfn) === Owner.Free) throw new Error(`simulator: frame ${pfn} released twice`);
-    this.setRefcount(pfn, 0);
-    this.setOwner(pfn, Owner.Free);
+    const c = pfn >>> CHUNK_SHIFT;
+    const owners = this.ownerChunks[c];
+    const i = pfn & (CHUNK - 1);
+    if (!owners || owners[i] === Owner.Free) throw new Error(`simulator: frame ${pfn} released twice`);
+    this.refChunks[c]![i] = 0;
+    this.inUse[owners[i]]--;
+    this.inUse[Owner.Free]++;
+    owners[i] = Owner.Free;
     if (z.freeTop === z.free.length) {
       const bigger = new Int32Array(z.free.length * 2);
       bigger.set(z.free);

@@ -12,11 +12,18 @@ import type { Addr } from './addr.js';
 export type EntryPtr = number;
 export const PTR_STRIDE = 1024;
 
+const TCHUNK_SHIFT = 12;
+const TCHUNK = 1 << TCHUNK_SHIFT;
+
 export class PageTables {
-  private readonly tables = new Map<number, Float64Array>();
-  /** Level index (0 = pgd) of each table frame. */
-  private readonly levelOf = new Map<number, number>();
+  /** Table frames' entries, in chunks of 4096 frames indexed by pfn (no hashing on the hot path). */
+  private readonly tableChunks: ((Float64Array | undefined)[] | undefined)[] = [];
+  /** Level index (0 = pgd) of each table frame, -1 for none, same chunking. */
+  private readonly levelChunks: (Int8Array | undefined)[] = [];
   readonly levels: readonly PageTableLevel[];
+  /** 2^shift and entries of each level, for index(). */
+  private readonly span: Float64Array;
+  private readonly entries: Float64Array;
   pgdPfn = -1;
   /** Single-entry cache for the hot path (consecutive ptes of one table). */
   private lastPfn = -1;
@@ -24,26 +31,45 @@ export class PageTables {
 
   constructor(readonly arch: ArchProfile) {
     this.levels = arch.levels;
+    this.span = Float64Array.from(arch.levels, (l) => 2 ** l.shift);
+    this.entries = Float64Array.from(arch.levels, (l) => l.entries);
   }
 
   /** Make `pfn` a zeroed table of the given level. */
   install(pfn: number, level: number): void {
-    this.tables.set(pfn, new Float64Array(this.levels[level].entries));
-    this.levelOf.set(pfn, level);
+    const c = pfn >>> TCHUNK_SHIFT;
+    let tc = this.tableChunks[c];
+    if (tc === undefined) {
+      tc = [];
+      this.tableChunks[c] = tc;
+      const lv = new Int8Array(TCHUNK);
+      lv.fill(-1);
+      this.levelChunks[c] = lv;
+    }
+    const t = new Float64Array(this.levels[level].entries);
+    tc[pfn & (TCHUNK - 1)] = t;
+    this.levelChunks[c]![pfn & (TCHUNK - 1)] = level;
+    if (pfn === this.lastPfn) this.lastTable = t;
+  }
+
+  private lookup(pfn: number): Float64Array | undefined {
+    const c = this.tableChunks[pfn >>> TCHUNK_SHIFT];
+    return c === undefined ? undefined : c[pfn & (TCHUNK - 1)];
   }
 
   isTable(pfn: number): boolean {
-    return this.tables.has(pfn);
+    return this.lookup(pfn) !== undefined;
   }
 
   tableLevel(pfn: number): number {
-    return this.levelOf.get(pfn) ?? -1;
+    const c = this.levelChunks[pfn >>> TCHUNK_SHIFT];
+    return c === undefined ? -1 : c[pfn & (TCHUNK - 1)];
   }
 
   private table(pfn: number): Float64Array {
     if (pfn === this.lastPfn) return this.lastTable!;
-    const t = this.tables.get(pfn);
-    if (!t) throw new Error(`simulator: frame ${pfn} is not a page table`);
+    const t = this.lookup(pfn);
+    if (t === undefined) throw new Error(`simulator: frame ${pfn} is not a page table`);
     this.lastPfn = pfn;
     this.lastTable = t;
     return t;
@@ -51,8 +77,10 @@ export class PageTables {
 
   /** Index of `addr` in a table of level `level`. */
   index(level: number, addr: Addr): number {
-    const l = this.levels[level];
-    return Math.floor(addr / 2 ** l.shift) % l.entries;
+    const q = Math.floor(addr / this.span[level]);
+    const n = this.entries[level];
+    // q mod n without a floating-point remainder (fmod is slow); negative q keeps % semantics.
+    return q >= 0 ? q - Math.floor(q / n) * n : q % n;
   }
 
   ptr(tablePfn: number, idx: number): EntryPtr {
@@ -60,17 +88,20 @@ export class PageTables {
   }
 
   get(p: EntryPtr): number {
-    return this.table(Math.floor(p / PTR_STRIDE))[p % PTR_STRIDE];
+    const pfn = Math.floor(p / PTR_STRIDE);
+    return this.table(pfn)[p - pfn * PTR_STRIDE];
   }
 
   set(p: EntryPtr, v: number): void {
-    this.table(Math.floor(p / PTR_STRIDE))[p % PTR_STRIDE] = v;
+    const pfn = Math.floor(p / PTR_STRIDE);
+    this.table(pfn)[p - pfn * PTR_STRIDE] = v;
   }
 
   /** Hardware walk: the data frame mapped at `addr`, or -1 (not present at some level). */
   translate(addr: Addr): number {
     let t = this.pgdPfn;
-    for (let level = 0; level < this.levels.length; level++) {
+    const n = this.levels.length;
+    for (let level = 0; level < n; level++) {
       const e = this.table(t)[this.index(level, addr)];
       if (e === 0) return -1;
       t = e - 1;

@@ -5,29 +5,50 @@
 export const FAULT_SITES = ['alloc_page', 'pte_alloc', 'kmalloc'] as const;
 export type FaultSite = (typeof FAULT_SITES)[number];
 
+/** Slot of a site in the per-site arrays (a switch on interned strings, no keyed lookup). */
+function siteIndex(site: FaultSite): number {
+  switch (site) {
+    case 'alloc_page':
+      return 0;
+    case 'pte_alloc':
+      return 1;
+    default:
+      return 2;
+  }
+}
+
 export class FaultInjector {
-  private readonly calls: Record<FaultSite, number> = { alloc_page: 0, pte_alloc: 0, kmalloc: 0 };
-  private readonly armed: Record<FaultSite, Set<number>> = { alloc_page: new Set(), pte_alloc: new Set(), kmalloc: new Set() };
+  /** Calls seen at each site, in FAULT_SITES order. */
+  private readonly calls = new Float64Array(FAULT_SITES.length);
+  private readonly armed: Set<number>[] = FAULT_SITES.map(() => new Set<number>());
+  /** Armed failures not yet fired, over all sites: 0 makes shouldFail a counter bump. */
+  private pending = 0;
   /** Injected failures that fired, in order (for reports and the fault sweep). */
   readonly fired: { site: FaultSite; call: number }[] = [];
 
   /** Arm the nth next call (1-based) at `site` to fail. */
   arm(site: FaultSite, nth: number): void {
-    this.armed[site].add(this.calls[site] + nth);
+    const i = siteIndex(site);
+    const n = this.calls[i] + nth;
+    if (!this.armed[i].has(n)) this.pending++;
+    this.armed[i].add(n);
   }
 
   /** Count one call at `site`; true when it must fail. */
   shouldFail(site: FaultSite): boolean {
-    const n = ++this.calls[site];
-    const set = this.armed[site];
+    const i = siteIndex(site);
+    const n = ++this.calls[i];
+    if (this.pending === 0) return false;
+    const set = this.armed[i];
     if (set.size === 0 || !set.has(n)) return false;
     set.delete(n);
+    this.pending--;
     this.fired.push({ site, call: n });
     return true;
   }
 
   /** Calls seen so far at each site (the fault sweep enumerates these). */
   callCount(site: FaultSite): number {
-    return this.calls[site];
+    return this.calls[siteIndex(site)];
   }
 }

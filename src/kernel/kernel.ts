@@ -6,9 +6,9 @@
  */
 import { PAGE_SIZE, type ArchProfile } from '../hw/arch.js';
 import { fmtPointer, hexAddr, type Addr } from '../hw/addr.js';
-import { Owner, type Zone } from '../hw/frames.js';
+import { Owner, type PhysicalMemory, type Zone } from '../hw/frames.js';
 import { Machine, type MachineConfig } from '../hw/machine.js';
-import type { EntryPtr } from '../hw/pagetable.js';
+import type { EntryPtr, PageTables } from '../hw/pagetable.js';
 import { COUNTER_INDEX, NR_COUNTERS, type CounterKey } from './counters.js';
 import { FaultInjector } from './faults.js';
 import { Kmemleak } from './kmemleak.js';
@@ -45,6 +45,12 @@ export interface KernelConfig {
 }
 
 type CLevel = 'pgd' | 'pud' | 'pmd' | 'pte';
+
+// Counter slots the per-page services bump, resolved once (a keyed lookup per page adds up).
+const C_PAGES_ALLOC = COUNTER_INDEX.pages_alloc;
+const C_PAGES_FREED = COUNTER_INDEX.pages_freed;
+const C_PTES_SET = COUNTER_INDEX.ptes_set;
+const C_PTES_CLEARED = COUNTER_INDEX.ptes_cleared;
 const C_LEVELS: readonly CLevel[] = ['pgd', 'pud', 'pmd', 'pte'];
 
 export class Kernel {
@@ -63,6 +69,19 @@ export class Kernel {
   /** Physical level index each C level name uses, and whether it is the lowest name there. */
   private readonly phys: Record<CLevel, number>;
   private readonly lowest: Record<CLevel, boolean>;
+  /** phys and lowest by C level number (0 pgd … 3 pte), for the per-page walks. */
+  private readonly physLevel: Int8Array;
+  private readonly lowestAt: Uint8Array;
+  /** machine.mem and machine.pt, held directly for the per-page services. */
+  private readonly mem: PhysicalMemory;
+  private readonly pt: PageTables;
+  /** arch.ulongWrap, kept on the kernel for ulong() (called on every address sum). */
+  private readonly ulongWrap: number;
+  /** Zonelists by zone modifier (DMA, DMA32, HIGHMEM, normal), built once: zones never change. */
+  private readonly zlDma: Zone[];
+  private readonly zlDma32: Zone[];
+  private readonly zlHigh: Zone[];
+  private readonly zlNormal: Zone[];
 
   constructor(
     machineConfig: MachineConfig,
@@ -86,6 +105,16 @@ export class Kernel {
       const next = C_LEVELS[i + 1];
       this.lowest[c] = next === undefined || phys[next] !== phys[c];
     });
+    this.physLevel = Int8Array.from(C_LEVELS, (c) => phys[c]);
+    this.lowestAt = Uint8Array.from(C_LEVELS, (c) => (this.lowest[c] ? 1 : 0));
+    this.ulongWrap = this.arch.ulongWrap;
+    this.mem = this.machine.mem;
+    this.pt = this.machine.pt;
+    const m = this.machine;
+    this.zlDma = m.zonelist(['DMA']);
+    this.zlDma32 = m.zonelist(['DMA32', 'DMA']);
+    this.zlHigh = m.zonelist(['HIGHMEM', 'NORMAL', 'DMA32', 'DMA']);
+    this.zlNormal = m.zonelist(['NORMAL', 'DMA32', 'DMA']);
   }
 
   // ---- probes ---------------------------------------------------------------------------
@@ -112,7 +141,7 @@ export class Kernel {
   }
 
   private leaf(fn: string, key?: CounterKey, n = 1): void {
-    if (key) this.counters[COUNTER_INDEX[key]] += n;
+    if (key !== undefined) this.counters[COUNTER_INDEX[key]] += n;
     if (this.trace.enabled) this.trace.leaf(fn, key ? { [key]: n } : {});
   }
 
@@ -165,11 +194,19 @@ export class Kernel {
 
   /** Zones a gfp mask may use, preferred first (the zonelist). */
   zonelistFor(gfp: number): Zone[] {
-    const m = this.machine;
-    if (gfp & __GFP_DMA) return m.zonelist(['DMA']);
-    if (gfp & __GFP_DMA32) return m.zonelist(['DMA32', 'DMA']);
-    if (gfp & __GFP_HIGHMEM) return m.zonelist(['HIGHMEM', 'NORMAL', 'DMA32', 'DMA']);
-    return m.zonelist(['NORMAL', 'DMA32', 'DMA']);
+    // The same lists as machine.zonelist() builds, built once in the constructor.
+    if (gfp & __GFP_DMA) return this.zlDma.slice();
+    if (gfp & __GFP_DMA32) return this.zlDma32.slice();
+    if (gfp & __GFP_HIGHMEM) return this.zlHigh.slice();
+    return this.zlNormal.slice();
+  }
+
+  /** zonelistFor without the defensive copy, for the allocator calls below. */
+  private zonelist(gfp: number): readonly Zone[] {
+    if (gfp & __GFP_DMA) return this.zlDma;
+    if (gfp & __GFP_DMA32) return this.zlDma32;
+    if (gfp & __GFP_HIGHMEM) return this.zlHigh;
+    return this.zlNormal;
   }
 
   /**
@@ -181,15 +218,16 @@ export class Kernel {
       this.leaf('alloc_page');
       return -1;
     }
-    const pfn = this.machine.mem.alloc(this.zonelistFor(gfp), Owner.Data);
+    const pfn = this.mem.alloc(this.zonelist(gfp), Owner.Data);
     void node; // SIMPLIFIED: NUMA nodes share the zones; the node is recorded by callers.
-    this.leaf(node >= 0 ? 'alloc_pages_node' : 'alloc_page', pfn >= 0 ? 'pages_alloc' : undefined);
+    if (pfn >= 0) this.counters[C_PAGES_ALLOC]++;
+    if (this.trace.enabled) this.trace.leaf(node >= 0 ? 'alloc_pages_node' : 'alloc_page', pfn >= 0 ? { pages_alloc: 1 } : {});
     return pfn;
   }
 
   /** Pages the harness itself allocates (vmap's pages): never fault-injected, owner Harness. */
   harness_alloc_page(): number {
-    return this.machine.mem.alloc(this.zonelistFor(0), Owner.Harness);
+    return this.machine.mem.alloc(this.zlNormal, Owner.Harness);
   }
 
   page_count(pfn: number): number {
@@ -203,7 +241,7 @@ export class Kernel {
 
   /** __free_page: drop a reference, return the frame to its zone at zero. */
   __free_page(pfn: number): void {
-    const mem = this.machine.mem;
+    const mem = this.mem;
     const c = mem.refcount(pfn) - 1;
     if (c > 0) {
       mem.setRefcount(pfn, c);
@@ -211,17 +249,18 @@ export class Kernel {
       return;
     }
     mem.release(pfn);
-    this.leaf('__free_page', 'pages_freed');
+    this.counters[C_PAGES_FREED]++;
+    if (this.trace.enabled) this.trace.leaf('__free_page', { pages_freed: 1 });
   }
 
   /** VALID_PAGE / pfn_valid. */
   pfn_valid(pfn: number): boolean {
-    return this.machine.mem.valid(pfn);
+    return this.mem.valid(pfn);
   }
 
   /** PageReserved: boot-image frames. */
   PageReserved(pfn: number): boolean {
-    return this.machine.mem.owner(pfn) === Owner.Boot;
+    return this.mem.owner(pfn) === Owner.Boot;
   }
 
   /** num_physpages / totalram_pages of the stub machine: all RAM, all free at boot. */
@@ -257,36 +296,37 @@ export class Kernel {
     return pt.ptr(pt.pgdPfn, pt.index(0, addr));
   }
 
-  private offset(level: CLevel, parent: EntryPtr, addr: Addr, parentLevel: CLevel): EntryPtr {
-    const pl = this.phys[level];
-    if (pl === this.phys[parentLevel]) return parent;
-    const pt = this.machine.pt;
+  // C levels as numbers: 0 pgd, 1 pud, 2 pmd, 3 pte (physLevel / lowestAt index these).
+  private offset(cl: number, parent: EntryPtr, addr: Addr): EntryPtr {
+    const pl = this.physLevel[cl];
+    if (pl === this.physLevel[cl - 1]) return parent;
+    const pt = this.pt;
     return pt.ptr(pt.get(parent) - 1, pt.index(pl, addr));
   }
 
   pud_offset(pgd: EntryPtr, addr: Addr): EntryPtr {
-    return this.offset('pud', pgd, addr, 'pgd');
+    return this.offset(1, pgd, addr);
   }
   pmd_offset(pud: EntryPtr, addr: Addr): EntryPtr {
-    return this.offset('pmd', pud, addr, 'pud');
+    return this.offset(2, pud, addr);
   }
   /** pte_offset (2.4) / pte_offset_kernel (2.6). */
   pte_offset(pmd: EntryPtr, addr: Addr): EntryPtr {
-    return this.offset('pte', pmd, addr, 'pmd');
+    return this.offset(3, pmd, addr);
   }
 
-  private none(level: CLevel, p: EntryPtr): boolean {
+  private none(cl: number, p: EntryPtr): boolean {
     // A level folded into the one below always reads as present (pgd_none() returns 0).
-    return this.lowest[level] && this.machine.pt.get(p) === 0;
+    return this.lowestAt[cl] === 1 && this.pt.get(p) === 0;
   }
   pgd_none(p: EntryPtr): boolean {
-    return this.none('pgd', p);
+    return this.none(0, p);
   }
   pud_none(p: EntryPtr): boolean {
-    return this.none('pud', p);
+    return this.none(1, p);
   }
   pmd_none(p: EntryPtr): boolean {
-    return this.none('pmd', p);
+    return this.none(2, p);
   }
   /** Tables the simulator builds are never corrupt. */
   pgd_bad(_p: EntryPtr): boolean {
@@ -305,8 +345,8 @@ export class Kernel {
       this.leaf(fn);
       return -1;
     }
-    const pfn = this.machine.mem.alloc(this.zonelistFor(0), Owner.PageTable);
-    if (pfn >= 0) this.machine.pt.install(pfn, level);
+    const pfn = this.mem.alloc(this.zlNormal, Owner.PageTable);
+    if (pfn >= 0) this.pt.install(pfn, level);
     this.leaf(fn, pfn >= 0 ? 'pt_pages' : undefined);
     return pfn;
   }
@@ -315,33 +355,33 @@ export class Kernel {
    * Allocate the table for `level` below `parent` if the parent entry is none; the entry
    * pointer for `addr` at that level, or -1 for NULL. Folded levels allocate nothing.
    */
-  private levelAlloc(level: CLevel, parentLevel: CLevel, parent: EntryPtr, addr: Addr, fn: string): EntryPtr {
-    const pl = this.phys[level];
-    if (pl === this.phys[parentLevel]) return parent;
-    if (this.machine.pt.get(parent) === 0) {
+  private levelAlloc(cl: number, parent: EntryPtr, addr: Addr, fn: string): EntryPtr {
+    const pl = this.physLevel[cl];
+    if (pl === this.physLevel[cl - 1]) return parent;
+    if (this.pt.get(parent) === 0) {
       const pfn = this.alloc_table_page(fn, pl);
       if (pfn < 0) return -1;
-      this.machine.pt.set(parent, pfn + 1);
+      this.pt.set(parent, pfn + 1);
     }
-    return this.offset(level, parent, addr, parentLevel);
+    return this.offset(cl, parent, addr);
   }
 
   /** pud_alloc(&init_mm, pgd, addr). */
   pud_alloc(pgd: EntryPtr, addr: Addr): EntryPtr {
-    return this.levelAlloc('pud', 'pgd', pgd, addr, 'pud_alloc_one');
+    return this.levelAlloc(1, pgd, addr, 'pud_alloc_one');
   }
   /** pmd_alloc(&init_mm, pud-or-pgd, addr). */
   pmd_alloc(pud: EntryPtr, addr: Addr): EntryPtr {
-    return this.levelAlloc('pmd', 'pud', pud, addr, 'pmd_alloc_one');
+    return this.levelAlloc(2, pud, addr, 'pmd_alloc_one');
   }
   /** pte_alloc (2.4 mm/memory.c) / pte_alloc_kernel (2.6): the pte pointer, or -1. */
   pte_alloc(pmd: EntryPtr, addr: Addr): EntryPtr {
-    return this.levelAlloc('pte', 'pmd', pmd, addr, 'pte_alloc_one');
+    return this.levelAlloc(3, pmd, addr, 'pte_alloc_one');
   }
 
   /** Raw pte value at a pointer: 0 none, else 1 + frame. */
   pte_val(p: EntryPtr): number {
-    return this.machine.pt.get(p);
+    return this.pt.get(p);
   }
   pte_none(v: number): boolean {
     return v === 0;
@@ -356,17 +396,17 @@ export class Kernel {
 
   /** set_pte(pte, mk_pte(page, prot)). */
   set_pte(p: EntryPtr, pfn: number): void {
-    this.machine.pt.set(p, pfn + 1);
-    this.counters[COUNTER_INDEX.ptes_set]++;
+    this.pt.set(p, pfn + 1);
+    this.counters[C_PTES_SET]++;
   }
 
   /** ptep_get_and_clear: the old value. */
   ptep_get_and_clear(p: EntryPtr): number {
-    const pt = this.machine.pt;
+    const pt = this.pt;
     const v = pt.get(p);
     if (v !== 0) {
       pt.set(p, 0);
-      this.counters[COUNTER_INDEX.ptes_cleared]++;
+      this.counters[C_PTES_CLEARED]++;
     }
     return v;
   }
@@ -429,7 +469,7 @@ export class Kernel {
 
   /** unsigned long arithmetic: wrap a sum into the arch's address space. */
   ulong(x: number): number {
-    const w = this.arch.ulongWrap;
+    const w = this.ulongWrap;
     if (x >= 0 && x < w) return x;
     return ((x % w) + w) % w;
   }

@@ -43,13 +43,20 @@ export class Slab {
 
   /** Allocate an object of `size` bytes; 0 when the size is too large or memory is exhausted. */
   alloc(size: number, node: number): Addr {
-    const cls = this.classes.find((c) => c.size >= size);
+    const cls = this.classFor(size);
     if (!cls) return 0;
     if (cls.free.length === 0 && !this.grow(cls)) return 0;
     const addr = cls.free.pop()!;
     this.live.set(addr, { size, classSize: cls.size, node });
     this.liveBytes += size;
     return addr;
+  }
+
+  /** The smallest class that fits `size` (classes are few and ascending). */
+  private classFor(size: number): SizeClass | undefined {
+    const cs = this.classes;
+    for (let i = 0; i < cs.length; i++) if (cs[i].size >= size) return cs[i];
+    return undefined;
   }
 
   private grow(cls: SizeClass): boolean {
@@ -84,7 +91,7 @@ export class Slab {
     if (!obj) return false;
     this.live.delete(addr);
     this.liveBytes -= obj.size;
-    this.classes.find((c) => c.size === obj.classSize)!.free.push(addr);
+    this.classFor(obj.classSize)!.free.push(addr);
     return true;
   }
 }
