@@ -6,6 +6,8 @@ import { ScenarioError } from './harness/scenario.js';
 import { UsageError } from './cli/io.js';
 import { cmdRun } from './cli/run.js';
 import { cmdDemo } from './cli/demo.js';
+import { cmdCompare } from './cli/compare.js';
+import { cmdReport } from './cli/report.js';
 import { cmdCheck } from './cli/check.js';
 import { cmdPin } from './cli/pin.js';
 import { cmdList } from './cli/list.js';
@@ -15,6 +17,8 @@ type Command = { run: (argv: string[]) => Promise<number>; help: string };
 const COMMANDS: Record<string, Command> = {
   run: { run: cmdRun, help: 'run <scenario> [--json] [--summary] [--versions a,b] [--trace]   run a scenario on every version' },
   demo: { run: cmdDemo, help: 'demo                                   run the built-in default scenarios side by side' },
+  compare: { run: cmdCompare, help: 'compare <scenario> [--json] [--versions a,b] [--out DIR]   side-by-side markdown comparison with classified differences, traces and maps' },
+  report: { run: cmdReport, help: 'report [--out DIR] [--check] [--json]   write docs/reports/ (markdown, SVG, HTML) for every built-in scenario' },
   check: { run: cmdCheck, help: 'check <files or folders> [--strict] [--quiet]   compare scenarios\' expectations with a run (exit 1 on mismatch)' },
   pin: { run: cmdPin, help: 'pin <scenario or folder> [--write]     turn a run into expectations in the scenario file' },
   list: { run: cmdList, help: 'list [--markdown]                      list the built-in scenarios (--markdown: docs/scenarios.md)' },

@@ -1,0 +1,52 @@
+/**
+ * vmx compare <scenario.json | built-in name> [--json] [--versions a,b] [--out DIR]
+ * Runs a scenario on every version it names and prints a side-by-side markdown comparison: the
+ * steps × versions table, the classified differences with the catalogued changes explaining
+ * them, the traces where they differ, and text maps of the vmalloc window. --out also writes
+ * the markdown with its SVG pictures and a self-contained HTML page into DIR; --json prints the
+ * classification.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VERSIONS } from '../registry.js';
+import { comparisonJson } from '../diff/classify.js';
+import { collect } from '../report/collect.js';
+import { compareMarkdown } from '../report/markdown.js';
+import { scenarioFiles, slugOf } from '../report/generate.js';
+import { checkFlags, loadScenario, parseArgs, progress, UsageError, writeOut } from './io.js';
+
+const USAGE = 'usage: vmx compare <scenario.json | built-in name> [--json] [--versions a,b] [--out DIR]';
+
+export async function cmdCompare(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['versions', 'out']);
+  checkFlags(args, ['json', 'versions', 'out']);
+  if (args.positional.length !== 1) throw new UsageError(USAGE);
+  const out = args.flags.get('out');
+  if (out === true) throw new UsageError('option --out needs a directory');
+  const s = loadScenario(args.positional[0], args.flags.get('versions') as string | undefined);
+  const json = args.flags.has('json');
+  const say = progress(!json);
+  const n = s.steps.length;
+  const c = collect(s, {
+    registry: VERSIONS,
+    onStep: n > 20000 ? (i, run) => i % 10000 === 0 && say(`${run.version.id}: step ${i}/${n}`) : undefined,
+  });
+  say('');
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    const files = new Map<string, string>();
+    scenarioFiles(slugOf(args.positional[0].replace(/^.*[\\/]/, '')), c, files);
+    for (const [name, content] of files) writeFileSync(join(out, name), content);
+    if (!json) process.stderr.write(`vmx compare: wrote ${[...files.keys()].join(', ')} to ${out}\n`);
+  }
+  if (json) {
+    await writeOut(JSON.stringify(comparisonJson(c.comparison), null, 1) + '\n');
+    return 0;
+  }
+  await writeOut(
+    compareMarkdown(c, {
+      picture: (_name, alt, _svg, text) => `${alt}:\n\n${text()}`,
+    }),
+  );
+  return 0;
+}

@@ -1,0 +1,599 @@
+/**
+ * The difference engine: lines up the per-step results of every version that ran a scenario and
+ * classifies each step and the final state, between consecutive versions and overall, linking
+ * each difference to the entries of the versions' hand-written change catalogues
+ * (KernelVersion.changes) that can cause it.
+ *
+ * Classes (DiffClass), checked independently, so one step can carry several:
+ * - outcome: the step's result differs: ok vs an error (ENOMEM, BUG, OOPS, unsupported,
+ *   bad-address, nonexistent, fault), or a returned count / data (vread, vwrite, peek).
+ * - address: both versions succeeded and returned different addresses.
+ * - log: the printk lines, or the op's output text (vmallocinfo, kmemleak report), differ.
+ * - cost: the step's counter deltas differ (pages, page-table pages, kmalloc calls and bytes,
+ *   ptes, TLB and cache flushes, list or tree nodes visited, purges); printk_lines is left to
+ *   `log`.
+ * - layout: (final state only) live areas, ptes present, page-table pages or kmemleak objects
+ *   differ.
+ *
+ * Linking: a pair (A, B) of consecutive versions in run order is explained by the changes of
+ * every registered version after A up to and including B. A change is eligible for a finding
+ * when it lists the finding's class in `affects` and its `ops` (if given) include the step's
+ * op. Evidence, scored:
+ * - 4: one of its `functions` is on a trace line that differs between A and B in this step;
+ * - 2: one of its functions ran in this step on A or B, or is named in their log lines (an op
+ *   one side does not support counts as its function having been seen);
+ * - 1: (outcome, address only: state carries over) one of its functions was on a differing
+ *   trace line in an earlier step, or it names VMALLOC_START / VMALLOC_END and the two
+ *   versions' windows differ;
+ * - 3: (address only) one of its functions was on a differing trace line of the earlier step
+ *   that last touched, on one version, the range where the other version placed its area
+ *   (an allocation or free there: "state left by step j", reported in `via`);
+ * - 2: its `ops` name the step's op explicitly.
+ * Changes with function evidence are listed best first ("step" or "earlier" match). Without
+ * any, changes that name the op explicitly are listed ("op" match, weaker). A finding with no
+ * eligible change is reported as unexplained. For the final layout every step counts as "this
+ * step" and every op of the scenario as its op.
+ */
+import { COUNTERS, type CounterKey } from '../kernel/counters.js';
+import { diffArrays } from 'diff';
+import { formatTrace, type TraceNode } from '../kernel/trace.js';
+import type { FinalState, StepResult } from '../harness/result.js';
+import type { VersionRunResult } from '../harness/runner.js';
+import type { Scenario, Step } from '../harness/scenario.js';
+import type { DiffClass, KernelVersion, VersionChange } from '../harness/version.js';
+
+export const DIFF_CLASSES: readonly DiffClass[] = ['outcome', 'address', 'log', 'cost', 'layout'];
+
+/** Human names of the classes, as the reports print them. */
+export const CLASS_LABEL: Readonly<Record<DiffClass, string>> = {
+  outcome: 'different outcome',
+  address: 'different address',
+  log: 'different log',
+  cost: 'different cost',
+  layout: 'different final layout',
+};
+
+/** A catalogued change that can explain a finding. */
+export interface Explanation {
+  /** The version whose catalogue holds the change. */
+  version: string;
+  change: VersionChange;
+  /**
+   * "step": a catalogued function ran in the step; "state": it ran in the earlier step that
+   * last touched the range in question (see `via`); "earlier": in some earlier step; "op": only
+   * the op matched.
+   */
+  match: 'step' | 'state' | 'earlier' | 'op';
+  /** Earlier steps whose state explains the finding (address differences). */
+  via: number[];
+  /** The catalogued functions seen (this step first). */
+  functions: string[];
+  /** Evidence score (see the file comment); explanations are sorted by it. */
+  score: number;
+}
+
+/** Versions sharing one value. */
+export interface ValueGroup {
+  value: string;
+  versions: string[];
+}
+
+/** One class of difference at one step (or in the final state). */
+export interface Finding {
+  class: DiffClass;
+  /** What differs, e.g. "address: 2.4.19 0xc8811000, 2.6.32 0xc8833000". */
+  detail: string;
+  /** The versions grouped by the value compared (one group per distinct value). */
+  groups: ValueGroup[];
+  explanations: Explanation[];
+}
+
+/** Findings between two consecutive versions. */
+export interface PairDiff {
+  from: string;
+  to: string;
+  findings: Finding[];
+}
+
+export interface StepComparison {
+  index: number;
+  op: string;
+  /** DiffClasses found overall ([] = same on every version). */
+  classes: DiffClass[];
+  /** All versions together. */
+  overall: Finding[];
+  /** Consecutive versions in run order. */
+  pairs: PairDiff[];
+}
+
+export interface FinalComparison {
+  classes: DiffClass[];
+  overall: Finding[];
+  pairs: PairDiff[];
+}
+
+/** Per pair (or "overall"), the steps showing each class. */
+export interface DiffSummary {
+  label: string;
+  from?: string;
+  to?: string;
+  steps: Record<DiffClass, number[]>;
+  /** Layout differs in the final state. */
+  finalLayout: boolean;
+  /** Ids of the changes linked to any finding, in catalogue order. */
+  changes: string[];
+  /** Findings no catalogued change explains. */
+  unexplained: number;
+}
+
+export interface Comparison {
+  scenario: string;
+  versions: string[];
+  steps: StepComparison[];
+  final: FinalComparison;
+  pairs: DiffSummary[];
+  overall: DiffSummary;
+}
+
+export interface CompareOptions {
+  /** The registry in release order (for catalogues of versions between two compared ones). */
+  registry?: readonly KernelVersion[];
+}
+
+// ---- what is compared -------------------------------------------------------------------
+
+/** A step's outcome as one comparable string: "ok", "ok count 6 data 0102…", or the error. */
+export function outcomeOf(st: StepResult): string {
+  if (!st.ok) return st.error ?? 'failed';
+  let s = 'ok';
+  if (st.count !== undefined) s += ` count ${st.count}`;
+  if (st.data !== undefined) s += ` data ${st.data.length > 32 ? st.data.slice(0, 32) + '…' : st.data}`;
+  return s;
+}
+
+function addressOf(st: StepResult): string | undefined {
+  return st.ok && typeof st.addr === 'string' ? st.addr : undefined;
+}
+
+function logOf(st: StepResult): string {
+  const parts = [...st.log];
+  if (st.text) parts.push(`[output] ${st.text}`);
+  if (st.leaks) parts.push(`[leaks] ${st.leaks.map((l) => `${l.ptr}/${l.size}`).join(' ')}`);
+  return parts.join('\n');
+}
+
+/** Counters the cost class compares (printk_lines is the log class's business). */
+export const COST_KEYS: readonly CounterKey[] = COUNTERS.map((c) => c.key).filter((k) => k !== 'printk_lines');
+
+function costOf(cost: Partial<Record<CounterKey, number>>): string {
+  return COST_KEYS.filter((k) => cost[k]).map((k) => `${k} ${cost[k]}`).join(', ') || 'nothing';
+}
+
+function layoutParts(f: FinalState): Record<string, string> {
+  return {
+    areas: f.areas.map((a) => `${a.addr}+0x${a.size.toString(16)} ${a.flags.join('|')}`).join('; ') || 'none',
+    'ptes present': String(f.pagesMapped),
+    'page-table pages': String(f.pageTablePages),
+    kmemleak: f.kmemleak === null ? 'n/a' : f.kmemleak.map((o) => `${o.ptr}/${o.size}`).join(' ') || 'none',
+  };
+}
+
+// ---- functions seen in a step ------------------------------------------------------------
+
+export function traceFunctions(nodes: readonly TraceNode[] | undefined, into = new Set<string>()): Set<string> {
+  if (!nodes) return into;
+  for (const n of nodes) {
+    into.add(n.fn);
+    traceFunctions(n.children, into);
+  }
+  return into;
+}
+
+const IDENT_RE = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+function logWords(lines: readonly string[], into: Set<string>): Set<string> {
+  for (const l of lines) for (const m of l.matchAll(IDENT_RE)) into.add(m[0]);
+  return into;
+}
+
+/** A range of the vmalloc window a step allocated or freed (real addresses). */
+interface Touch {
+  step: number;
+  start: bigint;
+  end: bigint;
+}
+
+const PAGE = 4096n;
+const FREE_OPS = new Set(['vfree', 'vunmap', 'free_vm_area', 'iounmap', 'remove_vm_area', 'vm_unmap_ram']);
+
+/** Bytes an address-returning step reserves, guard page included (an estimate for ranges). */
+function stepSpan(step: Step): bigint {
+  const bytes = step.pages !== undefined ? BigInt(step.pages) * PAGE : BigInt(step.size ?? 0);
+  return ((bytes + PAGE - 1n) / PAGE) * PAGE + PAGE;
+}
+
+/** Where each step of a run allocated or freed, from its results and the scenario's bindings. */
+function touchesOf(s: Scenario, r: VersionRunResult): Touch[] {
+  const bound = new Map<string, { start: bigint; end: bigint }>();
+  const out: Touch[] = [];
+  s.steps.forEach((step, i) => {
+    const res = r.steps[i];
+    if (typeof res?.addr === 'string' && res.ok) {
+      const start = BigInt(res.addr);
+      const t = { step: i, start, end: start + stepSpan(step) };
+      out.push(t);
+      if (step.as) bound.set(step.as, t);
+    } else if (FREE_OPS.has(step.op)) {
+      const t = step.ref !== undefined ? bound.get(step.ref) : step.addr !== undefined ? { start: BigInt(step.addr), end: BigInt(step.addr) + PAGE } : undefined;
+      if (t) out.push({ step: i, start: t.start, end: t.end });
+    }
+  });
+  return out;
+}
+
+/** The latest step before `i` that touched [start, end) in `touches`. */
+function lastTouch(touches: readonly Touch[], i: number, start: bigint, end: bigint): number | undefined {
+  let best: number | undefined;
+  for (const t of touches) if (t.step < i && t.start < end && start < t.end) best = t.step;
+  return best;
+}
+
+/** A different vmalloc window counts as VMALLOC_START / VMALLOC_END being "seen" (they are macros, never traced). */
+function windowNames(a: VersionRunResult, b: VersionRunResult): Set<string> {
+  const seen = new Set<string>();
+  if (a.window.start !== b.window.start) seen.add('VMALLOC_START');
+  if (a.window.end !== b.window.end) seen.add('VMALLOC_END');
+  return seen;
+}
+
+// ---- grouping and linking ------------------------------------------------------------------
+
+function group(values: readonly (string | undefined)[], versions: readonly string[]): ValueGroup[] {
+  const groups: ValueGroup[] = [];
+  values.forEach((v, i) => {
+    if (v === undefined) return;
+    const g = groups.find((x) => x.value === v);
+    if (g) g.versions.push(versions[i]);
+    else groups.push({ value: v, versions: [versions[i]] });
+  });
+  return groups;
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+}
+
+function describeGroups(groups: readonly ValueGroup[]): string {
+  return groups.map((g) => `${g.versions.join(', ')}: ${g.value}`).join(' · ');
+}
+
+/** The changes that separate version `from` (exclusive) from `to` (inclusive), with the version holding each. */
+export function changesBetween(registry: readonly KernelVersion[], from: string, to: string): { version: string; change: VersionChange }[] {
+  const ids = registry.map((v) => v.id);
+  let a = ids.indexOf(from);
+  let b = ids.indexOf(to);
+  if (a < 0 || b < 0) return [];
+  if (a > b) [a, b] = [b, a];
+  const out: { version: string; change: VersionChange }[] = [];
+  for (let i = a + 1; i <= b; i++) for (const change of registry[i].changes) out.push({ version: registry[i].id, change });
+  return out;
+}
+
+/** What a pair of versions showed, for matching catalogue entries. */
+export interface Evidence {
+  /** Functions on trace lines that differ between the two versions in this step. */
+  changed: ReadonlySet<string>;
+  /** Functions that ran in this step on either version, and words of their log lines. */
+  now: ReadonlySet<string>;
+  /** Functions on differing trace lines of earlier steps; VMALLOC_START/END when the windows differ. */
+  before: ReadonlySet<string>;
+  /** Earlier steps that last touched the ranges in question, with the functions on their differing trace lines. */
+  state?: readonly { step: number; functions: ReadonlySet<string> }[];
+}
+
+const CARRIES_STATE: ReadonlySet<DiffClass> = new Set(['outcome', 'address']);
+
+/** Match catalogue entries against a finding's class, op(s) and the evidence (see the file comment). */
+export function explain(
+  catalogue: readonly { version: string; change: VersionChange }[],
+  cls: DiffClass,
+  ops: ReadonlySet<string>,
+  ev: Evidence,
+): Explanation[] {
+  const eligible = catalogue.filter(({ change }) => change.affects.includes(cls) && (!change.ops || change.ops.some((o) => ops.has(o))));
+  const withFns: Explanation[] = [];
+  const opOnly: Explanation[] = [];
+  for (const { version, change } of eligible) {
+    const explicitOp = !!change.ops?.length;
+    const nowFns = change.functions.filter((f) => ev.now.has(f) || ev.changed.has(f));
+    const beforeFns = CARRIES_STATE.has(cls) ? change.functions.filter((f) => ev.before.has(f) && !nowFns.includes(f)) : [];
+    const via: number[] = [];
+    const stateFns: string[] = [];
+    if (cls === 'address')
+      for (const st of ev.state ?? []) {
+        const hit = change.functions.filter((f) => st.functions.has(f));
+        if (!hit.length) continue;
+        if (!via.includes(st.step)) via.push(st.step);
+        for (const f of hit) if (!stateFns.includes(f) && !nowFns.includes(f)) stateFns.push(f);
+      }
+    let score = explicitOp ? 2 : 0;
+    if (change.functions.some((f) => ev.changed.has(f))) score += 4;
+    if (nowFns.length) score += 2;
+    if (via.length) score += 3;
+    if (beforeFns.length) score += 1;
+    const fns = [...nowFns, ...stateFns, ...beforeFns.filter((f) => !stateFns.includes(f))];
+    if (nowFns.length) withFns.push({ version, change, match: 'step', via, functions: fns, score });
+    else if (via.length) withFns.push({ version, change, match: 'state', via, functions: fns, score });
+    else if (beforeFns.length) withFns.push({ version, change, match: 'earlier', via, functions: fns, score });
+    else if (explicitOp) opOnly.push({ version, change, match: 'op', via, functions: [], score });
+  }
+  const list = withFns.length ? withFns : opOnly;
+  // Stable: best score first, catalogue order among equals.
+  return list.map((e, i) => ({ e, i })).sort((a, b) => b.e.score - a.e.score || a.i - b.i).map(({ e }) => e);
+}
+
+const FN_LINE_RE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\(\)/;
+
+/** Functions on the trace lines that differ between two traces (by LCS over formatted lines). */
+export function changedFunctions(a: readonly TraceNode[] | undefined, b: readonly TraceNode[] | undefined, into = new Set<string>()): Set<string> {
+  const la = a && a.length ? formatTrace(a).split('\n') : [];
+  const lb = b && b.length ? formatTrace(b).split('\n') : [];
+  if (la.join('\n') === lb.join('\n')) return into;
+  // Closing lines carry the counters of the call they close: map each back to its function.
+  const names = (lines: string[]) => {
+    const stack: string[] = [];
+    return lines.map((l) => {
+      const m = FN_LINE_RE.exec(l);
+      if (m) {
+        if (l.trimEnd().endsWith('{') || /\{ x\d+$/.test(l.trimEnd())) stack.push(m[1]);
+        return m[1];
+      }
+      return stack.pop() ?? '';
+    });
+  };
+  const na = names(la);
+  const nb = names(lb);
+  let ia = 0;
+  let ib = 0;
+  for (const c of diffArrays(la, lb)) {
+    const n = c.count ?? c.value.length;
+    if (c.removed) for (let k = 0; k < n; k++) na[ia + k] && into.add(na[ia + k]);
+    if (c.added) for (let k = 0; k < n; k++) nb[ib + k] && into.add(nb[ib + k]);
+    if (!c.added) ia += n;
+    if (!c.removed) ib += n;
+  }
+  return into;
+}
+
+// ---- the engine ------------------------------------------------------------------------------
+
+interface Probe {
+  cls: DiffClass;
+  label: string;
+  values: (string | undefined)[];
+  /** A shorter description of the difference among the versions at these indexes. */
+  describe?: (idx: readonly number[]) => string;
+}
+
+function stepProbes(runs: readonly VersionRunResult[], i: number): Probe[] {
+  const probes: Probe[] = [
+    { cls: 'outcome', label: 'outcome', values: runs.map((r) => outcomeOf(r.steps[i])) },
+    { cls: 'address', label: 'address', values: runs.map((r) => addressOf(r.steps[i])) },
+    { cls: 'log', label: 'log', values: runs.map((r) => logOf(r.steps[i])) },
+  ];
+  if (runs.every((r) => r.details[i]))
+    probes.push({
+      cls: 'cost',
+      label: 'cost',
+      values: runs.map((r) => costOf(r.details[i].cost)),
+      describe: (idx) => costDifference(idx.map((j) => runs[j].version), idx.map((j) => runs[j].details[i].cost)),
+    });
+  return probes;
+}
+
+/** "pt_pages 1 vs 0, nodes_visited 2 vs 3" (two versions) or "pt_pages: 2.4.19 1 · 2.6.32 0" (more). */
+export function costDifference(versions: readonly string[], costs: readonly Partial<Record<CounterKey, number>>[]): string {
+  const parts: string[] = [];
+  for (const k of COST_KEYS) {
+    const vals = costs.map((c) => c[k] ?? 0);
+    if (vals.every((v) => v === vals[0])) continue;
+    parts.push(versions.length === 2 ? `${k} ${vals[0]} vs ${vals[1]}` : `${k}: ${describeGroups(group(vals.map(String), versions))}`);
+  }
+  return `cost: ${parts.join(', ')}`;
+}
+
+/** Areas as "addr+size flags" entries, for the layout class. */
+function areaEntries(f: FinalState): string[] {
+  return f.areas.map((a) => `${a.addr}+0x${a.size.toString(16)} ${a.flags.join('|')}`);
+}
+
+/** "2.4.19, 2.4.22: 3 areas · 2.6.32: 3 areas; first difference at area #1: …" (stays short for thousands of areas). */
+function areasDifference(versions: readonly string[], lists: readonly string[][]): string {
+  const counts = describeGroups(group(lists.map((l) => `${l.length} area${l.length === 1 ? '' : 's'}`), versions));
+  let k = 0;
+  while (lists.every((l) => k < l.length) && lists.every((l) => l[k] === lists[0][k])) k++;
+  const at = describeGroups(group(lists.map((l) => l[k] ?? 'none'), versions));
+  return `areas: ${counts}; first difference at area #${k}: ${at}`;
+}
+
+function finalProbes(runs: readonly VersionRunResult[]): Probe[] {
+  const parts = runs.map((r) => layoutParts(r.final));
+  const areas = runs.map((r) => areaEntries(r.final));
+  return Object.keys(parts[0] ?? {}).map((key) => {
+    const probe: Probe = { cls: 'layout' as const, label: key, values: parts.map((p) => p[key]) };
+    if (key === 'areas') probe.describe = (idx) => areasDifference(idx.map((j) => runs[j].version), idx.map((j) => areas[j]));
+    if (key === 'kmemleak')
+      probe.describe = (idx) =>
+        `kmemleak: ${describeGroups(group(idx.map((j) => (runs[j].final.kmemleak === null ? 'n/a' : `${runs[j].final.kmemleak!.length} objects`)), idx.map((j) => runs[j].version)))}`;
+    return probe;
+  });
+}
+
+function findingsFor(
+  probes: readonly Probe[],
+  idx: readonly number[],
+  versions: readonly string[],
+  catalogue: readonly { version: string; change: VersionChange }[],
+  ops: ReadonlySet<string>,
+  ev: Evidence,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const p of probes) {
+    const groups = group(
+      idx.map((j) => p.values[j]),
+      idx.map((j) => versions[j]),
+    );
+    if (groups.length < 2) continue;
+    const detail = p.describe
+      ? p.describe(idx)
+      : `${p.label}: ${describeGroups(groups.map((g) => ({ ...g, value: g.value === '' ? '(nothing)' : clip(g.value.replace(/\n/g, ' | '), 240) })))}`;
+    const existing = out.find((f) => f.class === p.cls);
+    if (existing) {
+      existing.detail += `; ${detail}`;
+      continue;
+    }
+    out.push({ class: p.cls, detail, groups, explanations: explain(catalogue, p.cls, ops, ev) });
+  }
+  return out;
+}
+
+const MATCH_RANK = { step: 3, state: 2, earlier: 1, op: 0 } as const;
+
+function mergeExplanations(lists: readonly Explanation[][]): Explanation[] {
+  const out: Explanation[] = [];
+  for (const l of lists)
+    for (const e of l) {
+      const have = out.find((x) => x.version === e.version && x.change.id === e.change.id);
+      if (!have) out.push({ ...e, functions: [...e.functions], via: [...e.via] });
+      else {
+        for (const v of e.via) if (!have.via.includes(v)) have.via.push(v);
+        if (MATCH_RANK[e.match] > MATCH_RANK[have.match]) have.match = e.match;
+        have.score = Math.max(have.score, e.score);
+        for (const f of e.functions) if (!have.functions.includes(f)) have.functions.push(f);
+      }
+    }
+  return out.sort((a, b) => b.score - a.score);
+}
+
+const NO_EVIDENCE: Evidence = { changed: new Set(), now: new Set(), before: new Set() };
+
+function emptySteps(): Record<DiffClass, number[]> {
+  return { outcome: [], address: [], log: [], cost: [], layout: [] };
+}
+
+/**
+ * Classify every step and the final state of a scenario's runs (one per version, in release
+ * order). Works for any number of versions; with one version everything is "same".
+ */
+export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts: CompareOptions = {}): Comparison {
+  const versions = runs.map((r) => r.version);
+  const registry = opts.registry ?? runs.map((r) => r.run.version);
+  const pairIdx = versions.slice(1).map((_, j) => [j, j + 1]);
+  const catalogues = pairIdx.map(([a, b]) => changesBetween(registry, versions[a], versions[b]));
+  const allIdx = versions.map((_, j) => j);
+
+  const steps: StepComparison[] = [];
+  // Per pair: functions on differing trace lines so far, plus the window macros if windows differ.
+  const before = pairIdx.map(([a, b]) => windowNames(runs[a], runs[b]));
+  const changedByStep: Set<string>[][] = pairIdx.map(() => []);
+  const touches = runs.map((r) => touchesOf(s, r));
+  for (let i = 0; i < s.steps.length; i++) {
+    const step: Step = s.steps[i];
+    const ops = new Set([step.op]);
+    const probes = stepProbes(runs, i);
+    const pairs: PairDiff[] = pairIdx.map(([a, b], p) => {
+      const now = new Set<string>();
+      for (const j of [a, b]) {
+        traceFunctions(runs[j].details[i]?.trace, now);
+        logWords(runs[j].steps[i].log, now);
+        // An op one side lacks: the function itself appeared or went away.
+        if (runs[j].steps[i].error === 'unsupported') now.add(step.op);
+      }
+      const changed = changedFunctions(runs[a].details[i]?.trace, runs[b].details[i]?.trace);
+      changedByStep[p].push(changed);
+      // Address differences: which earlier step last touched, on one version, where the other put its area?
+      const state: { step: number; functions: ReadonlySet<string> }[] = [];
+      const ra = runs[a].steps[i];
+      const rb = runs[b].steps[i];
+      if (ra.ok && rb.ok && typeof ra.addr === 'string' && typeof rb.addr === 'string' && ra.addr !== rb.addr) {
+        const span = stepSpan(step);
+        for (const [v, other] of [[b, ra.addr], [a, rb.addr]] as const) {
+          const j = lastTouch(touches[v], i, BigInt(other), BigInt(other) + span);
+          if (j !== undefined && !state.some((x) => x.step === j)) state.push({ step: j, functions: changedByStep[p][j] });
+        }
+      }
+      const findings = findingsFor(probes, [a, b], versions, catalogues[p], ops, { changed, now, before: before[p], state });
+      for (const f of changed) before[p].add(f);
+      return { from: versions[a], to: versions[b], findings };
+    });
+    const overall = findingsFor(probes, allIdx, versions, [], ops, NO_EVIDENCE);
+    for (const f of overall) f.explanations = mergeExplanations(pairs.map((p) => p.findings.find((x) => x.class === f.class)?.explanations ?? []));
+    steps.push({ index: i, op: step.op, classes: overall.map((f) => f.class), overall, pairs });
+  }
+
+  // Final state: functions from the whole run, ops from the whole scenario.
+  const scenarioOps = new Set(s.steps.map((x) => x.op as string));
+  const fprobes = finalProbes(runs);
+  const fpairs: PairDiff[] = pairIdx.map(([a, b], p) => {
+    const now = new Set<string>();
+    const changed = new Set<string>();
+    for (let i = 0; i < s.steps.length; i++) {
+      for (const j of [a, b]) {
+        traceFunctions(runs[j].details[i]?.trace, now);
+        logWords(runs[j].steps[i].log, now);
+        if (runs[j].steps[i].error === 'unsupported') now.add(s.steps[i].op);
+      }
+      changedFunctions(runs[a].details[i]?.trace, runs[b].details[i]?.trace, changed);
+    }
+    const ev: Evidence = { changed, now, before: windowNames(runs[a], runs[b]) };
+    return { from: versions[a], to: versions[b], findings: findingsFor(fprobes, [a, b], versions, catalogues[p], scenarioOps, ev) };
+  });
+  const foverall = findingsFor(fprobes, allIdx, versions, [], scenarioOps, NO_EVIDENCE);
+  for (const f of foverall) f.explanations = mergeExplanations(fpairs.map((p) => p.findings.find((x) => x.class === f.class)?.explanations ?? []));
+  const final: FinalComparison = { classes: foverall.map((f) => f.class), overall: foverall, pairs: fpairs };
+
+  const summarise = (label: string, pick: (st: StepComparison) => Finding[], fin: Finding[], from?: string, to?: string): DiffSummary => {
+    const sum: DiffSummary = { label, steps: emptySteps(), finalLayout: fin.length > 0, changes: [], unexplained: 0 };
+    if (from) sum.from = from;
+    if (to) sum.to = to;
+    const note = (f: Finding) => {
+      if (!f.explanations.length) sum.unexplained++;
+      for (const e of f.explanations) if (!sum.changes.includes(e.change.id)) sum.changes.push(e.change.id);
+    };
+    for (const st of steps)
+      for (const f of pick(st)) {
+        sum.steps[f.class].push(st.index);
+        note(f);
+      }
+    fin.forEach(note);
+    return sum;
+  };
+  const pairs = pairIdx.map(([a, b], p) =>
+    summarise(`${versions[a]} → ${versions[b]}`, (st) => st.pairs[p].findings, fpairs[p].findings, versions[a], versions[b]),
+  );
+  const overall = summarise('all versions', (st) => st.overall, foverall);
+  return { scenario: s.name, versions, steps, final, pairs, overall };
+}
+
+/** True when nothing differs anywhere. */
+export function allSame(c: Comparison): boolean {
+  return c.final.classes.length === 0 && c.steps.every((st) => st.classes.length === 0);
+}
+
+/** The comparison as plain JSON (changes by id, for --json). */
+export function comparisonJson(c: Comparison): unknown {
+  const fj = (f: Finding) => ({
+    class: f.class,
+    detail: f.detail,
+    groups: f.groups,
+    explanations: f.explanations.map((e) => ({ version: e.version, change: e.change.id, since: e.change.since, summary: e.change.summary, match: e.match, score: e.score, functions: e.functions, via: e.via })),
+  });
+  const pj = (p: PairDiff) => ({ from: p.from, to: p.to, findings: p.findings.map(fj) });
+  return {
+    scenario: c.scenario,
+    versions: c.versions,
+    summary: { overall: c.overall, pairs: c.pairs },
+    steps: c.steps.map((st) => ({ index: st.index, op: st.op, classes: st.classes.length ? st.classes : ['same'], overall: st.overall.map(fj), pairs: st.pairs.map(pj) })),
+    final: { classes: c.final.classes.length ? c.final.classes : ['same'], overall: c.final.overall.map(fj), pairs: c.final.pairs.map(pj) },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Runs a scenario for a report: every version it names, with traces (for scenarios short enough
+ * to keep them), sampling the state pictures need through the runner's onStep callback.
+ */
+import { ARCHES, type ArchName } from '../hw/arch.js';
+import { hexAddr, type Addr } from '../hw/addr.js';
+import { COUNTER_INDEX } from '../kernel/counters.js';
+import { pageTablePages, pagesMapped } from '../harness/final.js';
+import { runScenario, type VersionRun, type VersionRunResult } from '../harness/runner.js';
+import type { Scenario } from '../harness/scenario.js';
+import type { AreaView, KernelVersion, RangeView, VmallocWindow } from '../harness/version.js';
+import { compareRuns, type Comparison } from '../diff/classify.js';
+
+/** The vmalloc window of one version after one step, as the map draws it. */
+export interface MapSnapshot {
+  version: string;
+  /** Step index the state follows (-1: after boot). */
+  step: number;
+  arch: ArchName;
+  window: VmallocWindow;
+  areas: AreaView[];
+  ranges: RangeView[];
+  summary: Record<string, number | string>;
+}
+
+/** Counters and state of one version sampled after some steps. */
+export interface Series {
+  version: string;
+  steps: number[];
+  pageTablePages: number[];
+  liveAreas: number[];
+  ptesPresent: number[];
+  /** Cumulative flush_tlb_all + flush_tlb_kernel_range calls. */
+  tlbFlushes: number[];
+}
+
+export interface CollectOptions {
+  registry: readonly KernelVersion[];
+  /** Record traces when the scenario has at most this many steps (default 2000). */
+  traceLimit?: number;
+  /** Keep a map snapshot of every step up to this many steps, else of sampled steps (default 400). */
+  snapshotLimit?: number;
+  /** At most this many samples per series (default 400). */
+  maxSamples?: number;
+  onStep?: (index: number, run: VersionRun) => void;
+}
+
+export interface CollectedRun {
+  scenario: Scenario;
+  runs: VersionRunResult[];
+  comparison: Comparison;
+  /** Per version, snapshots in step order (sparse for long scenarios). */
+  snapshots: Map<string, MapSnapshot[]>;
+  series: Series[];
+  traced: boolean;
+}
+
+export function snapshot(run: VersionRun, step: number): MapSnapshot {
+  return {
+    version: run.version.id,
+    step,
+    arch: run.kernel.arch.name,
+    window: run.window,
+    areas: run.api.areas(),
+    ranges: run.api.ranges?.() ?? [],
+    summary: run.api.stateSummary?.() ?? {},
+  };
+}
+
+/** The snapshot at `step` (or the latest before it) of one version. */
+export function snapshotAt(list: readonly MapSnapshot[] | undefined, step: number): MapSnapshot | undefined {
+  if (!list) return undefined;
+  let best: MapSnapshot | undefined;
+  for (const s of list) if (s.step <= step) best = s;
+  return best;
+}
+
+export function collect(s: Scenario, opts: CollectOptions): CollectedRun {
+  const n = s.steps.length;
+  const traced = n <= (opts.traceLimit ?? 2000);
+  const everyStep = n <= (opts.snapshotLimit ?? 400);
+  const stride = Math.max(1, Math.ceil(n / (opts.maxSamples ?? 400)));
+  const snapshots = new Map<string, MapSnapshot[]>();
+  const series = new Map<string, Series>();
+  const sample = (i: number, run: VersionRun) => {
+    const id = run.version.id;
+    let se = series.get(id);
+    if (!se) series.set(id, (se = { version: id, steps: [], pageTablePages: [], liveAreas: [], ptesPresent: [], tlbFlushes: [] }));
+    const c = run.kernel.counters;
+    const areas = run.api.areas();
+    se.steps.push(i);
+    se.pageTablePages.push(pageTablePages(run));
+    se.liveAreas.push(areas.length);
+    se.ptesPresent.push(pagesMapped(run));
+    se.tlbFlushes.push(c[COUNTER_INDEX.tlb_flush_all] + c[COUNTER_INDEX.tlb_flush_range]);
+  };
+  const runs = runScenario(s, opts.registry, {
+    trace: traced,
+    onStep: (i, run) => {
+      const last = i === n - 1;
+      if (i % stride === 0 || last) sample(i, run);
+      if (everyStep || i % stride === 0 || last) {
+        let list = snapshots.get(run.version.id);
+        if (!list) snapshots.set(run.version.id, (list = []));
+        list.push(snapshot(run, i));
+      }
+      opts.onStep?.(i, run);
+    },
+  });
+  // Scenarios without steps still get a picture of the empty window.
+  for (const r of runs) if (!snapshots.has(r.version)) snapshots.set(r.version, [snapshot(r.run, -1)]);
+  const comparison = compareRuns(s, runs, { registry: opts.registry });
+  return { scenario: s, runs, comparison, snapshots, series: runs.map((r) => series.get(r.version)).filter((x): x is Series => !!x), traced };
+}
+
+/** The real address text of a biased address on an arch. */
+export function hexOf(arch: ArchName, a: Addr): string {
+  return hexAddr(ARCHES[arch], a);
+}

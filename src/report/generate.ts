@@ -1,0 +1,196 @@
+/**
+ * The generated reports (docs/reports/): one markdown file per built-in scenario, its SVG
+ * pictures and HTML rendering, and an index saying which versions differ where. Generation is
+ * pure and in memory (name → content), so a test can regenerate and compare; the output carries
+ * no timestamps or machine paths, so one commit always generates the same bytes.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILTIN_SCENARIOS_DIR } from '../paths.js';
+import { parseScenario, ScenarioError, type Scenario } from '../harness/scenario.js';
+import type { KernelVersion } from '../harness/version.js';
+import type { DiffClass } from '../harness/version.js';
+import { collect, type CollectedRun } from './collect.js';
+import { compareMarkdown, mdText, table, type MarkdownOptions } from './markdown.js';
+import { renderHtml } from './html.js';
+
+/** The command that regenerates docs/reports/ (printed by the staleness test and --check). */
+export const REGENERATE_COMMAND = 'npm run build && node bin/vmx.js report';
+
+export interface NamedScenario {
+  /** File-safe name the report files take (the scenario file's base name). */
+  slug: string;
+  scenario: Scenario;
+}
+
+/** Only these characters reach a report file name. */
+export function slugOf(name: string): string {
+  return name.replace(/\.json$/, '').replace(/\//g, '--').replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** JSON scenario files below `dir` (relative paths, sorted; result documents excluded). */
+function scenarioFilesBelow(dir: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...scenarioFilesBelow(dir, r));
+    else if (e.name.endsWith('.json') && !e.name.endsWith('.expected.json')) out.push(r);
+  }
+  return out;
+}
+
+export interface BuiltinSet {
+  scenarios: NamedScenario[];
+  /** Files that do not validate: reported in the index instead of failing the whole run. */
+  invalid: { slug: string; message: string }[];
+}
+
+/** The built-in scenarios, sorted by file name. */
+export function builtinScenarios(registry: readonly KernelVersion[], dir = BUILTIN_SCENARIOS_DIR): BuiltinSet {
+  const ids = registry.map((v) => v.id);
+  const out: BuiltinSet = { scenarios: [], invalid: [] };
+  for (const f of scenarioFilesBelow(dir)) {
+    const slug = slugOf(f);
+    try {
+      out.scenarios.push({ slug, scenario: parseScenario(readFileSync(join(dir, f), 'utf8'), ids, `builtin/${f}`) });
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      out.invalid.push({ slug, message: e.message });
+    }
+  }
+  return out;
+}
+
+/** Markdown, SVG files and HTML for one collected scenario, added to `files`. */
+export function scenarioFiles(slug: string, c: CollectedRun, files: Map<string, string>, opts: Partial<MarkdownOptions> = {}): string {
+  const svgs = new Map<string, string>();
+  const md = compareMarkdown(c, {
+    ...opts,
+    picture: (name, alt, svg) => {
+      const file = `${slug}.${name}.svg`;
+      svgs.set(file, svg());
+      return `![${mdText(alt)}](${file})`;
+    },
+  });
+  files.set(`${slug}.md`, md);
+  for (const [f, s] of svgs) files.set(f, s);
+  files.set(`${slug}.html`, renderHtml(md, { title: `vmx: ${c.scenario.name}`, svgs, indexLink: true }));
+  return md;
+}
+
+export interface GenerateOptions {
+  registry: readonly KernelVersion[];
+  scenarios: readonly NamedScenario[];
+  /** Built-in files that did not validate (listed in the index). */
+  invalid?: readonly { slug: string; message: string }[];
+  onProgress?: (msg: string) => void;
+}
+
+function classCounts(steps: Record<DiffClass, number[]>, finalLayout: boolean): string {
+  const parts = (['outcome', 'address', 'log', 'cost'] as const).filter((k) => steps[k].length).map((k) => `${k} ${steps[k].length}`);
+  if (finalLayout) parts.push('final layout');
+  return parts.join(', ') || 'same';
+}
+
+/** Every report file, name → content, sorted by name. */
+export function generateReports(opts: GenerateOptions): Map<string, string> {
+  const files = new Map<string, string>();
+  const rows: string[][] = [];
+  const linkedBy = new Map<string, string[]>();
+  opts.scenarios.forEach(({ slug, scenario }, k) => {
+    opts.onProgress?.(`report ${k + 1}/${opts.scenarios.length}: ${slug}`);
+    const c = collect(scenario, { registry: opts.registry });
+    scenarioFiles(slug, c, files);
+    const cmp = c.comparison;
+    const pairs = cmp.pairs.map((p) => `${p.label}: ${classCounts(p.steps, p.finalLayout)}`).join('; ');
+    const differing = cmp.steps.filter((st) => st.classes.length).length;
+    rows.push([
+      `[${mdText(slug)}](${slug}.md)`,
+      String(scenario.steps.length),
+      cmp.versions.join(', '),
+      cmp.versions.length < 2 ? 'one version only' : `${differing} step${differing === 1 ? '' : 's'}${cmp.final.classes.length ? ' + final layout' : ''}`,
+      mdText(pairs || '–'),
+      cmp.overall.unexplained ? String(cmp.overall.unexplained) : '–',
+    ]);
+    for (const id of cmp.overall.changes) linkedBy.set(id, [...(linkedBy.get(id) ?? []), slug]);
+  });
+
+  const out: string[] = ['# vmx comparison reports', ''];
+  out.push(
+    'Each built-in scenario run on every registered version it supports, on one simulated machine. Differences are classified per step (outcome, address, log, cost) and for the final layout, and linked to the versions\' catalogues of changes.',
+    '',
+    `Regenerate with \`${REGENERATE_COMMAND}\`.`,
+    '',
+  );
+  out.push('## Versions', '');
+  out.push(
+    table(
+      ['version', 'model', 'source', 'catalogued changes'],
+      opts.registry.map((v) => [v.id, mdText(v.title), mdText(v.source), String(v.changes.length)]),
+    ),
+    '',
+  );
+  out.push('## Where the versions differ', '');
+  out.push(table(['scenario', 'steps', 'versions', 'differing', 'between consecutive versions (steps per class)', 'unexplained findings'], rows), '');
+  out.push('## Scenarios', '');
+  for (const { slug, scenario } of opts.scenarios) out.push(`- [${mdText(slug)}](${slug}.md)${scenario.description ? ': ' + mdText(scenario.description) : ''}`);
+  out.push('');
+  if (opts.invalid?.length) {
+    out.push('## Not reported', '', 'These built-in files do not validate, so they have no report:', '');
+    for (const { slug, message } of opts.invalid) out.push(`- ${mdText(slug)}: ${mdText(message)}`);
+    out.push('');
+  }
+  const catalogued = opts.registry.flatMap((v) => v.changes.map((ch) => ({ v, ch })));
+  if (catalogued.length) {
+    out.push('## Catalogued changes and the scenarios that show them', '');
+    out.push(
+      table(
+        ['version', 'change', 'since', 'summary', 'shown by'],
+        catalogued.map(({ v, ch }) => [
+          v.id,
+          '`' + ch.id.replace(/`/g, "'") + '`',
+          mdText(ch.since),
+          mdText(ch.summary),
+          (linkedBy.get(ch.id) ?? []).map((s) => `[${mdText(s)}](${s}.md)`).join(', ') || '–',
+        ]),
+      ),
+      '',
+    );
+  }
+  const md = out.join('\n').trimEnd() + '\n';
+  files.set('index.md', md);
+  files.set('index.html', renderHtml(md, { title: 'vmx comparison reports', svgs: new Map() }));
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const GENERATED_RE = /\.(md|html|svg)$/;
+
+/** Files in `dir` that differ from, are missing from, or are not part of the generated set. */
+export function staleFiles(dir: string, files: ReadonlyMap<string, string>): string[] {
+  const stale: string[] = [];
+  for (const [name, content] of files) {
+    const p = join(dir, name);
+    if (!existsSync(p) || readFileSync(p, 'utf8') !== content) stale.push(name);
+  }
+  if (existsSync(dir)) for (const f of readdirSync(dir)) if (GENERATED_RE.test(f) && !files.has(f)) stale.push(f);
+  return stale.sort();
+}
+
+/** Write the generated files and remove generated-looking files that are no longer produced. */
+export function writeReports(dir: string, files: ReadonlyMap<string, string>): { written: number; removed: number } {
+  mkdirSync(dir, { recursive: true });
+  let removed = 0;
+  for (const f of readdirSync(dir))
+    if (GENERATED_RE.test(f) && !files.has(f)) {
+      rmSync(join(dir, f));
+      removed++;
+    }
+  let written = 0;
+  for (const [name, content] of files) {
+    const p = join(dir, name);
+    if (existsSync(p) && readFileSync(p, 'utf8') === content) continue;
+    writeFileSync(p, content);
+    written++;
+  }
+  return { written, removed };
+}

@@ -1,0 +1,356 @@
+/**
+ * The side-by-side comparison of one scenario as markdown: the steps × versions table, the
+ * classified differences with the catalogued changes explaining them, traces where they differ,
+ * the final state, the maps and the counter plots. Scenario-provided text is escaped (HTML
+ * entities and markdown punctuation), so neither the .md nor its HTML rendering can be steered
+ * by a scenario.
+ */
+import type { StepResult } from '../harness/result.js';
+import type { VersionRunResult } from '../harness/runner.js';
+import type { Step } from '../harness/scenario.js';
+import { CLASS_LABEL, type Comparison, type Explanation, type Finding, type StepComparison } from '../diff/classify.js';
+import { sideBySideText, unifiedTraceDiff, traceText } from '../diff/traces.js';
+import { COUNTERS } from '../kernel/counters.js';
+import { snapshotAt, type CollectedRun, type MapSnapshot } from './collect.js';
+import { humanSize, renderAreaMap, renderCounterPlots, textMap } from './svg.js';
+
+// ---- escaping ---------------------------------------------------------------------------------
+
+/**
+ * Text for markdown prose and table cells: markdown punctuation backslash-escaped, & < >
+ * as entities, line breaks folded, so the text shows literally and never becomes markup.
+ */
+export function mdText(s: string): string {
+  return s
+    .replace(/\r?\n|\r/g, ' ')
+    .replace(/[\\`*_[\]|~]/g, (c) => '\\' + c)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** mdText for the start of a block (after "> "): a leading list, heading or rule marker is escaped too. */
+export function mdBlock(s: string): string {
+  return mdText(s).replace(/^(\s*)([#+=-]|\d+[.)])/, (_m, sp: string, mark: string) => sp + mark.slice(0, -1) + '\\' + mark.slice(-1));
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside. */
+export function fence(body: string, info = ''): string {
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}${info}\n${body}\n${f}`;
+}
+
+/** Inline code from generated (not scenario) text. */
+function code(s: string): string {
+  return '`' + s.replace(/`/g, "'") + '`';
+}
+
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+/** One-line description of a step's arguments (scenario text: escape before use in markdown). */
+export function stepLabel(step: Step): string {
+  const parts: string[] = [step.op];
+  for (const k of ['size', 'pages', 'node', 'flags', 'ref', 'addr', 'offset', 'count', 'data', 'site', 'nth', 'phys', 'cpu'] as const) {
+    const v = step[k];
+    if (v === undefined) continue;
+    const shown = k === 'size' && typeof v === 'number' && v >= 1024 ? `${v} (${humanSize(v)})` : String(v);
+    parts.push(`${k}=${k === 'data' && typeof v === 'string' && v.length > 16 ? v.slice(0, 16) + '…' : shown}`);
+  }
+  if (step.as) parts.push(`→ ${step.as}`);
+  return parts.join(' ');
+}
+
+export function cellText(st: StepResult): string {
+  if (!st.ok) return st.error ?? 'failed';
+  if (st.addr) return st.addr;
+  if (st.data !== undefined) return `${st.count} bytes${st.data ? ' ' + (st.data.length > 16 ? st.data.slice(0, 16) + '…' : st.data) : ''}`;
+  if (st.count !== undefined) return `count ${st.count}`;
+  return 'ok';
+}
+
+function explanationText(e: Explanation, steps: readonly Step[]): string {
+  const fns = e.functions.map(code).join(', ');
+  const via = e.via.map((j) => `step ${j} (${mdText(stepLabel(steps[j]))})`).join(', ');
+  const how =
+    e.match === 'step'
+      ? `ran here: ${fns}${via ? `; also the state left by ${via}` : ''}`
+      : e.match === 'state'
+        ? `the state left by ${via}: ${fns}`
+        : e.match === 'earlier'
+          ? `ran in an earlier step: ${fns}`
+          : 'matched by op only';
+  return `${e.version} ${code(e.change.id)} (since ${mdText(e.change.since)}): ${mdText(e.change.summary)} (${how})`;
+}
+
+/** Explanations shown in full per finding (plus any that point at an earlier step's state); the rest are listed by id. */
+const SHOWN_EXPLANATIONS = 3;
+
+function findingLines(f: Finding, steps: readonly Step[]): string[] {
+  const out = [`- **${CLASS_LABEL[f.class]}**: ${mdText(f.detail)}`];
+  if (!f.explanations.length) out.push('  - unexplained: no catalogued change matches this difference');
+  const full = f.explanations.filter((e, k) => k < SHOWN_EXPLANATIONS || e.match === 'state');
+  for (const e of full) out.push(`  - explained by ${explanationText(e, steps)}`);
+  const rest = f.explanations.filter((e) => !full.includes(e));
+  if (rest.length) out.push(`  - also consistent with: ${rest.map((e) => `${e.version} ${code(e.change.id)}`).join(', ')}`);
+  return out;
+}
+
+export interface MarkdownOptions {
+  /** Markdown that shows a picture (an image link to a file, or a text rendition). */
+  picture: (name: string, alt: string, svg: () => string, text: () => string) => string;
+  /** Show every step when there are at most this many (default 60). */
+  fullTableSteps?: number;
+  /** Otherwise the first this many steps plus the differing ones (default 20). */
+  headSteps?: number;
+  /** At most this many table rows in all (default 120). */
+  maxRows?: number;
+  /** Describe at most this many differing steps in full (default 30). */
+  maxDetailSteps?: number;
+  /** Show traces for at most this many differing steps (default 5). */
+  maxTraceSteps?: number;
+}
+
+function stepsTable(c: CollectedRun, opts: MarkdownOptions): string[] {
+  const { scenario: s, runs, comparison: cmp } = c;
+  const n = s.steps.length;
+  const full = opts.fullTableSteps ?? 60;
+  const head = opts.headSteps ?? 20;
+  const maxRows = opts.maxRows ?? 120;
+  let shown: number[];
+  let note = '';
+  if (n <= full) shown = cmp.steps.map((st) => st.index);
+  else {
+    const set = new Set<number>();
+    for (let i = 0; i < Math.min(head, n); i++) set.add(i);
+    for (const st of cmp.steps) if (st.classes.length && set.size < maxRows) set.add(st.index);
+    set.add(n - 1);
+    shown = [...set].sort((a, b) => a - b);
+    const differing = cmp.steps.filter((st) => st.classes.length).length;
+    note = `${n} steps: showing the first ${Math.min(head, n)}, ${Math.min(differing, maxRows)} of the ${differing} differing steps and the last one (${n - shown.length} more steps not shown).`;
+  }
+  const rows: string[][] = [];
+  let prev = -1;
+  for (const i of shown) {
+    if (i > prev + 1) rows.push(['…', `${i - prev - 1} steps`, ...runs.map(() => ''), '']);
+    const st = cmp.steps[i];
+    rows.push([
+      String(i),
+      mdText(stepLabel(s.steps[i])),
+      ...runs.map((r) => {
+        const t = mdText(cellText(r.steps[i]));
+        return r.steps[i].ok ? t : `**${t}**`;
+      }),
+      st.classes.length ? st.classes.join(', ') : 'same',
+    ]);
+    prev = i;
+  }
+  const out = [table(['#', 'step', ...runs.map((r) => r.version), 'differences'], rows)];
+  if (note) out.push('', mdText(note));
+  return out;
+}
+
+function countCell(steps: readonly number[]): string {
+  if (!steps.length) return '–';
+  const list = steps.slice(0, 6).join(', ') + (steps.length > 6 ? ', …' : '');
+  return `${steps.length} (${list})`;
+}
+
+function summaryTable(cmp: Comparison): string {
+  const rows = [...cmp.pairs, ...(cmp.versions.length > 2 ? [cmp.overall] : [])].map((sum) => [
+    mdText(sum.label),
+    countCell(sum.steps.outcome),
+    countCell(sum.steps.address),
+    countCell(sum.steps.log),
+    countCell(sum.steps.cost),
+    sum.finalLayout ? 'yes' : '–',
+    sum.changes.map(code).join(', ') || '–',
+    String(sum.unexplained),
+  ]);
+  return table(['between', 'outcome (steps)', 'address', 'log', 'cost', 'final layout', 'linked changes', 'unexplained'], rows);
+}
+
+function pairLine(st: { pairs: { from: string; to: string; findings: Finding[] }[] }): string {
+  return st.pairs.map((p) => `${p.from} → ${p.to}: ${p.findings.length ? p.findings.map((f) => f.class).join(', ') : 'same'}`).join('; ');
+}
+
+function stepDetail(c: CollectedRun, st: StepComparison, withTraces: boolean): string[] {
+  const { scenario: s, runs } = c;
+  const out: string[] = [`### Step ${st.index}: ${mdText(stepLabel(s.steps[st.index]))}`, ''];
+  const comment = s.steps[st.index].comment;
+  if (comment) out.push(`> ${mdBlock(comment)}`, '');
+  for (const f of st.overall) out.push(...findingLines(f, s.steps));
+  if (runs.length > 2) out.push('', `Between consecutive versions: ${mdText(pairLine(st))}.`);
+  if (st.classes.includes('log')) {
+    out.push('', table(['version', 'log'], runs.map((r) => [r.version, r.steps[st.index].log.map(mdText).join(' · ') || '(nothing)'])));
+  }
+  if (withTraces) {
+    for (let j = 0; j + 1 < runs.length; j++) {
+      const a = { label: runs[j].version, trace: runs[j].details[st.index]?.trace };
+      const b = { label: runs[j + 1].version, trace: runs[j + 1].details[st.index]?.trace };
+      const udiff = unifiedTraceDiff(a, b);
+      if (!udiff) continue;
+      out.push('', `#### Traces, ${a.label} and ${b.label}`, '', 'Side by side (`|` changed, `<` only left, `>` only right):', '', fence(sideBySideText(a, b)), '', 'Unified diff:', '', fence(udiff, 'diff'));
+    }
+  }
+  out.push('');
+  return out;
+}
+
+function totals(runs: readonly VersionRunResult[]): string {
+  const rows: string[][] = [];
+  for (const c of COUNTERS) {
+    const vals = runs.map((r) => r.details.reduce((s, d) => s + (d.cost[c.key] ?? 0), 0));
+    if (vals.every((v) => v === 0)) continue;
+    const differs = vals.some((v) => v !== vals[0]);
+    rows.push([`${mdText(c.label)} (${code(c.key)})`, ...vals.map((v) => (differs ? `**${v}**` : String(v)))]);
+  }
+  return rows.length ? table(['counter', ...runs.map((r) => r.version)], rows) : 'No counter moved.';
+}
+
+function finalSection(c: CollectedRun): string[] {
+  const { runs, comparison: cmp } = c;
+  const out: string[] = [];
+  out.push(
+    table(
+      ['version', 'live areas', 'ptes present', 'page-table pages', 'kmemleak objects'],
+      runs.map((r) => [r.version, String(r.final.areas.length), String(r.final.pagesMapped), String(r.final.pageTablePages), r.final.kmemleak === null ? 'n/a' : String(r.final.kmemleak.length)]),
+    ),
+    '',
+  );
+  if (!cmp.final.overall.length) out.push('The final state is the same on every version.');
+  else for (const f of cmp.final.overall) out.push(...findingLines(f, c.scenario.steps));
+  const rows: string[][] = [];
+  const cap = 16;
+  for (const r of runs) {
+    r.final.areas.slice(0, cap).forEach((a) => rows.push([r.version, a.addr, `${a.size} (0x${a.size.toString(16)})`, mdText(a.flags.join('|'))]));
+    if (r.final.areas.length > cap) rows.push([r.version, `… ${r.final.areas.length - cap} more`, '', '']);
+  }
+  if (rows.length) out.push('', table(['version', 'area', 'size (with guard page)', 'flags'], rows));
+  return out;
+}
+
+function catalogueSection(c: CollectedRun): string[] {
+  const linked = new Set(c.comparison.overall.changes);
+  for (const p of c.comparison.pairs) for (const id of p.changes) linked.add(id);
+  const out: string[] = [];
+  for (const r of c.runs.slice(1)) {
+    const v = r.run.version;
+    if (!v.changes.length) continue;
+    out.push(`- **${v.id}** (${mdText(v.title)})`);
+    for (const ch of v.changes)
+      out.push(
+        `  - ${linked.has(ch.id) ? '**linked here**: ' : ''}${code(ch.id)} since ${mdText(ch.since)}: ${mdText(ch.summary)} (affects ${ch.affects.join(', ')}; ${ch.functions.map(code).join(', ')}${ch.ops?.length ? '; ops ' + ch.ops.join(', ') : ''})`,
+      );
+  }
+  return out.length ? out : ['No registered version after the first has catalogued changes yet.'];
+}
+
+/**
+ * Steps whose maps are worth drawing: the first whose outcome or address differs, and the first
+ * address difference explained by the state an earlier step left (a reuse, a lazily kept range).
+ */
+export function interestingSteps(cmp: Comparison): number[] {
+  const first = cmp.steps.find((st) => st.classes.includes('address') || st.classes.includes('outcome'))?.index;
+  const state = cmp.steps.find((st) => st.overall.some((f) => f.class === 'address' && f.explanations.some((e) => e.via.length)))?.index;
+  return [first, state].filter((x, k, a): x is number => x !== undefined && a.indexOf(x) === k);
+}
+
+function mapSnaps(c: CollectedRun, step: number): MapSnapshot[] {
+  return c.runs.map((r) => snapshotAt(c.snapshots.get(r.version), step)).filter((x): x is MapSnapshot => !!x);
+}
+
+/** The whole comparison document for one scenario. */
+export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string {
+  const { scenario: s, runs, comparison: cmp } = c;
+  const out: string[] = [];
+  out.push(`# Scenario ${mdText(s.name)}`, '');
+  if (s.description) out.push(`> ${mdBlock(s.description)}`, '');
+  const m = s.machine;
+  out.push(
+    `Machine: ${m.arch}, ${m.ramMiB} MiB RAM, ${m.cpus} CPU${m.cpus === 1 ? '' : 's'}${m.nodes > 1 ? `, ${m.nodes} nodes` : ''}; ${s.steps.length} step${s.steps.length === 1 ? '' : 's'}${s.seed !== undefined ? `; random seed ${s.seed}` : ''}.`,
+    '',
+  );
+  out.push(
+    table(
+      ['version', 'model', 'vmalloc window'],
+      runs.map((r) => [r.version, mdText(r.run.version.title), `${r.run.kernel.hex(r.window.start)} - ${r.run.kernel.hex(r.window.end)}`]),
+    ),
+    '',
+  );
+  out.push('## Summary', '');
+  if (runs.length < 2) out.push(`Only ${runs.map((r) => r.version).join('') || 'no version'} ran this scenario: nothing to compare yet.`, '');
+  else {
+    const nd = cmp.steps.filter((st) => st.classes.length).length;
+    out.push(
+      nd === 0 && !cmp.final.classes.length
+        ? 'All versions agree on every step and on the final state.'
+        : `${nd} of ${s.steps.length} steps differ between versions${cmp.final.classes.length ? ', and so does the final layout' : ''}. Steps differing per class:`,
+      '',
+      summaryTable(cmp),
+      '',
+    );
+  }
+  out.push('## Steps', '', ...stepsTable(c, opts), '');
+
+  const differing = cmp.steps.filter((st) => st.classes.length);
+  if (differing.length) {
+    const maxDetail = opts.maxDetailSteps ?? 30;
+    const maxTrace = opts.maxTraceSteps ?? 5;
+    out.push('## Differences', '');
+    if (!c.traced) out.push('Traces were not recorded: the scenario is too long to keep them for every step.', '');
+    let traced = 0;
+    for (const st of differing.slice(0, maxDetail)) {
+      const traceDiffers = c.traced && runs.some((r, j) => j > 0 && traceText(r.details[st.index]?.trace) !== traceText(runs[j - 1].details[st.index]?.trace));
+      out.push(...stepDetail(c, st, traceDiffers && traced < maxTrace));
+      if (traceDiffers) traced++;
+    }
+    if (differing.length > maxDetail) out.push(`… ${differing.length - maxDetail} more differing steps (listed in the table above).`, '');
+    if (traced >= maxTrace) out.push(`Traces are shown for the first ${maxTrace} steps whose traces differ.`, '');
+  }
+
+  out.push('## Final state', '', ...finalSection(c), '');
+
+  out.push('## Address maps', '');
+  const last = s.steps.length - 1;
+  out.push(opts.picture(`map-final`, `vmalloc window after the last step, per version`, () => renderAreaMap(mapSnaps(c, last), { title: `${s.name}: after the last step` }), () => fence(textMap(mapSnaps(c, last)))), '');
+  for (const at of runs.length > 1 ? interestingSteps(cmp) : []) {
+    if (at === last) continue;
+    const snaps = mapSnaps(c, at);
+    if (!snaps.every((x) => x.step === at)) continue;
+    const why = cmp.steps[at].overall.some((f) => f.explanations.some((e) => e.via.length))
+      ? `the versions placed step ${at}'s area differently because of what an earlier step left behind`
+      : 'the first step whose outcome or address differs';
+    out.push(
+      `After step ${at} (${mdText(stepLabel(s.steps[at]))}), ${why}:`,
+      '',
+      opts.picture(`map-step-${at}`, `vmalloc window after step ${at}, per version`, () => renderAreaMap(snaps, { title: `${s.name}: after step ${at}` }), () => fence(textMap(snaps))),
+      '',
+    );
+  }
+  if (c.series.length && s.steps.length > 1) {
+    out.push('## Counters over the steps', '');
+    out.push(
+      opts.picture(
+        'counters',
+        'page-table pages, live areas and TLB flushes per version over the steps',
+        () => renderCounterPlots(c.series, { title: `${s.name}: counters over the steps` }),
+        () =>
+          fence(
+            c.series
+              .map((se) => `${se.version}: page-table pages ${se.pageTablePages[se.pageTablePages.length - 1]}, live areas ${se.liveAreas[se.liveAreas.length - 1]}, TLB flushes ${se.tlbFlushes[se.tlbFlushes.length - 1]} (after the last step)`)
+              .join('\n'),
+          ),
+      ),
+      '',
+    );
+  }
+  out.push('## Cost totals', '', totals(runs), '');
+  out.push('## Catalogued changes', '', ...catalogueSection(c), '');
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
