@@ -34,7 +34,7 @@ export function checkLoaded(loaded: LoadedScenario, registry: readonly KernelVer
   const s = loaded.scenario;
   const r = runs ?? runScenario(s, registry, { detail: false });
   const outcome = checkRuns(s, r, registry.map((v) => v.id), (i) => {
-    const origin = s.origins ? `; ${s.origins[i]}${s.bindings?.[i] ? ' with ' + s.bindings[i] : ''}` : '';
+    const origin = s.origins ? `; from ${s.origins[i]}${s.bindings?.[i] ? ' with ' + s.bindings[i] : ''}` : '';
     return describeStep(s.steps[i]) + origin;
   });
   return { path: loaded.path, loaded, runs: r, outcome };
