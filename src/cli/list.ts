@@ -53,6 +53,10 @@ export function scenariosMarkdown(entries: readonly LibraryEntry[]): string {
     'with the simulator; where they describe a kernel, the kernel source is the authority and the',
     'expectations are the regression record.',
     '',
+    'From lib/test_vmalloc.c the library replays every test a 2.4 or 2.6.32 caller could express; not replayed:',
+    '`pcpu_alloc_test` (vmx models no per-CPU allocator, so nothing reaches 2.6.32\'s pcpu_get_vm_areas) and',
+    '`kvfree_rcu_1_arg_vmalloc_test` / `kvfree_rcu_2_arg_vmalloc_test` (kvfree_rcu exists in none of the versions).',
+    '',
     '| scenario | question | about |',
     '|---|---|---|',
   );

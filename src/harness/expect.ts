@@ -360,7 +360,7 @@ export function pinDocument(source: Record<string, unknown>, s: Scenario, runs: 
 
 /**
  * Fill an answer template from one version's run. Placeholders are ${expressions} over:
- * NAME.addr / .error / .ok / .count / .outcome / .data (NAME = a step's "as", its last
+ * NAME.addr / .error / .ok / .count / .outcome / .result / .data / .log (NAME = a step's "as", its last
  * occurrence, or #INDEX), final.areas / final.pagesMapped / final.pageTablePages / final.kmemleak,
  * outcomes (e.g. "5000 ok, 3 ENOMEM"), outcomes.ok / outcomes.ENOMEM …, steps; and hex(x).
  */
@@ -399,6 +399,13 @@ export function renderAnswer(template: string, s: Scenario, run: VersionRunResul
         return r.data ?? '';
       case 'outcome':
         return r.ok ? (r.addr ?? 'ok') : (r.error ?? 'failed');
+      case 'result':
+        // As a run table cell shows it: the address, "N bytes DATA", "count N", "ok" or the error.
+        if (!r.ok) return r.error ?? 'failed';
+        if (r.addr) return r.addr;
+        if (r.data !== undefined) return `${r.count} bytes ${r.data}`.trimEnd();
+        if (r.count !== undefined) return `count ${r.count}`;
+        return 'ok';
       case 'log':
         return r.log.length ? r.log.join(' / ') : '(no message)';
       default:
