@@ -1,0 +1,228 @@
+/**
+ * `npm run bench` (issue 8): time every registered version on every workload, draw the cost
+ * curves, and regenerate docs/perf.md and docs/perf-curves.svg.
+ *
+ * Each (version, workload) pair runs in its own child process, so its peak RSS and JIT state are
+ * its own; whole-process figures time the real CLI (`node bin/vmx.js run … --summary`). Machines
+ * shared with other work are noisy: every figure is the median of several runs, and the report
+ * gives CPU time beside wall time and a calibration loop that shows how busy the machine was.
+ *
+ * Usage: node dist/src/bench/main.js [--quick] [--no-write]
+ * Internal: --child-measure <workload> <version> <reps> [variant]   --child-cli <vmx args…>
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DOCS_DIR, PACKAGE_ROOT } from '../paths.js';
+import { validateScenario, type Scenario } from '../harness/scenario.js';
+import type { KernelVersion } from '../harness/version.js';
+import { VERSIONS, VERSION_IDS } from '../registry.js';
+import { costCurve, curvesSvg, type Curve } from './curves.js';
+import { measure, median, type Measurement } from './measure.js';
+import { randomMix, workloads, type Workload } from './workloads.js';
+import { renderReport, type BenchResults, type WholeProcess } from './report.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const VMX = join(PACKAGE_ROOT, 'bin', 'vmx.js');
+
+/** Variants of a workload the targets need: the x86_64 64 GiB machine, or a shorter random mix. */
+export type Variant = 'as-is' | 'x86_64-64GiB' | 'half';
+
+/** Rewrite the machine block: x86_64 with 64 GiB, the version's own vmalloc window. */
+export function onX86_64(doc: Record<string, unknown>): Record<string, unknown> {
+  return { ...doc, name: `${doc.name}-x86_64-64GiB`, machine: { arch: 'x86_64', ramMiB: 65536, cpus: 1 } };
+}
+
+function variantDoc(w: Workload, variant: Variant): unknown {
+  if (variant === 'half') return randomMix({ calls: 100_000 });
+  if (variant === 'x86_64-64GiB') return onX86_64(w.doc() as Record<string, unknown>);
+  return w.doc();
+}
+
+function versionsFor(s: Scenario): KernelVersion[] {
+  return VERSIONS.filter((v) => v.arches.includes(s.machine.arch));
+}
+
+// ---- child processes ------------------------------------------------------------------------
+
+async function childMeasure(args: string[]): Promise<void> {
+  const [wid, vid, repsText, variant = 'as-is'] = args;
+  const w = wid === 'random-mix-generated' ? { id: wid, source: 'generated', doc: () => randomMix() } : workloads().find((x) => x.id === wid);
+  if (!w) throw new Error(`bench: no workload ${wid}`);
+  const s = validateScenario(variantDoc(w, variant as Variant), VERSION_IDS, wid);
+  const v = VERSIONS.find((x) => x.id === vid)!;
+  const m = measure(s, v, Number(repsText));
+  process.stdout.write(JSON.stringify(m) + '\n');
+}
+
+async function childCli(args: string[]): Promise<void> {
+  const { main } = await import('../cli.js');
+  const code = await main(args);
+  process.stderr.write(`\nVMX_BENCH_MAXRSS ${process.resourceUsage().maxRSS}\n`);
+  process.exitCode = code;
+}
+
+function runChild(args: string[]): Measurement {
+  const r = spawnSync(process.execPath, [SELF, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`bench child ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measurement;
+}
+
+/** Wall time of `node bin/vmx.js <args>` with stdout to /dev/null, and (from a twin run) its peak RSS. */
+function wholeProcess(args: string[], reps: number): WholeProcess {
+  const devnull = openSync('/dev/null', 'w');
+  const wall: number[] = [];
+  try {
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [VMX, ...args], { stdio: ['ignore', devnull, 'pipe'] });
+      wall.push((performance.now() - t0) / 1000);
+      if (r.status !== 0) throw new Error(`vmx ${args.join(' ')} failed: ${r.stderr}`);
+    }
+    const r = spawnSync(process.execPath, [SELF, '--child-cli', ...args], { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8' });
+    const rss = /VMX_BENCH_MAXRSS (\d+)/.exec(r.stderr ?? '');
+    return { args: args.join(' '), wallS: wall, maxRssKiB: rss ? Number(rss[1]) : NaN };
+  } finally {
+    closeSync(devnull);
+  }
+}
+
+/** ns per iteration of a tight typed-array loop: how fast (or how busy) the machine was. */
+function calibrate(): number {
+  const a = new Float64Array(1024);
+  const n = 20_000_000;
+  const runs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) a[i & 1023] += i;
+    runs.push(((performance.now() - t0) * 1e6) / n);
+  }
+  return median(runs);
+}
+
+// ---- orchestration --------------------------------------------------------------------------
+
+async function bench(quick: boolean, write: boolean): Promise<void> {
+  const say = (m: string) => process.stderr.write(m + '\n');
+  const reps = quick ? 1 : 5;
+  const calibrationBefore = calibrate();
+  const results: BenchResults = {
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    calibrationNs: [calibrationBefore],
+    versions: VERSIONS.map((v) => v.id),
+    workloads: [],
+    measurements: {},
+    whole: {},
+    linearity: {},
+    x86: {},
+    curves: [],
+    reps,
+  };
+  const ws = workloads();
+  for (const w of ws) {
+    const s = validateScenario(w.doc(), VERSION_IDS, w.id);
+    results.workloads.push({ id: w.id, source: w.source, steps: s.steps.length, description: s.description ?? '', arch: s.machine.arch, ramMiB: s.machine.ramMiB });
+    for (const v of versionsFor(s)) {
+      const big = s.steps.length > 50_000 || w.id.startsWith('lbl');
+      const r = quick ? 1 : big ? 3 : reps;
+      say(`bench: ${w.id} on ${v.id} (${r} runs)`);
+      (results.measurements[w.id] ??= {})[v.id] = runChild(['--child-measure', w.id, v.id, String(r)]);
+    }
+  }
+
+  // Whole process, --summary per version and --json over all versions, on the random mix file.
+  const tmp = mkdtempSync(join(tmpdir(), 'vmx-bench-'));
+  try {
+    const rm = ws.find((w) => w.id === 'random-mix-200k')!;
+    let file = rm.file;
+    if (!file) {
+      file = join(tmp, 'random-mix-200k.json');
+      writeFileSync(file, JSON.stringify(rm.doc(), null, 1));
+    }
+    const rmScenario = validateScenario(rm.doc(), VERSION_IDS, rm.id);
+    for (const v of versionsFor(rmScenario)) {
+      say(`bench: whole process --summary on ${v.id}`);
+      results.whole[`summary ${v.id}`] = wholeProcess(['run', file, '--versions', v.id, '--summary'], quick ? 1 : 5);
+    }
+    say('bench: whole process --summary and --json, all versions');
+    results.whole['summary all'] = wholeProcess(['run', file, '--summary'], quick ? 1 : 3);
+    results.whole['json all'] = wholeProcess(['run', file, '--json'], quick ? 1 : 3);
+
+    // Linearity: the generated random mix at 100k and 200k calls (the first 100k are the same calls).
+    for (const v of versionsFor(rmScenario)) {
+      say(`bench: linearity on ${v.id}`);
+      results.linearity[v.id] = {
+        half: runChild(['--child-measure', 'random-mix-generated', v.id, String(reps), 'half']),
+        full: runChild(['--child-measure', 'random-mix-generated', v.id, String(reps), 'as-is']),
+      };
+    }
+
+    // x86_64 with 64 GiB: the random mix with its machine block rewritten.
+    const x86doc = onX86_64(rm.doc() as Record<string, unknown>);
+    const x86 = validateScenario(x86doc, VERSION_IDS, 'x86_64');
+    const x86file = join(tmp, 'random-mix-200k-x86_64.json');
+    writeFileSync(x86file, JSON.stringify(x86doc));
+    for (const v of versionsFor(x86)) {
+      say(`bench: x86_64 64 GiB on ${v.id}`);
+      results.x86[v.id] = {
+        run: runChild(['--child-measure', 'random-mix-200k', v.id, '1', 'x86_64-64GiB']),
+        whole: wholeProcess(['run', x86file, '--versions', v.id, '--summary'], 1),
+      };
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  // Cost curves (counts only, deterministic).
+  const curves: Curve[] = [];
+  for (const v of VERSIONS.filter((x) => x.arches.includes('i386'))) {
+    say(`bench: cost curve of ${v.id}`);
+    curves.push(costCurve(v, undefined, VERSION_IDS));
+  }
+  results.curves = curves.map((c) => ({ version: c.version, samples: sampleCurve(c) }));
+  results.calibrationNs.push(calibrate());
+
+  const svg = curvesSvg(curves);
+  const md = renderReport(results, existsSync(join(DOCS_DIR, 'perf.md')) ? readFileSync(join(DOCS_DIR, 'perf.md'), 'utf8') : undefined);
+  if (write) {
+    writeFileSync(join(DOCS_DIR, 'perf-curves.svg'), svg);
+    writeFileSync(join(DOCS_DIR, 'perf.md'), md);
+    say('bench: wrote docs/perf.md and docs/perf-curves.svg');
+  } else {
+    process.stdout.write(md);
+  }
+  writeFileSync(join(tmpdir(), 'vmx-bench-results.json'), JSON.stringify(results, null, 1));
+}
+
+/** Curve values at a few populations, for the report's table. */
+function sampleCurve(c: Curve): { live: number; alloc: number; free: number; maxAllocUpTo: number; purgesUpTo: number }[] {
+  const at = [10, 100, 1000, 5000, 10000, 15000, 20000];
+  const out = [];
+  let max = 0;
+  let purges = 0;
+  let k = 0;
+  for (const p of c.points) {
+    max = Math.max(max, p.alloc);
+    purges += p.purges;
+    if (p.live === at[k]) {
+      out.push({ live: p.live, alloc: p.alloc, free: p.free, maxAllocUpTo: max, purgesUpTo: purges });
+      k++;
+    }
+  }
+  return out;
+}
+
+async function mainBench(argv: string[]): Promise<void> {
+  if (argv[0] === '--child-measure') return childMeasure(argv.slice(1));
+  if (argv[0] === '--child-cli') return childCli(argv.slice(1));
+  await bench(argv.includes('--quick'), !argv.includes('--no-write'));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  mainBench(process.argv.slice(2)).catch((e) => {
+    process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * Timing one version on one workload, in the process that calls it (the bench runs each pair in
+ * a child process so peak RSS and JIT state belong to that pair alone). Steps run through the
+ * harness exactly as `vmx run --summary` runs them (bootVersion/runStep, detail off, no invariant
+ * checks), so the figures include the harness's per-step work.
+ */
+import { bootVersion, runStep } from '../harness/runner.js';
+import type { Scenario } from '../harness/scenario.js';
+import type { KernelVersion } from '../harness/version.js';
+import { COUNTERS, type CounterKey } from '../kernel/counters.js';
+
+export interface Measurement {
+  version: string;
+  steps: number;
+  /** Wall-clock ms of each repetition (run phase only: boot and steps, no parse). */
+  wallMs: number[];
+  /** CPU (user + system) ms of each repetition: less disturbed by other load than wall time. */
+  cpuMs: number[];
+  /** Counter totals of one run (identical in every repetition: the model is deterministic). */
+  counters: Record<CounterKey, number>;
+  failures: number;
+  /** Peak resident set of the whole measuring process, KiB. */
+  maxRssKiB: number;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function measure(s: Scenario, v: KernelVersion, reps: number): Measurement {
+  const wallMs: number[] = [];
+  const cpuMs: number[] = [];
+  let counters = {} as Record<CounterKey, number>;
+  let failures = 0;
+  const opts = { detail: false };
+  for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const run = bootVersion(s, v, opts);
+    let failed = 0;
+    for (let i = 0; i < s.steps.length; i++) if (!runStep(run, s.steps[i], opts).result.ok) failed++;
+    const t1 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    wallMs.push(t1 - t0);
+    cpuMs.push((c1.user + c1.system) / 1000);
+    failures = failed;
+    counters = Object.fromEntries(COUNTERS.map((c, i) => [c.key, run.kernel.counters[i]])) as Record<CounterKey, number>;
+  }
+  return { version: v.id, steps: s.steps.length, wallMs, cpuMs, counters, failures, maxRssKiB: process.resourceUsage().maxRSS };
+}
