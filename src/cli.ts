@@ -6,6 +6,7 @@ import { ScenarioError } from './harness/scenario.js';
 import { UsageError } from './cli/io.js';
 import { cmdRun } from './cli/run.js';
 import { cmdDemo } from './cli/demo.js';
+import { cmdFaults } from './cli/faults.js';
 import { cmdCompare } from './cli/compare.js';
 import { cmdReport } from './cli/report.js';
 import { cmdCheck } from './cli/check.js';
@@ -16,6 +17,7 @@ type Command = { run: (argv: string[]) => Promise<number>; help: string };
 
 const COMMANDS: Record<string, Command> = {
   run: { run: cmdRun, help: 'run <scenario> [--json] [--summary] [--versions a,b] [--trace]   run a scenario on every version' },
+  faults: { run: cmdFaults, help: 'faults <scenario…> | --all [--json] [--versions a,b] [--sites s,…] [--max-per-site N]   fail each alloc_page / pte_alloc / kmalloc in turn: which versions leak' },
   demo: { run: cmdDemo, help: 'demo                                   run the built-in default scenarios side by side' },
   compare: { run: cmdCompare, help: 'compare <scenario> [--json] [--versions a,b] [--out DIR]   side-by-side markdown comparison with classified differences, traces and maps' },
   report: { run: cmdReport, help: 'report [--out DIR] [--check] [--json]   write docs/reports/ (markdown, SVG, HTML) for every built-in scenario' },

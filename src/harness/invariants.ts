@@ -375,15 +375,17 @@ export class InvariantChecker {
     this.mode = opts.mode ?? 'light';
   }
 
-  /** Remember what a failed step must give back (full mode). */
-  before(run: VersionRun): void {
-    if (this.mode !== 'full') return;
+  /** Remember what a failed step must give back (full mode, or `full` for this step only). */
+  before(run: VersionRun, full = this.mode === 'full'): void {
+    this.prev = undefined;
+    if (!full) return;
     this.prev = { areaKeys: areaKeyCounts(run.api.areas()), slabKeys: new Set(run.kernel.slab.live.keys()), slabCount: run.kernel.slab.live.size, rangeCount: ranges(run).length };
   }
 
-  after(step: number, run: VersionRun, result?: StepResult): void {
+  /** Check after a step: accounting always, the whole machine in full mode (or when `full`). */
+  after(step: number, run: VersionRun, result?: StepResult, full = this.mode === 'full'): void {
     checkAccounting(run);
-    if (this.mode !== 'full') return;
+    if (!full) return;
     if (result && !result.ok && result.error !== 'unsupported' && this.prev) this.failedStep(step, run, result);
     this.track(run, result);
     this.record(checkMachine(run, step, this.mapped));
