@@ -1,12 +1,16 @@
 /**
- * vmx pin <scenario or folder…> [--write]
- * Runs a scenario on every registered version it runs on and turns the results into
+ * vmx pin <scenario or folder…> [--write] [--result run.json]
+ * Runs a scenario on every registered version it runs on (or reads a saved `vmx run --json`
+ * result document with --result) and turns the results into
  * expectations in the scenario itself ("expect" per step or generator template, "expectFinal",
  * "pinned"). Prints the pinned scenario, or with --write rewrites the file(s) in place.
  * Re-pinning the built-in library after a reviewed change:
  *   npx tsc -p tsconfig.json && node bin/vmx.js pin --write src/scenarios/builtin
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { ResultDocument, VersionResult } from '../harness/result.js';
+import type { Scenario } from '../harness/scenario.js';
+import { ScenarioError } from '../harness/scenario.js';
 import { pinDocument } from '../harness/expect.js';
 import { runScenario } from '../harness/runner.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
@@ -39,6 +43,24 @@ export function formatJson(value: unknown, indent = 0, prefix = 0): string {
   );
 }
 
+/** A saved result document for this scenario, checked against it (name, step count). */
+function readResult(path: string, s: Scenario): VersionResult[] {
+  let doc: ResultDocument;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as ResultDocument;
+  } catch (e) {
+    throw new ScenarioError(`--result ${path}: cannot read a result document (${(e as Error).message})`);
+  }
+  if (!doc || !Array.isArray(doc.results)) throw new ScenarioError(`--result ${path}: not a result document (no "results" array)`);
+  if (doc.scenario !== s.name) throw new ScenarioError(`--result ${path}: the result is for scenario "${doc.scenario}", not "${s.name}"`);
+  for (const r of doc.results) {
+    if (!Array.isArray(r.steps) || r.steps.length !== s.steps.length)
+      throw new ScenarioError(`--result ${path}: ${r.version} has ${r.steps?.length} step results, the scenario has ${s.steps.length} steps`);
+    if (!VERSION_IDS.includes(r.version)) process.stderr.write(`vmx pin: note: the result holds ${r.version}, which is not a registered version; pinned anyway\n`);
+  }
+  return doc.results;
+}
+
 /** One-line JSON with a space after ':' and ',' and inside braces: { "op": "vmalloc", "size": 4096 }. */
 function flatJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
@@ -49,15 +71,20 @@ function flatJson(value: unknown): string {
 }
 
 export async function cmdPin(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  checkFlags(args, ['write']);
-  if (args.positional.length === 0) throw new UsageError('usage: vmx pin <scenario file, built-in name or folder…> [--write]');
+  const args = parseArgs(argv, ['result']);
+  checkFlags(args, ['write', 'result']);
+  if (args.positional.length === 0) throw new UsageError('usage: vmx pin <scenario file, built-in name or folder…> [--write] [--result run.json]');
   const write = args.flags.has('write');
+  const resultPath = args.flags.get('result');
+  if (resultPath === true) throw new UsageError('--result needs a file (a vmx run --json result document)');
   const paths = collectPaths(args.positional);
   if (!write && paths.length > 1) throw new UsageError('pin prints one scenario; give --write to pin several files in place');
+  if (resultPath && paths.length > 1) throw new UsageError('--result pins one scenario');
   for (const path of paths) {
     const loaded = loadFile(path, VERSION_IDS);
-    const runs = runScenario(loaded.scenario, VERSIONS, { detail: false });
+    const runs: readonly VersionResult[] = resultPath
+      ? readResult(resultPath, loaded.scenario)
+      : runScenario(loaded.scenario, VERSIONS, { detail: false });
     const text = formatJson(pinDocument(loaded.source, loaded.scenario, runs)) + '\n';
     if (write) {
       writeFileSync(path, text);

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { evaluate, GenerateError, substitute } from './generate.js';
-import type { FinalState, StepResult } from './result.js';
+import type { FinalState, StepResult, VersionResult } from './result.js';
 import type { VersionRunResult } from './runner.js';
 import type { Scenario } from './scenario.js';
 
@@ -329,7 +329,7 @@ function stripExpects(steps: unknown): void {
  * agree across versions under "*"; expectFinal gets the final state, outcome counts and
  * digest; "pinned" lists the versions. Earlier expectations are replaced.
  */
-export function pinDocument(source: Record<string, unknown>, s: Scenario, runs: readonly VersionRunResult[]): Record<string, unknown> {
+export function pinDocument(source: Record<string, unknown>, s: Scenario, runs: readonly VersionResult[]): Record<string, unknown> {
   const doc = structuredClone(source);
   stripExpects(doc.steps);
   delete doc.expectFinal;

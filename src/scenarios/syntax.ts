@@ -45,7 +45,7 @@ result). An expectation on a generator's template applies to every step it expan
   mismatch (scenario, step, version, expected, actual), 2 for a scenario that is not valid.
   Expectations for versions that are not registered, or that the scenario does not run on, are
   listed as notes; \`--strict\` also fails a version the scenario runs on that was never pinned.
-- \`vmx pin <scenario> [--write]\` turns a run into expectations: each step (or generator
+- \`vmx pin <scenario> [--write] [--result run.json]\` turns a run (or a saved \`vmx run --json\` result) into expectations: each step (or generator
   template) gets the fields that hold for all its expansions, fields that agree across versions
   go under \`"*"\`, \`expectFinal\` records the final state, the outcome counts and the digest,
   and \`"pinned"\` lists the versions. Re-pin the library after a reviewed change:
