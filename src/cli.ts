@@ -21,7 +21,7 @@ const COMMANDS: Record<string, Command> = {
   demo: { run: cmdDemo, help: 'demo                                   run the built-in default scenarios side by side' },
   compare: { run: cmdCompare, help: 'compare <scenario> [--json] [--versions a,b] [--out DIR]   side-by-side markdown comparison with classified differences, traces and maps' },
   report: { run: cmdReport, help: 'report [--out DIR] [--check] [--json]   write docs/reports/ (markdown, SVG, HTML) for every built-in scenario' },
-  check: { run: cmdCheck, help: 'check <files or folders> [--strict] [--quiet]   compare scenarios\' expectations with a run (exit 1 on mismatch)' },
+  check: { run: cmdCheck, help: 'check [files or folders] [--strict] [--quiet]   compare scenarios\' expectations with a run (default: the built-in library; exit 1 on mismatch)' },
   pin: { run: cmdPin, help: 'pin <scenario or folder> [--write]     turn a run into expectations in the scenario file' },
   list: { run: cmdList, help: 'list [--markdown]                      list the built-in scenarios (--markdown: docs/scenarios.md)' },
 };

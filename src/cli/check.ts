@@ -1,5 +1,5 @@
 /**
- * vmx check <files or folders> [--strict] [--quiet]
+ * vmx check [files or folders] [--strict] [--quiet]   (default: the built-in library)
  * Runs each scenario on the versions it runs on and compares the expectations written in it
  * ("expect" on steps, "expectFinal") with the results. Lists every mismatch with scenario,
  * step, version, expected and actual value. Exit 0 when all match, 1 on mismatches (or, with
@@ -12,7 +12,8 @@ import type { KernelVersion } from '../harness/version.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { collectPaths, loadFile, type LoadedScenario } from '../scenarios/library.js';
 import { describeStep } from './run.js';
-import { checkFlags, parseArgs, UsageError, writeOut } from './io.js';
+import { BUILTIN_SCENARIOS_DIR } from '../paths.js';
+import { checkFlags, parseArgs, writeOut } from './io.js';
 
 export interface ScenarioCheck {
   path: string;
@@ -97,8 +98,8 @@ export function checkPaths(args: readonly string[], opts: { strict?: boolean; qu
 export async function cmdCheck(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   checkFlags(args, ['strict', 'quiet']);
-  if (args.positional.length === 0) throw new UsageError('usage: vmx check <scenario files or folders…> [--strict] [--quiet]');
-  const report = checkPaths(args.positional, { strict: args.flags.has('strict'), quiet: args.flags.has('quiet') });
+  const targets = args.positional.length ? args.positional : [BUILTIN_SCENARIOS_DIR];
+  const report = checkPaths(targets, { strict: args.flags.has('strict'), quiet: args.flags.has('quiet') });
   await writeOut(report.text);
   return report.code;
 }
