@@ -35,12 +35,13 @@
  * step" and every op of the scenario as its op.
  */
 import { COUNTERS, type CounterKey } from '../kernel/counters.js';
-import { diffArrays } from 'diff';
 import { formatTrace, type TraceNode } from '../kernel/trace.js';
 import type { FinalState, StepResult } from '../harness/result.js';
 import type { VersionRunResult } from '../harness/runner.js';
 import type { Scenario, Step } from '../harness/scenario.js';
 import type { DiffClass, KernelVersion, VersionChange } from '../harness/version.js';
+import { parseAddr } from '../hw/addr.js';
+import type { ArchProfile } from '../hw/arch.js';
 
 export const DIFF_CLASSES: readonly DiffClass[] = ['outcome', 'address', 'log', 'cost', 'layout'];
 
@@ -196,46 +197,64 @@ function logWords(lines: readonly string[], into: Set<string>): Set<string> {
   return into;
 }
 
-/** A range of the vmalloc window a step allocated or freed (real addresses). */
+/** A range of the vmalloc window a step allocated or freed (biased addresses). */
 interface Touch {
   step: number;
-  start: bigint;
-  end: bigint;
+  start: number;
+  end: number;
 }
 
-const PAGE = 4096n;
-const FREE_OPS = new Set(['vfree', 'vunmap', 'free_vm_area', 'iounmap', 'remove_vm_area', 'vm_unmap_ram']);
+const PAGE = 4096;
+const FREE_OPS: ReadonlySet<string> = new Set(['vfree', 'vunmap', 'free_vm_area', 'iounmap', 'remove_vm_area', 'vm_unmap_ram']);
+
+/** Ops that give a range back (vfree and friends). */
+export function isFreeOp(op: string): boolean {
+  return FREE_OPS.has(op);
+}
+/** How far back the search for the step that last touched a range goes. */
+const TOUCH_LOOKBACK = 4096;
 
 /** Bytes an address-returning step reserves, guard page included (an estimate for ranges). */
-function stepSpan(step: Step): bigint {
-  const bytes = step.pages !== undefined ? BigInt(step.pages) * PAGE : BigInt(step.size ?? 0);
-  return ((bytes + PAGE - 1n) / PAGE) * PAGE + PAGE;
+function stepSpan(step: Step): number {
+  const bytes = step.pages !== undefined ? step.pages * PAGE : (step.size ?? 0);
+  return Math.ceil(bytes / PAGE) * PAGE + PAGE;
 }
 
-/** Where each step of a run allocated or freed, from its results and the scenario's bindings. */
-function touchesOf(s: Scenario, r: VersionRunResult): Touch[] {
-  const bound = new Map<string, { start: bigint; end: bigint }>();
-  const out: Touch[] = [];
-  s.steps.forEach((step, i) => {
-    const res = r.steps[i];
-    if (typeof res?.addr === 'string' && res.ok) {
-      const start = BigInt(res.addr);
+/** Records, step by step, where one version's steps allocated or freed. */
+class TouchLog {
+  readonly touches: Touch[] = [];
+  private readonly bound = new Map<string, { start: number; end: number }>();
+  constructor(private readonly arch: ArchProfile) {}
+
+  addr(hex: string): number | undefined {
+    const a = parseAddr(this.arch, hex);
+    return typeof a === 'number' ? a : undefined;
+  }
+
+  record(i: number, step: Step, res: StepResult): void {
+    if (typeof res.addr === 'string' && res.ok) {
+      const start = this.addr(res.addr);
+      if (start === undefined) return;
       const t = { step: i, start, end: start + stepSpan(step) };
-      out.push(t);
-      if (step.as) bound.set(step.as, t);
+      this.touches.push(t);
+      if (step.as) this.bound.set(step.as, t);
     } else if (FREE_OPS.has(step.op)) {
-      const t = step.ref !== undefined ? bound.get(step.ref) : step.addr !== undefined ? { start: BigInt(step.addr), end: BigInt(step.addr) + PAGE } : undefined;
-      if (t) out.push({ step: i, start: t.start, end: t.end });
+      let t: { start: number; end: number } | undefined;
+      if (step.ref !== undefined) t = this.bound.get(step.ref);
+      else if (step.addr !== undefined) {
+        const a = this.addr(step.addr);
+        if (a !== undefined) t = { start: a, end: a + PAGE };
+      }
+      if (t) this.touches.push({ step: i, start: t.start, end: t.end });
     }
-  });
-  return out;
-}
+  }
 
-/** The latest step before `i` that touched [start, end) in `touches`. */
-function lastTouch(touches: readonly Touch[], i: number, start: bigint, end: bigint): number | undefined {
-  let best: number | undefined;
-  for (const t of touches) if (t.step < i && t.start < end && start < t.end) best = t.step;
-  return best;
+  /** The latest recorded step that touched [start, end). */
+  last(start: number, end: number): number | undefined {
+    const ts = this.touches;
+    for (let k = ts.length - 1, n = 0; k >= 0 && n < TOUCH_LOOKBACK; k--, n++) if (ts[k].start < end && start < ts[k].end) return ts[k].step;
+    return undefined;
+  }
 }
 
 /** A different vmalloc window counts as VMALLOC_START / VMALLOC_END being "seen" (they are macros, never traced). */
@@ -334,33 +353,37 @@ export function explain(
 
 const FN_LINE_RE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\(\)/;
 
-/** Functions on the trace lines that differ between two traces (by LCS over formatted lines). */
-export function changedFunctions(a: readonly TraceNode[] | undefined, b: readonly TraceNode[] | undefined, into = new Set<string>()): Set<string> {
-  const la = a && a.length ? formatTrace(a).split('\n') : [];
-  const lb = b && b.length ? formatTrace(b).split('\n') : [];
-  if (la.join('\n') === lb.join('\n')) return into;
-  // Closing lines carry the counters of the call they close: map each back to its function.
-  const names = (lines: string[]) => {
-    const stack: string[] = [];
-    return lines.map((l) => {
+/** Each formatted trace line keyed by the function it belongs to (closing lines map to their call). */
+function keyedLines(trace: readonly TraceNode[] | undefined): string[] {
+  if (!trace || !trace.length) return [];
+  const stack: string[] = [];
+  return formatTrace(trace)
+    .split('\n')
+    .map((l) => {
       const m = FN_LINE_RE.exec(l);
       if (m) {
-        if (l.trimEnd().endsWith('{') || /\{ x\d+$/.test(l.trimEnd())) stack.push(m[1]);
-        return m[1];
+        if (/\{( x\d+)?$/.test(l.trimEnd())) stack.push(m[1]);
+        return `${m[1]}\u0000${l}`;
       }
-      return stack.pop() ?? '';
+      return `${stack.pop() ?? ''}\u0000${l}`;
     });
-  };
-  const na = names(la);
-  const nb = names(lb);
-  let ia = 0;
-  let ib = 0;
-  for (const c of diffArrays(la, lb)) {
-    const n = c.count ?? c.value.length;
-    if (c.removed) for (let k = 0; k < n; k++) na[ia + k] && into.add(na[ia + k]);
-    if (c.added) for (let k = 0; k < n; k++) nb[ib + k] && into.add(nb[ib + k]);
-    if (!c.added) ia += n;
-    if (!c.removed) ib += n;
+}
+
+/**
+ * Functions on the trace lines that differ between two traces: lines (with their depth and
+ * counters) are compared as multisets, so the cost stays linear however different the traces.
+ */
+export function changedFunctions(a: readonly TraceNode[] | undefined, b: readonly TraceNode[] | undefined, into = new Set<string>()): Set<string> {
+  return changedFromLines(keyedLines(a), keyedLines(b), into);
+}
+
+function changedFromLines(la: readonly string[], lb: readonly string[], into = new Set<string>()): Set<string> {
+  const count = new Map<string, number>();
+  for (const l of la) count.set(l, (count.get(l) ?? 0) + 1);
+  for (const l of lb) count.set(l, (count.get(l) ?? 0) - 1);
+  for (const [l, n] of count) if (n !== 0) {
+    const fn = l.slice(0, l.indexOf('\u0000'));
+    if (fn) into.add(fn);
   }
   return into;
 }
@@ -496,11 +519,14 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
   // Per pair: functions on differing trace lines so far, plus the window macros if windows differ.
   const before = pairIdx.map(([a, b]) => windowNames(runs[a], runs[b]));
   const changedByStep: Set<string>[][] = pairIdx.map(() => []);
-  const touches = runs.map((r) => touchesOf(s, r));
+  const touches = runs.map((r) => new TouchLog(r.run.kernel.arch));
+  // Each run's keyed trace lines for the current step (shared by the two pairs a run is in).
+  const lines = (j: number, i: number) => keyedLines(runs[j].details[i]?.trace);
   for (let i = 0; i < s.steps.length; i++) {
     const step: Step = s.steps[i];
     const ops = new Set([step.op]);
     const probes = stepProbes(runs, i);
+    const stepLines = runs.map((_, j) => lines(j, i));
     const pairs: PairDiff[] = pairIdx.map(([a, b], p) => {
       const now = new Set<string>();
       for (const j of [a, b]) {
@@ -509,7 +535,7 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
         // An op one side lacks: the function itself appeared or went away.
         if (runs[j].steps[i].error === 'unsupported') now.add(step.op);
       }
-      const changed = changedFunctions(runs[a].details[i]?.trace, runs[b].details[i]?.trace);
+      const changed = changedFromLines(stepLines[a], stepLines[b]);
       changedByStep[p].push(changed);
       // Address differences: which earlier step last touched, on one version, where the other put its area?
       const state: { step: number; functions: ReadonlySet<string> }[] = [];
@@ -518,7 +544,8 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
       if (ra.ok && rb.ok && typeof ra.addr === 'string' && typeof rb.addr === 'string' && ra.addr !== rb.addr) {
         const span = stepSpan(step);
         for (const [v, other] of [[b, ra.addr], [a, rb.addr]] as const) {
-          const j = lastTouch(touches[v], i, BigInt(other), BigInt(other) + span);
+          const at = touches[v].addr(other);
+          const j = at === undefined ? undefined : touches[v].last(at, at + span);
           if (j !== undefined && !state.some((x) => x.step === j)) state.push({ step: j, functions: changedByStep[p][j] });
         }
       }
@@ -526,6 +553,7 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
       for (const f of changed) before[p].add(f);
       return { from: versions[a], to: versions[b], findings };
     });
+    runs.forEach((r, j) => touches[j].record(i, step, r.steps[i]));
     const overall = findingsFor(probes, allIdx, versions, [], ops, NO_EVIDENCE);
     for (const f of overall) f.explanations = mergeExplanations(pairs.map((p) => p.findings.find((x) => x.class === f.class)?.explanations ?? []));
     steps.push({ index: i, op: step.op, classes: overall.map((f) => f.class), overall, pairs });
@@ -543,8 +571,8 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
         logWords(runs[j].steps[i].log, now);
         if (runs[j].steps[i].error === 'unsupported') now.add(s.steps[i].op);
       }
-      changedFunctions(runs[a].details[i]?.trace, runs[b].details[i]?.trace, changed);
     }
+    for (const ch of changedByStep[p]) for (const f of ch) changed.add(f);
     const ev: Evidence = { changed, now, before: windowNames(runs[a], runs[b]) };
     return { from: versions[a], to: versions[b], findings: findingsFor(fprobes, [a, b], versions, catalogues[p], scenarioOps, ev) };
   });

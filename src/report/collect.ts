@@ -5,11 +5,11 @@
 import { ARCHES, type ArchName } from '../hw/arch.js';
 import { hexAddr, type Addr } from '../hw/addr.js';
 import { COUNTER_INDEX } from '../kernel/counters.js';
-import { pageTablePages, pagesMapped } from '../harness/final.js';
-import { runScenario, type VersionRun, type VersionRunResult } from '../harness/runner.js';
-import type { Scenario } from '../harness/scenario.js';
+import { pageTablePages } from '../harness/final.js';
+import { bootVersion, runScenario, runStep, type VersionRun, type VersionRunResult } from '../harness/runner.js';
+import type { Scenario, Step } from '../harness/scenario.js';
 import type { AreaView, KernelVersion, RangeView, VmallocWindow } from '../harness/version.js';
-import { compareRuns, type Comparison } from '../diff/classify.js';
+import { compareRuns, isFreeOp, type Comparison } from '../diff/classify.js';
 
 /** The vmalloc window of one version after one step, as the map draws it. */
 export interface MapSnapshot {
@@ -29,7 +29,6 @@ export interface Series {
   steps: number[];
   pageTablePages: number[];
   liveAreas: number[];
-  ptesPresent: number[];
   /** Cumulative flush_tlb_all + flush_tlb_kernel_range calls. */
   tlbFlushes: number[];
 }
@@ -40,7 +39,7 @@ export interface CollectOptions {
   traceLimit?: number;
   /** Keep a map snapshot of every step up to this many steps, else of sampled steps (default 400). */
   snapshotLimit?: number;
-  /** At most this many samples per series (default 400). */
+  /** At most this many samples per series (default 300). */
   maxSamples?: number;
   onStep?: (index: number, run: VersionRun) => void;
 }
@@ -53,6 +52,26 @@ export interface CollectedRun {
   snapshots: Map<string, MapSnapshot[]>;
   series: Series[];
   traced: boolean;
+  /** Steps (besides the last) whose maps the report draws, each with a snapshot of every version. */
+  mapSteps: number[];
+}
+
+/**
+ * Steps whose maps are worth drawing: the first whose outcome or address differs, and the first
+ * address difference explained by what an earlier free left behind (a reused hole, a range kept
+ * lazily).
+ */
+export function interestingSteps(cmp: Comparison, steps: readonly Step[]): number[] {
+  const first = cmp.steps.find((st) => st.classes.includes('address') || st.classes.includes('outcome'))?.index;
+  const state = cmp.steps.find((st) => st.overall.some((f) => f.class === 'address' && f.explanations.some((e) => e.via.some((j) => isFreeOp(steps[j].op)))))?.index;
+  return [first, state].filter((x, k, a): x is number => x !== undefined && a.indexOf(x) === k);
+}
+
+/** Replay a version to just after `step` (for a picture of a step the run did not keep). */
+export function replayTo(s: Scenario, version: KernelVersion, step: number): VersionRun {
+  const run = bootVersion(s, version, {});
+  for (let i = 0; i <= step; i++) runStep(run, s.steps[i], { detail: false });
+  return run;
 }
 
 export function snapshot(run: VersionRun, step: number): MapSnapshot {
@@ -79,19 +98,17 @@ export function collect(s: Scenario, opts: CollectOptions): CollectedRun {
   const n = s.steps.length;
   const traced = n <= (opts.traceLimit ?? 2000);
   const everyStep = n <= (opts.snapshotLimit ?? 400);
-  const stride = Math.max(1, Math.ceil(n / (opts.maxSamples ?? 400)));
+  const stride = Math.max(1, Math.ceil(n / (opts.maxSamples ?? 300)));
   const snapshots = new Map<string, MapSnapshot[]>();
   const series = new Map<string, Series>();
   const sample = (i: number, run: VersionRun) => {
     const id = run.version.id;
     let se = series.get(id);
-    if (!se) series.set(id, (se = { version: id, steps: [], pageTablePages: [], liveAreas: [], ptesPresent: [], tlbFlushes: [] }));
+    if (!se) series.set(id, (se = { version: id, steps: [], pageTablePages: [], liveAreas: [], tlbFlushes: [] }));
     const c = run.kernel.counters;
-    const areas = run.api.areas();
     se.steps.push(i);
     se.pageTablePages.push(pageTablePages(run));
-    se.liveAreas.push(areas.length);
-    se.ptesPresent.push(pagesMapped(run));
+    se.liveAreas.push(run.api.areas().length);
     se.tlbFlushes.push(c[COUNTER_INDEX.tlb_flush_all] + c[COUNTER_INDEX.tlb_flush_range]);
   };
   const runs = runScenario(s, opts.registry, {
@@ -110,7 +127,15 @@ export function collect(s: Scenario, opts: CollectOptions): CollectedRun {
   // Scenarios without steps still get a picture of the empty window.
   for (const r of runs) if (!snapshots.has(r.version)) snapshots.set(r.version, [snapshot(r.run, -1)]);
   const comparison = compareRuns(s, runs, { registry: opts.registry });
-  return { scenario: s, runs, comparison, snapshots, series: runs.map((r) => series.get(r.version)).filter((x): x is Series => !!x), traced };
+  const mapSteps = runs.length > 1 ? interestingSteps(comparison, s.steps).filter((i) => i !== n - 1) : [];
+  for (const at of mapSteps)
+    for (const r of runs) {
+      const list = snapshots.get(r.version)!;
+      if (list.some((x) => x.step === at)) continue;
+      list.push(snapshot(replayTo(s, r.run.version, at), at));
+      list.sort((a, b) => a.step - b.step);
+    }
+  return { scenario: s, runs, comparison, snapshots, series: runs.map((r) => series.get(r.version)).filter((x): x is Series => !!x), traced, mapSteps };
 }
 
 /** The real address text of a biased address on an arch. */

@@ -8,7 +8,7 @@
 import type { StepResult } from '../harness/result.js';
 import type { VersionRunResult } from '../harness/runner.js';
 import type { Step } from '../harness/scenario.js';
-import { CLASS_LABEL, type Comparison, type Explanation, type Finding, type StepComparison } from '../diff/classify.js';
+import { CLASS_LABEL, isFreeOp, type Comparison, type Explanation, type Finding, type StepComparison } from '../diff/classify.js';
 import { sideBySideText, unifiedTraceDiff, traceText } from '../diff/traces.js';
 import { COUNTERS } from '../kernel/counters.js';
 import { snapshotAt, type CollectedRun, type MapSnapshot } from './collect.js';
@@ -74,7 +74,10 @@ export function cellText(st: StepResult): string {
   return 'ok';
 }
 
-function explanationText(e: Explanation, steps: readonly Step[]): string {
+/** Change summaries already printed in this document: later mentions give the id only. */
+type Seen = Set<string>;
+
+function explanationText(e: Explanation, steps: readonly Step[], seen: Seen): string {
   const fns = e.functions.map(code).join(', ');
   const via = e.via.map((j) => `step ${j} (${mdText(stepLabel(steps[j]))})`).join(', ');
   const how =
@@ -85,17 +88,20 @@ function explanationText(e: Explanation, steps: readonly Step[]): string {
         : e.match === 'earlier'
           ? `ran in an earlier step: ${fns}`
           : 'matched by op only';
-  return `${e.version} ${code(e.change.id)} (since ${mdText(e.change.since)}): ${mdText(e.change.summary)} (${how})`;
+  const key = `${e.version} ${e.change.id}`;
+  const first = !seen.has(key);
+  seen.add(key);
+  return `${e.version} ${code(e.change.id)}${first ? ` (since ${mdText(e.change.since)}): ${mdText(e.change.summary)}` : ''} (${how})`;
 }
 
 /** Explanations shown in full per finding (plus any that point at an earlier step's state); the rest are listed by id. */
 const SHOWN_EXPLANATIONS = 3;
 
-function findingLines(f: Finding, steps: readonly Step[]): string[] {
+function findingLines(f: Finding, steps: readonly Step[], seen: Seen): string[] {
   const out = [`- **${CLASS_LABEL[f.class]}**: ${mdText(f.detail)}`];
   if (!f.explanations.length) out.push('  - unexplained: no catalogued change matches this difference');
   const full = f.explanations.filter((e, k) => k < SHOWN_EXPLANATIONS || e.match === 'state');
-  for (const e of full) out.push(`  - explained by ${explanationText(e, steps)}`);
+  for (const e of full) out.push(`  - explained by ${explanationText(e, steps, seen)}`);
   const rest = f.explanations.filter((e) => !full.includes(e));
   if (rest.length) out.push(`  - also consistent with: ${rest.map((e) => `${e.version} ${code(e.change.id)}`).join(', ')}`);
   return out;
@@ -179,12 +185,12 @@ function pairLine(st: { pairs: { from: string; to: string; findings: Finding[] }
   return st.pairs.map((p) => `${p.from} → ${p.to}: ${p.findings.length ? p.findings.map((f) => f.class).join(', ') : 'same'}`).join('; ');
 }
 
-function stepDetail(c: CollectedRun, st: StepComparison, withTraces: boolean): string[] {
+function stepDetail(c: CollectedRun, st: StepComparison, withTraces: boolean, seen: Seen): string[] {
   const { scenario: s, runs } = c;
   const out: string[] = [`### Step ${st.index}: ${mdText(stepLabel(s.steps[st.index]))}`, ''];
   const comment = s.steps[st.index].comment;
   if (comment) out.push(`> ${mdBlock(comment)}`, '');
-  for (const f of st.overall) out.push(...findingLines(f, s.steps));
+  for (const f of st.overall) out.push(...findingLines(f, s.steps, seen));
   if (runs.length > 2) out.push('', `Between consecutive versions: ${mdText(pairLine(st))}.`);
   if (st.classes.includes('log')) {
     out.push('', table(['version', 'log'], runs.map((r) => [r.version, r.steps[st.index].log.map(mdText).join(' · ') || '(nothing)'])));
@@ -213,7 +219,7 @@ function totals(runs: readonly VersionRunResult[]): string {
   return rows.length ? table(['counter', ...runs.map((r) => r.version)], rows) : 'No counter moved.';
 }
 
-function finalSection(c: CollectedRun): string[] {
+function finalSection(c: CollectedRun, seen: Seen): string[] {
   const { runs, comparison: cmp } = c;
   const out: string[] = [];
   out.push(
@@ -224,7 +230,7 @@ function finalSection(c: CollectedRun): string[] {
     '',
   );
   if (!cmp.final.overall.length) out.push('The final state is the same on every version.');
-  else for (const f of cmp.final.overall) out.push(...findingLines(f, c.scenario.steps));
+  else for (const f of cmp.final.overall) out.push(...findingLines(f, c.scenario.steps, seen));
   const rows: string[][] = [];
   const cap = 16;
   for (const r of runs) {
@@ -251,16 +257,6 @@ function catalogueSection(c: CollectedRun): string[] {
   return out.length ? out : ['No registered version after the first has catalogued changes yet.'];
 }
 
-/**
- * Steps whose maps are worth drawing: the first whose outcome or address differs, and the first
- * address difference explained by the state an earlier step left (a reuse, a lazily kept range).
- */
-export function interestingSteps(cmp: Comparison): number[] {
-  const first = cmp.steps.find((st) => st.classes.includes('address') || st.classes.includes('outcome'))?.index;
-  const state = cmp.steps.find((st) => st.overall.some((f) => f.class === 'address' && f.explanations.some((e) => e.via.length)))?.index;
-  return [first, state].filter((x, k, a): x is number => x !== undefined && a.indexOf(x) === k);
-}
-
 function mapSnaps(c: CollectedRun, step: number): MapSnapshot[] {
   return c.runs.map((r) => snapshotAt(c.snapshots.get(r.version), step)).filter((x): x is MapSnapshot => !!x);
 }
@@ -268,6 +264,7 @@ function mapSnaps(c: CollectedRun, step: number): MapSnapshot[] {
 /** The whole comparison document for one scenario. */
 export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string {
   const { scenario: s, runs, comparison: cmp } = c;
+  const seen: Seen = new Set();
   const out: string[] = [];
   out.push(`# Scenario ${mdText(s.name)}`, '');
   if (s.description) out.push(`> ${mdBlock(s.description)}`, '');
@@ -307,29 +304,30 @@ export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string 
     let traced = 0;
     for (const st of differing.slice(0, maxDetail)) {
       const traceDiffers = c.traced && runs.some((r, j) => j > 0 && traceText(r.details[st.index]?.trace) !== traceText(runs[j - 1].details[st.index]?.trace));
-      out.push(...stepDetail(c, st, traceDiffers && traced < maxTrace));
+      out.push(...stepDetail(c, st, traceDiffers && traced < maxTrace, seen));
       if (traceDiffers) traced++;
     }
     if (differing.length > maxDetail) out.push(`… ${differing.length - maxDetail} more differing steps (listed in the table above).`, '');
     if (traced >= maxTrace) out.push(`Traces are shown for the first ${maxTrace} steps whose traces differ.`, '');
   }
 
-  out.push('## Final state', '', ...finalSection(c), '');
+  out.push('## Final state', '', ...finalSection(c, seen), '');
 
   out.push('## Address maps', '');
   const last = s.steps.length - 1;
-  out.push(opts.picture(`map-final`, `vmalloc window after the last step, per version`, () => renderAreaMap(mapSnaps(c, last), { title: `${s.name}: after the last step` }), () => fence(textMap(mapSnaps(c, last)))), '');
-  for (const at of runs.length > 1 ? interestingSteps(cmp) : []) {
+  out.push(opts.picture(`map-final`, `vmalloc window after the last step, per version`, () => renderAreaMap(mapSnaps(c, last), { title: `${s.name}: after the last step`, id: 'map-final' }), () => fence(textMap(mapSnaps(c, last)))), '');
+  for (const at of runs.length > 1 ? c.mapSteps : []) {
     if (at === last) continue;
     const snaps = mapSnaps(c, at);
     if (!snaps.every((x) => x.step === at)) continue;
-    const why = cmp.steps[at].overall.some((f) => f.explanations.some((e) => e.via.length))
-      ? `the versions placed step ${at}'s area differently because of what an earlier step left behind`
+    const via = [...new Set(cmp.steps[at].overall.flatMap((f) => f.explanations.flatMap((e) => e.via)))].filter((j) => isFreeOp(s.steps[j].op));
+    const why = via.length
+      ? `placed differently because of what step ${via.join(', ')} (${via.map((j) => mdText(stepLabel(s.steps[j]))).join(', ')}) left behind`
       : 'the first step whose outcome or address differs';
     out.push(
       `After step ${at} (${mdText(stepLabel(s.steps[at]))}), ${why}:`,
       '',
-      opts.picture(`map-step-${at}`, `vmalloc window after step ${at}, per version`, () => renderAreaMap(snaps, { title: `${s.name}: after step ${at}` }), () => fence(textMap(snaps))),
+      opts.picture(`map-step-${at}`, `vmalloc window after step ${at}, per version`, () => renderAreaMap(snaps, { title: `${s.name}: after step ${at}`, id: `map-step-${at}` }), () => fence(textMap(snaps))),
       '',
     );
   }

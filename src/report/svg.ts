@@ -101,6 +101,8 @@ export interface MapGeometry {
 export interface MapOptions {
   width?: number;
   title?: string;
+  /** Prefix of the ids inside the SVG, unique per picture when several share one HTML page. */
+  id?: string;
 }
 
 const ROW_H = 118;
@@ -274,13 +276,14 @@ function areaTitle(a: AreaBox): string {
 /** The map: per version a full-window bar, a zoom lens and a to-scale zoom bar with ranges below. */
 export function renderAreaMap(snaps: readonly MapSnapshot[], opts: MapOptions = {}): string {
   const g = mapGeometry(snaps, opts);
+  const guardId = `${(opts.id ?? 'map').replace(/[^A-Za-z0-9_-]/g, '_')}-guard`;
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="11" role="img">`,
   );
   out.push(`<title>${escapeXml(opts.title ?? 'vmalloc address map')}</title>`);
   out.push(
-    '<defs><pattern id="guard" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="#e6e6e6"/><line x1="0" y1="0" x2="0" y2="4" stroke="#888" stroke-width="1.5"/></pattern></defs>',
+    `<defs><pattern id="${guardId}" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="#e6e6e6"/><line x1="0" y1="0" x2="0" y2="4" stroke="#888" stroke-width="1.5"/></pattern></defs>`,
   );
   out.push(`<rect x="0" y="0" width="${g.width}" height="${g.height}" fill="#ffffff"/>`);
   out.push(text(g.barX, 16, opts.title ?? 'vmalloc address map', 'font-size="13" font-weight="bold"'));
@@ -294,8 +297,10 @@ export function renderAreaMap(snaps: readonly MapSnapshot[], opts: MapOptions = 
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     out.push(`<g class="row" data-version="${escapeXml(r.version)}" data-step="${r.step}">`);
+    const head = `${r.version}  ${r.step < 0 ? 'after boot' : `after step ${r.step}`}: ${r.areas.length} area${r.areas.length === 1 ? '' : 's'}`;
+    const room = Math.floor((g.width - 2 * g.barX) / 6.7) - head.length - 2;
     out.push(
-      text(g.barX, y + 12, `${r.version}  ${r.step < 0 ? 'after boot' : `after step ${r.step}`}: ${r.areas.length} area${r.areas.length === 1 ? '' : 's'}${summary ? ', ' + summary : ''}`, 'font-weight="bold"'),
+      `<text x="${g.barX}" y="${y + 12}"><tspan font-weight="bold">${escapeXml(head)}</tspan>${summary && room > 8 ? `<tspan fill="#555">  ${escapeXml(summary.length > room ? summary.slice(0, room - 1) + '…' : summary)}</tspan>` : ''}</text>`,
     );
     const many = r.areas.length > MAX_SEPARATE_BOXES;
     // Full window bar.
@@ -337,7 +342,7 @@ export function renderAreaMap(snaps: readonly MapSnapshot[], opts: MapOptions = 
       out.push(
         rect(a.zoom, zoomY, 24, `fill="${AREA_FILL[a.kind]}" stroke="#ffffff" stroke-width="0.5" class="area" data-addr="${a.hex}" data-size="${a.size}" data-kind="${a.kind}"`, areaTitle(a)),
       );
-      out.push(rect(a.guard, zoomY, 24, 'fill="url(#guard)" class="guard"', `guard page of ${a.hex}`));
+      out.push(rect(a.guard, zoomY, 24, `fill="url(#${guardId})" class="guard"`, `guard page of ${a.hex}`));
       if (a.vpages) out.push(rect(a.zoom, zoomY, 24, 'fill="none" stroke="#d45a9a" stroke-width="2" stroke-dasharray="4 2" class="vpages"'));
       const label = a.kind === 'pages-array' ? 'pages[]' : a.hex;
       if (a.zoom.w >= label.length * 6.7 + 4) out.push(text(a.zoom.x + 3, zoomY + 16, label, 'fill="#ffffff"'));
@@ -368,7 +373,7 @@ export function renderAreaMap(snaps: readonly MapSnapshot[], opts: MapOptions = 
     [AREA_FILL.ioremap, 'VM_IOREMAP'],
     [AREA_FILL.map, 'VM_MAP'],
     [AREA_FILL['pages-array'], 'pages array'],
-    ['url(#guard)', 'guard page'],
+    [`url(#${guardId})`, 'guard page'],
     [RANGE_STYLE.live.fill, 'vmap_area'],
     [RANGE_STYLE.lazy.fill, 'lazily freed'],
     [RANGE_STYLE.block.fill, 'vmap block'],
@@ -452,10 +457,12 @@ export function renderCounterPlots(series: readonly Series[], opts: { title?: st
     const y0 = top + pi * panelH + 18;
     const ph = panelH - 48;
     const vmax = niceMax(Math.max(0, ...series.flatMap((s) => p.pick(s))));
-    out.push(text(px, y0 - 4, p.title, 'font-weight="bold"'));
+    out.push(text(px, y0 - 5, p.title, 'font-weight="bold"'));
     out.push(`<rect x="${px}" y="${y0}" width="${pw}" height="${ph}" fill="#fbfbfb" stroke="#999" stroke-width="0.6"/>`);
-    for (const f of [0, 0.5, 1]) {
-      const gy = y0 + ph - f * ph;
+    // Counts: integer ticks only; the top tick sits 8px below the frame so a line there stays visible.
+    const inner = ph - 8;
+    for (const f of Number.isInteger(vmax / 2) ? [0, 0.5, 1] : [0, 1]) {
+      const gy = y0 + ph - f * inner;
       out.push(`<line x1="${px}" y1="${num(gy)}" x2="${px + pw}" y2="${num(gy)}" stroke="#e2e2e2" stroke-width="0.6"/>`);
       out.push(text(px - 6, gy + 4, num(f * vmax), 'text-anchor="end" fill="#555"'));
     }
@@ -464,7 +471,7 @@ export function renderCounterPlots(series: readonly Series[], opts: { title?: st
     series.forEach((s, si) => {
       const vals = p.pick(s);
       const xs = s.steps.map((st) => px + (st / maxStep) * pw);
-      const ys = vals.map((v) => y0 + ph - (v / vmax) * ph);
+      const ys = vals.map((v) => y0 + ph - (v / vmax) * inner);
       const colour = VERSION_COLOURS[si % VERSION_COLOURS.length];
       const widthPx = Math.max(1.2, 5.5 - si * 1.8);
       if (vals.length === 1) {
