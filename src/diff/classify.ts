@@ -29,6 +29,10 @@
  *   that last touched, on one version, the range where the other version placed its area
  *   (an allocation or free there: "state left by step j", reported in `via`);
  * - 2: its `ops` name the step's op explicitly.
+ * A cost or log difference nothing explains takes the explanations of the same step's outcome
+ * or address difference (the step took another path). When one version lacks the op ("unsupported") and the other has it, every class of difference
+ * at that step is put down to the changes naming the op among their functions or ops (the
+ * function appeared or went away), if there are any.
  * Changes with function evidence are listed best first ("step" or "earlier" match). Without
  * any, changes that name the op explicitly are listed ("op" match, weaker). A finding with no
  * eligible change is reported as unexplained. For the final layout every step counts as "this
@@ -308,6 +312,8 @@ export interface Evidence {
   before: ReadonlySet<string>;
   /** Earlier steps that last touched the ranges in question, with the functions on their differing trace lines. */
   state?: readonly { step: number; functions: ReadonlySet<string> }[];
+  /** The op, when one of the two versions does not have it. */
+  unsupportedOp?: string;
 }
 
 const CARRIES_STATE: ReadonlySet<DiffClass> = new Set(['outcome', 'address']);
@@ -319,6 +325,12 @@ export function explain(
   ops: ReadonlySet<string>,
   ev: Evidence,
 ): Explanation[] {
+  // An op one version lacks: whatever differs comes from the function appearing or going away.
+  const op = ev.unsupportedOp;
+  if (op) {
+    const avail = catalogue.filter(({ change }) => change.functions.includes(op) || change.ops?.includes(op));
+    if (avail.length) return avail.map(({ version, change }) => ({ version, change, match: 'step' as const, via: [], functions: [op], score: 10 }));
+  }
   const eligible = catalogue.filter(({ change }) => change.affects.includes(cls) && (!change.ops || change.ops.some((o) => ops.has(o))));
   const withFns: Explanation[] = [];
   const opOnly: Explanation[] = [];
@@ -477,6 +489,9 @@ function findingsFor(
     }
     out.push({ class: p.cls, detail, groups, explanations: explain(catalogue, p.cls, ops, ev) });
   }
+  // Knock-on: a step that took another path also costs and logs differently.
+  const cause = out.find((f) => (f.class === 'outcome' || f.class === 'address') && f.explanations.length);
+  if (cause) for (const f of out) if ((f.class === 'cost' || f.class === 'log') && !f.explanations.length) f.explanations = cause.explanations.map((e) => ({ ...e, via: [...e.via], functions: [...e.functions] }));
   return out;
 }
 
@@ -532,9 +547,9 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
       for (const j of [a, b]) {
         traceFunctions(runs[j].details[i]?.trace, now);
         logWords(runs[j].steps[i].log, now);
-        // An op one side lacks: the function itself appeared or went away.
-        if (runs[j].steps[i].error === 'unsupported') now.add(step.op);
       }
+      // An op one side lacks: the function itself appeared or went away.
+      const unsupportedOp = (runs[a].steps[i].error === 'unsupported') !== (runs[b].steps[i].error === 'unsupported') ? step.op : undefined;
       const changed = changedFromLines(stepLines[a], stepLines[b]);
       changedByStep[p].push(changed);
       // Address differences: which earlier step last touched, on one version, where the other put its area?
@@ -549,7 +564,7 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
           if (j !== undefined && !state.some((x) => x.step === j)) state.push({ step: j, functions: changedByStep[p][j] });
         }
       }
-      const findings = findingsFor(probes, [a, b], versions, catalogues[p], ops, { changed, now, before: before[p], state });
+      const findings = findingsFor(probes, [a, b], versions, catalogues[p], ops, { changed, now, before: before[p], state, ...(unsupportedOp ? { unsupportedOp } : {}) });
       for (const f of changed) before[p].add(f);
       return { from: versions[a], to: versions[b], findings };
     });

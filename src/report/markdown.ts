@@ -132,13 +132,15 @@ function stepsTable(c: CollectedRun, opts: MarkdownOptions): string[] {
   let note = '';
   if (n <= full) shown = cmp.steps.map((st) => st.index);
   else {
+    // The first steps, the first few of every kind of difference, the mapped steps and the last.
     const set = new Set<number>();
     for (let i = 0; i < Math.min(head, n); i++) set.add(i);
-    for (const st of cmp.steps) if (st.classes.length && set.size < maxRows) set.add(st.index);
+    for (const g of groupSteps(cmp)) for (const i of g.steps.slice(0, 3)) if (set.size < maxRows) set.add(i);
+    for (const i of c.mapSteps) set.add(i);
     set.add(n - 1);
     shown = [...set].sort((a, b) => a - b);
     const differing = cmp.steps.filter((st) => st.classes.length).length;
-    note = `${n} steps: showing the first ${Math.min(head, n)}, ${Math.min(differing, maxRows)} of the ${differing} differing steps and the last one (${n - shown.length} more steps not shown).`;
+    note = `${n} steps, ${differing} of them differing: showing the first ${Math.min(head, n)}, the first steps of each kind of difference, the steps whose maps are drawn and the last one (${n - shown.length} steps not shown).`;
   }
   const rows: string[][] = [];
   let prev = -1;
@@ -159,6 +161,20 @@ function stepsTable(c: CollectedRun, opts: MarkdownOptions): string[] {
   const out = [table(['#', 'step', ...runs.map((r) => r.version), 'differences'], rows)];
   if (note) out.push('', mdText(note));
   return out;
+}
+
+/** Differing steps grouped by kind: same op, same classes, same linked changes. */
+export function groupSteps(cmp: Comparison): { key: string; steps: number[] }[] {
+  const groups = new Map<string, number[]>();
+  for (const st of cmp.steps) {
+    if (!st.classes.length) continue;
+    const ids = st.overall.flatMap((f) => f.explanations.map((e) => e.change.id));
+    const key = `${st.op}|${st.classes.join(',')}|${[...new Set(ids)].join(',')}`;
+    const g = groups.get(key);
+    if (g) g.push(st.index);
+    else groups.set(key, [st.index]);
+  }
+  return [...groups].map(([key, steps]) => ({ key, steps }));
 }
 
 function countCell(steps: readonly number[]): string {
@@ -185,9 +201,10 @@ function pairLine(st: { pairs: { from: string; to: string; findings: Finding[] }
   return st.pairs.map((p) => `${p.from} → ${p.to}: ${p.findings.length ? p.findings.map((f) => f.class).join(', ') : 'same'}`).join('; ');
 }
 
-function stepDetail(c: CollectedRun, st: StepComparison, withTraces: boolean, seen: Seen): string[] {
+function stepDetail(c: CollectedRun, st: StepComparison, withTraces: boolean, seen: Seen, alike = ''): string[] {
   const { scenario: s, runs } = c;
   const out: string[] = [`### Step ${st.index}: ${mdText(stepLabel(s.steps[st.index]))}`, ''];
+  if (alike) out.push(alike, '');
   const comment = s.steps[st.index].comment;
   if (comment) out.push(`> ${mdBlock(comment)}`, '');
   for (const f of st.overall) out.push(...findingLines(f, s.steps, seen));
@@ -302,13 +319,18 @@ export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string 
     out.push('## Differences', '');
     if (!c.traced) out.push('Traces were not recorded: the scenario is too long to keep them for every step.', '');
     let traced = 0;
-    for (const st of differing.slice(0, maxDetail)) {
+    // One detailed entry per kind of difference (first occurrence), in step order.
+    const groups = groupSteps(cmp).sort((a, b) => a.steps[0] - b.steps[0]);
+    for (const g of groups.slice(0, maxDetail)) {
+      const st = cmp.steps[g.steps[0]];
       const traceDiffers = c.traced && runs.some((r, j) => j > 0 && traceText(r.details[st.index]?.trace) !== traceText(runs[j - 1].details[st.index]?.trace));
-      out.push(...stepDetail(c, st, traceDiffers && traced < maxTrace, seen));
-      if (traceDiffers) traced++;
+      const more = g.steps.length - 1;
+      const alike = more ? `${more} more step${more === 1 ? '' : 's'} differ${more === 1 ? 's' : ''} the same way (same op, classes and linked changes): ${g.steps.slice(1, 13).join(', ')}${more > 12 ? ', …' : ''}.` : '';
+      out.push(...stepDetail(c, st, traceDiffers && traced < maxTrace, seen, alike));
+      if (traceDiffers && traced < maxTrace) traced++;
     }
-    if (differing.length > maxDetail) out.push(`… ${differing.length - maxDetail} more differing steps (listed in the table above).`, '');
-    if (traced >= maxTrace) out.push(`Traces are shown for the first ${maxTrace} steps whose traces differ.`, '');
+    if (groups.length > maxDetail) out.push(`… ${groups.length - maxDetail} more kinds of difference (their steps are marked in the table above).`, '');
+    if (traced >= maxTrace) out.push(`Traces are shown for the first ${maxTrace} of these steps whose traces differ.`, '');
   }
 
   out.push('## Final state', '', ...finalSection(c, seen), '');
