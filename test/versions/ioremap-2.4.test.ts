@@ -125,6 +125,37 @@ describe.each(['2.4.19', '2.4.22'])('%s ioremap', (V) => {
     expect(r.final.areas).toEqual([{ addr: '0xc8800000', size: 0x2000, flags: ['VM_IOREMAP'] }]);
   });
 
+  it('drops the page of the last byte when that byte starts a page: PAGE_ALIGN(last_addr) (QUERY)', () => {
+    // 0x11 bytes at 0xe0000ff0: last_addr 0xe0001000, PAGE_ALIGN(0xe0001000) - 0xe0000000 = 0x1000
+    const r = boot(V);
+    const k = r.kernel;
+    expect(step(r, { op: 'ioremap', phys: '0xe0000ff0', size: 0x11, as: 'io' })).toEqual({ op: 'ioremap', ok: true, addr: '0xc8800ff0', log: [] });
+    expect([k.walk(0xc8800000), k.walk(0xc8801000)]).toEqual([0xe0000, -1]);
+    expect(final(r).areas).toEqual([{ addr: '0xc8800000', size: 0x2000, flags: ['VM_IOREMAP'] }]);
+    // the 17th byte is on the unmapped guard page
+    expect(step(r, { op: 'peek', ref: 'io', offset: 0x10, count: 1 })).toEqual({
+      op: 'peek',
+      ok: false,
+      error: 'OOPS',
+      log: ['BUG: unable to handle kernel paging request at c8801000'],
+    });
+  });
+
+  it('BUG()s in remap_area_pages for one byte at a page-aligned address, leaving the area (QUERY)', () => {
+    // size = PAGE_ALIGN(0xe0000000) - 0xe0000000 = 0: get_vm_area(0) makes a guard-only area,
+    // then remap_area_pages(addr, phys, 0) hits `if (address >= end) BUG();` (ioremap.c:73)
+    const r = run(V, 'one-byte', [
+      { op: 'ioremap', phys: '0xe0000000', size: 1 },
+      { op: 'ioremap', phys: '0xe0000000', size: 2 },
+    ]);
+    expect(r.steps[0]).toEqual({ op: 'ioremap', ok: false, error: 'BUG', addr: null, log: ['kernel BUG at ioremap.c:73!'] });
+    expect(r.steps[1]).toEqual({ op: 'ioremap', ok: true, addr: '0xc8801000', log: [] });
+    expect(r.final.areas).toEqual([
+      { addr: '0xc8800000', size: 0x1000, flags: ['VM_IOREMAP'] },
+      { addr: '0xc8801000', size: 0x2000, flags: ['VM_IOREMAP'] },
+    ]);
+  });
+
   it('a pte page failing midway: the area is vfree\'d, the device frames are not freed', () => {
     // 8 MiB at phys 0xe0000000 from 0xc8800000 (pgd slot 0x322) into 0xc8c00000 (slot 0x323)
     const r = boot(V);

@@ -125,6 +125,10 @@ export function boot(k: Kernel, mm: VmallocForIoremap): Ioremap2419 {
     /* Mappings have to be page-aligned */
     const offset = phys_addr % PAGE_SIZE;
     phys_addr -= offset;
+    // QUERY: PAGE_ALIGN(last_addr) leaves out the page holding the last byte when that byte
+    // starts a page: ioremap(0xe0000ff0, 0x11) maps one page, not two, and a one-byte
+    // ioremap of a page-aligned address gets size 0 and BUG()s in remap_area_pages (line 73)
+    // with its vm_struct left on vmlist. 2.4.23 has PAGE_ALIGN(last_addr+1).
     size = k.ulong(k.PAGE_ALIGN(last_addr) - phys_addr);
 
     /* Ok, go for it.. */
