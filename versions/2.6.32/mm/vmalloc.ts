@@ -525,7 +525,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       if (va.flags & VM_LAZY_FREE) {
         if (va.va_start < range.start) range.start = va.va_start;
         if (va.va_end > range.end) range.end = va.va_end;
-        nr += Math.floor((va.va_end - va.va_start) / PAGE_SIZE);
+        nr += Math.floor(k.ulong(va.va_end - va.va_start) / PAGE_SIZE); /* unsigned long: va_end may have wrapped to 0 */
         unmap_vmap_area(va);
         valist.push(va); /* list_add_tail(&va->purge_list, &valist) */
         va.flags |= VM_LAZY_FREEING;
@@ -572,7 +572,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   // free_unmap_vmap_area_noflush (mm/vmalloc.c)
   const free_unmap_vmap_area_noflush = (va: vmap_area): void => {
     va.flags |= VM_LAZY_FREE;
-    vmap_lazy_nr += Math.floor((va.va_end - va.va_start) / PAGE_SIZE);
+    vmap_lazy_nr += Math.floor(k.ulong(va.va_end - va.va_start) / PAGE_SIZE); /* unsigned long: va_end may have wrapped to 0 */
     if (vmap_lazy_nr > lazy_max_pages()) try_purge_vmap_area_lazy();
   };
 
@@ -911,7 +911,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   const insert_vmalloc_vm = (vm: vm_struct, va: vmap_area, flags: number, caller: string): void => {
     vm.flags = flags;
     vm.addr = va.va_start;
-    vm.size = va.va_end - va.va_start;
+    vm.size = k.ulong(va.va_end - va.va_start); /* an area ending at 2^32 has va_end 0 */
     vm.caller = caller;
     va.private = vm;
     va.flags |= VM_VM_AREA;
