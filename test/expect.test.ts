@@ -115,4 +115,24 @@ describe('vmx pin', () => {
     expect(r.code).toBe(1);
     expect(r.text).toMatch(/pin-me: step 0 \(vmalloc size=0 -> z; from steps\[0\]\), 2\.4\.19: ok expected true, actual false/);
   });
+
+  it('keeps, in full, the expectations of versions that are not registered', () => {
+    const source = {
+      name: 'keep-future',
+      machine: { arch: 'i386', ramMiB: 128 },
+      steps: [{ op: 'vmalloc', size: 4096, as: 'a', expect: { '*': { ok: true, log: [] }, '9.9.9': { addr: '0xd0000000' } } }],
+      expectFinal: { '9.9.9': { pagesMapped: 7 } },
+      pinned: ['9.9.9'],
+    };
+    const s = validateScenario(structuredClone(source), VERSION_IDS);
+    const runs = runScenario(s, VERSIONS.filter((v) => v.id === '2.4.19'), { detail: false });
+    const pinned = pinDocument(source, s, runs, ['2.4.19']);
+    const step = (pinned.steps as Record<string, unknown>[])[0];
+    expect(step.expect).toEqual({
+      '2.4.19': { ok: true, addr: '0xc8800000', log: [] },
+      '9.9.9': { ok: true, log: [], addr: '0xd0000000' },
+    });
+    expect((pinned.expectFinal as Record<string, unknown>)['9.9.9']).toEqual({ pagesMapped: 7 });
+    expect(pinned.pinned).toEqual(['2.4.19', '9.9.9']);
+  });
 });

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { ResultDocument, VersionResult } from '../harness/result.js';
 import type { Scenario } from '../harness/scenario.js';
 import { ScenarioError } from '../harness/scenario.js';
-import { pinDocument } from '../harness/expect.js';
+import { pinDocument, versionKeys } from '../harness/expect.js';
 import { runScenario } from '../harness/runner.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { collectPaths, loadFile } from '../scenarios/library.js';
@@ -85,7 +85,9 @@ export async function cmdPin(argv: string[]): Promise<number> {
     const runs: readonly VersionResult[] = resultPath
       ? readResult(resultPath, loaded.scenario)
       : runScenario(loaded.scenario, VERSIONS, { detail: false });
-    const text = formatJson(pinDocument(loaded.source, loaded.scenario, runs)) + '\n';
+    const kept = [...versionKeys(loaded.scenario)].filter((v) => !VERSION_IDS.includes(v));
+    if (kept.length) process.stderr.write(`vmx pin: ${loaded.scenario.name}: kept the expectations for ${kept.join(', ')} as written (not registered, so not re-pinned)\n`);
+    const text = formatJson(pinDocument(loaded.source, loaded.scenario, runs, VERSION_IDS)) + '\n';
     if (write) {
       writeFileSync(path, text);
       const seed = loaded.scenario.origins ? ` (generated, seed ${loaded.scenario.seed})` : '';

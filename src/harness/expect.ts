@@ -323,13 +323,34 @@ function stripExpects(steps: unknown): void {
   }
 }
 
+/** Every step object's "expect" in a steps tree, by JSON path ("steps[2].steps[0]"). */
+function collectExpects(steps: unknown, path: string, out: Map<string, ExpectMap>): Map<string, ExpectMap> {
+  if (!Array.isArray(steps)) return out;
+  steps.forEach((st, i) => {
+    if (!isObject(st)) return;
+    if (isObject(st.expect)) out.set(`${path}[${i}]`, st.expect as ExpectMap);
+    collectExpects(st.steps, `${path}[${i}].steps`, out);
+  });
+  return out;
+}
+
 /**
  * Write a run into the source document as expectations: each step (or generator template)
  * gets the fields that are the same for all its expansions, per version, with fields that
  * agree across versions under "*"; expectFinal gets the final state, outcome counts and
- * digest; "pinned" lists the versions. Earlier expectations are replaced.
+ * digest; "pinned" lists the versions. Earlier expectations are replaced -- except those for
+ * versions that are not in `registered`: they are kept as they were (written out in full, and
+ * then nothing goes under "*" where they are, so the new "*" cannot change what they say).
  */
-export function pinDocument(source: Record<string, unknown>, s: Scenario, runs: readonly VersionResult[]): Record<string, unknown> {
+export function pinDocument(
+  source: Record<string, unknown>,
+  s: Scenario,
+  runs: readonly VersionResult[],
+  registered: readonly string[] = runs.map((r) => r.version),
+): Record<string, unknown> {
+  const keepKeys = (m: ExpectMap | undefined) => Object.keys(m ?? {}).filter((k) => k !== '*' && !registered.includes(k));
+  const oldExpects = collectExpects(source.steps, 'steps', new Map());
+  const oldFinal = isObject(source.expectFinal) ? (source.expectFinal as ExpectMap) : undefined;
   const doc = structuredClone(source);
   stripExpects(doc.steps);
   delete doc.expectFinal;
@@ -341,17 +362,26 @@ export function pinDocument(source: Record<string, unknown>, s: Scenario, runs: 
     if (list) list.push(i);
     else byOrigin.set(o, [i]);
   });
+  const withKept = (perVersion: Map<string, Record<string, unknown>>, old: ExpectMap | undefined): ExpectMap | undefined => {
+    const kept = keepKeys(old);
+    if (kept.length === 0) return collapse(perVersion);
+    const out: ExpectMap = {};
+    for (const [v, f] of perVersion) if (Object.keys(f).length) out[v] = f;
+    for (const k of kept) out[k] = effective(old, k)!;
+    return out;
+  };
   for (const [origin, indices] of byOrigin) {
     const perVersion = new Map<string, Record<string, unknown>>();
     for (const r of runs) perVersion.set(r.version, common(indices.map((i) => pinStepFields(r.steps[i]))));
-    const exp = collapse(perVersion);
+    const exp = withKept(perVersion, oldExpects.get(origin));
     if (exp) atPath(doc, origin).expect = exp;
   }
   const finals = new Map<string, Record<string, unknown>>();
   for (const r of runs) finals.set(r.version, pinFinalFields(r.final, r.steps));
-  const fin = collapse(finals);
+  const fin = withKept(finals, oldFinal);
   if (fin) doc.expectFinal = fin;
-  doc.pinned = runs.map((r) => r.version);
+  const oldPinned = Array.isArray(source.pinned) ? (source.pinned as string[]) : [];
+  doc.pinned = [...runs.map((r) => r.version), ...oldPinned.filter((v) => !registered.includes(v) && !runs.some((r) => r.version === v))];
   return doc;
 }
 
