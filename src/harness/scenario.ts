@@ -131,6 +131,38 @@ function isNonNegInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
+/** Nesting no scenario needs; deeper documents are refused before anything recurses into them. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Where a JSON value nests deeper than `max` arrays/objects (a path like steps[0].size[0]…), or null. Iterative, no allocation per value. */
+function tooDeep(doc: unknown, max: number): string | null {
+  // Depth-first with an explicit stack of containers and the next key index in each.
+  const stack: { v: object; keys: string[] | null; i: number }[] = [];
+  const enter = (v: object) => stack.push({ v, keys: Array.isArray(v) ? null : Object.keys(v), i: 0 });
+  if (typeof doc === 'object' && doc !== null) enter(doc);
+  while (stack.length) {
+    if (stack.length > max) {
+      const path = stack.slice(1).map((_f, d) => {
+        const parent = stack[d];
+        const key = parent.keys ? parent.keys[parent.i - 1] : String(parent.i - 1);
+        return parent.keys ? `.${key}` : `[${key}]`;
+      });
+      const text = path.join('').replace(/^\./, '');
+      return text.length > 120 ? text.slice(0, 120) + '…' : text;
+    }
+    const top = stack[stack.length - 1];
+    const n = top.keys ? top.keys.length : (top.v as unknown[]).length;
+    if (top.i >= n) {
+      stack.pop();
+      continue;
+    }
+    const child = top.keys ? (top.v as Record<string, unknown>)[top.keys[top.i]] : (top.v as unknown[])[top.i];
+    top.i++;
+    if (typeof child === 'object' && child !== null) enter(child);
+  }
+  return null;
+}
+
 /**
  * Check a parsed JSON document against the contract and return it typed, with defaults filled.
  * `known` lists the registered version ids. Throws ScenarioError naming the first problem.
@@ -140,6 +172,8 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
     throw new ScenarioError(`${where}: ${msg}`);
   };
   if (!isObject(doc)) fail('the document must be a JSON object');
+  const deep = tooDeep(doc, MAX_JSON_DEPTH);
+  if (deep !== null) fail(`${deep}: nested more than ${MAX_JSON_DEPTH} levels deep`);
   // Generated steps (repeat/let/random, see generate.ts) become plain steps first.
   let expansion;
   try {
@@ -239,6 +273,9 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
       const bad = (what: string): never => fail(`${at} (${op}): field "${k}" ${what} (got ${JSON.stringify(v)?.slice(0, 80)})`);
       switch (kind) {
         case 'size':
+          // An integer beyond 2^53 (2^64 - 1 parses as 18446744073709552000) is a size, just too big to hold exactly.
+          if (typeof v === 'number' && Number.isInteger(v) && v > ulongMax)
+            bad(arch.bitsPerLong === 32 ? 'exceeds a 32-bit unsigned long' : 'exceeds 2^53-1, the largest size vmx represents exactly');
           if (!isNonNegInt(v)) bad('must be a non-negative integer');
           if ((v as number) > ulongMax)
             bad(arch.bitsPerLong === 32 ? 'exceeds a 32-bit unsigned long' : 'exceeds 2^53-1, the largest size vmx represents exactly');
