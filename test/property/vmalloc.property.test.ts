@@ -3,8 +3,8 @@
  *
  * - legal use (every op of the contract, mixed sizes, frees in random order, vread/vwrite/peek of
  *   random data inside live areas, injected failures): the machine invariants hold after every
- *   step with no kernel finding, reads return what was written, and two runs of the same steps
- *   give byte-identical results;
+ *   step with no kernel finding (except what a step that BUG()s or oopses leaves behind), reads
+ *   return what was written, and two runs of the same steps give byte-identical results;
  * - hostile use (use after free, wild addresses, sizes near 2^32): the simulator stays
  *   consistent (no exception but BUG/oops outcomes) and runs are byte-identical.
  *
@@ -15,7 +15,7 @@
  */
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
-import { formatFindings } from '../../src/harness/invariants.js';
+import { formatFindings, type Finding } from '../../src/harness/invariants.js';
 import { VERSIONS, VERSION_IDS } from '../../src/registry.js';
 import type { KernelVersion } from '../../src/harness/version.js';
 import type { ArchName } from '../../src/hw/arch.js';
@@ -56,7 +56,12 @@ describe.each(combos.map(([v, a]) => [`${v.id} ${a}`, v, a] as const))('%s', (_n
   it('legal sequences keep every invariant, read back what they wrote, and replay byte for byte', () => {
     checkProperty('legal use', v, fc.tuple(machineArb(arch), legalCommands(MAX_CMDS)), (m, cmds, out) => {
       const built = build(v, m, cmds, 'legal', out);
-      if (built.findings.length) throw new Error(`kernel findings on legal use:\n${formatFindings(built.findings)}`);
+      // A step that BUG()s or oopses never reaches its cleanup; what it leaves is that crash's
+      // consequence, visible in the result, and not held against the invariants (e.g. 2.4's
+      // ioremap of one byte at a page boundary BUG()s with its vm_struct on vmlist).
+      const crashed = (f: Finding) => ['BUG', 'OOPS'].includes(built.results[f.step]?.error ?? '');
+      const unexplained = built.findings.filter((f) => !crashed(f));
+      if (unexplained.length) throw new Error(`kernel findings on legal use:\n${formatFindings(unexplained)}`);
       const first = resultText(v, built.scenario);
       const interactive = JSON.stringify(built.results);
       if (!first.startsWith(`{"steps":${interactive},`)) throw new Error('replaying the recorded steps gives different results than building them');
