@@ -225,6 +225,19 @@ describe('2.4.22 get_vm_area', () => {
     expect(run('2.4.19', 'fwd', steps).steps.map((s) => s.addr)).toEqual(['0xc8800000', '0xc8701000']);
   });
 
+  it('places later areas inside a wrapped entry, after the last real one (QUERY)', () => {
+    // big = [0xc8800000, +0xfff01000) "ends" at 0xc8701000 < addr: the candidate stays at
+    // 0xc8800000 past big and then moves on only past real areas, all of them inside big.
+    const r = run(V, 'inside-big', [
+      { op: 'get_vm_area', size: 0xfff00000 },
+      { op: 'vmalloc', size: PAGE },
+      { op: 'vmalloc', size: PAGE },
+    ]);
+    expect(r.steps.map((s) => s.addr)).toEqual(['0xc8800000', '0xc8800000', '0xc8802000']);
+    expect(r.steps.every((s) => s.log.length === 0)).toBe(true);
+    expect(r.final.pagesMapped).toBe(2);
+  });
+
   it('reserves VM_IOREMAP areas with the same first fit', () => {
     const r = run(V, 'ioremap-area', [
       { op: 'vmalloc', size: 4096 },

@@ -21,16 +21,16 @@ const changes: readonly VersionChange[] = [
     id: 'get-vm-area-size-wrap',
     since: '2.4.20',
     summary:
-      'get_vm_area refuses a size that wraps to 0 when the guard page is added (size + PAGE_SIZE == 0, e.g. 0xfffff000); 2.4.19 inserted a zero-sized area at the first fitting address.',
+      'get_vm_area refuses a size that wraps to 0 when the guard page is added (size + PAGE_SIZE == 0, e.g. 0xfffff000); 2.4.19 inserted a zero-sized area at the first fitting address, which a later vfree of that address removes instead of the real area there (its one-pass pte walk frees that area\'s first page, leaving it on vmlist half unmapped).',
     functions: ['get_vm_area'],
-    affects: ['outcome', 'address', 'layout'],
-    ops: ['get_vm_area', 'ioremap', 'ioremap_nocache'],
+    affects: ['outcome', 'address', 'log', 'cost', 'layout'],
+    ops: ['get_vm_area', 'ioremap', 'ioremap_nocache', 'vfree', 'vunmap', 'iounmap', 'vread', 'vwrite'],
   },
   {
     id: 'get-vm-area-forward-only',
     since: '2.4.21',
     summary:
-      'get_vm_area moves its candidate to an entry\'s end only if that end is above it (next > addr); 2.4.19 followed an entry whose end wraps past 4 GiB backwards, below VMALLOC_START.',
+      'get_vm_area moves its candidate to an entry\'s end only if that end is above it (next > addr); 2.4.19 followed an entry whose end wraps past 4 GiB (possible since an empty vmlist has no VMALLOC_END check) backwards, below VMALLOC_START, where 2.4.22 places the next area over the wrapped one.',
     functions: ['get_vm_area'],
     affects: ['address', 'layout'],
     ops: ['get_vm_area', 'vmalloc', 'vmalloc_32', 'vmalloc_dma', 'vmap', 'ioremap', 'ioremap_nocache'],
