@@ -70,6 +70,7 @@ export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], w
   const out: string[] = [];
   out.push(`scenario ${s.name}: ${s.machine.arch}, ${s.machine.ramMiB} MiB, ${s.machine.cpus} CPU(s)`);
   if (s.description) out.push(s.description);
+  if (s.origins) out.push(`steps generated from the scenario's generators: ${s.steps.length} steps, random seed ${s.seed}`);
   for (const r of runs) out.push(`  ${r.version}: vmalloc window ${r.run.kernel.hex(r.window.start)}-${r.run.kernel.hex(r.window.end)}`);
   const headers = ['#', 'step', ...runs.map((r) => r.version)];
   const rows: string[][] = [];
