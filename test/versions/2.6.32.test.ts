@@ -263,6 +263,14 @@ describe('2.6.32 pages array', () => {
     expect(finalState(r2).areas).toEqual([{ addr: '0xc8800000', size: 0x401000, flags: ['VM_ALLOC'] }]);
   });
 
+  it('works on i386-pae: 2 MiB pte tables, so 4 MiB + 1 page spans three', () => {
+    // outer ptes [0xc8800000, 0xc8c01000) touch the 2 MiB slots at 0xc8800000, 0xc8a00000 and
+    // 0xc8c00000; the array at 0xc8c03000 shares the third. The kernel pmds are boot pages.
+    const r = run('pae-array', [{ op: 'vmalloc', size: 4 * MiB + PAGE, as: 'a' }, { op: 'vfree', ref: 'a' }, { op: 'vm_unmap_aliases' }], { arch: 'i386-pae' });
+    expect(r.steps[0].addr).toBe('0xc8800000');
+    expect(r.final).toEqual({ areas: [], pagesMapped: 0, pageTablePages: 3, kmemleak: [] });
+  });
+
   it('uses 8-byte pointers on x86_64: the array is vmalloc\'ed above 2 MiB', () => {
     const r = run('x86_64-array', [{ op: 'vmalloc', size: 2 * MiB + PAGE }], { arch: 'x86_64', ramMiB: 1024 });
     expect(r.final.areas).toEqual([
