@@ -13,7 +13,8 @@ import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames } f
 export const version: KernelVersion = {
   id: '2.4.19',
   title: 'Linux 2.4.19: linear vmlist, first fit with a guard page',
-  source: 'mainline 2.4.19 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h (linux-history tag 2.4.19)',
+  source:
+    'mainline 2.4.19 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.19)',
   arches: ['i386', 'i386-pae'],
   // The oldest version vmx models: nothing to compare against.
   changes: [],
