@@ -339,6 +339,20 @@ describe('2.6.32 vm_map_ram and vmap blocks', () => {
     expect(summary(r).vmap_lazy_nr).toBe(33);
   });
 
+  it('uses 1024-page (4 MiB) blocks on x86_64 and BUGs on a bad vm_unmap_ram', () => {
+    // x86_64: VMAP_MAX_ALLOC 64, VMALLOC_PAGES / 8 / 16 = 262144, so VMAP_BBMAP_BITS = 1024
+    const r = boot({ arch: 'x86_64', ramMiB: 1024 });
+    expect(summary(r).VMAP_BBMAP_BITS).toBe(1024);
+    expect(step(r, { op: 'vm_map_ram', pages: 64, as: 'p' }).addr).toBe('0xffffc90000000000');
+    expect(step(r, { op: 'vmalloc', size: 4096 }).addr).toBe('0xffffc90000401000');
+    expect(step(r, { op: 'vm_unmap_ram', ref: 'p', offset: 16, pages: 1 })).toEqual({
+      op: 'vm_unmap_ram',
+      ok: false,
+      error: 'BUG',
+      log: ['kernel BUG at mm/vmalloc.c:950!'],
+    });
+  });
+
   it('frees a block lazily once all 256 pages are dirty; the next block starts at the next 1 MiB boundary', () => {
     const r = boot();
     for (let i = 0; i < 256; i++) {

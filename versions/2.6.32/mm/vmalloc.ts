@@ -20,6 +20,7 @@ import {
   SIZEOF_VM_STRUCT,
   VM_ALLOC,
   VM_IOREMAP,
+  VM_MAP,
   VM_USERMAP,
   VM_VPAGES,
   type PagesArray,
@@ -1458,7 +1459,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
     if (v.flags & VM_IOREMAP) line += ' ioremap';
     if (v.flags & VM_ALLOC) line += ' vmalloc';
-    if (v.flags & 0x4 /* VM_MAP */) line += ' vmap';
+    if (v.flags & VM_MAP) line += ' vmap';
     if (v.flags & VM_USERMAP) line += ' user';
     if (v.flags & VM_VPAGES) line += ' vpages';
 
