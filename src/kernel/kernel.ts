@@ -212,13 +212,20 @@ export class Kernel {
   /**
    * alloc_page(gfp) for the vmalloc code's data pages (fault site "alloc_page"). Returns the
    * page's frame number (our struct page *), or -1 for NULL.
+   *
+   * SIMPLIFIED to the reference stub machine (test/vectors/README.md): RAM is one zone, so
+   * vmalloc_32 and vmalloc_dma get their pages exactly like vmalloc. The zone modifiers in
+   * `gfp` (__GFP_DMA, __GFP_DMA32, no __GFP_HIGHMEM) do not narrow the choice: a vmalloc_dma
+   * beyond the 16 MiB DMA zone succeeds while RAM lasts, as on the machine the vectors came
+   * from. Every zone is tried, highmem first, as for vmalloc's GFP_KERNEL | __GFP_HIGHMEM.
    */
   alloc_page(gfp: number, node = -1): number {
     if (this.faults.shouldFail('alloc_page')) {
       this.leaf('alloc_page');
       return -1;
     }
-    const pfn = this.mem.alloc(this.zonelist(gfp), Owner.Data);
+    void gfp;
+    const pfn = this.mem.alloc(this.zlHigh, Owner.Data);
     void node; // SIMPLIFIED: NUMA nodes share the zones; the node is recorded by callers.
     if (pfn >= 0) this.counters[C_PAGES_ALLOC]++;
     if (this.trace.enabled) this.trace.leaf(node >= 0 ? 'alloc_pages_node' : 'alloc_page', pfn >= 0 ? { pages_alloc: 1 } : {});
@@ -243,7 +250,9 @@ export class Kernel {
   __free_page(pfn: number): void {
     const mem = this.mem;
     const c = mem.refcount(pfn) - 1;
-    if (c > 0) {
+    // put_page_testzero: a page already at count 0 goes to -1 and is not freed again (the C
+    // has no check without CONFIG_DEBUG_VM); the invariant checker reports such a count.
+    if (c !== 0) {
       mem.setRefcount(pfn, c);
       this.leaf('put_page');
       return;
