@@ -19,7 +19,7 @@ const COMMANDS: Record<string, Command> = {
   run: { run: cmdRun, help: 'run <scenario> [--json] [--summary] [--versions a,b] [--trace]   run a scenario on every version' },
   faults: { run: cmdFaults, help: 'faults <scenario…> | --all [--json] [--versions a,b] [--sites s,…] [--max-per-site N]   fail each alloc_page / pte_alloc / kmalloc in turn: which versions leak' },
   demo: { run: cmdDemo, help: 'demo                                   run the built-in default scenarios side by side' },
-  compare: { run: cmdCompare, help: 'compare <scenario> [--json] [--versions a,b] [--out DIR]   side-by-side markdown comparison with classified differences, traces and maps' },
+  compare: { run: cmdCompare, help: 'compare <scenario> [--json] [--versions a,b] [--out DIR] [--map-step N]   side-by-side markdown comparison with classified differences, traces and maps' },
   report: { run: cmdReport, help: 'report [--out DIR] [--check] [--json]   write docs/reports/ (markdown, SVG, HTML) for every built-in scenario' },
   check: { run: cmdCheck, help: 'check [files or folders] [--strict] [--quiet]   compare scenarios\' expectations with a run (default: the built-in library; exit 1 on mismatch)' },
   pin: { run: cmdPin, help: 'pin <scenario or folder> [--write]     turn a run into expectations in the scenario file' },

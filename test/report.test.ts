@@ -3,7 +3,7 @@
  * markdown and HTML escaping of hostile scenario text, self-contained HTML, stable bytes.
  * Run: npx vitest run test/report.test.ts
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { validateScenario, type Scenario } from '../src/harness/scenario.js';
 import { VERSIONS, VERSION_IDS } from '../src/registry.js';
 import { collect, type MapSnapshot } from '../src/report/collect.js';
@@ -11,6 +11,7 @@ import { mapGeometry, renderAreaMap, renderCounterPlots, textMap, zoomSpan, MAX_
 import { compareMarkdown, fence, mdText } from '../src/report/markdown.js';
 import { renderHtml } from '../src/report/html.js';
 import { generateReports, scenarioFiles } from '../src/report/generate.js';
+import { cmdCompare } from '../src/cli/compare.js';
 
 const has = (...ids: string[]) => ids.every((id) => VERSION_IDS.includes(id));
 
@@ -215,5 +216,42 @@ describe('markdown and HTML', () => {
     }
     expect(a.get('index.md')).toContain('[evil](evil.md)');
     expect(a.get('index.html')).toContain('<a href="evil.html">evil</a>');
+  });
+});
+
+describe('vmx compare', () => {
+  async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    }) as typeof process.stdout.write);
+    try {
+      return { code: await fn(), out };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it.skipIf(!has('2.4.19', '2.4.22', '2.6.32'))('reuse-freed-space: addresses per version, classified differences with explanations, traces and maps', async () => {
+    const { code, out } = await capture(() => cmdCompare(['reuse-freed-space']));
+    expect(code).toBe(0);
+    expect(out).toContain('| 4 | vmalloc size=65536 (64 KiB) → d | 0xc8811000 | 0xc8811000 | 0xc8836000 | address, cost |');
+    expect(out).toContain('- **different address**: address: 2.4.19, 2.4.22: 0xc8811000 · 2.6.32: 0xc8836000');
+    expect(out).toMatch(/explained by 2\.6\.32 `lazy-free`[^\n]*the state left by step 3 \(vfree ref=b\)/);
+    expect(out).toContain('- **different outcome**: outcome: 2.4.19, 2.4.22: unsupported · 2.6.32: ok');
+    expect(out).toContain('#### Traces, 2.4.22 and 2.6.32');
+    expect(out).toMatch(/\n\+\s*__vmalloc_node\(\) \{/);
+    expect(out).toContain('vmalloc window after step 4, per version:');
+    expect(out).toMatch(/2\.6\.32 \|#+\.~+#+/);
+  });
+
+  it.skipIf(!has('2.4.19', '2.4.22'))('--json prints the classification', async () => {
+    const { code, out } = await capture(() => cmdCompare(['vmalloc-zero', '--json', '--versions', '2.4.19,2.4.22']));
+    expect(code).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc.versions).toEqual(['2.4.19', '2.4.22']);
+    expect(doc.steps[0].classes).toEqual(expect.arrayContaining(['outcome', 'log']));
+    expect(doc.steps[0].pairs[0].findings[0].explanations[0].change).toBe('vmalloc-bad-size-null');
   });
 });

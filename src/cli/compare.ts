@@ -1,8 +1,9 @@
 /**
- * vmx compare <scenario.json | built-in name> [--json] [--versions a,b] [--out DIR]
+ * vmx compare <scenario.json | built-in name> [--json] [--versions a,b] [--out DIR] [--map-step N,M]
  * Runs a scenario on every version it names and prints a side-by-side markdown comparison: the
  * steps × versions table, the classified differences with the catalogued changes explaining
- * them, the traces where they differ, and text maps of the vmalloc window. --out also writes
+ * them, the traces where they differ, and text maps of the vmalloc window (after the last step,
+ * the steps chosen automatically and any --map-step). --out also writes
  * the markdown with its SVG pictures and a self-contained HTML page into DIR; --json prints the
  * classification.
  */
@@ -15,11 +16,11 @@ import { compareMarkdown } from '../report/markdown.js';
 import { scenarioFiles, slugOf } from '../report/generate.js';
 import { checkFlags, loadScenario, parseArgs, progress, UsageError, writeOut } from './io.js';
 
-const USAGE = 'usage: vmx compare <scenario.json | built-in name> [--json] [--versions a,b] [--out DIR]';
+const USAGE = 'usage: vmx compare <scenario.json | built-in name> [--json] [--versions a,b] [--out DIR] [--map-step N,M]';
 
 export async function cmdCompare(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['versions', 'out']);
-  checkFlags(args, ['json', 'versions', 'out']);
+  const args = parseArgs(argv, ['versions', 'out', 'map-step']);
+  checkFlags(args, ['json', 'versions', 'out', 'map-step']);
   if (args.positional.length !== 1) throw new UsageError(USAGE);
   const out = args.flags.get('out');
   if (out === true) throw new UsageError('option --out needs a directory');
@@ -27,8 +28,12 @@ export async function cmdCompare(argv: string[]): Promise<number> {
   const json = args.flags.has('json');
   const say = progress(!json);
   const n = s.steps.length;
+  const mapArg = args.flags.get('map-step');
+  const mapSteps = typeof mapArg === 'string' ? mapArg.split(',').map((x) => Number(x.trim())) : mapArg ? [NaN] : [];
+  for (const m of mapSteps) if (!Number.isInteger(m) || m < 0 || m >= n) throw new UsageError(`--map-step: want step numbers from 0 to ${n - 1} (got ${mapArg === true ? 'nothing' : mapArg})`);
   const c = collect(s, {
     registry: VERSIONS,
+    mapSteps,
     onStep: n > 20000 ? (i, run) => i % 10000 === 0 && say(`${run.version.id}: step ${i}/${n}`) : undefined,
   });
   say('');

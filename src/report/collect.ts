@@ -42,6 +42,8 @@ export interface CollectOptions {
   /** At most this many samples per series (default 300). */
   maxSamples?: number;
   onStep?: (index: number, run: VersionRun) => void;
+  /** Steps to draw maps of besides the ones chosen automatically (replayed when not kept). */
+  mapSteps?: readonly number[];
 }
 
 export interface CollectedRun {
@@ -127,7 +129,8 @@ export function collect(s: Scenario, opts: CollectOptions): CollectedRun {
   // Scenarios without steps still get a picture of the empty window.
   for (const r of runs) if (!snapshots.has(r.version)) snapshots.set(r.version, [snapshot(r.run, -1)]);
   const comparison = compareRuns(s, runs, { registry: opts.registry });
-  const mapSteps = runs.length > 1 ? interestingSteps(comparison, s.steps).filter((i) => i !== n - 1) : [];
+  const auto = runs.length > 1 ? interestingSteps(comparison, s.steps) : [];
+  const mapSteps = [...new Set([...auto, ...(opts.mapSteps ?? [])])].filter((i) => i >= 0 && i < n - 1).sort((a, b) => a - b);
   for (const at of mapSteps)
     for (const r of runs) {
       const list = snapshots.get(r.version)!;

@@ -154,7 +154,7 @@ function stepsTable(c: CollectedRun, opts: MarkdownOptions): string[] {
         const t = mdText(cellText(r.steps[i]));
         return r.steps[i].ok ? t : `**${t}**`;
       }),
-      st.classes.length ? st.classes.join(', ') : 'same',
+      runs.length < 2 ? '–' : st.classes.length ? st.classes.join(', ') : 'same',
     ]);
     prev = i;
   }
@@ -338,14 +338,16 @@ export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string 
   out.push('## Address maps', '');
   const last = s.steps.length - 1;
   out.push(opts.picture(`map-final`, `vmalloc window after the last step, per version`, () => renderAreaMap(mapSnaps(c, last), { title: `${s.name}: after the last step`, id: 'map-final' }), () => fence(textMap(mapSnaps(c, last)))), '');
-  for (const at of runs.length > 1 ? c.mapSteps : []) {
+  for (const at of c.mapSteps) {
     if (at === last) continue;
     const snaps = mapSnaps(c, at);
     if (!snaps.every((x) => x.step === at)) continue;
     const via = [...new Set(cmp.steps[at].overall.flatMap((f) => f.explanations.flatMap((e) => e.via)))].filter((j) => isFreeOp(s.steps[j].op));
     const why = via.length
       ? `placed differently because of what step ${via.join(', ')} (${via.map((j) => mdText(stepLabel(s.steps[j]))).join(', ')}) left behind`
-      : 'the first step whose outcome or address differs';
+      : cmp.steps[at].classes.some((k) => k === 'address' || k === 'outcome')
+        ? 'the first step whose outcome or address differs'
+        : 'as asked for';
     out.push(
       `After step ${at} (${mdText(stepLabel(s.steps[at]))}), ${why}:`,
       '',

@@ -109,6 +109,26 @@ const ROW_H = 118;
 const HEAD_H = 34;
 const LEGEND_H = 30;
 
+/**
+ * Outer area → the area holding its vmalloc'ed pages array: AreaView.pagesArray when the version
+ * reports it, else (VM_VPAGES with nrPages) the nearest area above it whose size is the array's,
+ * PAGE_ALIGN(nrPages * sizeof(struct page *)) plus the guard page.
+ */
+export function nestedArrays(areas: readonly AreaWithArray[], ptrBytes: number): Map<Addr, Addr> {
+  const out = new Map<Addr, Addr>();
+  const taken = new Set<Addr>();
+  for (const a of areas) if (a.pagesArray) (out.set(a.addr, a.pagesArray), taken.add(a.pagesArray));
+  for (const a of areas) {
+    if (out.has(a.addr) || !a.flags.includes('VM_VPAGES') || a.nrPages === undefined) continue;
+    const want = Math.ceil((a.nrPages * ptrBytes) / PAGE) * PAGE + PAGE;
+    const fits = areas.filter((b) => b !== a && b.size === want && !b.flags.includes('VM_VPAGES') && !taken.has(b.addr));
+    const above = fits.filter((b) => b.addr > a.addr).sort((x, y) => x.addr - y.addr)[0];
+    const pick = above ?? fits[0];
+    if (pick) (out.set(a.addr, pick.addr), taken.add(pick.addr));
+  }
+  return out;
+}
+
 function kindOf(a: AreaView, arrays: ReadonlySet<Addr>): AreaKind {
   if (arrays.has(a.addr)) return 'pages-array';
   if (a.flags.includes('VM_IOREMAP')) return 'ioremap';
@@ -158,15 +178,16 @@ export function mapGeometry(snaps: readonly MapSnapshot[], opts: MapOptions = {}
     const x0 = Math.max(z.start, Math.min(z.end, a));
     const x1 = Math.max(z.start, Math.min(z.end, b));
     const x = barX + ((x0 - z.start) / zs) * barW;
-    return { x, w: Math.max(x1 > x0 ? 0.5 : 0, ((x1 - x0) / zs) * barW) };
+    // At least 1.5 px, so a one-page area still shows in a wide zoom.
+    return { x, w: Math.max(x1 > x0 ? 1.5 : 0, ((x1 - x0) / zs) * barW) };
   };
   const anyArch = snaps[0]?.arch ?? 'i386';
   const rows: MapRow[] = snaps.map((s, i) => {
     const ws = (s.window.end - s.window.start) || 1;
     const toFull = (a: number, b: number): Span => ({ x: barX + ((a - s.window.start) / ws) * barW, w: Math.max(0.5, ((b - a) / ws) * barW) });
-    const arrays = new Set<Addr>();
-    for (const a of s.areas as AreaWithArray[]) if (a.pagesArray) arrays.add(a.pagesArray);
     const arch = ARCHES[s.arch];
+    const nested = nestedArrays(s.areas as AreaWithArray[], arch.ptrBytes);
+    const arrays = new Set<Addr>(nested.values());
     const areas: AreaBox[] = (s.areas as AreaWithArray[]).map((a) => {
       const guardAt = a.addr + Math.max(0, a.size - PAGE);
       const box: AreaBox = {
@@ -181,7 +202,8 @@ export function mapGeometry(snaps: readonly MapSnapshot[], opts: MapOptions = {}
         guard: toZoom(guardAt, a.addr + a.size),
       };
       if (a.nrPages !== undefined) box.nrPages = a.nrPages;
-      if (a.pagesArray) box.pagesArray = a.pagesArray;
+      const arr = nested.get(a.addr);
+      if (arr !== undefined) box.pagesArray = arr;
       return box;
     });
     const ranges: RangeBox[] = s.ranges.map((r) => {
@@ -354,6 +376,8 @@ export function renderAreaMap(snaps: readonly MapSnapshot[], opts: MapOptions = 
       const x1 = a.zoom.x + a.zoom.w / 2;
       const x2 = arr.zoom.x + arr.zoom.w / 2;
       out.push(`<path d="M${num(x1)} ${zoomY} C${num(x1)} ${zoomY - 14} ${num(x2)} ${zoomY - 14} ${num(x2)} ${zoomY}" stroke="#d45a9a" stroke-width="1.5" fill="none" class="nesting"/>`);
+      const label = `pages[] of ${a.hex} at ${arr.hex}`;
+      out.push(text(g.barX + g.barW / 2, zoomY + 50, label, 'fill="#b03a7a" font-size="10" text-anchor="middle"'));
     }
     // Allocator ranges lane (vmap_areas, lazily freed ranges, vmap blocks).
     const laneRuns = r.ranges.length > MAX_SEPARATE_BOXES ? coalesce(r.ranges, (x) => x.zoom, (x) => x.state) : r.ranges.map((x) => ({ x: x.zoom.x, end: x.zoom.x + x.zoom.w, items: [x] }));
@@ -404,7 +428,7 @@ export function textMap(snaps: readonly MapSnapshot[], columns = 64): string {
       const c1 = Math.ceil(((Math.min(b, z.end) - z.start) / span) * columns);
       for (let c = Math.max(0, c0); c < Math.min(columns, Math.max(c1, c0 + 1)); c++) if (rank.indexOf(cells[c]) < rank.indexOf(ch)) cells[c] = ch;
     };
-    const rank = ' b~.#';
+    const rank = ' b~#.';
     for (const r of s.ranges) if (r.state === 'lazy' || r.state === 'block') paint(r.start, r.end, r.state === 'lazy' ? '~' : 'b', rank);
     for (const a of s.areas) {
       paint(a.addr + a.size - PAGE, a.addr + a.size, '.', rank);
