@@ -138,6 +138,12 @@ describe('markdown and HTML', () => {
     expect(html).toContain('<title>&lt;t&gt;</title>');
   });
 
+  it('an escaped pipe stays inside its table cell', () => {
+    const html = renderHtml(`| a | b |\n| --- | --- |\n| ${mdText('x|y <z>')} | w |\n`, { title: 't', svgs: new Map() });
+    expect(html).toContain('<td>x|y &lt;z&gt;</td>');
+    expect(html.match(/<td>/g)!.length).toBe(2);
+  });
+
   it('inlines SVG pictures in place of their image links', () => {
     const html = renderHtml('![a map](m.svg)\n', { title: 't', svgs: new Map([['m.svg', '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>\n']]) });
     expect(html).toContain('<figure><svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>\n<figcaption>a map</figcaption></figure>');

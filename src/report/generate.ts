@@ -157,11 +157,29 @@ export function generateReports(opts: GenerateOptions): Map<string, string> {
       '',
     );
   }
+  out.push(...HOW_TO_READ, '');
   const md = out.join('\n').trimEnd() + '\n';
   files.set('index.md', md);
   files.set('index.html', renderHtml(md, { title: 'vmx comparison reports', svgs: new Map() }));
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** The classification and linking rules, as the index explains them (src/diff/classify.ts has the details). */
+const HOW_TO_READ = [
+  '## How to read these reports',
+  '',
+  'Each step is compared between consecutive versions and across all of them; a step can show several classes at once:',
+  '',
+  '- **outcome**: ok versus an error (ENOMEM, BUG, OOPS, unsupported, bad-address, nonexistent), or a different count or data returned (vread, vwrite, peek);',
+  '- **address**: both succeeded at different addresses;',
+  '- **log**: different printk lines, or different output text (vmallocinfo, kmemleak reports);',
+  '- **cost**: different counter changes in the step (data pages, page-table pages, kmalloc calls and bytes, ptes written and cleared, TLB and cache flushes, list or tree nodes visited, purges);',
+  '- **final layout**: after the last step, different live areas, ptes present, page-table pages or kmemleak objects.',
+  '',
+  'A difference between two versions is linked to the catalogued changes of the later version (and of any registered version in between) that list its class and its op, best evidence first: a catalogued function on a trace line that differs in this step, a catalogued function that ran in this step, a catalogued function in the earlier step that last allocated or freed where the other version put its area ("the state left by step N"), or, failing any function, a change that names the op. An op that one version lacks is put down to the changes naming it. A cost or log difference with no link of its own takes the links of the same step\'s outcome or address difference. "Unexplained" counts the differences no catalogued change matches: a gap in a catalogue, or a knock-on effect of an earlier step.',
+  '',
+  'Maps draw the vmalloc window of every version to scale (full window on top, the occupied span zoomed below, the same zoom for every version): areas with their guard page hatched, and below them the allocator\'s own ranges where a version reports them (vmap_areas, lazily freed ranges, vmap blocks). Long scenarios list the first steps, the first steps of every kind of difference and the last step; the step details describe one step per kind of difference.',
+];
 
 const GENERATED_RE = /\.(md|html|svg)$/;
 
