@@ -7,7 +7,9 @@
  *   npx tsc -p tsconfig.json && node bin/vmx.js list --markdown > docs/scenarios.md
  */
 import { renderAnswer } from '../harness/expect.js';
-import { runScenario, type VersionRunResult } from '../harness/runner.js';
+import { runScenario, versionsFor, type VersionRunResult } from '../harness/runner.js';
+import { drawPictures } from '../scenarios/picture.js';
+import { describeStep } from './run.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { builtinPaths, firstSentence, loadFile, type LoadedScenario } from '../scenarios/library.js';
 import { GENERATION_SYNTAX } from '../scenarios/syntax.js';
@@ -79,6 +81,7 @@ export function scenariosMarkdown(entries: readonly LibraryEntry[]): string {
     if (s.description) out.push('', oneLine(s.description));
     out.push('', '| version | answer |', '|---|---|');
     for (const v of VERSION_IDS) out.push(`| ${v} | ${oneLine(answerFor(e, v))} |`);
+    out.push(...drawPictures(s, versionsFor(s, VERSIONS), (i) => describeStep(s.steps[i])));
   }
   out.push('', GENERATION_SYNTAX.trim(), '');
   return out.join('\n');

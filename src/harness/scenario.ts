@@ -67,6 +67,8 @@ export interface Scenario {
   answers?: Record<string, string>;
   /** Versions whose results `vmx pin` recorded in the expectations. */
   pinned?: string[];
+  /** Steps (an "as" name or "#index") after which docs/scenarios.md draws the address space. */
+  pictures?: string[];
   /** Set when the steps were generated: where each expanded step came from and with which bindings. */
   origins?: string[];
   bindings?: string[];
@@ -121,7 +123,9 @@ const KIND: Record<string, FieldKind> = {
 const MAX_STEPS = 5_000_000;
 const MAX_BUFFER = 16 * 1024 * 1024;
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-const DATA_RE = /^([0-9a-fA-F]{2})*$/;
+// Hex digits, checked for an even count separately: /^([0-9a-fA-F]{2})*$/ recursed per byte and
+// overflowed the stack on the 16 MiB buffers the contract allows.
+const DATA_RE = /^[0-9a-fA-F]*$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -184,7 +188,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   }
   const d = expansion!.doc;
   const gen = expansion!.generated;
-  const topFields = new Set(['name', 'description', 'machine', 'versions', 'steps', 'expectFinal', 'seed', 'about', 'source', 'question', 'answers', 'pinned']);
+  const topFields = new Set(['name', 'description', 'machine', 'versions', 'steps', 'expectFinal', 'seed', 'about', 'source', 'question', 'answers', 'pinned', 'pictures']);
   for (const k of Object.keys(d)) if (!topFields.has(k)) fail(`unknown top-level field "${k}"`);
   if (typeof d.name !== 'string' || d.name.length === 0) fail('field "name" must be a non-empty string');
   if (d.description !== undefined && typeof d.description !== 'string') fail('field "description" must be a string');
@@ -315,7 +319,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
           if (v !== 'VM_ALLOC' && v !== 'VM_IOREMAP') bad('must be "VM_ALLOC" or "VM_IOREMAP"');
           break;
         case 'data':
-          if (typeof v !== 'string' || !DATA_RE.test(v)) bad('must be hex bytes (an even number of hex digits, no 0x)');
+          if (typeof v !== 'string' || v.length % 2 !== 0 || !DATA_RE.test(v)) bad('must be hex bytes (an even number of hex digits, no 0x)');
           if ((v as string).length / 2 > MAX_BUFFER) bad(`is longer than ${MAX_BUFFER} bytes`);
           break;
         case 'site':
@@ -368,6 +372,10 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
     if (!isObject(d.answers) || !Object.values(d.answers).every((x) => typeof x === 'string'))
       fail('field "answers" must be an object of version id (or "*") to a one-line answer');
     out.answers = d.answers as Record<string, string>;
+  }
+  if (d.pictures !== undefined) {
+    if (!Array.isArray(d.pictures) || !d.pictures.every((x) => typeof x === 'string')) fail('field "pictures" must be an array of step names ("as") or "#index"');
+    out.pictures = d.pictures as string[];
   }
   if (d.pinned !== undefined) {
     if (!Array.isArray(d.pinned) || !d.pinned.every((x) => typeof x === 'string')) fail('field "pinned" must be an array of version ids');
