@@ -13,7 +13,7 @@
  *   ptes, TLB and cache flushes, list or tree nodes visited, purges); printk_lines is left to
  *   `log`.
  * - layout: (final state only) live areas, ptes present, page-table pages or kmemleak objects
- *   differ.
+ *   differ (kmemleak only between versions that have its hooks).
  *
  * Linking: a pair (A, B) of consecutive versions in run order is explained by the changes of
  * every registered version after A up to and including B. A change is eligible for a finding
@@ -174,12 +174,13 @@ function costOf(cost: Partial<Record<CounterKey, number>>): string {
   return COST_KEYS.filter((k) => cost[k]).map((k) => `${k} ${cost[k]}`).join(', ') || 'nothing';
 }
 
-function layoutParts(f: FinalState): Record<string, string> {
+function layoutParts(f: FinalState): Record<string, string | undefined> {
   return {
     areas: f.areas.map((a) => `${a.addr}+0x${a.size.toString(16)} ${a.flags.join('|')}`).join('; ') || 'none',
     'ptes present': String(f.pagesMapped),
     'page-table pages': String(f.pageTablePages),
-    kmemleak: f.kmemleak === null ? 'n/a' : f.kmemleak.map((o) => `${o.ptr}/${o.size}`).join(' ') || 'none',
+    // Compared only between versions that call the kmemleak hooks.
+    kmemleak: f.kmemleak === null ? undefined : f.kmemleak.map((o) => `${o.ptr}/${o.size}`).join(' ') || 'none',
   };
 }
 
@@ -459,7 +460,7 @@ function finalProbes(runs: readonly VersionRunResult[]): Probe[] {
     if (key === 'areas') probe.describe = (idx) => areasDifference(idx.map((j) => runs[j].version), idx.map((j) => areas[j]));
     if (key === 'kmemleak')
       probe.describe = (idx) =>
-        `kmemleak: ${describeGroups(group(idx.map((j) => (runs[j].final.kmemleak === null ? 'n/a' : `${runs[j].final.kmemleak!.length} objects`)), idx.map((j) => runs[j].version)))}`;
+        `kmemleak: ${describeGroups(group(idx.map((j) => (runs[j].final.kmemleak === null ? undefined : `${runs[j].final.kmemleak!.length} objects`)), idx.map((j) => runs[j].version)))}`;
     return probe;
   });
 }

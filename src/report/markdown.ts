@@ -265,13 +265,16 @@ function catalogueSection(c: CollectedRun): string[] {
   for (const r of c.runs.slice(1)) {
     const v = r.run.version;
     if (!v.changes.length) continue;
+    const here = v.changes.filter((ch) => linked.has(ch.id));
+    const rest = v.changes.filter((ch) => !linked.has(ch.id));
     out.push(`- **${v.id}** (${mdText(v.title)})`);
-    for (const ch of v.changes)
+    for (const ch of here)
       out.push(
-        `  - ${linked.has(ch.id) ? '**linked here**: ' : ''}${code(ch.id)} since ${mdText(ch.since)}: ${mdText(ch.summary)} (affects ${ch.affects.join(', ')}; ${ch.functions.map(code).join(', ')}${ch.ops?.length ? '; ops ' + ch.ops.join(', ') : ''})`,
+        `  - ${code(ch.id)} since ${mdText(ch.since)}: ${mdText(ch.summary)} (affects ${ch.affects.join(', ')}; ${ch.functions.map(code).join(', ')}${ch.ops?.length ? '; ops ' + ch.ops.join(', ') : ''})`,
       );
+    if (rest.length) out.push(`  - not linked in this scenario: ${rest.map((ch) => code(ch.id)).join(', ')}`);
   }
-  return out.length ? out : ['No registered version after the first has catalogued changes yet.'];
+  return out.length ? ['The changes the differences above link to, per version (the whole catalogues are listed in the index):', '', ...out] : ['No registered version after the first has catalogued changes yet.'];
 }
 
 function mapSnaps(c: CollectedRun, step: number): MapSnapshot[] {
