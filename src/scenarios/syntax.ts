@@ -2,7 +2,7 @@
  * The reference text for generated steps and expectations, appended to docs/scenarios.md by
  * `vmx list --markdown` (kept here, beside the library, so the page is generated in one piece).
  */
-export const GENERATION_SYNTAX = String.raw`
+export const GENERATION_SYNTAX = `
 ## Writing scenarios: generated steps
 
 A scenario's \`steps\` may mix plain contract steps with *generators*; vmx expands them
