@@ -154,6 +154,7 @@ describe('markdown and HTML', () => {
     {
       name: 'evil <img src=x onerror=alert(2)> | name',
       description: '<script>alert(1)</script> | *bold* [link](javascript:alert(3))',
+      question: '<iframe src=x></iframe>?',
       machine: { arch: 'i386', ramMiB: 128, cpus: 1 },
       steps: [
         { op: 'vmalloc', size: 4096, as: 'a', comment: '</code></pre><script>alert(4)</script>' },
@@ -169,9 +170,10 @@ describe('markdown and HTML', () => {
     const md = scenarioFiles('evil', c, files);
     expect(md).toContain('> &lt;script&gt;alert(1)&lt;/script&gt; \\| \\*bold\\* \\[link\\](javascript:alert(3))');
     expect(md).toContain('# Scenario evil &lt;img src=x onerror=alert(2)&gt; \\| name');
-    expect(md).not.toMatch(/<script|<img/);
+    expect(md).toContain('**Question:** &lt;iframe src=x&gt;&lt;/iframe&gt;?');
+    expect(md).not.toMatch(/<script|<img|<iframe/);
     const html = files.get('evil.html')!;
-    expect(html).not.toMatch(/<script|<img|href="javascript:|onerror=alert\(2\)>/);
+    expect(html).not.toMatch(/<script|<img|<iframe|href="javascript:|onerror=alert\(2\)>/);
     // The link syntax stays literal text.
     expect(html).toContain('[link](javascript:alert(3))');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -69,6 +69,17 @@ export function interestingSteps(cmp: Comparison, steps: readonly Step[]): numbe
   return [first, state].filter((x, k, a): x is number => x !== undefined && a.indexOf(x) === k);
 }
 
+/** The steps a scenario asks pictures after ("pictures": "as" names or "#index"). */
+export function pictureSteps(s: Scenario): number[] {
+  const out: number[] = [];
+  for (const p of s.pictures ?? []) {
+    const m = /^#(\d+)$/.exec(p);
+    const i = m ? Number(m[1]) : s.steps.findIndex((st) => st.as === p);
+    if (i >= 0 && i < s.steps.length && !out.includes(i)) out.push(i);
+  }
+  return out;
+}
+
 /** Replay a version to just after `step` (for a picture of a step the run did not keep). */
 export function replayTo(s: Scenario, version: KernelVersion, step: number): VersionRun {
   const run = bootVersion(s, version, {});
@@ -130,7 +141,7 @@ export function collect(s: Scenario, opts: CollectOptions): CollectedRun {
   for (const r of runs) if (!snapshots.has(r.version)) snapshots.set(r.version, [snapshot(r.run, -1)]);
   const comparison = compareRuns(s, runs, { registry: opts.registry });
   const auto = runs.length > 1 ? interestingSteps(comparison, s.steps) : [];
-  const mapSteps = [...new Set([...auto, ...(opts.mapSteps ?? [])])].filter((i) => i >= 0 && i < n - 1).sort((a, b) => a - b);
+  const mapSteps = [...new Set([...auto, ...pictureSteps(s), ...(opts.mapSteps ?? [])])].filter((i) => i >= 0 && i < n - 1).sort((a, b) => a - b);
   for (const at of mapSteps)
     for (const r of runs) {
       const list = snapshots.get(r.version)!;

@@ -11,7 +11,7 @@ import type { Step } from '../harness/scenario.js';
 import { CLASS_LABEL, isFreeOp, type Comparison, type Explanation, type Finding, type StepComparison } from '../diff/classify.js';
 import { sideBySideText, unifiedTraceDiff, traceText } from '../diff/traces.js';
 import { COUNTERS } from '../kernel/counters.js';
-import { snapshotAt, type CollectedRun, type MapSnapshot } from './collect.js';
+import { pictureSteps, snapshotAt, type CollectedRun, type MapSnapshot } from './collect.js';
 import { humanSize, renderAreaMap, renderCounterPlots, textMap } from './svg.js';
 
 // ---- escaping ---------------------------------------------------------------------------------
@@ -287,6 +287,7 @@ export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string 
   const seen: Seen = new Set();
   const out: string[] = [];
   out.push(`# Scenario ${mdText(s.name)}`, '');
+  if (s.question) out.push(`**Question:** ${mdText(s.question)}`, '');
   if (s.description) out.push(`> ${mdBlock(s.description)}`, '');
   const m = s.machine;
   out.push(
@@ -341,6 +342,7 @@ export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string 
   out.push('## Address maps', '');
   const last = s.steps.length - 1;
   out.push(opts.picture(`map-final`, `vmalloc window after the last step, per version`, () => renderAreaMap(mapSnaps(c, last), { title: `${s.name}: after the last step`, id: 'map-final' }), () => fence(textMap(mapSnaps(c, last)))), '');
+  const asked = new Set(pictureSteps(s));
   for (const at of c.mapSteps) {
     if (at === last) continue;
     const snaps = mapSnaps(c, at);
@@ -348,9 +350,9 @@ export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string 
     const via = [...new Set(cmp.steps[at].overall.flatMap((f) => f.explanations.flatMap((e) => e.via)))].filter((j) => isFreeOp(s.steps[j].op));
     const why = via.length
       ? `placed differently because of what step ${via.join(', ')} (${via.map((j) => mdText(stepLabel(s.steps[j]))).join(', ')}) left behind`
-      : cmp.steps[at].classes.some((k) => k === 'address' || k === 'outcome')
+      : cmp.steps[at].classes.some((k) => k === 'address' || k === 'outcome') && !asked.has(at)
         ? 'the first step whose outcome or address differs'
-        : 'as asked for';
+        : 'as the scenario asks';
     out.push(
       `After step ${at} (${mdText(stepLabel(s.steps[at]))}), ${why}:`,
       '',
