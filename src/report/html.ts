@@ -82,7 +82,8 @@ export function renderHtml(markdown: string, opts: HtmlOptions): string {
       },
     },
   });
-  const body = marked.parse(markdown) as string;
+  // A picture alone in its paragraph: the figure stands on its own (no <figure> inside <p>).
+  const body = (marked.parse(markdown) as string).replace(/<p>(<figure>[\s\S]*?<\/figure>)<\/p>/g, '$1');
   const nav = opts.indexLink ? '<nav><a href="index.html">← all reports</a></nav>\n' : '';
   return `<!DOCTYPE html>
 <html lang="en">
