@@ -391,7 +391,8 @@ export function pinDocument(
 /**
  * Fill an answer template from one version's run. Placeholders are ${expressions} over:
  * NAME.addr / .error / .ok / .count / .outcome / .result / .data / .log (NAME = a step's "as", its last
- * occurrence, or #INDEX), final.areas / final.pagesMapped / final.pageTablePages / final.kmemleak,
+ * occurrence, or #INDEX), final.areas / final.pagesMapped / final.pageTablePages / final.kmemleak /
+ * final.top (the end of the highest live area),
  * outcomes (e.g. "5000 ok, 3 ENOMEM"), outcomes.ok / outcomes.ENOMEM …, steps; and hex(x).
  */
 export function renderAnswer(template: string, s: Scenario, run: VersionRunResult): string {
@@ -411,6 +412,11 @@ export function renderAnswer(template: string, s: Scenario, run: VersionRunResul
       if (field === 'pagesMapped') return BigInt(f.pagesMapped);
       if (field === 'pageTablePages') return BigInt(f.pageTablePages);
       if (field === 'kmemleak') return f.kmemleak === null ? 'n/a' : BigInt(f.kmemleak.length);
+      if (field === 'top') {
+        if (!f.areas.length) return 'none';
+        const top = f.areas.reduce((m, a) => (BigInt(a.addr) + BigInt(a.size) > m ? BigInt(a.addr) + BigInt(a.size) : m), 0n);
+        return '0x' + top.toString(16);
+      }
       return undefined;
     }
     const idx = head.startsWith('#') ? Number(head.slice(1)) : lastAs.get(head);

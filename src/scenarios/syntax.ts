@@ -54,6 +54,6 @@ result). An expectation on a generator's template applies to every step it expan
 Library scenarios also carry \`"question"\`, \`"about"\` (the versions it is about), \`"source"\` and
 \`"answers"\`: one line per version id or \`"*"\` with placeholders filled from the run:
 \`\${NAME.addr}\`, \`.error\`, \`.outcome\` (address, ok or error), \`.result\` (as a run table cell: with read data), \`.count\`, \`.data\`, \`.log\` (NAME is a step's \`as\` or \`#index\`),
-\`\${final.areas}\`, \`\${final.pagesMapped}\`, \`\${final.pageTablePages}\`, \`\${final.kmemleak}\`,
+\`\${final.areas}\`, \`\${final.top}\` (end of the highest live area), \`\${final.pagesMapped}\`, \`\${final.pageTablePages}\`, \`\${final.kmemleak}\`,
 \`\${outcomes}\`, \`\${outcomes.ENOMEM}\`, and arithmetic such as \`\${hex(q1.addr - q0.addr)}\`.
 `;
