@@ -86,7 +86,7 @@ export interface ValueGroup {
 /** One class of difference at one step (or in the final state). */
 export interface Finding {
   class: DiffClass;
-  /** What differs, e.g. "address: 2.4.19 0xc8811000, 2.6.32 0xc8833000". */
+  /** What differs, e.g. "address: 2.4.19, 2.4.22: 0xc8811000 · 2.6.32: 0xc8812000". */
   detail: string;
   /** The versions grouped by the value compared (one group per distinct value). */
   groups: ValueGroup[];
