@@ -134,6 +134,16 @@ describe('every finding kind fires (toy version with bugs)', () => {
     expect(r.findings).toEqual([]);
   });
 
+  it('a page freed once more than it was taken (count below zero) is a finding, not a simulator error', () => {
+    const s = scenario([{ op: 'vmalloc', size: 4096, as: 'a' }], undefined, ['toy']);
+    const run = bootVersion(s, toyVersion('toy'));
+    runStep(run, s.steps[0]);
+    const pfn = run.kernel.walk(run.api.areas()[0].addr);
+    run.api.vfree!(run.api.areas()[0].addr);
+    run.kernel.__free_page(pfn); // what a kernel's double free does: put_page_testzero to -1
+    expect(checkMachine(run, 1)).toEqual([{ version: 'toy', step: 1, kind: 'page-refcount', message: `1 page freed more often than taken (count below zero): frames ${pfn}`, keys: [String(pfn)] }]);
+  });
+
   it('overlapping areas', () => {
     const r = toyRun({ overlap: true }, [
       { op: 'vmalloc', size: 4096, as: 'a' },

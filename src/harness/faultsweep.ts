@@ -60,6 +60,7 @@ const KIND_CLASS: Record<FindingKind, VerdictClass> = {
   'vmlist-inconsistent': 'areas',
   'area-unmapped': 'areas',
   'page-table': 'areas',
+  'page-refcount': 'pages',
   'kmemleak-stale': 'areas',
 };
 

@@ -49,6 +49,7 @@ export const FINDING_KINDS = {
   'vmlist-inconsistent': 'vm_struct list and allocator ranges disagree',
   'area-unmapped': 'a live area vmalloc or vmap returned has pages no longer mapped',
   'page-table': 'page-table pages unreachable, freed while linked, or linked twice',
+  'page-refcount': 'a page __free_page\'d more often than it was taken (its count went below zero)',
   'kmemleak-stale': 'kmemleak tracks an object no live area starts at',
 } as const;
 export type FindingKind = keyof typeof FINDING_KINDS;
@@ -104,8 +105,13 @@ function ownerBreakdown(run: VersionRun): string {
   return OWNER_NAMES.map((n, i) => `${n} ${mem.inUse[i]}`).join(', ');
 }
 
-/** Every frame touched so far: owner, refcount and free stacks agree; slab objects sit in slab frames. */
-function checkFrames(run: VersionRun): void {
+/**
+ * Every frame touched so far: owner, refcount and free stacks agree; slab objects sit in slab
+ * frames. Returns the free frames whose count went below zero (the kernel's doing, reported as a
+ * finding by checkMachine).
+ */
+function checkFrames(run: VersionRun): number[] {
+  const negative: number[] = [];
   const mem = run.kernel.machine.mem;
   for (const z of mem.zones) {
     const onStack = new Set<number>();
@@ -123,6 +129,7 @@ function checkFrames(run: VersionRun): void {
         // A negative count is the kernel's doing (a __free_page of a page already freed, as
         // 2.4's iounmap of aliased highmem RAM allows); a positive one is the simulator's.
         if (rc > 0) throw new SimulatorInconsistency(`free frame ${pfn} has refcount ${rc}`);
+        if (rc < 0) negative.push(pfn);
       } else {
         if (onStack.has(pfn)) throw new SimulatorInconsistency(`frame ${pfn} (${OWNER_NAMES[o]}) is also on a free stack`);
         if (rc < 1) throw new SimulatorInconsistency(`frame ${pfn} (${OWNER_NAMES[o]}) has refcount ${rc}`);
@@ -138,6 +145,7 @@ function checkFrames(run: VersionRun): void {
     if (mem.owner(pfn) !== Owner.Slab) throw new SimulatorInconsistency(`slab object ${hexOf(run, addr)} lies in frame ${pfn}, owned by ${OWNER_NAMES[mem.owner(pfn)]}`);
   }
   if (bytes !== slab.liveBytes) throw new SimulatorInconsistency(`slab live objects add up to ${bytes} bytes, the slab says ${slab.liveBytes}`);
+  return negative;
 }
 
 // ---- address-space bookkeeping --------------------------------------------------------------
@@ -207,7 +215,7 @@ function plural(n: number, one: string, many = one + 's'): string {
  */
 export function checkMachine(run: VersionRun, step: number, mapped?: ReadonlyMap<Addr, number>): Finding[] {
   checkAccounting(run);
-  checkFrames(run);
+  const overFreed = checkFrames(run);
   const k = run.kernel;
   const m = k.machine;
   const mem = m.mem;
@@ -215,6 +223,9 @@ export function checkMachine(run: VersionRun, step: number, mapped?: ReadonlyMap
   const out: Finding[] = [];
   const add = (kind: FindingKind, message: string, keys?: (string | number)[]) => out.push({ version, step, kind, message, keys: keys?.map(String) });
   const { start: VSTART, end: VEND } = run.window;
+
+  if (overFreed.length)
+    add('page-refcount', `${plural(overFreed.length, 'page')} freed more often than taken (count below zero): frames ${overFreed.slice(0, 8).join(', ')}${overFreed.length > 8 ? ', …' : ''}`, overFreed);
 
   // Areas: inside the window, non-empty, disjoint.
   const areas = run.api.areas();
