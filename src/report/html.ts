@@ -26,7 +26,8 @@ td strong { color: #b00020; }
 code { font: 12.5px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; background: #f3f3f3; padding: 0 3px; border-radius: 3px; }
 pre { background: #f7f7f7; border: 1px solid #e2e2e2; padding: 10px 12px; overflow-x: auto; border-radius: 4px; }
 pre code { background: none; padding: 0; font-size: 12px; }
-pre code.language-diff { white-space: pre; }
+pre code.language-diff, pre code.side-by-side { white-space: pre; }
+pre code span { display: inline-block; min-width: 100%; }
 figure { margin: 1em 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
 figcaption { font-size: 13px; color: #555; }
@@ -50,6 +51,20 @@ function colourDiffLines(escaped: string): string {
       if (l.startsWith('+')) return `<span style="background:#e6ffec;color:#116329">${l}</span>`;
       if (l.startsWith('-')) return `<span style="background:#ffebe9;color:#82071e">${l}</span>`;
       return l;
+    })
+    .join('\n');
+}
+
+const MARK_STYLE: Record<string, string> = { '|': 'background:#fff5d6', '<': 'background:#ffebe9', '>': 'background:#e6ffec' };
+
+/** sideBySideText output: the marker column (after the dashes of the second line) colours each row. */
+function colourSideBySide(text: string): string {
+  const lines = text.split('\n');
+  const w = /^-+/.exec(lines[1] ?? '')?.[0].length ?? 0;
+  return lines
+    .map((l, i) => {
+      const style = i >= 2 && w ? MARK_STYLE[l.charAt(w + 1)] : undefined;
+      return style ? `<span style="${style}">${escapeHtml(l)}</span>` : escapeHtml(l);
     })
     .join('\n');
 }
@@ -78,6 +93,7 @@ export function renderHtml(markdown: string, opts: HtmlOptions): string {
       code(token: Tokens.Code): string {
         const body = escapeHtml(token.text);
         if (token.lang === 'diff') return `<pre><code class="language-diff">${colourDiffLines(body)}</code></pre>\n`;
+        if (token.lang === 'side-by-side') return `<pre><code class="side-by-side">${colourSideBySide(token.text)}</code></pre>\n`;
         return `<pre><code>${body}</code></pre>\n`;
       },
     },

@@ -218,7 +218,7 @@ function stepDetail(c: CollectedRun, st: StepComparison, withTraces: boolean, se
       const b = { label: runs[j + 1].version, trace: runs[j + 1].details[st.index]?.trace };
       const udiff = unifiedTraceDiff(a, b);
       if (!udiff) continue;
-      out.push('', `#### Traces, ${a.label} and ${b.label}`, '', 'Side by side (`|` changed, `<` only left, `>` only right):', '', fence(sideBySideText(a, b)), '', 'Unified diff:', '', fence(udiff, 'diff'));
+      out.push('', `#### Traces, ${a.label} and ${b.label}`, '', 'Side by side (`|` changed, `<` only left, `>` only right):', '', fence(sideBySideText(a, b), 'side-by-side'), '', 'Unified diff:', '', fence(udiff, 'diff'));
     }
   }
   out.push('');
