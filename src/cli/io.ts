@@ -64,7 +64,20 @@ export function loadScenario(arg: string, restrictVersions?: string): Scenario {
 }
 
 /** Write to stdout and resolve once flushed (large JSON must not be cut by process.exit). */
+let epipeHandled = false;
+
+/** A reader that closed the pipe early (`vmx run … | head`) ends the command quietly. */
+function handleEpipe(): void {
+  if (epipeHandled) return;
+  epipeHandled = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 export function writeOut(text: string): Promise<void> {
+  handleEpipe();
   return new Promise((resolve) => {
     if (process.stdout.write(text)) resolve();
     else process.stdout.once('drain', () => resolve());
