@@ -165,20 +165,20 @@ interface OneRun {
 
 /**
  * Run the scenario on one version, then drain it. Clean (no `inject`): the whole machine is
- * checked after every step. Injected: the nth call at `site` fails; the whole machine is checked
- * after the step where it fires (known from the clean run's call counts) and at the end, the
- * accounting after every other step.
+ * checked after the steps in `fullAt` (all when absent). Injected: the nth call at `site` fails;
+ * the whole machine is checked after the step where it fires (known from the clean run's call
+ * counts) and at the end, the accounting after every other step.
  */
-function runOnce(s: Scenario, v: KernelVersion, inject?: { site: FaultSite; nth: number; step: number }): OneRun {
+function runOnce(s: Scenario, v: KernelVersion, inject?: { site: FaultSite; nth: number; step: number }, fullAt?: ReadonlySet<number>): OneRun {
   const run = bootVersion(s, v, { detail: false });
-  const checker = new InvariantChecker({ mode: inject ? 'light' : 'full' });
+  const checker = new InvariantChecker({ mode: 'light' });
   const k = run.kernel;
   if (inject) k.faults.arm(inject.site, inject.nth);
   const steps: StepResult[] = [];
   const callsAfter: Record<FaultSite, number>[] = [];
   const counts = () => Object.fromEntries(FAULT_SITES.map((site) => [site, k.faults.callCount(site)])) as Record<FaultSite, number>;
   for (let i = 0; i < s.steps.length; i++) {
-    const full = inject ? i === inject.step : true;
+    const full = inject ? i === inject.step : (fullAt?.has(i) ?? true);
     checker.before(run, full);
     const { result } = runStep(run, s.steps[i], { detail: false });
     steps.push(result);
@@ -221,15 +221,18 @@ function pick(count: number, max?: number): number[] {
 
 export function sweepVersion(s: Scenario, v: KernelVersion, opts: SweepOptions = {}): VersionSweep {
   const sites = opts.sites ?? FAULT_SITES;
-  const clean = runOnce(s, v);
+  // Pass 1 counts the calls per step; pass 2 checks the whole machine after each step where an
+  // injected failure will fire, so that the injected runs' findings compare like with like.
+  const counted = runOnce(s, v, undefined, new Set());
+  const plan: { site: FaultSite; nth: number; at: number }[] = [];
+  for (const site of sites)
+    for (const nth of pick(counted.calls[site], opts.maxPerSite)) plan.push({ site, nth, at: counted.callsAfter.findIndex((c) => c[site] >= nth) });
+  const clean = runOnce(s, v, undefined, new Set(plan.map((p) => p.at)));
   const cleanShapes = new Set(clean.findings.map(shape));
   const injections: Injection[] = [];
   for (const site of sites) {
-    const ns = pick(clean.calls[site], opts.maxPerSite);
-    for (const nth of ns) {
+    for (const { nth, at } of plan.filter((p) => p.site === site)) {
       opts.onProgress?.(`${s.name} ${v.id} ${site} ${nth}/${clean.calls[site]}`);
-      // Runs are identical up to the failing call, so the clean run says which step makes it.
-      const at = clean.callsAfter.findIndex((c) => c[site] >= nth);
       let r: OneRun;
       try {
         r = runOnce(s, v, { site, nth, step: at });
