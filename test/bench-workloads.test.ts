@@ -85,6 +85,7 @@ describe('docs/perf.md regeneration', () => {
     x86: {},
     curves: [],
     reps: 1,
+    bigReps: 1,
   };
   it('replaces only the text between the markers', () => {
     const prev = `# Perf\n\nhand-written intro\n\n${BEGIN}\nold numbers\n${END}\n\n## Analysis\nkept\n`;

@@ -7,7 +7,7 @@
  * shared with other work are noisy: every figure is the median of several runs, and the report
  * gives CPU time beside wall time and a calibration loop that shows how busy the machine was.
  *
- * Usage: node dist/src/bench/main.js [--quick] [--no-write]
+ * Usage: node dist/src/bench/main.js [--quick] [--no-write] [--reps N (3)] [--big-reps N (1, for lbl-15000x20000)]
  * Internal: --child-measure <workload> <version> <reps> [variant]   --child-cli <vmx args…>
  */
 import { spawnSync } from 'node:child_process';
@@ -104,9 +104,9 @@ function calibrate(): number {
 
 // ---- orchestration --------------------------------------------------------------------------
 
-async function bench(quick: boolean, write: boolean): Promise<void> {
+async function bench(quick: boolean, write: boolean, reps: number, bigReps: number): Promise<void> {
   const say = (m: string) => process.stderr.write(m + '\n');
-  const reps = quick ? 1 : 5;
+  if (quick) reps = bigReps = 1;
   const calibrationBefore = calibrate();
   const results: BenchResults = {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -119,14 +119,14 @@ async function bench(quick: boolean, write: boolean): Promise<void> {
     x86: {},
     curves: [],
     reps,
+    bigReps,
   };
   const ws = workloads();
   for (const w of ws) {
     const s = validateScenario(w.doc(), VERSION_IDS, w.id);
     results.workloads.push({ id: w.id, source: w.source, steps: s.steps.length, description: s.description ?? '', arch: s.machine.arch, ramMiB: s.machine.ramMiB });
     for (const v of versionsFor(s)) {
-      const big = s.steps.length > 50_000 || w.id.startsWith('lbl');
-      const r = quick ? 1 : big ? 3 : reps;
+      const r = w.id === 'lbl-15000x20000' ? bigReps : reps;
       say(`bench: ${w.id} on ${v.id} (${r} runs)`);
       (results.measurements[w.id] ??= {})[v.id] = runChild(['--child-measure', w.id, v.id, String(r)]);
     }
@@ -144,11 +144,11 @@ async function bench(quick: boolean, write: boolean): Promise<void> {
     const rmScenario = validateScenario(rm.doc(), VERSION_IDS, rm.id);
     for (const v of versionsFor(rmScenario)) {
       say(`bench: whole process --summary on ${v.id}`);
-      results.whole[`summary ${v.id}`] = wholeProcess(['run', file, '--versions', v.id, '--summary'], quick ? 1 : 5);
+      results.whole[`summary ${v.id}`] = wholeProcess(['run', file, '--versions', v.id, '--summary'], reps);
     }
     say('bench: whole process --summary and --json, all versions');
-    results.whole['summary all'] = wholeProcess(['run', file, '--summary'], quick ? 1 : 3);
-    results.whole['json all'] = wholeProcess(['run', file, '--json'], quick ? 1 : 3);
+    results.whole['summary all'] = wholeProcess(['run', file, '--summary'], reps);
+    results.whole['json all'] = wholeProcess(['run', file, '--json'], reps);
 
     // Linearity: the generated random mix at 100k and 200k calls (the first 100k are the same calls).
     for (const v of versionsFor(rmScenario)) {
@@ -217,7 +217,11 @@ function sampleCurve(c: Curve): { live: number; alloc: number; free: number; max
 async function mainBench(argv: string[]): Promise<void> {
   if (argv[0] === '--child-measure') return childMeasure(argv.slice(1));
   if (argv[0] === '--child-cli') return childCli(argv.slice(1));
-  await bench(argv.includes('--quick'), !argv.includes('--no-write'));
+  const num = (flag: string, dflt: number) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? Number(argv[i + 1]) : dflt;
+  };
+  await bench(argv.includes('--quick'), !argv.includes('--no-write'), num('--reps', 3), num('--big-reps', 1));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
