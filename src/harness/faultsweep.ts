@@ -64,6 +64,9 @@ const KIND_CLASS: Record<FindingKind, VerdictClass> = {
   'kmemleak-stale': 'areas',
 };
 
+/** Finding kinds that are lost or dangling resources wherever they appear. */
+const RESOURCE_KINDS = new Set<FindingKind>(['leaked-pages', 'leaked-slab', 'stale-pte', 'stale-tlb', 'page-refcount', 'page-table']);
+
 export interface Injection {
   site: FaultSite;
   /** The nth call at the site (1-based, counted from boot). */
@@ -74,7 +77,7 @@ export interface Injection {
   /** The step's outcome with the failure, and without it. */
   outcome: string;
   cleanOutcome: string;
-  /** Findings the clean run did not have. */
+  /** Findings the clean run did not have: at the failing step, or lost resources at any later one. */
   findings: Finding[];
   /** Leftovers beyond the clean run's. */
   extra: Leftovers;
@@ -244,7 +247,10 @@ export function sweepVersion(s: Scenario, v: KernelVersion, opts: SweepOptions =
       const step = r.firedAt ?? -1;
       const outcome = outcomeOf(r.steps[step]);
       const cleanOutcome = outcomeOf(clean.steps[step]);
-      const findings = r.findings.filter((f) => !cleanShapes.has(shape(f)));
+      // What the failure path did: new findings at the failing step, and new resource damage
+      // (leaks, stale entries) at any later step. Later differences in area layout are the rest
+      // of the scenario meeting a different address space, not the failure path's doing.
+      const findings = r.findings.filter((f) => !cleanShapes.has(shape(f)) && (f.step === step || RESOURCE_KINDS.has(f.kind)));
       const extra = minus(r.leftovers, clean.leftovers);
       const classes = new Set<VerdictClass>();
       for (const f of findings) classes.add(KIND_CLASS[f.kind]);
