@@ -76,7 +76,7 @@ describe('cost curves', () => {
 describe('docs/perf.md regeneration', () => {
   const empty: BenchResults = {
     machine: { cpu: 'test cpu', cores: 2, memGiB: 4, node: 'v20' },
-    calibrationNs: [1],
+    calibrationNs: [{ wall: 1, cpu: 1 }],
     versions: [],
     workloads: [],
     measurements: {},

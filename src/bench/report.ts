@@ -15,8 +15,8 @@ export interface WholeProcess {
 
 export interface BenchResults {
   machine: { cpu: string; cores: number; memGiB: number; node: string };
-  /** Calibration loop, ns per iteration, before and after the bench. */
-  calibrationNs: number[];
+  /** Calibration loop, ns per iteration (wall and CPU), before and after the bench. */
+  calibrationNs: { wall: number; cpu: number }[];
   versions: string[];
   workloads: { id: string; source: string; steps: number; description: string; arch: string; ramMiB: number }[];
   measurements: Record<string, Record<string, Measurement>>;
@@ -53,10 +53,10 @@ function verdict(value: number, limit: number): string {
 
 export function renderGenerated(r: BenchResults): string {
   const out: string[] = [];
-  const cal = r.calibrationNs.map(f2).join(' / ');
+  const cal = r.calibrationNs.map((c) => `${f2(c.wall)} wall, ${f2(c.cpu)} CPU`).join(' / ');
   out.push(`Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memGiB} GiB; Node ${r.machine.node}. ` +
-    `Calibration (a tight Float64Array loop, ns per iteration, before / after the bench): ${cal} — an idle core of this class does about 0.5; ` +
-    `larger values mean other work shared the cores while these figures were taken. Timings are medians of ${r.reps} runs (${r.bigReps} of lbl-15000x20000), ` +
+    `Calibration (a tight Float64Array loop, ns per iteration, before / after the bench): ${cal}. CPU time stays near what an idle core does; ` +
+    `wall time above it is time spent waiting for a core, i.e. other work shared the cores while these figures were taken. Timings are medians of ${r.reps} runs (${r.bigReps} of lbl-15000x20000), ` +
     'each version and workload in a fresh child process; "ns/call" is wall time of the run phase (boot, then every step through the harness as ' +
     '`vmx run --summary` does it, invariant checks off, full page-table and page-allocator work), CPU time beside it. ' +
     'Where wall time is several times CPU time, the process was waiting for a core: the targets table judges the kernel-call and per-iteration ' +
