@@ -1071,6 +1071,10 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
     if (deallocate_pages) {
       for (let i = 0; i < area.nr_pages; i++) {
+        // struct page *page = area->pages[i]: a load through the array's own mapping when it
+        // was vmalloc'ed (VM_VPAGES), which oopses once that array has been vfree'd and purged.
+        const slot = area.pages!.ptr + i * PTR;
+        if (area.flags & VM_VPAGES && (i === 0 || slot % PAGE_SIZE < PTR)) k.readByte(k.ulong(slot));
         const page = area.pages!.pfns[i];
 
         k.BUG_ON(page < 0, 1321);
