@@ -152,17 +152,28 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     /* write_lock(&vmlist_lock); */
     let prev: vm_struct | null = null;
     let tmp = vmlist;
+    // SIM: the nodes_visited probe is added once per walk (the same total as one per entry), and
+    // the loop-invariant VMALLOC_END - size is computed once, as the C compiler hoists it.
+    let visited = 0;
+    const limit = k.ulong(VMALLOC_END - size);
     for (; tmp; prev = tmp, tmp = tmp.next) {
-      k.count('nodes_visited');
+      visited++;
       // QUERY: no VMALLOC_END check when vmlist is empty or the area fits before the first
       // entry; the overflow test runs only inside the loop.
-      if (k.ulong(size + addr) < addr) return out(self);
+      if (k.ulong(size + addr) < addr) {
+        k.count('nodes_visited', visited);
+        return out(self);
+      }
       if (k.ulong(size + addr) <= tmp.addr) break;
       // QUERY: unconditional in 2.4.19; 2.4.21 only moves forward (next > addr). An entry whose
       // end wraps past 4 GiB (made without a VMALLOC_END check) sends the candidate backwards.
       addr = k.ulong(tmp.size + tmp.addr);
-      if (addr > k.ulong(VMALLOC_END - size)) return out(self);
+      if (addr > limit) {
+        k.count('nodes_visited', visited);
+        return out(self);
+      }
     }
+    k.count('nodes_visited', visited);
     const area: vm_struct = { flags, addr, size, next: tmp, self };
     if (prev) prev.next = area;
     else vmlist = area;
@@ -185,9 +196,11 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     }
     /* write_lock(&vmlist_lock); */
     let prev: vm_struct | null = null;
+    let visited = 0; // SIM: nodes_visited added once per walk, as in get_vm_area
     for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
-      k.count('nodes_visited');
+      visited++;
       if (tmp.addr === addr) {
+        k.count('nodes_visited', visited);
         if (prev) prev.next = tmp.next;
         else vmlist = tmp.next;
         // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
@@ -198,6 +211,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
       }
     }
     /* write_unlock(&vmlist_lock); */
+    k.count('nodes_visited', visited);
     k.printk(`Trying to vfree() nonexistent vm area (${k.p(addr)})`);
     return 'nonexistent';
   });
