@@ -14,6 +14,8 @@ export interface MachineSpec {
   ramMiB: number;
   cpus: number;
   nodes: number;
+  /** "single" (default, like the reference stub machine) or "split" (gfp zone modifiers honoured). */
+  zones?: 'single' | 'split';
   vmallocStart?: string;
   vmallocEnd?: string;
 }
@@ -196,7 +198,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   // machine
   if (!isObject(d.machine)) fail('field "machine" must be an object');
   const m = d.machine as Record<string, unknown>;
-  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'vmallocStart', 'vmallocEnd']);
+  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd']);
   for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}" (known: ${[...machineFields].join(', ')})`);
   if (!isArchName(m.arch)) fail(`machine.arch must be one of ${Object.keys(ARCHES).join(', ')} (got ${JSON.stringify(m.arch)})`);
   const arch = ARCHES[m.arch as ArchName];
@@ -220,7 +222,9 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
     const e = parseAddr(arch, m.vmallocEnd as string) as number;
     if (s >= e) fail('machine.vmallocStart must be below machine.vmallocEnd');
   }
+  if (m.zones !== undefined && m.zones !== 'single' && m.zones !== 'split') fail(`machine.zones must be "single" or "split" (got ${JSON.stringify(m.zones)})`);
   const machine: MachineSpec = { arch: m.arch as ArchName, ramMiB: m.ramMiB as number, cpus: cpus as number, nodes: nodes as number };
+  if (m.zones !== undefined) machine.zones = m.zones as 'single' | 'split';
   if (m.vmallocStart !== undefined) {
     machine.vmallocStart = m.vmallocStart as string;
     machine.vmallocEnd = m.vmallocEnd as string;

@@ -13,6 +13,13 @@ export interface MachineConfig {
   ramMiB: number;
   cpus: number;
   nodes: number;
+  /**
+   * How the vmalloc code's data pages are placed. "single" (the default) treats RAM as one
+   * zone for them, as the reference stub machine the vectors came from does: vmalloc_dma and
+   * vmalloc_32 get pages like vmalloc. "split" honours the gfp zone modifiers as x86 does
+   * (DMA below 16 MiB, NORMAL, HIGHMEM above lowmem, with the usual fallback order).
+   */
+  zones?: 'single' | 'split';
 }
 
 /** Result of an MMU access: the byte, or a page fault at `addr`. */

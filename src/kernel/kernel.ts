@@ -82,6 +82,8 @@ export class Kernel {
   private readonly zlDma32: Zone[];
   private readonly zlHigh: Zone[];
   private readonly zlNormal: Zone[];
+  /** machine.zones === "split": data pages honour the gfp zone modifiers. */
+  private readonly splitZones: boolean;
 
   constructor(
     machineConfig: MachineConfig,
@@ -115,6 +117,7 @@ export class Kernel {
     this.zlDma32 = m.zonelist(['DMA32', 'DMA']);
     this.zlHigh = m.zonelist(['HIGHMEM', 'NORMAL', 'DMA32', 'DMA']);
     this.zlNormal = m.zonelist(['NORMAL', 'DMA32', 'DMA']);
+    this.splitZones = machineConfig.zones === 'split';
   }
 
   // ---- probes ---------------------------------------------------------------------------
@@ -213,19 +216,18 @@ export class Kernel {
    * alloc_page(gfp) for the vmalloc code's data pages (fault site "alloc_page"). Returns the
    * page's frame number (our struct page *), or -1 for NULL.
    *
-   * SIMPLIFIED to the reference stub machine (test/vectors/README.md): RAM is one zone, so
-   * vmalloc_32 and vmalloc_dma get their pages exactly like vmalloc. The zone modifiers in
-   * `gfp` (__GFP_DMA, __GFP_DMA32, no __GFP_HIGHMEM) do not narrow the choice: a vmalloc_dma
-   * beyond the 16 MiB DMA zone succeeds while RAM lasts, as on the machine the vectors came
-   * from. Every zone is tried, highmem first, as for vmalloc's GFP_KERNEL | __GFP_HIGHMEM.
+   * With machine.zones "single" (the default, as on the reference stub machine of
+   * test/vectors/README.md) RAM is one zone for these pages: the zone modifiers in `gfp` do
+   * not narrow the choice, so a vmalloc_dma beyond the 16 MiB DMA zone succeeds while RAM
+   * lasts; every zone is tried, highmem first. With "split" the gfp zone modifiers choose the
+   * zonelist as on x86 (FAITHFUL zone fallback).
    */
   alloc_page(gfp: number, node = -1): number {
     if (this.faults.shouldFail('alloc_page')) {
       this.leaf('alloc_page');
       return -1;
     }
-    void gfp;
-    const pfn = this.mem.alloc(this.zlHigh, Owner.Data);
+    const pfn = this.mem.alloc(this.splitZones ? this.zonelist(gfp) : this.zlHigh, Owner.Data);
     void node; // SIMPLIFIED: NUMA nodes share the zones; the node is recorded by callers.
     if (pfn >= 0) this.counters[C_PAGES_ALLOC]++;
     if (this.trace.enabled) this.trace.leaf(node >= 0 ? 'alloc_pages_node' : 'alloc_page', pfn >= 0 ? { pages_alloc: 1 } : {});
