@@ -49,10 +49,10 @@ export async function cmdFaults(argv: string[]): Promise<number> {
   const scenarios = paths.map((p) => loadFile(p, VERSION_IDS).scenario);
   const json = args.flags.has('json');
   const say = progress(!json);
-  const sweeps: ScenarioSweep[] = scenarios.map((s) => {
-    const restricted = vflag !== undefined ? { ...s, versions: (s.versions ?? versions.map((v) => v.id)).filter((id) => versions.some((v) => v.id === id)) } : s;
-    return sweepScenario(restricted.versions?.length === 0 ? { ...restricted, versions: undefined } : restricted, versions, { sites, maxPerSite, onProgress: say });
-  });
+  // A scenario naming its versions keeps those of them --versions allows (possibly none).
+  const sweeps: ScenarioSweep[] = scenarios.map((s) =>
+    sweepScenario({ ...s, versions: s.versions?.filter((id) => versions.some((v) => v.id === id)) }, versions, { sites, maxPerSite, onProgress: say }),
+  );
   say('');
   const defects = sweeps.flatMap((sw) => sw.versions.flatMap((v) => v.injections.filter((i) => i.defect).map((i) => `${sw.scenario} ${v.version} ${i.site} call ${i.nth}: ${i.defect}`)));
   if (json) await writeOut(JSON.stringify(sweepJson(sweeps), null, 1) + '\n');

@@ -12,7 +12,6 @@
  * leftovers beyond the clean run's, and a step that BUGs or oopses where the clean run did not.
  * Nothing here names a version; the verdict classes are the contract's words.
  */
-import { PAGE_SIZE } from '../hw/arch.js';
 import type { Addr } from '../hw/addr.js';
 import { Owner } from '../hw/frames.js';
 import { FAULT_SITES, type FaultSite } from '../kernel/faults.js';
@@ -344,7 +343,7 @@ export function formatSweepMarkdown(sweeps: readonly ScenarioSweep[], versionIds
   return out.join('\n');
 }
 
-/** A compact JSON form: the sweep objects themselves (messages in words, addresses as hex). */
+/** The JSON form: the verdict classes and the sweep objects themselves (messages in words, addresses as hex). */
 export function sweepJson(sweeps: readonly ScenarioSweep[]): unknown {
-  return { pageSize: PAGE_SIZE, verdictClasses: VERDICT_CLASSES, scenarios: sweeps };
+  return { verdictClasses: VERDICT_CLASSES, scenarios: sweeps };
 }
