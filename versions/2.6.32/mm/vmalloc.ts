@@ -1073,9 +1073,19 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       for (let i = 0; i < area.nr_pages; i++) {
         // struct page *page = area->pages[i]: a load through the array's own mapping when it
         // was vmalloc'ed (VM_VPAGES), which oopses once that array has been vfree'd and purged.
-        const slot = area.pages!.ptr + i * PTR;
-        if (area.flags & VM_VPAGES && (i === 0 || slot % PAGE_SIZE < PTR)) k.readByte(k.ulong(slot));
-        const page = area.pages!.pfns[i];
+        const slot = k.ulong(area.pages!.ptr + i * PTR);
+        let page = area.pages!.pfns[i];
+        if (area.flags & VM_VPAGES) {
+          if (i === 0 || slot % PAGE_SIZE < PTR) k.readByte(slot);
+          // The array was vfree'd and its address now maps another page: the load reads that
+          // page, fresh and so zero unless written (a NULL page pointer).
+          const frames = area.pages!.frames;
+          if (frames && k.walk(slot) !== frames[Math.floor((i * PTR) / PAGE_SIZE)]) {
+            let v = 0;
+            for (let b = 0; b < PTR; b++) v |= k.readByte(k.ulong(slot + b));
+            if (v === 0) page = -1;
+          }
+        }
 
         k.BUG_ON(page < 0, 1321);
         k.__free_page(page);
@@ -1147,6 +1157,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     // SIM: the array's contents live in `pfns`; the simulated memory behind a vmalloc'ed
     // pages array reads as zeroes rather than as struct page pointers.
     area.pages = pagesPtr ? ({ ptr: pagesPtr, pfns: new Array<number>(nr_pages).fill(-1) } as PagesArray) : null;
+    if (area.pages && area.flags & VM_VPAGES) {
+      for (let v = vmlist; v; v = v.next) if (v.addr === pagesPtr) area.pages.frames = v.pages?.pfns.slice();
+    }
     area.caller = caller;
     if (!area.pages) {
       remove_vm_area(area.addr);

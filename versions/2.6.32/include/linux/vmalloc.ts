@@ -22,6 +22,12 @@ export interface PagesArray {
   ptr: Addr;
   /** Frame numbers (our struct page *); -1 for a NULL slot (kzalloc'ed, not yet filled). */
   pfns: number[];
+  /**
+   * SIM: when VM_VPAGES, the frames the vmalloc'ed array was given, page by page. `pfns` is
+   * what those frames hold; once the array is vfree'd and its addresses map other pages, a
+   * load of pages[i] reads those pages instead (see __vunmap).
+   */
+  frames?: number[];
 }
 
 export interface vm_struct {
