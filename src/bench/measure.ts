@@ -29,12 +29,19 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** Steps of the untimed warm-up pass (JIT tier-up takes the first one or two runs otherwise). */
+export const WARMUP_STEPS = 50_000;
+
 export function measure(s: Scenario, v: KernelVersion, reps: number): Measurement {
   const wallMs: number[] = [];
   const cpuMs: number[] = [];
   let counters = {} as Record<CounterKey, number>;
   let failures = 0;
   const opts = { detail: false };
+  // Warm-up: the first WARMUP_STEPS steps once on a throwaway boot, untimed, so the medians are
+  // steady-state figures (a whole-process run pays its warm-up; see the whole-process table).
+  const warm = bootVersion(s, v, opts);
+  for (let i = 0; i < Math.min(s.steps.length, WARMUP_STEPS); i++) runStep(warm, s.steps[i], opts);
   for (let r = 0; r < reps; r++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();

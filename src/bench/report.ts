@@ -56,7 +56,7 @@ export function renderGenerated(r: BenchResults): string {
   const cal = r.calibrationNs.map((c) => `${f2(c.wall)} wall, ${f2(c.cpu)} CPU`).join(' / ');
   out.push(`Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memGiB} GiB; Node ${r.machine.node}. ` +
     `Calibration (a tight Float64Array loop, ns per iteration, before / after the bench): ${cal}. CPU time stays near what an idle core does; ` +
-    `wall time above it is time spent waiting for a core, i.e. other work shared the cores while these figures were taken. Timings are medians of ${r.reps} runs (${r.bigReps} of lbl-15000x20000), ` +
+    `wall time above it is time spent waiting for a core, i.e. other work shared the cores while these figures were taken. Timings are medians of ${r.reps} runs (${r.bigReps} of lbl-15000x20000) after an untimed warm-up pass over the first 50,000 steps, ` +
     'each version and workload in a fresh child process; "ns/call" is wall time of the run phase (boot, then every step through the harness as ' +
     '`vmx run --summary` does it, invariant checks off, full page-table and page-allocator work), CPU time beside it. ' +
     'Where wall time is several times CPU time, the process was waiting for a core: the targets table judges the kernel-call and per-iteration ' +
