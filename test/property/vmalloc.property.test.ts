@@ -27,6 +27,9 @@ const SEED = Number(process.env.VMX_FUZZ_SEED ?? 20021104);
 const RUNS = FUZZ_RUNS > 0 ? FUZZ_RUNS : 20;
 const MAX_CMDS = FUZZ_RUNS > 0 ? 120 : 30;
 
+/** Per-test time limit: vitest's default in npm test, an hour per property when fuzzing. */
+const TIMEOUT = FUZZ_RUNS > 0 ? 3_600_000 : undefined;
+
 const combos: [KernelVersion, ArchName][] = VERSIONS.flatMap((v) => v.arches.map((a) => [v, a] as [KernelVersion, ArchName]));
 
 /**
@@ -67,7 +70,7 @@ describe.each(combos.map(([v, a]) => [`${v.id} ${a}`, v, a] as const))('%s', (_n
       if (!first.startsWith(`{"steps":${interactive},`)) throw new Error('replaying the recorded steps gives different results than building them');
       if (resultText(v, built.scenario) !== first) throw new Error('two runs of the same steps differ');
     });
-  });
+  }, TIMEOUT);
 
   it('hostile sequences never break the simulator and replay byte for byte', () => {
     checkProperty('hostile use', v, fc.tuple(machineArb(arch), hostileCommands(MAX_CMDS)), (m, cmds, out) => {
@@ -75,5 +78,5 @@ describe.each(combos.map(([v, a]) => [`${v.id} ${a}`, v, a] as const))('%s', (_n
       const first = resultText(v, built.scenario);
       if (resultText(v, built.scenario) !== first) throw new Error('two runs of the same steps differ');
     });
-  });
+  }, TIMEOUT);
 });
