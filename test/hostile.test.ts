@@ -202,7 +202,7 @@ describe('sizes of documents', () => {
 
 describe('machine profiles', () => {
   it('unknown profile fields and out-of-range values are rejected naming the field', () => {
-    rejects(doc([], { arch: 'i386', ramMiB: 128, highmem: true }), /machine: unknown field "highmem" \(known: arch, ramMiB, cpus, nodes, vmallocStart, vmallocEnd\)/);
+    rejects(doc([], { arch: 'i386', ramMiB: 128, highmem: true }), /machine: unknown field "highmem" \(known: arch, ramMiB, cpus, nodes, /);
     rejects(doc([], { arch: 'arm', ramMiB: 128 }), /machine.arch must be one of i386, i386-pae, x86_64 \(got "arm"\)/);
     rejects(doc([], { arch: 'i386', ramMiB: 8 }), /machine.ramMiB must be an integer from 16 to 4096 for i386 \(got 8\)/, false);
     rejects(doc([], { arch: 'i386', ramMiB: '128' }), /machine.ramMiB must be an integer/, false);
