@@ -18,6 +18,7 @@ import fc from 'fast-check';
 import { ARCHES, type ArchName } from '../../src/hw/arch.js';
 import { FAULT_SITES } from '../../src/kernel/faults.js';
 import { InvariantChecker, type Finding } from '../../src/harness/invariants.js';
+import { resultDocument } from '../../src/harness/document.js';
 import { bootVersion, runStep, runVersion } from '../../src/harness/runner.js';
 import type { StepResult } from '../../src/harness/result.js';
 import type { Scenario, Step } from '../../src/harness/scenario.js';
@@ -266,10 +267,9 @@ export function build(version: KernelVersion, machine: MachineChoice, cmds: read
   return { scenario, results, findings: checker.findings };
 }
 
-/** The steps and final state as the result document prints them, for byte comparisons. */
+/** The contract's result document of a run, as text, for byte comparisons. */
 export function resultText(version: KernelVersion, s: Scenario): string {
-  const r = runVersion(s, version, { detail: false, invariants: false });
-  return JSON.stringify({ steps: r.steps, final: r.final });
+  return JSON.stringify(resultDocument(s, [runVersion(s, version, { detail: false, invariants: false })]), null, 1);
 }
 
 export const COUNTEREXAMPLE_DIR = join(import.meta.dirname, 'counterexamples');
