@@ -11,6 +11,7 @@
  */
 import type { Addr } from '../../../src/hw/addr.js';
 import type { EntryPtr } from '../../../src/hw/pagetable.js';
+import { Owner } from '../../../src/hw/frames.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/harness/version.js';
@@ -913,6 +914,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   /*** Old vmalloc interfaces ***/
   let vmlist: vm_struct | null = null; /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
+  /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
+  const arrayFrameOwner = new Map<number, PagesArray>();
 
   // insert_vmalloc_vm (mm/vmalloc.c)
   const insert_vmalloc_vm = (vm: vm_struct, va: vmap_area, flags: number, caller: string): void => {
@@ -1077,10 +1080,12 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         let page = area.pages!.pfns[i];
         if (area.flags & VM_VPAGES) {
           if (i === 0 || slot % PAGE_SIZE < PTR) k.readByte(slot);
-          // The array was vfree'd and its address now maps another page: the load reads that
-          // page, fresh and so zero unless written (a NULL page pointer).
+          // The array's page was freed and its address now maps another page, or the page went
+          // to a new owner: the load reads that page, fresh and so zero unless written (a NULL
+          // page pointer). A freed page nobody took yet still holds the old entries.
           const frames = area.pages!.frames;
-          if (frames && k.walk(slot) !== frames[Math.floor((i * PTR) / PAGE_SIZE)]) {
+          const f = frames ? frames[Math.floor((i * PTR) / PAGE_SIZE)] : -1;
+          if (frames && (k.walk(slot) !== f || (area.pages!.freedFrames?.has(f) && k.machine.mem.owner(f) !== Owner.Free))) {
             let v = 0;
             for (let b = 0; b < PTR; b++) v |= k.readByte(k.ulong(slot + b));
             if (v === 0) page = -1;
@@ -1089,6 +1094,12 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
         k.BUG_ON(page < 0, 1321);
         k.__free_page(page);
+        // SIM: a page holding another area's vmalloc'ed pages array stops holding it once freed
+        const holder = arrayFrameOwner.get(page);
+        if (holder && k.machine.mem.owner(page) === Owner.Free) {
+          (holder.freedFrames ??= new Set()).add(page);
+          arrayFrameOwner.delete(page);
+        }
       }
 
       if (area.flags & VM_VPAGES) vfree(area.pages!.ptr);
@@ -1159,6 +1170,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     area.pages = pagesPtr ? ({ ptr: pagesPtr, pfns: new Array<number>(nr_pages).fill(-1) } as PagesArray) : null;
     if (area.pages && area.flags & VM_VPAGES) {
       for (let v = vmlist; v; v = v.next) if (v.addr === pagesPtr) area.pages.frames = v.pages?.pfns.slice();
+      for (const f of area.pages.frames ?? []) arrayFrameOwner.set(f, area.pages);
     }
     area.caller = caller;
     if (!area.pages) {

@@ -28,6 +28,8 @@ export interface PagesArray {
    * load of pages[i] reads those pages instead (see __vunmap).
    */
   frames?: number[];
+  /** SIM: those of `frames` that have been freed since (they no longer hold the array once reused). */
+  freedFrames?: Set<number>;
 }
 
 export interface vm_struct {
