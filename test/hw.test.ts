@@ -334,3 +334,22 @@ describe('exact 64-bit addresses', () => {
     expect(fmtPointer(ARCHES.i386, 0xc8800010)).toBe('c8800010');
   });
 });
+
+describe('regressions', () => {
+  // Found by the hostile property (seed 20021104) on 2.4.19 i386-pae: get_vm_area(1 GiB) wraps,
+  // the next vmalloc lands at a user address in pgd slot 0, its pmd allocation fails, and the
+  // cleanup's free_area_pmd does pmd_offset on the empty pgd entry (PAE's pgd_none() is always 0).
+  // The simulator threw "frame -1 is not a page table"; the kernel reads a table of zeroes.
+  it('i386-pae: pmd_offset below an empty pgd entry points at entries that read as none', () => {
+    const k = kernel('i386-pae', 32);
+    const a = 0x02801000;
+    const pgd = k.pgd_offset_k(a);
+    expect(k.pgd_none(pgd)).toBe(false);
+    const pmd = k.pmd_offset(k.pud_offset(pgd, a), a);
+    expect(k.pmd_none(pmd)).toBe(true);
+    expect(k.machine.pt.translate(a)).toBe(-1);
+    // Nothing was allocated or linked for it.
+    expect(k.machine.mem.inUse[Owner.PageTable]).toBe(0);
+    expect(k.machine.pt.tablesCovering(0, 2 ** 32)).toEqual([k.machine.pt.get(k.pgd_offset_k(0xc0000000)) - 1]);
+  });
+});

@@ -46,6 +46,9 @@ export interface KernelConfig {
 
 type CLevel = 'pgd' | 'pud' | 'pmd' | 'pte';
 
+/** A frame number no RAM or device has, for the table of zeroes below an empty entry (Kernel.zeroTable). */
+const ZERO_TABLE_PFN = 2 ** 32 - 1;
+
 // Counter slots the per-page services bump, resolved once (a keyed lookup per page adds up).
 const C_PAGES_ALLOC = COUNTER_INDEX.pages_alloc;
 const C_PAGES_FREED = COUNTER_INDEX.pages_freed;
@@ -312,7 +315,23 @@ export class Kernel {
     const pl = this.physLevel[cl];
     if (pl === this.physLevel[cl - 1]) return parent;
     const pt = this.pt;
-    return pt.ptr(pt.get(parent) - 1, pt.index(pl, addr));
+    const e = pt.get(parent);
+    return pt.ptr(e !== 0 ? e - 1 : this.zeroTable(), pt.index(pl, addr));
+  }
+
+  /**
+   * SIMPLIFIED: what an offset below an entry that is none points into. The C walks on without
+   * a none test where a level is never none (2.4's free_area_pmd under PAE, whose pgd_none() is
+   * always 0 because swapper_pg_dir's user slots point at empty_zero_page): a table of zeroes,
+   * never linked, so every entry below reads as none, as it does in the kernel.
+   */
+  private zeroTable(): number {
+    const pt = this.pt;
+    if (!pt.isTable(ZERO_TABLE_PFN)) {
+      const widest = this.arch.levels.reduce((best, l, i, ls) => (l.entries > ls[best].entries ? i : best), 0);
+      pt.install(ZERO_TABLE_PFN, widest);
+    }
+    return ZERO_TABLE_PFN;
   }
 
   pud_offset(pgd: EntryPtr, addr: Addr): EntryPtr {
