@@ -198,18 +198,29 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
     /* write_lock(&vmlist_lock); */
     let prev: vm_struct | null = null;
     let tmp = vmlist;
+    // SIM: the nodes_visited probe is added once per walk (the same total as one per entry), and
+    // the loop-invariant VMALLOC_END - size is computed once, as the C compiler hoists it.
+    let visited = 0;
+    const limit = k.ulong(VMALLOC_END - size);
     for (; tmp; prev = tmp, tmp = tmp.next) {
-      k.count('nodes_visited');
+      visited++;
       // QUERY: no VMALLOC_END check when vmlist is empty or the area fits before the first
       // entry; the overflow test runs only inside the loop.
-      if (k.ulong(size + addr) < addr) return out(self);
+      if (k.ulong(size + addr) < addr) {
+        k.count('nodes_visited', visited);
+        return out(self);
+      }
       if (k.ulong(size + addr) <= tmp.addr) break;
       // 2.4.21: the candidate only moves forward. It matters only when an entry's end wraps
       // past 4 GiB (an area made without a VMALLOC_END check), which 2.4.19 follows backwards.
       const next = k.ulong(tmp.size + tmp.addr);
       if (next > addr) addr = next;
-      if (addr > k.ulong(VMALLOC_END - size)) return out(self);
+      if (addr > limit) {
+        k.count('nodes_visited', visited);
+        return out(self);
+      }
     }
+    k.count('nodes_visited', visited);
     const area: vm_struct = { flags, addr, size, next: tmp, self };
     if (prev) prev.next = area;
     else vmlist = area;
@@ -232,9 +243,11 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
     }
     /* write_lock(&vmlist_lock); */
     let prev: vm_struct | null = null;
+    let visited = 0; // SIM: nodes_visited added once per walk, as in get_vm_area
     for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
-      k.count('nodes_visited');
+      visited++;
       if (tmp.addr === addr) {
+        k.count('nodes_visited', visited);
         if (prev) prev.next = tmp.next;
         else vmlist = tmp.next;
         // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
@@ -245,6 +258,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
       }
     }
     /* write_unlock(&vmlist_lock); */
+    k.count('nodes_visited', visited);
     k.printk(`Trying to vfree() nonexistent vm area (${k.p(addr)})`);
     return 'nonexistent';
   });
