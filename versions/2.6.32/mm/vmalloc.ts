@@ -1169,8 +1169,12 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     // pages array reads as zeroes rather than as struct page pointers.
     area.pages = pagesPtr ? ({ ptr: pagesPtr, pfns: new Array<number>(nr_pages).fill(-1) } as PagesArray) : null;
     if (area.pages && area.flags & VM_VPAGES) {
-      for (let v = vmlist; v; v = v.next) if (v.addr === pagesPtr) area.pages.frames = v.pages?.pfns.slice();
-      for (const f of area.pages.frames ?? []) arrayFrameOwner.set(f, area.pages);
+      // SIM: the pages now mapped at the array's address hold it (vmlist may also list a
+      // stale vm_struct at that address, so the frames are read from the page tables)
+      const frames: number[] = [];
+      for (let j = 0; j * PAGE_SIZE < array_size; j++) frames.push(k.walk(k.ulong(pagesPtr + j * PAGE_SIZE)));
+      area.pages.frames = frames;
+      for (const f of frames) if (f >= 0) arrayFrameOwner.set(f, area.pages);
     }
     area.caller = caller;
     if (!area.pages) {
