@@ -110,10 +110,12 @@ export class PageTables {
   }
 
   /**
-   * Visit every present leaf entry whose address lies in [start, end). Used for final-state
-   * accounting (pagesMapped) and invariants, never on a kernel hot path.
+   * Visit every non-none entry whose span meets [start, end): `onTable` for each table page
+   * below the pgd (any level), `onLeaf` for each present pte. Used for final-state accounting
+   * (pagesMapped, pageTablePages) and invariants, never on a kernel hot path.
    */
-  forEachPresent(start: Addr, end: Addr, fn: (addr: Addr, pfn: number) => void): void {
+  private walkRange(start: Addr, end: Addr, onLeaf?: (addr: Addr, pfn: number) => void, onTable?: (pfn: number) => void): void {
+    const last = this.levels.length - 1;
     const walk = (tablePfn: number, level: number, base: Addr): void => {
       const l = this.levels[level];
       const span = 2 ** l.shift;
@@ -123,35 +125,26 @@ export class PageTables {
         if (e === 0) continue;
         const lo = base + i * span;
         if (lo + span <= start || lo >= end) continue;
-        if (level === this.levels.length - 1) fn(lo, e - 1);
-        else walk(e - 1, level + 1, lo);
-      }
-    };
-    walk(this.pgdPfn, 0, this.topBase());
-  }
-
-  /**
-   * Frames of the tables below the pgd that cover [start, end) (table pages, any level), and
-   * the top-level slots they hang from.
-   */
-  tablesCovering(start: Addr, end: Addr): number[] {
-    const out: number[] = [];
-    const walk = (tablePfn: number, level: number, base: Addr): void => {
-      const l = this.levels[level];
-      const span = 2 ** l.shift;
-      const t = this.table(tablePfn);
-      for (let i = 0; i < l.entries; i++) {
-        const e = t[i];
-        if (e === 0) continue;
-        const lo = base + i * span;
-        if (lo + span <= start || lo >= end) continue;
-        if (level < this.levels.length - 1) {
-          out.push(e - 1);
+        if (level === last) {
+          onLeaf?.(lo, e - 1);
+        } else {
+          onTable?.(e - 1);
           walk(e - 1, level + 1, lo);
         }
       }
     };
     walk(this.pgdPfn, 0, this.topBase());
+  }
+
+  /** Visit every present leaf entry whose address lies in [start, end). */
+  forEachPresent(start: Addr, end: Addr, fn: (addr: Addr, pfn: number) => void): void {
+    this.walkRange(start, end, fn);
+  }
+
+  /** Frames of the tables below the pgd that cover [start, end) (table pages, any level). */
+  tablesCovering(start: Addr, end: Addr): number[] {
+    const out: number[] = [];
+    this.walkRange(start, end, undefined, (pfn) => out.push(pfn));
     return out;
   }
 
