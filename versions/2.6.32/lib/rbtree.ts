@@ -290,54 +290,91 @@ export function rb_last<T>(root: rb_root<T>, visit?: () => void): rb_node<T> | n
   return n;
 }
 
-// rb_next (lib/rbtree.c)
-export function rb_next<T>(node: rb_node<T>, visit?: () => void): rb_node<T> | null {
-  let parent: rb_node<T> | null;
+/**
+ * SIM (speed, docs/perf.md): how many nodes the last `rb_next_walk`/`rb_prev_walk` stepped onto,
+ * so a hot caller counts them in a local and adds them to nodes_visited once per walk instead of
+ * calling a probe per node. Same walk, same count.
+ */
+export let rb_walked = 0;
 
-  if (rb_parent(node) === node) return null;
+// rb_next (lib/rbtree.c), leaving the nodes it stepped onto in rb_walked
+export function rb_next_walk<T>(node: rb_node<T>): rb_node<T> | null {
+  let parent: rb_node<T> | null;
+  let c = 0;
+
+  if (rb_parent(node) === node) {
+    rb_walked = 0;
+    return null;
+  }
 
   /* If we have a right-hand child, go down and then left as far as we can. */
-  if (node.rb_right) {
-    node = node.rb_right;
-    visit?.();
-    while (node.rb_left) {
-      node = node.rb_left;
-      visit?.();
+  let right = node.rb_right;
+  if (right) {
+    c = 1;
+    let left = right.rb_left;
+    while (left) {
+      right = left;
+      left = left.rb_left;
+      c++;
     }
-    return node;
+    rb_walked = c;
+    return right;
   }
 
   /* No right-hand children: go up while we are a right-hand child. */
   while ((parent = rb_parent(node)) && node === parent.rb_right) {
     node = parent;
-    visit?.();
+    c++;
   }
-  if (parent) visit?.();
+  if (parent) c++;
+  rb_walked = c;
   return parent;
 }
 
-// rb_prev (lib/rbtree.c)
-export function rb_prev<T>(node: rb_node<T>, visit?: () => void): rb_node<T> | null {
+// rb_prev (lib/rbtree.c), leaving the nodes it stepped onto in rb_walked
+export function rb_prev_walk<T>(node: rb_node<T>): rb_node<T> | null {
   let parent: rb_node<T> | null;
+  let c = 0;
 
-  if (rb_parent(node) === node) return null;
+  if (rb_parent(node) === node) {
+    rb_walked = 0;
+    return null;
+  }
 
   /* If we have a left-hand child, go down and then right as far as we can. */
-  if (node.rb_left) {
-    node = node.rb_left;
-    visit?.();
-    while (node.rb_right) {
-      node = node.rb_right;
-      visit?.();
+  let left = node.rb_left;
+  if (left) {
+    c = 1;
+    let right = left.rb_right;
+    while (right) {
+      left = right;
+      right = right.rb_right;
+      c++;
     }
-    return node;
+    rb_walked = c;
+    return left;
   }
 
   /* No left-hand children: go up while we are a left-hand child. */
   while ((parent = rb_parent(node)) && node === parent.rb_left) {
     node = parent;
-    visit?.();
+    c++;
   }
-  if (parent) visit?.();
+  if (parent) c++;
+  rb_walked = c;
   return parent;
+}
+
+// rb_next (lib/rbtree.c): `visit` is called once per node the walk stepped onto
+export function rb_next<T>(node: rb_node<T>, visit?: () => void): rb_node<T> | null {
+  const r = rb_next_walk(node);
+  if (visit) for (let i = rb_walked; i > 0; i--) visit();
+  return r;
+}
+
+// rb_prev (lib/rbtree.c): `visit` is called once per node the walk stepped onto
+export function rb_prev<T>(node: rb_node<T>, visit?: () => void): rb_node<T> | null {
+  const r = rb_prev_walk(node);
+  if (visit) for (let i = rb_walked; i > 0; i--) visit();
+  return r;
 }

@@ -34,9 +34,10 @@ import {
   rb_erase,
   rb_insert_color,
   rb_link_node,
-  rb_next,
+  rb_next_walk,
   rb_node,
-  rb_prev,
+  rb_prev_walk,
+  rb_walked,
   type rb_root,
 } from '../lib/rbtree.js';
 import { addr_end, bootMemory } from './memory.js';
@@ -122,7 +123,20 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   const mem = bootMemory(k);
 
   /** ALIGN(x, a) in unsigned long arithmetic (the bias is a multiple of every alignment used). */
-  const ALIGN = (x: number, a: number): number => k.ulong(Math.floor(k.ulong(x + a - 1) / a) * a);
+  const ALIGN_ANY = (x: number, a: number): number => k.ulong(Math.floor(k.ulong(x + a - 1) / a) * a);
+  /*
+   * SIM (speed, docs/perf.md): the same function specialised for the alignments nearly every
+   * caller passes. For a = 1 the division and the outer wrap are identities; for a = PAGE_SIZE
+   * (a power of two dividing the wrap) dividing equals multiplying by its exact reciprocal and the
+   * rounded-down value is already below the wrap.
+   */
+  const PAGE_INV = 1 / PAGE_SIZE;
+  const PAGE_FAST = (PAGE_SIZE & (PAGE_SIZE - 1)) === 0 && k.arch.ulongWrap % PAGE_SIZE === 0;
+  const ALIGN = (x: number, a: number): number => {
+    if (a === PAGE_SIZE && PAGE_FAST) return Math.floor(k.ulong(x + (PAGE_SIZE - 1)) * PAGE_INV) * PAGE_SIZE;
+    if (a === 1) return Math.floor(k.ulong(x));
+    return ALIGN_ANY(x, a);
+  };
 
   /*** Page table manipulation functions ***/
 
@@ -291,15 +305,21 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   // __find_vmap_area (mm/vmalloc.c)
   const __find_vmap_area = (addr: Addr): vmap_area | null => {
     let n = vmap_area_root.rb_node;
+    let visited = 0; // SIM: nodes_visited added once per descent (docs/perf.md)
 
     while (n) {
-      visit();
+      visited++;
       const va = n.entry;
-      if (addr < va.va_start) n = n.rb_left;
-      else if (addr > va.va_start) n = n.rb_right;
-      else return va;
+      const va_start = va.va_start;
+      if (addr < va_start) n = n.rb_left;
+      else if (addr > va_start) n = n.rb_right;
+      else {
+        counters[NODES_VISITED] += visited;
+        return va;
+      }
     }
 
+    counters[NODES_VISITED] += visited;
     return null;
   };
 
@@ -328,19 +348,26 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     let parent: rb_node<vmap_area> | null = null;
     let p = vmap_area_root.rb_node;
     let left = false;
+    let visited = 0; // SIM: nodes_visited added once per descent (docs/perf.md)
+    const va_start = va.va_start;
+    const va_end = va.va_end;
 
     while (p) {
-      visit();
+      visited++;
       parent = p;
       const tmp = parent.entry;
-      if (va.va_start < tmp.va_end) {
+      if (va_start < tmp.va_end) {
         p = p.rb_left;
         left = true;
-      } else if (va.va_end > tmp.va_start) {
+      } else if (va_end > tmp.va_start) {
         p = p.rb_right;
         left = false;
-      } else k.BUG(304);
+      } else {
+        counters[NODES_VISITED] += visited;
+        k.BUG(304);
+      }
     }
+    counters[NODES_VISITED] += visited;
 
     const par = parent;
     rb_link_node(va.rb_node, par, (n) => {
@@ -351,7 +378,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     rb_insert_color(va.rb_node, vmap_area_root);
 
     /* address-sort this list so it is usable like the vmlist */
-    const tmp = rb_prev(va.rb_node, visit);
+    const tmp = rb_prev_walk(va.rb_node);
+    counters[NODES_VISITED] += rb_walked;
     if (tmp) list_add_after(va, tmp.entry);
     else list_add_after(va, null);
   };
@@ -390,6 +418,12 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         /* retry: */
         addr = ALIGN(vstart, align);
         let overflow = false;
+        /*
+         * SIM (speed, docs/perf.md): the nodes this search steps onto (descent and rb_next walks)
+         * are counted in a local and added to nodes_visited once, at found:, before anything
+         * else runs; addr + size and first's start are kept in locals. Same walk, same count.
+         */
+        let visited = 0;
         /* spin_lock(&vmap_area_lock); */
         search: {
           if (k.ulong(addr + size - 1) < addr) {
@@ -401,12 +435,13 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
           n = vmap_area_root.rb_node;
           if (n) {
             let first: vmap_area | null = null;
+            const addr_end = k.ulong(addr + size);
 
             do {
-              visit();
+              visited++;
               const tmp = n.entry;
               if (tmp.va_end >= addr) {
-                if (!first && tmp.va_start < k.ulong(addr + size)) first = tmp;
+                if (!first && tmp.va_start < addr_end) first = tmp;
                 n = n.rb_left;
               } else {
                 first = tmp;
@@ -417,24 +452,31 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
             if (!first) break search; /* goto found */
 
             if (first.va_end < addr) {
-              n = rb_next(first.rb_node, visit);
+              n = rb_next_walk(first.rb_node);
+              visited += rb_walked;
               if (n) first = n.entry;
               else break search; /* goto found */
             }
 
-            while (k.ulong(addr + size) > first.va_start && k.ulong(addr + size) <= vend) {
+            let end = addr_end;
+            let first_start = first.va_start;
+            while (end > first_start && end <= vend) {
               addr = ALIGN(first.va_end + PAGE_SIZE, align);
               if (k.ulong(addr + size - 1) < addr) {
                 overflow = true;
                 break search;
               }
 
-              n = rb_next(first.rb_node, visit);
+              n = rb_next_walk(first.rb_node);
+              visited += rb_walked;
               if (n) first = n.entry;
               else break search; /* goto found */
+              first_start = first.va_start;
+              end = k.ulong(addr + size);
             }
           }
         }
+        counters[NODES_VISITED] += visited;
         /* found: */
         if (overflow || k.ulong(addr + size) > vend) {
           /* overflow: */
@@ -929,10 +971,13 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     /* write_lock(&vmlist_lock); */
     let prev: vm_struct | null = null;
     let tmp: vm_struct | null;
+    let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
+    const vm_addr = vm.addr;
     for (tmp = vmlist; tmp !== null; prev = tmp, tmp = tmp.next) {
-      visit();
-      if (tmp.addr >= vm.addr) break;
+      visited++;
+      if (tmp.addr >= vm_addr) break;
     }
+    counters[NODES_VISITED] += visited;
     vm.next = tmp;
     if (prev) prev.next = vm;
     else vmlist = vm;
@@ -1027,19 +1072,22 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       /* write_lock(&vmlist_lock); */
       let prev: vm_struct | null = null;
       let tmp = vmlist;
+      let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
       while (true) {
         if (tmp === null) {
+          counters[NODES_VISITED] += visited;
           // QUERY: a second vfree before the purge finds the lazy va still flagged VM_VM_AREA
           // and its vm_struct already kfree'd and off vmlist: the walk runs off the end and
           // reads NULL->next (offset 0). If the slab has handed that vm_struct's memory to
           // a new area since, the walk finds *that* area and frees it instead (below).
           k.oops(`NULL pointer dereference at ${k.p(0)}`);
         }
-        visit();
+        visited++;
         if (tmp.self === vmPtr) break;
         prev = tmp;
         tmp = tmp.next;
       }
+      counters[NODES_VISITED] += visited;
       /* the memory at vmPtr: the live vm_struct there now (the same one unless stale) */
       const vm = tmp;
       if (prev) prev.next = tmp.next;
