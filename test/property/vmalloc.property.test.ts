@@ -44,7 +44,7 @@ function checkProperty(label: string, v: KernelVersion, arb: fc.Arbitrary<[Machi
   if (!details.failed) return;
   const [m, cmds] = details.counterexample![0];
   const out: Partial<Built> = {};
-  let why = String((details.errorInstance as Error | undefined)?.message ?? details.error);
+  let why = String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance);
   try {
     body(m, cmds, out);
   } catch (e) {
