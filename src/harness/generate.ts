@@ -227,22 +227,39 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** True when a steps array (at any depth) holds a generator or a templated field. */
 export function hasGenerators(steps: unknown): boolean {
-  if (!Array.isArray(steps)) return false;
-  return steps.some(
-    (s) =>
-      isObject(s) &&
-      (s.repeat !== undefined ||
-        (s.op === undefined && (s.let !== undefined || s.steps !== undefined)) ||
-        Object.entries(s).some(([k, v]) => !VERBATIM_FIELDS.has(k) && (isObject(v) || (typeof v === 'string' && v.includes('${'))))),
-  );
+  return Array.isArray(steps) && !plainSteps(steps);
+}
+
+/**
+ * True when no step of the array is a generator or has a templated field (an object value, or a
+ * string with `${`, outside "op" and "expect"): expandDocument would return it unchanged. One
+ * pass without allocation, since every long scenario goes through it.
+ */
+export function plainSteps(steps: readonly unknown[]): boolean {
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    if (!isObject(s)) continue;
+    if (s.repeat !== undefined || (s.op === undefined && (s.let !== undefined || s.steps !== undefined))) return false;
+    for (const k in s) {
+      if (!Object.prototype.hasOwnProperty.call(s, k) || VERBATIM_FIELDS.has(k)) continue;
+      const v = s[k];
+      if (isObject(v) || (typeof v === 'string' && v.includes('${'))) return false;
+    }
+  }
+  return true;
+}
+
+/** The document's random seed ("seed", default 1). Throws GenerateError when it is not a non-negative integer. */
+export function documentSeed(doc: Record<string, unknown>): number {
+  const seedRaw = doc.seed ?? DEFAULT_SEED;
+  if (typeof seedRaw !== 'number' || !Number.isSafeInteger(seedRaw) || seedRaw < 0)
+    throw new GenerateError('field "seed" must be a non-negative integer');
+  return seedRaw;
 }
 
 /** Expand a parsed scenario document. Throws GenerateError naming the JSON path and field. */
 export function expandDocument(doc: Record<string, unknown>): Expansion {
-  const seedRaw = doc.seed ?? DEFAULT_SEED;
-  if (typeof seedRaw !== 'number' || !Number.isSafeInteger(seedRaw) || seedRaw < 0)
-    throw new GenerateError('field "seed" must be a non-negative integer');
-  const seed = seedRaw;
+  const seed = documentSeed(doc);
   if (!Array.isArray(doc.steps) || !hasGenerators(doc.steps)) {
     const n = Array.isArray(doc.steps) ? doc.steps.length : 0;
     return { doc, origins: Array.from({ length: n }, (_, i) => `steps[${i}]`), bindings: new Array(n).fill(''), generated: false, seed };

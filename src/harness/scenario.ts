@@ -6,7 +6,7 @@
 import { ARCHES, isArchName, type ArchName } from '../hw/arch.js';
 import { HEX_RE, parseAddr } from '../hw/addr.js';
 import { FAULT_SITES, type FaultSite } from '../kernel/faults.js';
-import { expandDocument, GenerateError } from './generate.js';
+import { documentSeed, expandDocument, GenerateError, plainSteps, type Expansion } from './generate.js';
 import { validateExpectations, type ExpectMap } from './expect.js';
 
 export interface MachineSpec {
@@ -122,6 +122,35 @@ const KIND: Record<string, FieldKind> = {
   offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex', align: 'align',
 };
 
+/** What validation needs of an op, built once from OP_FIELDS: the fields it allows, those it requires, its target. */
+interface OpSpec {
+  allowed: Set<string>;
+  required: string[];
+  /** 0: no target; 1: "target" (ref or addr); 2: "target+offset". */
+  target: 0 | 1 | 2;
+}
+
+function opSpec(fields: readonly string[]): OpSpec {
+  const allowed = new Set<string>(['op', 'comment', 'expect']);
+  const required: string[] = [];
+  let target: 0 | 1 | 2 = 0;
+  for (const f of fields) {
+    const opt = f.endsWith('?');
+    const base = opt ? f.slice(0, -1) : f;
+    if (base === 'target' || base === 'target+offset') {
+      allowed.add('ref').add('addr');
+      if (base === 'target+offset') allowed.add('offset');
+      target = base === 'target' ? 1 : 2;
+    } else {
+      allowed.add(base);
+      if (!opt) required.push(base);
+    }
+  }
+  return { allowed, required, target };
+}
+
+const OP_SPECS = new Map<string, OpSpec>(OPS.map((op) => [op, opSpec(OP_FIELDS[op])]));
+
 const MAX_STEPS = 5_000_000;
 const MAX_BUFFER = 16 * 1024 * 1024;
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
@@ -139,6 +168,22 @@ function isNonNegInt(v: unknown): v is number {
 
 /** Nesting no scenario needs; deeper documents are refused before anything recurses into them. */
 export const MAX_JSON_DEPTH = 64;
+
+/** True when no value of `v` (an array or object) is an object; inherited enumerable keys make it false, never true. */
+function flat(v: object): boolean {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (typeof x === 'object' && x !== null) return false;
+    }
+    return true;
+  }
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (typeof x === 'object' && x !== null) return false;
+  }
+  return true;
+}
 
 /** Where a JSON value nests deeper than `max` arrays/objects (a path like steps[0].size[0]…), or null. Iterative, no allocation per value. */
 function tooDeep(doc: unknown, max: number): string | null {
@@ -164,7 +209,9 @@ function tooDeep(doc: unknown, max: number): string | null {
     }
     const child = top.keys ? (top.v as Record<string, unknown>)[top.keys[top.i]] : (top.v as unknown[])[top.i];
     top.i++;
-    if (typeof child === 'object' && child !== null) enter(child);
+    // A container within the limit whose values are all primitives cannot nest deeper: it is not
+    // entered (a plain step, most of a long scenario, costs no stack entry and no key array).
+    if (typeof child === 'object' && child !== null && (stack.length >= max || !flat(child))) enter(child);
   }
   return null;
 }
@@ -180,16 +227,20 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   if (!isObject(doc)) fail('the document must be a JSON object');
   const deep = tooDeep(doc, MAX_JSON_DEPTH);
   if (deep !== null) fail(`${deep}: nested more than ${MAX_JSON_DEPTH} levels deep`);
-  // Generated steps (repeat/let/random, see generate.ts) become plain steps first.
-  let expansion;
+  // Generated steps (repeat/let/random, see generate.ts) become plain steps first. A document
+  // whose steps are all plain comes out of expandDocument unchanged: only its seed is checked,
+  // which documentSeed does without the expansion's per-step bookkeeping.
+  let expansion: Expansion | undefined;
   try {
-    expansion = expandDocument(doc as Record<string, unknown>);
+    const raw = doc as Record<string, unknown>;
+    if (Array.isArray(raw.steps) && !plainSteps(raw.steps)) expansion = expandDocument(raw);
+    else documentSeed(raw);
   } catch (e) {
     if (e instanceof GenerateError) fail(e.message);
     throw e;
   }
-  const d = expansion!.doc;
-  const gen = expansion!.generated;
+  const d = expansion ? expansion.doc : (doc as Record<string, unknown>);
+  const gen = expansion !== undefined && expansion.generated;
   const topFields = new Set(['name', 'description', 'machine', 'versions', 'steps', 'expectFinal', 'seed', 'about', 'source', 'question', 'answers', 'pinned', 'pictures']);
   for (const k of Object.keys(d)) if (!topFields.has(k)) fail(`unknown top-level field "${k}"`);
   if (typeof d.name !== 'string' || d.name.length === 0) fail('field "name" must be a non-empty string');
@@ -249,98 +300,93 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   const bound = new Set<string>();
   const steps: Step[] = new Array(rawSteps.length);
   const ulongMax = arch.bitsPerLong === 32 ? 2 ** 32 - 1 : Number.MAX_SAFE_INTEGER;
+  /** The step's place in messages: its index, and where a generated step came from. */
+  const at = (i: number): string =>
+    gen ? `step ${i} (${expansion!.origins[i]}${expansion!.bindings[i] ? ' with ' + expansion!.bindings[i] : ''})` : `step ${i}`;
+  const bad = (i: number, op: string, k: string, v: unknown, what: string): never =>
+    fail(`${at(i)} (${op}): field "${k}" ${what} (got ${JSON.stringify(v)?.slice(0, 80)})`);
   for (let i = 0; i < rawSteps.length; i++) {
     const raw = rawSteps[i];
-    const at = gen ? `step ${i} (${expansion!.origins[i]}${expansion!.bindings[i] ? ' with ' + expansion!.bindings[i] : ''})` : `step ${i}`;
-    if (!isObject(raw)) fail(`${at}: a step must be an object`);
+    if (!isObject(raw)) fail(`${at(i)}: a step must be an object`);
     const s = raw as Record<string, unknown>;
-    if (typeof s.op !== 'string') fail(`${at}: field "op" is missing or not a string`);
-    if (!(OPS as readonly string[]).includes(s.op as string)) fail(`${at}: field "op": unknown op ${JSON.stringify(s.op)}`);
+    if (typeof s.op !== 'string') fail(`${at(i)}: field "op" is missing or not a string`);
+    const spec = OP_SPECS.get(s.op as string);
+    if (spec === undefined) return fail(`${at(i)}: field "op": unknown op ${JSON.stringify(s.op)}`);
     const op = s.op as OpName;
-    const spec = OP_FIELDS[op];
-    const allowed = new Set<string>(['op', 'comment', 'expect']);
-    const required: string[] = [];
-    for (const f of spec) {
-      const opt = f.endsWith('?');
-      const base = opt ? f.slice(0, -1) : f;
-      if (base === 'target' || base === 'target+offset') {
-        allowed.add('ref').add('addr');
-        if (base === 'target+offset') allowed.add('offset');
-        if ((s.ref === undefined) === (s.addr === undefined)) fail(`${at} (${op}): give exactly one of "ref" or "addr"`);
-        if (base === 'target+offset' && s.addr !== undefined && s.offset !== undefined) fail(`${at} (${op}): "offset" goes with "ref", not with "addr"`);
-      } else {
-        allowed.add(base);
-        if (!opt) required.push(base);
-      }
+    if (spec.target !== 0) {
+      if ((s.ref === undefined) === (s.addr === undefined)) fail(`${at(i)} (${op}): give exactly one of "ref" or "addr"`);
+      if (spec.target === 2 && s.addr !== undefined && s.offset !== undefined) fail(`${at(i)} (${op}): "offset" goes with "ref", not with "addr"`);
     }
-    for (const k of Object.keys(s)) if (!allowed.has(k)) fail(`${at} (${op}): unknown field "${k}"`);
-    for (const f of required) if (s[f] === undefined) fail(`${at} (${op}): field "${f}" is required`);
-    for (const [k, v] of Object.entries(s)) {
+    const keys = Object.keys(s);
+    for (let j = 0; j < keys.length; j++) if (!spec.allowed.has(keys[j])) fail(`${at(i)} (${op}): unknown field "${keys[j]}"`);
+    for (let j = 0; j < spec.required.length; j++) if (s[spec.required[j]] === undefined) fail(`${at(i)} (${op}): field "${spec.required[j]}" is required`);
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j];
       if (k === 'op' || k === 'expect') continue;
+      const v = s[k];
       const kind: FieldKind = k === 'comment' ? 'text' : KIND[k];
-      const bad = (what: string): never => fail(`${at} (${op}): field "${k}" ${what} (got ${JSON.stringify(v)?.slice(0, 80)})`);
       switch (kind) {
         case 'size':
           // An integer beyond 2^53 (2^64 - 1 parses as 18446744073709552000) is a size, just too big to hold exactly.
           if (typeof v === 'number' && Number.isInteger(v) && v > ulongMax)
-            bad(arch.bitsPerLong === 32 ? 'exceeds a 32-bit unsigned long' : 'exceeds 2^53-1, the largest size vmx represents exactly');
-          if (!isNonNegInt(v)) bad('must be a non-negative integer');
+            bad(i, op, k, v, arch.bitsPerLong === 32 ? 'exceeds a 32-bit unsigned long' : 'exceeds 2^53-1, the largest size vmx represents exactly');
+          if (!isNonNegInt(v)) bad(i, op, k, v, 'must be a non-negative integer');
           if ((v as number) > ulongMax)
-            bad(arch.bitsPerLong === 32 ? 'exceeds a 32-bit unsigned long' : 'exceeds 2^53-1, the largest size vmx represents exactly');
+            bad(i, op, k, v, arch.bitsPerLong === 32 ? 'exceeds a 32-bit unsigned long' : 'exceeds 2^53-1, the largest size vmx represents exactly');
           break;
         case 'count':
-          if (!isNonNegInt(v) || (v as number) > MAX_BUFFER) bad(`must be an integer from 0 to ${MAX_BUFFER}`);
-          if (k === 'pages' && (v as number) > 1 << 22) bad('must be at most 4194304');
+          if (!isNonNegInt(v) || (v as number) > MAX_BUFFER) bad(i, op, k, v, `must be an integer from 0 to ${MAX_BUFFER}`);
+          if (k === 'pages' && (v as number) > 1 << 22) bad(i, op, k, v, 'must be at most 4194304');
           break;
         case 'offset':
-          if (!isNonNegInt(v) || (v as number) > ulongMax) bad('must be a non-negative integer within an unsigned long');
+          if (!isNonNegInt(v) || (v as number) > ulongMax) bad(i, op, k, v, 'must be a non-negative integer within an unsigned long');
           break;
         case 'nth':
-          if (!isNonNegInt(v) || (v as number) < 1) bad('must be a positive integer (1 = the next call)');
+          if (!isNonNegInt(v) || (v as number) < 1) bad(i, op, k, v, 'must be a positive integer (1 = the next call)');
           break;
         case 'node':
-          if (!isNonNegInt(v) || (v as number) >= machine.nodes) bad(`must be a node number below machine.nodes (${machine.nodes})`);
+          if (!isNonNegInt(v) || (v as number) >= machine.nodes) bad(i, op, k, v, `must be a node number below machine.nodes (${machine.nodes})`);
           break;
         case 'cpu':
-          if (!isNonNegInt(v) || (v as number) >= machine.cpus) bad(`must be a CPU number below machine.cpus (${machine.cpus})`);
+          if (!isNonNegInt(v) || (v as number) >= machine.cpus) bad(i, op, k, v, `must be a CPU number below machine.cpus (${machine.cpus})`);
           break;
         case 'name':
-          if (typeof v !== 'string' || !NAME_RE.test(v)) bad('must be a name of letters, digits, _ . - (starting with a letter or _)');
+          if (typeof v !== 'string' || !NAME_RE.test(v)) bad(i, op, k, v, 'must be a name of letters, digits, _ . - (starting with a letter or _)');
           break;
         case 'ref':
-          if (typeof v !== 'string') bad('must be a string naming an earlier "as"');
-          if (!bound.has(v as string)) bad('names nothing bound by an earlier step\'s "as"');
+          if (typeof v !== 'string') bad(i, op, k, v, 'must be a string naming an earlier "as"');
+          if (!bound.has(v as string)) bad(i, op, k, v, 'names nothing bound by an earlier step\'s "as"');
           break;
         case 'hex': {
-          if (typeof v !== 'string' || !HEX_RE.test(v)) bad('must be a hex string like "0xd0800000"');
+          if (typeof v !== 'string' || !HEX_RE.test(v)) bad(i, op, k, v, 'must be a hex string like "0xd0800000"');
           if (k === 'addr') {
             const a = parseAddr(arch, v as string);
-            if (typeof a === 'string') bad(a);
-          } else if (BigInt(v as string) > BigInt(Number.MAX_SAFE_INTEGER)) bad('is beyond the physical addresses vmx models');
+            if (typeof a === 'string') bad(i, op, k, v, a);
+          } else if (BigInt(v as string) > BigInt(Number.MAX_SAFE_INTEGER)) bad(i, op, k, v, 'is beyond the physical addresses vmx models');
           break;
         }
         case 'flags':
-          if (v !== 'VM_ALLOC' && v !== 'VM_IOREMAP') bad('must be "VM_ALLOC" or "VM_IOREMAP"');
+          if (v !== 'VM_ALLOC' && v !== 'VM_IOREMAP') bad(i, op, k, v, 'must be "VM_ALLOC" or "VM_IOREMAP"');
           break;
         case 'data':
-          if (typeof v !== 'string' || v.length % 2 !== 0 || !DATA_RE.test(v)) bad('must be hex bytes (an even number of hex digits, no 0x)');
-          if ((v as string).length / 2 > MAX_BUFFER) bad(`is longer than ${MAX_BUFFER} bytes`);
+          if (typeof v !== 'string' || v.length % 2 !== 0 || !DATA_RE.test(v)) bad(i, op, k, v, 'must be hex bytes (an even number of hex digits, no 0x)');
+          if ((v as string).length / 2 > MAX_BUFFER) bad(i, op, k, v, `is longer than ${MAX_BUFFER} bytes`);
           break;
         case 'site':
-          if (!(FAULT_SITES as readonly string[]).includes(v as string)) bad(`must be one of ${FAULT_SITES.join(', ')}`);
+          if (!(FAULT_SITES as readonly string[]).includes(v as string)) bad(i, op, k, v, `must be one of ${FAULT_SITES.join(', ')}`);
           break;
         case 'text':
-          if (typeof v !== 'string') bad('must be a string');
+          if (typeof v !== 'string') bad(i, op, k, v, 'must be a string');
           break;
         case 'align':
           if (!isNonNegInt(v) || (v as number) < 1 || (v as number) > 2 ** 52 || !Number.isInteger(Math.log2(v as number)))
-            bad('must be a power of two from 1 to 2^52');
+            bad(i, op, k, v, 'must be a power of two from 1 to 2^52');
           break;
       }
     }
     if (s.expect !== undefined) {
       const problem = validateExpectations(s.expect, 'step');
-      if (problem) fail(`${at} (${op}): field "expect"${problem}`);
+      if (problem) fail(`${at(i)} (${op}): field "expect"${problem}`);
     }
     if (typeof s.as === 'string') bound.add(s.as);
     steps[i] = s as unknown as Step;
