@@ -26,11 +26,6 @@ const COMMANDS: Record<string, Command> = {
   list: { run: cmdList, help: 'list [--markdown]                      list the built-in scenarios (--markdown: docs/scenarios.md)' },
 };
 
-/** Commands added by other modules register here (kept in one table so help stays complete). */
-export function registerCommand(name: string, cmd: Command): void {
-  COMMANDS[name] = cmd;
-}
-
 function usage(): string {
   return ['usage: vmx <command> [options]', '', 'commands:', ...Object.entries(COMMANDS).map(([n, c]) => `  ${c.help.startsWith(n) ? c.help : n + ' ' + c.help}`)].join('\n') + '\n';
 }

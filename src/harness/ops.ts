@@ -4,7 +4,6 @@
  * the call (allocating vmap's pages, kfree'ing remove_vm_area's vm_struct).
  */
 import { parseAddr, type Addr } from '../hw/addr.js';
-import { Owner } from '../hw/frames.js';
 import type { FaultSite } from '../kernel/faults.js';
 import type { Step } from './scenario.js';
 import type { StepResult } from './result.js';
@@ -209,5 +208,3 @@ function pageFault(ctx: OpContext, at: Addr): StepResult {
   return { op: ctx.step.op, ok: false, error: 'OOPS', log: [] };
 }
 
-/** Frames the harness owns (vmap pages), for accounting. */
-export const HARNESS_OWNER = Owner.Harness;

@@ -4,7 +4,7 @@
  * propagates as such.
  */
 import { ARCHES } from '../hw/arch.js';
-import { hexAddr, parseAddr, type Addr } from '../hw/addr.js';
+import { parseAddr, type Addr } from '../hw/addr.js';
 import { Kernel, KernelBug, KernelOops } from '../kernel/kernel.js';
 import { countersToObject, NR_COUNTERS } from '../kernel/counters.js';
 import type { Scenario, Step } from './scenario.js';
@@ -126,4 +126,3 @@ export function runScenario(s: Scenario, registry: readonly KernelVersion[], opt
   return versionsFor(s, registry).map((v) => runVersion(s, v, opts));
 }
 
-export { hexAddr };
