@@ -5,7 +5,7 @@
  * entities and markdown punctuation), so neither the .md nor its HTML rendering can be steered
  * by a scenario.
  */
-import type { StepResult } from '../harness/result.js';
+import type { StepResult } from '../contract/result.js';
 import type { VersionRunResult } from '../harness/runner.js';
 import type { Step } from '../harness/scenario.js';
 import { CLASS_LABEL, isFreeOp, type Comparison, type Explanation, type Finding, type StepComparison } from '../diff/classify.js';

@@ -20,10 +20,10 @@ import { FAULT_SITES } from '../../src/kernel/faults.js';
 import { InvariantChecker, type Finding } from '../../src/harness/invariants.js';
 import { resultDocument } from '../../src/harness/document.js';
 import { bootVersion, runStep, runVersion } from '../../src/harness/runner.js';
-import type { StepResult } from '../../src/harness/result.js';
+import type { StepResult } from '../../src/contract/result.js';
 import type { Scenario, Step } from '../../src/harness/scenario.js';
 import { validateScenario } from '../../src/harness/scenario.js';
-import type { KernelVersion } from '../../src/harness/version.js';
+import type { KernelVersion } from '../../src/contract/version.js';
 
 const PAGE = 4096;
 

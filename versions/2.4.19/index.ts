@@ -3,7 +3,7 @@
  * functions this release has (no vmap, vunmap, remove_vm_area or alloc_vm_area yet), including
  * i386 ioremap / ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
  */
-import type { KernelVersion, VersionApi } from '../../src/harness/version.js';
+import type { KernelVersion, VersionApi } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';

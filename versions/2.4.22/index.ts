@@ -4,7 +4,7 @@
  * are new; there is still no remove_vm_area, alloc_vm_area or VM_MAP), including i386 ioremap /
  * ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
  */
-import type { KernelVersion, VersionApi, VersionChange } from '../../src/harness/version.js';
+import type { KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { PAGE_KERNEL } from './include/linux/mm.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';

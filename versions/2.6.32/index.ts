@@ -7,7 +7,7 @@
  * symbol printed is the API function the scenario entered ("vmalloc+0x0/0x0"); the zero
  * offset and size mark it as synthetic. A nested pages array carries its outer caller, as in C.
  */
-import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/harness/version.js';
+import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/contract/version.js';
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
 import { defaultWindow } from './arch/x86/include/asm/pgtable_types.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';

@@ -82,14 +82,23 @@ export interface VersionApi {
 export type DiffClass = 'address' | 'outcome' | 'log' | 'cost' | 'layout';
 
 /**
- * One behavioural change a version introduced relative to the version before it in the
- * registry: the hand-written catalogue the difference engine links its findings to.
+ * One behavioural change in the kernel's history, keyed by the release that introduced it: the
+ * hand-written catalogue the difference engine links its findings to. A version's catalogue
+ * lists changes its code has (`since` no later than the version); which catalogue lists a change
+ * does not matter for linking, only `since` does (contract/release.ts changesBetween).
  */
 export interface VersionChange {
   /** Short stable id, e.g. "overflow-check". */
   id: string;
   /** Release that introduced it (e.g. "2.4.20"), which may be older than this version. */
   since: string;
+  /**
+   * The commit(s) that made it: 12-hex mainline ids (e.g. "db64fe02258f"), or for releases mainline
+   * git does not cover (before 2.6.12) the linux-history tree's commit of that release.
+   */
+  commits?: string[];
+  /** Why no commit is cited, when `commits` is empty or absent. */
+  commitNote?: string;
   /** One sentence a kernel developer would write, e.g. "get_vm_area checks size + PAGE_SIZE for wrap to 0". */
   summary: string;
   /** Kernel functions involved. */
