@@ -20,6 +20,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'get-vm-area-size-wrap',
     since: '2.4.20',
+    commits: ['f03d9c46eb3a'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.20 (no per-patch history before 2.6.12)',
     summary:
       'get_vm_area refuses a size that wraps to 0 when the guard page is added (size + PAGE_SIZE == 0, e.g. 0xfffff000); 2.4.19 inserted a zero-sized area at the first fitting address, which a later vfree of that address removes instead of the real area there (its one-pass pte walk frees that area\'s first page, leaving it on vmlist half unmapped).',
     functions: ['get_vm_area'],
@@ -29,6 +31,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'get-vm-area-forward-only',
     since: '2.4.21',
+    commits: ['af455d459cf2'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.21 (no per-patch history before 2.6.12)',
     summary:
       'get_vm_area moves its candidate to an entry\'s end only if that end is above it (next > addr); 2.4.19 followed an entry whose end wraps past 4 GiB (possible since an empty vmlist has no VMALLOC_END check) backwards, below VMALLOC_START, where 2.4.22 places the next area over the wrapped one.',
     functions: ['get_vm_area'],
@@ -38,6 +42,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'vmalloc-bad-size-null',
     since: '2.4.21',
+    commits: ['af455d459cf2'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.21 (no per-patch history before 2.6.12)',
     summary:
       '__vmalloc returns NULL without a message for size 0 (after PAGE_ALIGN) or more pages than num_physpages; 2.4.19 called BUG() at vmalloc.c:236.',
     functions: ['__vmalloc'],
@@ -47,6 +53,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'vmap',
     since: '2.4.22',
+    commits: ['e486507d2f8d'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.22 (no per-patch history before 2.6.12)',
     summary:
       'vmap(pages, count, flags, prot) maps a caller\'s pages into a new vmlist area (no VM_MAP flag: callers pass VM_ALLOC), refusing 0 pages or more than max_mapnr << PAGE_SHIFT bytes; 2.4.19 has no vmap.',
     functions: ['vmap', 'get_vm_area', '__vmalloc_area_pages'],
@@ -56,6 +64,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'vmap-page-refcount',
     since: '2.4.22',
+    commits: ['e486507d2f8d'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.22 (no per-patch history before 2.6.12)',
     summary:
       'alloc_area_pte takes the next page from the caller\'s array and raises its count (atomic_inc); vfree then drops that reference through __free_page, so the caller\'s pages survive a vfree of the vmap area (reserved pages keep the extra reference).',
     functions: ['alloc_area_pte', 'alloc_area_pmd', '__vmalloc_area_pages', 'free_area_pte', 'vfree'],
@@ -65,6 +75,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'vunmap-is-vfree',
     since: '2.4.22',
+    commits: ['e486507d2f8d'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.22 (no per-patch history before 2.6.12)',
     summary: 'include/linux/vmalloc.h adds #define vunmap(addr) vfree(addr): vunmap exists, with vfree\'s checks and printk texts.',
     functions: ['vunmap', 'vfree'],
     affects: ['outcome', 'log'],
