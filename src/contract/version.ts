@@ -109,12 +109,29 @@ export interface VersionChange {
   ops?: string[];
 }
 
+/** Where a version's C lives, for source links and line tables (tools/line-tables.mjs). */
+export interface SourceTree {
+  /** The public repository holding the release, as owner/name on GitHub. */
+  repo: string;
+  /** The tag or commit id of the release there. */
+  ref: string;
+  /** The files the port follows, as paths in the kernel tree. */
+  files: readonly string[];
+}
+
+/** Function name -> line of its definition, per file of SourceTree.files (generated data). */
+export type SourceLines = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
 export interface KernelVersion {
   /** "2.4.19" */
   id: string;
   title: string;
   /** Where the model comes from (tree, tag or commit, files). */
   source: string;
+  /** The same, machine-readable: the repository and ref the port was read from. */
+  tree?: SourceTree;
+  /** Where each function of tree.files is defined (versions/<v>/source-lines.ts, generated from the tree). */
+  lines?: SourceLines;
   arches: readonly ArchName[];
   /** What changed since the previous registered version (empty for the oldest). */
   changes: readonly VersionChange[];

@@ -16,6 +16,8 @@ import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames, vu
  * Every behavioural difference from 2.4.19 (the previous registered version), with the release
  * that brought it (from the linux-history tags 2.4.20, 2.4.21, 2.4.22).
  */
+import { SOURCE_LINES } from './source-lines.js';
+
 const changes: readonly VersionChange[] = [
   {
     id: 'get-vm-area-size-wrap',
@@ -89,6 +91,8 @@ export const version: KernelVersion = {
   title: 'Linux 2.4.22: 2.4.19\'s first fit plus wrap check, NULL for bad sizes, vmap',
   source:
     'mainline 2.4.22 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.22)',
+  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.22', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c'] },
+  lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae'],
   changes,
   hasKmemleak: false,
