@@ -27,6 +27,8 @@ export class OracleRunError extends Error {}
 /** Step fields the driver reads (driver.c); any other field is not driven. */
 export const DRIVEN_FIELDS = new Set(['op', 'size', 'as', 'ref', 'offset', 'addr', 'pages', 'flags', 'count', 'data', 'site', 'nth', 'node', 'align', 'start', 'end']);
 const NOT_PASSED = new Set(['op', 'comment', 'expect']);
+/** Ops of the contract the driver does not provide: it answers "unsupported" (driver.c). */
+export const NOT_PROVIDED = new Set(['ioremap', 'ioremap_nocache', 'iounmap', 'kmemleak_scan', 'forget', 'peek', 'poke']);
 
 /** What the stub machine cannot represent of this scenario (said once per scenario, not an error). */
 export function limitations(s: OracleScenario): string[] {
@@ -34,10 +36,17 @@ export function limitations(s: OracleScenario): string[] {
   if ((s.machine.nodes ?? 1) > 1) out.push(`machine.nodes ${s.machine.nodes}: the stub machine has one node`);
   if (s.machine.zones === 'split') out.push('machine.zones "split": the stub machine has one zone');
   const seen = new Map<string, number>();
+  const ops = new Map<string, number>();
   s.steps.forEach((st, i) => {
+    const op = String(st.op);
+    if (NOT_PROVIDED.has(op)) {
+      if (!ops.has(op)) ops.set(op, i);
+      return;
+    }
     for (const k of Object.keys(st)) if (!DRIVEN_FIELDS.has(k) && !NOT_PASSED.has(k) && !seen.has(k)) seen.set(k, i);
   });
-  for (const [k, i] of seen) out.push(`step ${i}: field "${k}" is not driven by the oracle (it runs every step on CPU 0, as one caller)`);
+  for (const [op, i] of ops) out.push(`step ${i}: the oracle does not provide ${op} (it answers "unsupported")`);
+  for (const [k, i] of seen) out.push(`step ${i}: field "${k}" is not driven by the oracle${k === 'cpu' ? ' (every step runs on CPU 0)' : ''}`);
   return out;
 }
 
