@@ -12,6 +12,8 @@ export interface Difference {
   field: string;
   oracle: unknown;
   vmx: unknown;
+  /** The same step's other differing fields, in order (context for the first). */
+  also?: { field: string; oracle: unknown; vmx: unknown }[];
 }
 
 const STEP_ORDER = ['op', 'ok', 'error', 'held', 'addr', 'count', 'data', 'text', 'log'];
@@ -58,8 +60,12 @@ export function firstDifference(oracle: VersionLike, vmx: VersionLike): Differen
     const v = vmx.steps[i] as Record<string, unknown>;
     if (same(o, v)) continue;
     // Fields in the result document's order first, so "addr" is named before the "log" it explains.
-    for (const k of orderedKeys(o, v, STEP_ORDER)) {
-      if (!same(o[k], v[k])) return { where: i, op: String(o.op), field: k, oracle: o[k], vmx: v[k] };
+    const diffs = orderedKeys(o, v, STEP_ORDER).filter((k) => !same(o[k], v[k]));
+    if (diffs.length) {
+      const [k, ...rest] = diffs;
+      const d: Difference = { where: i, op: String(o.op), field: k, oracle: o[k], vmx: v[k] };
+      if (rest.length) d.also = rest.map((f) => ({ field: f, oracle: o[f], vmx: v[f] }));
+      return d;
     }
   }
   if (oracle.steps.length !== vmx.steps.length) return { where: 'steps', field: 'length', oracle: oracle.steps.length, vmx: vmx.steps.length };
@@ -75,5 +81,6 @@ export function show(v: unknown, max = 160): string {
 
 export function formatDifference(d: Difference): string {
   const where = typeof d.where === 'number' ? `step ${d.where} (${d.op}) ${d.field}` : d.where === 'steps' ? 'number of steps' : `final ${d.field}`;
-  return `${where}: oracle ${show(d.oracle)}, vmx ${show(d.vmx)}`;
+  const more = (d.also ?? []).map((a) => `; ${a.field}: oracle ${show(a.oracle, 80)}, vmx ${show(a.vmx, 80)}`).join('');
+  return `${where}: oracle ${show(d.oracle)}, vmx ${show(d.vmx)}${more}`;
 }
