@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { extractFunction } from '../tools/oracle/build.js';
 import { firstDifference, formatDifference } from '../tools/oracle/compare.js';
 import { oracleMain } from '../tools/oracle/main.js';
 import { driverInput } from '../tools/oracle/run.js';
@@ -137,5 +138,33 @@ describe('vmx knows nothing of the oracle', () => {
     const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
     const hits = [...walk(join(root, 'src')), ...walk(join(root, 'versions'))].filter((f) => readFileSync(f, 'utf8').includes('tools/oracle'));
     expect(hits).toEqual([]);
+  });
+});
+
+describe('functions extracted from mm/memory.c', () => {
+  const text = [
+    '/* pte_alloc(mm, pmd, address) is documented here */',
+    'pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long address);',
+    'static int apply_to_pte_range(struct mm_struct *mm, pmd_t *pmd,',
+    '\t\t\t     unsigned long addr)',
+    '{',
+    '\treturn pte_alloc(mm, pmd, addr) != 0;',
+    '}',
+    'pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long address)',
+    '{',
+    '\tif (x) {',
+    '\t}',
+    '\treturn 0;',
+    '}',
+  ].join('\n');
+  it('takes the definition, not the prototype or a call, through the closing brace at column 0', () => {
+    expect(extractFunction(text, 'pte_alloc')).toEqual({ line: 8, code: text.split('\n').slice(7).join('\n') });
+  });
+  it('takes a declarator spread over lines', () => {
+    expect(extractFunction(text, 'apply_to_pte_range').line).toBe(3);
+    expect(extractFunction(text, 'apply_to_pte_range').code.split('\n')).toHaveLength(5);
+  });
+  it('a function that is not defined is an error', () => {
+    expect(() => extractFunction(text, 'pte_alloc_kernel')).toThrow(/no definition of pte_alloc_kernel/);
   });
 });

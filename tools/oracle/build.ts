@@ -89,10 +89,56 @@ function defines(v: OracleVersion, arch: OracleArch): string[] {
   ];
 }
 
+export class ExtractError extends Error {}
+
+/**
+ * The definition of function `name` in C source text: from the line that begins its declarator (at
+ * column 0, not a prototype) to the first `}` at column 0 after it. Returns the first line's number too.
+ */
+export function extractFunction(text: string, name: string): { line: number; code: string } {
+  const lines = text.split('\n');
+  const head = new RegExp(`^[A-Za-z_][^;#]*\\b${name.replace(/[$]/g, '\\$&')}\\s*\\(`);
+  for (let i = 0; i < lines.length; i++) {
+    if (!head.test(lines[i])) continue;
+    // A prototype ends in ';' before any '{'; a definition opens its body with a '{' line or line end.
+    let j = i;
+    while (j < lines.length && !/[;{]\s*$/.test(lines[j]) && lines[j] !== '{') j++;
+    if (j >= lines.length || /;\s*$/.test(lines[j])) continue;
+    let k = j;
+    while (k < lines.length && lines[k] !== '}') k++;
+    if (k >= lines.length) break;
+    return { line: i + 1, code: lines.slice(i, k + 1).join('\n') };
+  }
+  throw new ExtractError(`no definition of ${name}()`);
+}
+
+/** oracle_memory.c: the listed functions of each `extract` file, unmodified, in the file's order, with #line. */
+export function extractedSource(src: ResolvedSource): string | undefined {
+  const parts: string[] = [];
+  for (const file of src.version.files) {
+    if (!file.extract) continue;
+    const text = src.contents.get(file.path)!.toString('latin1');
+    const fns = file.extract.map((n) => {
+      try {
+        return extractFunction(text, n);
+      } catch (e) {
+        throw new BuildError(`${src.version.id}: ${file.path} (blob ${file.blob.slice(0, 12)}): ${(e as Error).message}`);
+      }
+    });
+    fns.sort((a, b) => a.line - b.line);
+    parts.push(`/* ${file.path} blob ${file.blob}: ${file.extract.join(', ')} (extracted by tools/oracle/build.ts) */`);
+    for (const fn of fns) parts.push(`#line ${fn.line} "${file.path}"\n${fn.code}`);
+  }
+  return parts.length ? parts.join('\n') + '\n' : undefined;
+}
+
 /** Write a version's kernel files under BUILD/src/<version>/ (rewritten only when different). */
 function writeSources(buildDir: string, src: ResolvedSource): string {
   const top = join(buildDir, 'src', src.version.id);
-  for (const [path, buf] of src.contents) {
+  const extracted = extractedSource(src);
+  const files = [...src.contents];
+  if (extracted) files.push(['oracle_memory.c', Buffer.from(extracted, 'latin1')]);
+  for (const [path, buf] of files) {
     const p = join(top, path);
     if (existsSync(p) && readFileSync(p).equals(buf)) continue;
     mkdirSync(dirname(p), { recursive: true });
@@ -120,6 +166,7 @@ async function buildOne(buildDir: string, t: BuildTarget, tool: string, gcc: str
   const inc = ['-I' + join(C_DIR, 'stubs', v.family), '-I' + join(C_DIR, 'stubs', 'common'), '-I' + join(top, 'include'), '-I' + top];
   const units: [string, string[]][] = ['kernel_tu.c', 'oracle_rt.c', 'driver.c'].map((c) => [join(C_DIR, c), ['-fno-optimize-sibling-calls']]);
   if (t.source.contents.has('lib/rbtree.c')) units.push([join(top, 'lib', 'rbtree.c'), []]);
+  if (existsSync(join(top, 'oracle_memory.c'))) units.push([join(C_DIR, 'memory_tu.c'), []]);
   const objs: string[] = [];
   for (const [c, extra] of units) {
     const o = join(objDir, c.split('/').pop()!.replace(/\.c$/, '.o'));

@@ -12,6 +12,11 @@ export interface SourceFile {
   path: string;
   /** `git hash-object` of the file: the oracle compiles this blob and refuses any other. */
   blob: string;
+  /**
+   * Functions taken from this file, unmodified and in the file's order, into the build's
+   * oracle_memory.c (c/memory_tu.c compiles them); the rest of the file is not compiled.
+   */
+  extract?: string[];
 }
 
 export interface OracleVersion {
@@ -30,6 +35,11 @@ export interface OracleVersion {
 
 const VMALLOC_H = 'include/linux/vmalloc.h';
 const f = (path: string, blob: string): SourceFile => ({ path, blob });
+/** mm/memory.c's page-table allocation, as each family's mm/vmalloc.c reaches it. */
+const MEMORY_24 = ['pte_alloc'];
+const MEMORY_269 = ['pte_alloc_kernel', '__pmd_alloc'];
+const MEMORY_26 = ['__pud_alloc', '__pmd_alloc', '__pte_alloc_kernel', 'apply_to_pte_range', 'apply_to_pmd_range', 'apply_to_pud_range', 'apply_to_page_range'];
+const memory = (blob: string, extract: string[]): SourceFile => ({ path: 'mm/memory.c', blob, extract });
 
 export const ORACLE_VERSIONS: readonly OracleVersion[] = [
   {
@@ -39,27 +49,27 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
   },
   {
     id: '2.4.19', family: 'v24', define: 'ORACLE_V2419', mirror: 'MaximeChretien/linux-history', refs: ['2.4.19'],
-    files: [f('mm/vmalloc.c', '63d3c25f9ba87cf59f76e2c0c623ac630c9162b7'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62')],
+    files: [f('mm/vmalloc.c', '63d3c25f9ba87cf59f76e2c0c623ac630c9162b7'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62'), memory('81166b88daf3104e644078910b96ef5f4b6c60be', MEMORY_24)],
     arches: ['i386', 'i386-pae'],
   },
   {
     id: '2.4.22', family: 'v24', define: 'ORACLE_V2422', mirror: 'MaximeChretien/linux-history', refs: ['2.4.22'],
-    files: [f('mm/vmalloc.c', 'e91e12aa506ed517aa2b72367b8d430129b9aa99'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a')],
+    files: [f('mm/vmalloc.c', 'e91e12aa506ed517aa2b72367b8d430129b9aa99'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('435723c8eb916cf5a8efa565eaf33968b4779e97', MEMORY_24)],
     arches: ['i386', 'i386-pae'],
   },
   {
     id: '2.4.31', family: 'v24', define: 'ORACLE_V2431', mirror: 'MaximeChretien/linux-history', refs: ['2.4.31'],
-    files: [f('mm/vmalloc.c', '4d2a93a08804a538dcb2095f869096437ce95e4e'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a')],
+    files: [f('mm/vmalloc.c', '4d2a93a08804a538dcb2095f869096437ce95e4e'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('9cde424cb6e8d33bac530ea8fe28ba30ee732643', MEMORY_24)],
     arches: ['i386', 'i386-pae'],
   },
   {
     id: '2.6.9', family: 'v26', define: 'ORACLE_V2609', mirror: 'MaximeChretien/linux-history', refs: ['v2.6.9'],
-    files: [f('mm/vmalloc.c', '4093deae381b93efa1ed2e89c9f10c98e0b0b3b7'), f(VMALLOC_H, '8c68717810c324c8c38ada474fbf2e7cedb254ff')],
+    files: [f('mm/vmalloc.c', '4093deae381b93efa1ed2e89c9f10c98e0b0b3b7'), f(VMALLOC_H, '8c68717810c324c8c38ada474fbf2e7cedb254ff'), memory('0a7013a26019e9760894bb28b1a5c096cac90b7d', MEMORY_269)],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
   {
     id: '2.6.27', family: 'v26', define: 'ORACLE_V2627', mirror: 'sepen/linux-2.6.32.y', refs: ['3fa8749e584b', 'v2.6.27'],
-    files: [f('mm/vmalloc.c', '85b9a0d2c877402ee6c06e97fd9084919ed8485b'), f(VMALLOC_H, '328eb40227277967c8a6179efb56ad14e03fc233')],
+    files: [f('mm/vmalloc.c', '85b9a0d2c877402ee6c06e97fd9084919ed8485b'), f(VMALLOC_H, '328eb40227277967c8a6179efb56ad14e03fc233'), memory('1002f473f497c37f34c5c33d4dfa7d2bd49faed0', MEMORY_26)],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
   {
@@ -67,6 +77,7 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
     files: [
       f('mm/vmalloc.c', '0f551a4a44cddc7a042d47bbcd85c7126569ee69'), f(VMALLOC_H, '227c2a585e4f326a4e3355fc01f34a1eb4901b03'),
       f('lib/rbtree.c', 'e2aa3be29858cdcdd69bf4a43a67813db84079ee'), f('include/linux/rbtree.h', '9c295411d01f66a65a22b034c6d13b7c7569cef4'),
+      memory('6ab19dd4a1990f3f463c1db3eee4f19ce4f5a3de', MEMORY_26),
     ],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
@@ -76,6 +87,7 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
     files: [
       f('mm/vmalloc.c', '5d6030235d7a8e4462498e6d9154ca97029069ed'), f(VMALLOC_H, '9332e52ea8c270aadacb79b61446336202e1fea6'),
       f('lib/rbtree.c', 'a16be19a130545ce44fc4f8c6a3f9fde866b9159'), f('include/linux/rbtree.h', '7066acb2c53072c4d6df35b7bc909723d1d646a9'),
+      memory('61e66f026563b4b473fc73922d58a984c490c827', MEMORY_26),
     ],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
