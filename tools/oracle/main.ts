@@ -130,7 +130,9 @@ async function oracle(argv: readonly string[], io: Io): Promise<number> {
     const a = s.machine.arch;
     let ids = requested ?? s.versions;
     if (!ids) {
-      ids = vmxVersionIds.filter((id) => oracleVersion(id) && (vmxArches(id) ?? []).includes(a));
+      const mine = vmxVersionIds.filter((id) => (vmxArches(id) ?? []).includes(a));
+      for (const id of mine) if (!oracleVersion(id)) notes.push(`${stemOf(file)}: vmx's ${id} is not a version the oracle builds: skipped`);
+      ids = mine.filter((id) => oracleVersion(id));
     }
     const kept: string[] = [];
     for (const id of ids) {
