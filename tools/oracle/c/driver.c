@@ -27,6 +27,7 @@ void oracle_set_fail(int site, long nth);
 unsigned long oracle_kaddr(unsigned long h);
 int oracle_machine(unsigned long ram_mib, int cpus, unsigned long vs, unsigned long ve, unsigned long D);
 long oracle_pages_mapped(void);
+unsigned long oracle_pt_pages_window(void);
 struct page *oracle_harness_page(void);
 long vread(char *buf, char *addr, unsigned long count);   /* 2.6.9 and 2.6.27 vmalloc.h lack these */
 long vwrite(char *buf, char *addr, unsigned long count);
@@ -320,7 +321,7 @@ static void final(void)
 		o("]}");
 		flush_out();
 	}
-	o("],\"pagesMapped\":%ld,\"pageTablePages\":%lu,\"kmemleak\":", oracle_pages_mapped(), oracle_pt_pages);
+	o("],\"pagesMapped\":%ld,\"pageTablePages\":%lu,\"kmemleak\":", oracle_pages_mapped(), oracle_pt_pages_window());
 #ifdef HAS_VMAP_AREA
 	qsort(oracle_kml, oracle_nkml, sizeof *oracle_kml, kmlcmp);
 	o("[");
