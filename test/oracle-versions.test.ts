@@ -113,6 +113,8 @@ describe('npm run oracle: refusals and bad usage (exit 2, one line on stderr, no
     ['an unknown option', ['--kernel-src', tree, '--fast', scen], /--fast/],
     ['an unknown arch', ['--kernel-src', tree, '--arch', 'arm', scen], /--arch arm/],
     ['a directory that is neither git nor a kernel tree', ['--kernel-git', tmp, scen], /neither a git directory nor a kernel source tree/],
+    ['--write-expected into a directory that does not exist', ['--kernel-src', tree, '--write-expected', join(tmp, 'no', 'x.json'), scen], /no directory/],
+    ['--write-expected FILE with several scenarios', ['--kernel-src', tree, '--write-expected', join(root, 'package.json'), scen, scen], /not a directory/],
     ['a build dir inside the repository', ['--kernel-src', tree, '--build-dir', join(root, 'build'), scen], /inside the repository/],
     ['a scenario that does not validate', ['--kernel-src', tree, join(root, 'package.json')], /package\.json/],
     ['a tree whose mm/vmalloc.c is another blob (refused)', ['--kernel-src', tree, '--versions', '2.6.32', scen], /2\.6\.32: not found .*is blob 0088fca3a65a, VERSIONS\.md records 0f551a4a44cd/],

@@ -9,7 +9,7 @@
  * See tools/oracle/README.md.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildAll, BuildError, C_DIR, DEFAULT_BUILD_DIR, gccCanBuild, wordFlag, type BuildTarget } from './build.js';
 import { firstDifference, formatDifference } from './compare.js';
@@ -107,6 +107,8 @@ async function oracle(argv: readonly string[], io: Io): Promise<number> {
   const outIsDir = out !== undefined && (positionals.length > 1 || out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory()));
   if (out !== undefined && arch !== undefined) throw new Usage('--write-expected records the scenario as written; it does not go with --arch');
   if (out !== undefined && !outIsDir && existsSync(out) && !statSync(out).isFile()) throw new Usage(`--write-expected ${out}: not a file`);
+  if (out !== undefined && !outIsDir && !existsSync(dirname(resolve(out)))) throw new Usage(`--write-expected ${out}: no directory ${dirname(out)}`);
+  if (out !== undefined && outIsDir && existsSync(out) && !statSync(out).isDirectory()) throw new Usage(`--write-expected ${out}: not a directory (several scenarios write NAME.expected.json each)`);
 
   // Scenarios: vmx's own validation, which expands generators into plain steps.
   const known = [...new Set([...vmxVersionIds, ...ORACLE_VERSIONS.map((v) => v.id)])];
