@@ -44,7 +44,12 @@ const memory = (blob: string, extract: string[]): SourceFile => ({ path: 'mm/mem
 export const ORACLE_VERSIONS: readonly OracleVersion[] = [
   {
     id: '2.4.0', family: 'v24', define: 'ORACLE_V2400', mirror: 'MaximeChretien/linux-history', refs: ['2.4.0'],
-    files: [f('mm/vmalloc.c', '62ce5f1ffed814878c445f86b011a8ee98566e62'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62')],
+    files: [
+      f('mm/vmalloc.c', '62ce5f1ffed814878c445f86b011a8ee98566e62'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62'),
+      // pte_alloc_kernel is an inline of asm-i386/pgalloc.h over arch/i386/mm/init.c's get_pte_kernel_slow
+      { path: 'arch/i386/mm/init.c', blob: 'b2e5a1bfc71d84f4852642b75d945337f6838eff', extract: ['get_bad_pte_table', 'get_pte_kernel_slow'] },
+      { path: 'include/asm-i386/pgalloc.h', blob: '64a9a7f68c61e5273128a0831d657afd0ab9ccdb', extract: ['pte_alloc_kernel'] },
+    ],
     arches: ['i386', 'i386-pae'],
   },
   {
