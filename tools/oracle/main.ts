@@ -89,7 +89,7 @@ async function oracle(argv: readonly string[], io: Io): Promise<number> {
   if (dirs.length === 0) throw new Usage('give the kernel sources with --kernel-git DIR (or --kernel-src DIR)');
   let requested: string[] | undefined;
   if (o.versions !== undefined) {
-    requested = o.versions.split(',').map((x) => x.trim());
+    requested = [...new Set(o.versions.split(',').map((x) => x.trim()))];
     if (requested.length === 0 || requested.some((x) => !x)) throw new Usage(`--versions "${o.versions}": give version ids separated by commas`);
     for (const id of requested) {
       if (!oracleVersion(id)) throw new Usage(`--versions: the oracle cannot build ${id} (it builds ${ORACLE_VERSIONS.map((v) => v.id).join(', ')})`);
