@@ -4,7 +4,7 @@
  * vwrite, vmap, vunmap, remove_vm_area or alloc_vm_area), including i386 ioremap /
  * ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
  */
-import type { KernelVersion, VersionApi } from '../../src/harness/version.js';
+import type { KernelVersion, VersionApi } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { boot as bootInit } from './arch/i386/mm/init.js';
 import { boot as bootPgalloc } from './include/asm-i386/pgalloc.js';
@@ -12,12 +12,15 @@ import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
 import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames } from './include/linux/vmalloc.js';
+import { SOURCE_LINES } from './source-lines.js';
 
 export const version: KernelVersion = {
   id: '2.4.0',
   title: 'Linux 2.4.0: linear vmlist, first fit refusing an exact fit, flushes around every mapping',
   source:
     'mainline 2.4.0 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, fixmap.h, pgalloc.h, arch/i386/mm/init.c, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.0)',
+  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.0', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c', 'arch/i386/mm/init.c', 'include/asm-i386/pgalloc.h'] },
+  lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae'],
   // The oldest version vmx models: nothing to compare against. What it is: the 2.4.0 base
   // (first fit over the address-sorted vmlist with a guard page, strict fit test, cache and

@@ -4,13 +4,14 @@
  * vmap and the vunmap macro, no remove_vm_area, alloc_vm_area or VM_MAP), including i386
  * ioremap / ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
  */
-import type { KernelVersion, VersionApi, VersionChange } from '../../src/harness/version.js';
+import type { KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { PAGE_KERNEL } from './include/linux/mm.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
 import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames, vunmap } from './include/linux/vmalloc.js';
+import { SOURCE_LINES } from './source-lines.js';
 
 /**
  * Every behavioural difference from 2.4.22 (the previous registered version), with the release
@@ -58,6 +59,8 @@ export const version: KernelVersion = {
   title: 'Linux 2.4.31: 2.4.22 with the last-byte ioremap size and a failure path that leaks its last pgd chunk',
   source:
     'mainline 2.4.31 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, highmem.h, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.31)',
+  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.31', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c'] },
+  lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae'],
   changes,
   hasKmemleak: false,

@@ -3,8 +3,8 @@
  * kernel page-table allocators mm/vmalloc.c and arch/i386/mm/ioremap.c call before 2.4.3
  * (pte_alloc_kernel, pmd_alloc_kernel = pmd_alloc).
  */
-import type { Addr } from '../../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../../src/hw/pagetable.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../src/kernel/kernel.js';
 import type { Init240 } from '../../arch/i386/mm/init.js';
 

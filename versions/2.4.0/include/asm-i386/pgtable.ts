@@ -12,7 +12,7 @@
  * addresses kmap() also hands out (and shares pkmap's page table there).
  */
 import type { Kernel } from '../../../../src/kernel/kernel.js';
-import type { VmallocWindow } from '../../../../src/harness/version.js';
+import type { VmallocWindow } from '../../../../src/contract/version.js';
 
 export const VMALLOC_OFFSET = 8 * 1024 * 1024;
 /** include/asm-i386/highmem.h (not used by VMALLOC_END in 2.4.0) */
@@ -38,5 +38,5 @@ export function VMALLOC_START(high_memory: number): number {
 export const VMALLOC_END = FIXADDR_START;
 
 export function defaultWindow(k: Kernel): VmallocWindow {
-  return { start: VMALLOC_START(k.machine.highMemory), end: VMALLOC_END };
+  return { start: VMALLOC_START(k.high_memory), end: VMALLOC_END };
 }

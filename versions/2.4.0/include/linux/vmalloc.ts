@@ -4,7 +4,7 @@
  * file as 2.4.19's (this port's copy is 2.4.19's with the version names changed). It declares
  * no vwrite, vmap or vunmap.
  */
-import type { Addr } from '../../../../src/hw/addr.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
 import { GFP_DMA, GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './mm.js';
 
 /* bits in vm_struct->flags */

@@ -4,7 +4,7 @@
  * ioremap_nocache around __ioremap (arch/i386/mm/ioremap.c). Unchanged since 2.4.22: this file
  * is that port's copy.
  */
-import type { Addr } from '../../../../src/hw/addr.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../src/kernel/kernel.js';
 
 /* include/asm-i386/pgtable.h */

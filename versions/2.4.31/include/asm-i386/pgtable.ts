@@ -7,7 +7,7 @@
  * (i386 and PAE alike). The rest is 2.4.22's header (this file is that port's copy).
  */
 import type { Kernel } from '../../../../src/kernel/kernel.js';
-import type { VmallocWindow } from '../../../../src/harness/version.js';
+import type { VmallocWindow } from '../../../../src/contract/version.js';
 
 export const VMALLOC_OFFSET = 8 * 1024 * 1024;
 /** include/asm-i386/highmem.h */
@@ -23,5 +23,5 @@ export function VMALLOC_START(high_memory: number): number {
 export const VMALLOC_END = PKMAP_BASE - 2 * PAGE_SIZE;
 
 export function defaultWindow(k: Kernel): VmallocWindow {
-  return { start: VMALLOC_START(k.machine.highMemory), end: VMALLOC_END };
+  return { start: VMALLOC_START(k.high_memory), end: VMALLOC_END };
 }

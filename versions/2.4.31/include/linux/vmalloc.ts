@@ -5,8 +5,8 @@
  * __vfree, which mm/vmalloc.c defines without `static`. There is no VM_MAP flag: vmap callers
  * pass VM_ALLOC (or VM_IOREMAP).
  */
-import type { Addr } from '../../../../src/hw/addr.js';
-import type { FreeOutcome } from '../../../../src/harness/version.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
+import type { FreeOutcome } from '../../../../src/contract/version.js';
 import { GFP_DMA, GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './mm.js';
 
 /* bits in vm_struct->flags */

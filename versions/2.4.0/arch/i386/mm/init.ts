@@ -4,7 +4,7 @@
  * (get_bad_pte_table: head.S's empty_bad_pte_table, every entry mapping empty_bad_page).
  * 2.4.3 replaced both with mm/memory.c's pte_alloc, which returns NULL and links nothing.
  */
-import type { EntryPtr } from '../../../../../src/hw/pagetable.js';
+import type { EntryPtr } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
 
 export interface Init240 {
