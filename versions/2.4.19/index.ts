@@ -41,7 +41,7 @@ export const version: KernelVersion = {
       commitNote: 'linux-history "v2.4.2.4 -> v2.4.2.5", a pre-release of 2.4.3',
       summary:
         `alloc_area_pmd and remap_area_pmd take their pte tables from mm/memory.c pte_alloc(&init_mm, pmd, address), which returns NULL on a failed page allocation and leaves the pmd none; 2.4.0's pgalloc.h pte_alloc_kernel pointed the pmd at the shared empty_bad_pte_table (every entry mapping empty_bad_page), so the failed range stayed "mapped" and the next vmalloc there printed "alloc_area_pte: page already exists" per page (an ioremap there BUG()ed in remap_area_pte).`,
-      functions: ['alloc_area_pmd', 'remap_area_pmd', 'pte_alloc', 'vmalloc_area_pages', 'remap_area_pages'],
+      functions: ['alloc_area_pmd', 'remap_area_pmd', 'pte_alloc'],
       affects: ['log', 'layout', 'outcome', 'cost'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'ioremap', 'ioremap_nocache'],
     },
