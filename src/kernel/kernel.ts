@@ -461,22 +461,22 @@ export class Kernel {
     return this.alloc_table_page(fn, this.physLevel[3]);
   }
 
-  /** set_pmd(pmd, __pmd(_KERNPG_TABLE + __pa(table))): point a pmd (pgd on 2-level) at a pte table. */
+  /** set_pmd(pmd, __pmd(_KERNPG_TABLE + __pa(table))): point a pmd (pgd on 2-level) at a pte table. FAITHFUL. */
   set_pmd(pmd: EntryPtr, tablePfn: number): void {
     this.pt.set(pmd, tablePfn + 1);
   }
 
-  /** PTRS_PER_PTE of the arch (1024 on i386, 512 with PAE). */
+  /** PTRS_PER_PTE of the arch (1024 on i386, 512 with PAE). FAITHFUL. */
   get PTRS_PER_PTE(): number {
     return this.arch.levels[this.physLevel[3]].entries;
   }
 
-  /** &table[i] of a pte table given by its frame. */
+  /** &table[i] of a pte table given by its frame. FAITHFUL. */
   pte_table_entry(tablePfn: number, i: number): EntryPtr {
     return this.pt.ptr(tablePfn, i);
   }
 
-  /** `table[i] = pte` as a plain store (not set_pte: not counted), mapping frame `pfn`. */
+  /** `table[i] = pte` as a plain store (not set_pte: not counted), mapping frame `pfn`. FAITHFUL. */
   pte_store(p: EntryPtr, pfn: number): void {
     this.pt.set(p, pfn + 1);
   }
