@@ -5,6 +5,7 @@
  * ioremap / ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
  */
 import type { KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
+import { oopsLine } from './arch/i386/mm/fault.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { PAGE_KERNEL } from './include/linux/mm.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
@@ -69,6 +70,7 @@ export const version: KernelVersion = {
     kmallocSizes: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072],
     // 2.4's kbuild compiles inside mm/, so __FILE__ is the bare name
     vmallocFile: 'vmalloc.c',
+    oopsLine,
   },
   defaultWindow,
   boot(k, window): VersionApi {

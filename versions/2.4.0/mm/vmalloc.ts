@@ -10,9 +10,9 @@
  * vwrite (2.4.17).
  *
  * The file statics (vmlist, vmlist_lock) live in the closure `boot()` creates, because several
- * kernels run side by side in one process. Locks (vmlist_lock, lock_kernel) are no-ops: the
- * simulation has one thread of control. Unsigned-long arithmetic that can wrap in C is wrapped
- * with k.ulong.
+ * kernels run side by side in one process. Locks are taken and released as the SMP kernel
+ * does (src/kernel/locks.ts; lock_kernel, which the oracle's stub machine ignores too, is not
+ * modelled). Unsigned-long arithmetic that can wrap in C is wrapped with k.ulong.
  */
 import type { Addr } from '../../../src/kernel/kernel.js';
 import type { EntryPtr } from '../../../src/kernel/kernel.js';
@@ -44,6 +44,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
   const { pte_alloc_kernel, pmd_alloc_kernel } = pgalloc;
 
   /* rwlock_t vmlist_lock = RW_LOCK_UNLOCKED; struct vm_struct * vmlist; */
+  const vmlist_lock = k.lock_init('vmlist_lock');
   let vmlist: vm_struct | null = null;
 
   // free_area_pte (mm/vmalloc.c 2.4.0)
@@ -166,7 +167,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
     if (!self) return null;
     size = k.ulong(size + PAGE_SIZE);
     let addr = VMALLOC_START;
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let tmp = vmlist;
     // SIM: the nodes_visited probe is added once per walk (the same total as one per entry), and
@@ -196,13 +197,13 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
     const area: vm_struct = { flags, addr, size, next: tmp, self };
     if (prev) prev.next = area;
     else vmlist = area;
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     return area;
   });
 
   // The failure returns of get_vm_area (inline in 2.4.0; the `out:` label of 2.4.5 on).
   function out(self: Addr): null {
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     k.kfree(self);
     return null;
   }
@@ -214,7 +215,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
       k.printk(`Trying to vfree() bad address (${k.p(addr)})`);
       return 'bad-address';
     }
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let visited = 0; // SIM: nodes_visited added once per walk, as in get_vm_area
     for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
@@ -225,12 +226,12 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
         else vmlist = tmp.next;
         // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
         vmfree_area_pages(tmp.addr, tmp.size); /* VMALLOC_VMADDR(tmp->addr) */
-        /* write_unlock(&vmlist_lock); */
+        k.write_unlock(vmlist_lock);
         k.kfree(tmp.self);
         return 'ok';
       }
     }
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     k.count('nodes_visited', visited);
     k.printk(`Trying to vfree() nonexistent vm area (${k.p(addr)})`);
     return 'nonexistent';
@@ -258,28 +259,31 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
     let b = 0;
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
-    /* read_lock(&vmlist_lock); */
-    for (let tmp = vmlist; tmp; tmp = tmp.next) {
-      k.count('nodes_visited');
-      const vaddr = tmp.addr;
-      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
-      if (addr >= vend) continue;
-      while (addr < vaddr) {
-        if (count === 0) return b;
-        buf[b++] = 0;
-        addr++;
-        count--;
+    k.read_lock(vmlist_lock);
+    finished: {
+      for (let tmp = vmlist; tmp; tmp = tmp.next) {
+        k.count('nodes_visited');
+        const vaddr = tmp.addr;
+        const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+        if (addr >= vend) continue;
+        while (addr < vaddr) {
+          if (count === 0) break finished;
+          buf[b++] = 0;
+          addr++;
+          count--;
+        }
+        let n = k.ulong(vend - addr);
+        do {
+          if (count === 0) break finished;
+          // `*buf = *addr`: a plain dereference, device memory of an ioremap included.
+          buf[b++] = k.readByte(addr);
+          addr++;
+          count--;
+        } while (--n > 0);
       }
-      let n = k.ulong(vend - addr);
-      do {
-        if (count === 0) return b;
-        // `*buf = *addr`: a plain dereference, device memory of an ioremap included.
-        buf[b++] = k.readByte(addr);
-        addr++;
-        count--;
-      } while (--n > 0);
+      // QUERY: bytes past the last area are not written and the count returned is short.
     }
-    // QUERY: bytes past the last area are not written and the count returned is short.
+    k.read_unlock(vmlist_lock);
     return b;
   });
 
