@@ -14,6 +14,7 @@ import type { Kernel } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, get_vm_area_size, type vm_struct } from '../../../include/linux/vmalloc.js';
 import { bootIoremapRange } from '../../../lib/ioremap.js';
+import { high_memory_32 } from '../include/asm/pgtable_types.js';
 
 const FILE = 'arch/x86/mm/ioremap.c';
 const ISA_START_ADDRESS = 0xa0000;
@@ -44,11 +45,13 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
   const phys64 = k.arch.name !== 'i386'; /* CONFIG_PHYS_ADDR_T_64BIT */
   let warnedRam = false; /* WARN_ON_ONCE(is_ram) */
   let warnedInvalid = false;
+  /** high_memory as init_32.c sets it (the machine's own on x86_64) */
+  const high_memory = k.arch.name === 'x86_64' ? k.high_memory : high_memory_32(k);
 
   /** phys_to_virt / __va: the linear map (biased like every kernel address). */
   const phys_to_virt = (phys: number): Addr => k.arch.pageOffset + phys;
   /** __pa(high_memory) */
-  const highMemoryPhys = (): number => k.high_memory - k.arch.pageOffset;
+  const highMemoryPhys = (): number => high_memory - k.arch.pageOffset;
 
   /*
    * page_is_ram (kernel/resource.c): walk_system_ram_range(pfn, 1, NULL, __is_ram) == 1 over the
@@ -98,8 +101,9 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     /* Mappings have to be page-aligned */
     const offset = phys_addr % PAGE_SIZE;
     phys_addr -= offset; /* phys_addr &= PHYSICAL_PAGE_MASK (ffa71f33a820): below 2^36 here, so PAGE_MASK */
-    size = k.PAGE_ALIGN(last_addr + 1) - phys_addr;
-    if (!phys64) size = k.ulong(size);
+    /* PAGE_ALIGN(last_addr+1) in resource_size_t (64-bit with PAE), the difference an unsigned long */
+    const aligned_end = phys64 ? Math.ceil((last_addr + 1) / PAGE_SIZE) * PAGE_SIZE : k.PAGE_ALIGN(last_addr + 1);
+    size = k.ulong(aligned_end - phys_addr);
 
     /* reserve_memtype(phys_addr, phys_addr + size, prot_val, &new_prot_val): PAT off */
     const new_prot_val = prot_val === _PAGE_CACHE_WC ? _PAGE_CACHE_UC_MINUS : prot_val;
@@ -132,7 +136,7 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
 
   // iounmap (arch/x86/mm/ioremap.c)
   const iounmap = k.traced('iounmap', (addr: Addr): FreeOutcome => {
-    if (addr <= k.high_memory) return 'ok';
+    if (addr <= high_memory) return 'ok';
 
     /* __ioremap special-cases the PCI/ISA range by not instantiating a vm_area. */
     if (addr >= phys_to_virt(ISA_START_ADDRESS) && addr < phys_to_virt(ISA_END_ADDRESS)) return 'ok';

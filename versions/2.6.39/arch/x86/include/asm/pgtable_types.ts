@@ -29,13 +29,37 @@ export function PKMAP_BASE(pae: boolean): number {
 export const X86_64_VMALLOC_START = '0xffffc90000000000';
 export const X86_64_VMALLOC_END = '0xffffe8ffffffffff';
 
+/** __VMALLOC_RESERVE (arch/x86/mm/pgtable_32.c): 128 MiB without a vmalloc= boot option. */
+export const __VMALLOC_RESERVE = 128 * 1024 * 1024;
+const PAGE_OFFSET = 0xc0000000;
+
+/** VMALLOC_END = PKMAP_BASE - 2 * PAGE_SIZE (CONFIG_HIGHMEM). */
+export function VMALLOC_END_32(pae: boolean): number {
+  return PKMAP_BASE(pae) - 2 * PAGE_SIZE;
+}
+
+/**
+ * high_memory on i386 (arch/x86/mm/init_32.c): max_low_pfn = min(max_pfn, MAXMEM_PFN) with
+ * MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE, then
+ * high_memory = __va(max_low_pfn * PAGE_SIZE - 1) + 1. Lowmem thus ends below the 896 MiB the
+ * simulated machine (src/hw) maps directly once RAM reaches MAXMEM (887.99 MiB, PAE 889.99 MiB).
+ * SIM: the machine's zone split and linear map keep their 896 MiB boundary; only the kernel's own
+ * uses of high_memory (VMALLOC_START, iounmap) take this value.
+ */
+export function high_memory_32(k: Kernel): Addr {
+  const MAXMEM = VMALLOC_END_32(k.arch.name === 'i386-pae') - PAGE_OFFSET - __VMALLOC_RESERVE;
+  const MAXMEM_PFN = Math.floor(MAXMEM / PAGE_SIZE);
+  const max_low_pfn = Math.min(k.max_pfn, MAXMEM_PFN);
+  return Math.min(k.high_memory, PAGE_OFFSET + max_low_pfn * PAGE_SIZE);
+}
+
 export function defaultWindow(k: Kernel): VmallocWindow {
   if (k.arch.name === 'x86_64') {
     return { start: k.constAddr(X86_64_VMALLOC_START), end: k.constAddr(X86_64_VMALLOC_END) };
   }
   /* #define VMALLOC_START ((unsigned long)high_memory + VMALLOC_OFFSET) */
-  const start = k.high_memory + VMALLOC_OFFSET;
+  const start = high_memory_32(k) + VMALLOC_OFFSET;
   /* #define VMALLOC_END (PKMAP_BASE - 2 * PAGE_SIZE) */
-  const end = PKMAP_BASE(k.arch.name === 'i386-pae') - 2 * PAGE_SIZE;
+  const end = VMALLOC_END_32(k.arch.name === 'i386-pae');
   return { start, end };
 }
