@@ -152,7 +152,7 @@ const changes: VersionChange[] = [
     summary: 'set_iounmap_nonlazy() sets vmap_lazy_nr to lazy_max_pages() + 1 so the next iounmap purges at once (crash_dump\'s copy_oldmem_page); it overwrites the lazy count instead of adding to it.',
     functions: ['set_iounmap_nonlazy', 'free_vmap_area_noflush'],
     affects: ['address', 'cost'],
-    ops: ['set_iounmap_nonlazy', 'iounmap', 'vfree'],
+    ops: ['set_iounmap_nonlazy', 'iounmap'],
   },
   {
     id: 'null-pointer-width',
