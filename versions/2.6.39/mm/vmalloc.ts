@@ -498,6 +498,10 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
             break;
           }
 
+          // QUERY: the `addr + size - 1 < addr` overflow tests let addr + size == 0 (an area ending
+          // at 2^32) through, and every vend test (here, at found: and BUG_ON(va->va_end > vend))
+          // then compares 0: such an area is accepted beyond vend (Hugh Dickins asks about this in
+          // 89699605fe7c's message; vector k39-area-ending-at-4g).
           /* from the starting point, walk areas until a suitable hole is found */
           let end = k.ulong(addr + size);
           while (end >= first!.va_start && end <= vend) {
