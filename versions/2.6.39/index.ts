@@ -186,7 +186,7 @@ const changes: VersionChange[] = [
     id: 'vmap-area-cache',
     since: '2.6.39',
     commits: ['89699605fe7c'],
-    summary: 'alloc_vmap_area starts its search after free_vmap_cache (the last allocated area, moved down by __free_vmap_area when a range at or below it is freed) unless the request is smaller than cached_hole_size (the largest hole the walks since the last reset skipped), has a lower vstart or a smaller alignment; a freed hole below the cache is reused only by a request that fits it, and the descent is skipped on the cached path ("mm: vmap area cache": avoid the O(n) walk from the bottom that made a workload with many vmaps spend its time in alloc_vmap_area).',
+    summary: 'alloc_vmap_area starts its search after free_vmap_cache (the last allocated area, moved down by __free_vmap_area when a range at or below it is freed) unless the request is smaller than cached_hole_size (the largest hole the walks since the last reset skipped), has a lower vstart or a smaller alignment; a freed hole below the cache is reused only by a request that fits it, and the descent is skipped on the cached path. Motivation (the commit message): lazily freed extents build up "from VMALLOC_START address, which have to be iterated over each time (giving an O(n) type of behaviour)"; with the cache "the search will start from where it left off, giving closer to an amortized O(1)".',
     functions: ['alloc_vmap_area', '__free_vmap_area'],
     affects: ['address', 'cost', 'layout'],
     ops: ['vmalloc', 'vzalloc', 'vmap', 'get_vm_area', 'alloc_vm_area', 'vm_map_ram', '__vmalloc_node', '__vmalloc_node_range', 'vfree', 'vunmap', 'vm_unmap_aliases'],
