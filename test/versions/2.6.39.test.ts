@@ -148,7 +148,7 @@ describe('2.6.39 free_vmap_cache (89699605fe7c)', () => {
     const visited = (v: string) => {
       const r = boot({ vmallocStart: '0xd0000000', vmallocEnd: '0xf0000000' }, v);
       for (let i = 0; i < 1000; i++) step(r, { op: 'vmalloc', size: PAGE });
-      return cost(r, { op: 'vmalloc', size: PAGE }).nodes_visited;
+      return cost(r, { op: 'vmalloc', size: PAGE }).nodes_visited ?? 0;
     };
     const old = visited('2.6.32');
     const cached = visited('2.6.39');
