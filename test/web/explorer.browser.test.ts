@@ -1,0 +1,233 @@
+/**
+ * The web explorer in a real browser: builds the page (src/web/build.ts, into test-output/, not
+ * docs/), opens it from disk in headless Chromium (Debian's chromium package, driven by
+ * playwright-core through executablePath; no browser download) and checks what a user sees:
+ * - the default built-in scenario's table cells are what `vmx run --json` gives (the same
+ *   streamed document the CLI writes, built in-process), and Export JSON is that document byte
+ *   for byte;
+ * - an edit that breaks the scenario shows the validator's own message (step index and field),
+ *   and the results do not move while typing;
+ * - a permalink round-trips: a new page opened on it shows the same scenario, step and traces;
+ * - the step slider (and the arrow keys on the table) redraws the address map;
+ * - at phone width nothing overflows the page.
+ * Screenshots go to test-output/ for a reader. Without chromium the suite is skipped and its
+ * name says why. Run: npx vitest run test/web/explorer.browser.test.ts
+ * (VMX_CHROMIUM=/path/to/chrome picks another browser.)
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { parseScenario, ScenarioError } from '../../src/harness/scenario.js';
+import { VERSIONS, VERSION_IDS } from '../../src/registry.js';
+import { streamResultDocument } from '../../src/cli/run.js';
+import { versionsFor } from '../../src/harness/runner.js';
+import type { ResultDocument, StepResult } from '../../src/harness/result.js';
+import { buildExplorerHtml } from '../../src/web/build.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const OUT = join(ROOT, 'test-output');
+const DEFAULT = 'reuse-freed-space';
+
+function findChromium(): string | undefined {
+  if (process.env.VMX_CHROMIUM) return existsSync(process.env.VMX_CHROMIUM) ? process.env.VMX_CHROMIUM : undefined;
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']) {
+    try {
+      const p = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+      if (p) return p;
+    } catch {
+      /* not on PATH */
+    }
+  }
+  return undefined;
+}
+
+async function loadPlaywright(): Promise<typeof import('playwright-core') | undefined> {
+  try {
+    return await import('playwright-core');
+  } catch {
+    return undefined;
+  }
+}
+
+const chromiumPath = findChromium();
+const playwright = await loadPlaywright();
+const skipReason = !chromiumPath
+  ? ' (skipped: no chromium found; apt-get install -y chromium, or set VMX_CHROMIUM)'
+  : !playwright
+    ? ' (skipped: playwright-core is not installed; npm install)'
+    : '';
+if (skipReason) process.stderr.write(`explorer.browser.test.ts${skipReason}\n`);
+
+/** The CLI's table-cell rule, written out: the error, else the address, else data/count, else ok. */
+function expectedCell(st: StepResult): string {
+  if (!st.ok) return st.error ?? 'failed';
+  if (st.addr) return st.addr;
+  if (st.data !== undefined) return `${st.count} bytes${st.data ? ' ' + (st.data.length > 16 ? st.data.slice(0, 16) + '…' : st.data) : ''}`;
+  if (st.count !== undefined) return `count ${st.count}`;
+  return 'ok';
+}
+
+async function cliJson(text: string, where: string): Promise<string> {
+  const s = parseScenario(text, VERSION_IDS, where);
+  let out = '';
+  await streamResultDocument(s, versionsFor(s, VERSIONS), (chunk) => {
+    out += chunk;
+  });
+  return out;
+}
+
+const idle = (page: Page, step?: number) =>
+  page.waitForFunction(
+    (want) => document.body.dataset.state === 'idle' && document.getElementById('map')!.dataset.step !== undefined && (want === null || document.getElementById('map')!.dataset.step === String(want)),
+    step ?? null,
+    { timeout: 20_000 },
+  );
+
+/** Set the slider as a user dragging it would (an input event). */
+async function slideTo(page: Page, step: number): Promise<void> {
+  await page.$eval(
+    '#slider',
+    (el, v) => {
+      (el as HTMLInputElement).value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    step,
+  );
+  await idle(page, step);
+}
+
+describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason}`, () => {
+  let browser: Browser;
+  let url: string;
+  const builtinText = readFileSync(join(ROOT, 'src', 'scenarios', 'builtin', `${DEFAULT}.json`), 'utf8');
+
+  beforeAll(async () => {
+    mkdirSync(join(OUT, 'explorer'), { recursive: true });
+    const { html } = await buildExplorerHtml();
+    const file = join(OUT, 'explorer', 'index.html');
+    writeFileSync(file, html);
+    url = pathToFileURL(file).href;
+    browser = await playwright!.chromium.launch({ executablePath: chromiumPath });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows the default built-in scenario with the cells `vmx run --json` gives, and exports that JSON byte for byte', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await idle(page);
+    expect(await page.inputValue('#picker')).toBe(`builtin:${DEFAULT}`);
+    const json = await cliJson(builtinText, `builtin/${DEFAULT}.json`);
+    const doc = JSON.parse(json) as ResultDocument;
+    expect(doc.results.map((r) => r.version)).toEqual(VERSION_IDS.filter((id) => VERSIONS.find((v) => v.id === id)!.arches.includes('i386')));
+    const headers = await page.$$eval('#steps thead th', (ths) => ths.map((t) => t.textContent));
+    expect(headers).toEqual(['#', 'step', ...doc.results.map((r) => r.version), 'differences']);
+    const cells = await page.$$eval('#steps tbody tr[data-step]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td[data-version] .v')].map((td) => td.textContent)));
+    expect(cells).toEqual(doc.results[0].steps.map((_, i) => doc.results.map((r) => expectedCell(r.steps[i]))));
+    // Step 1 differs in address between 2.4 and 2.6.32: the 2.6.32 cell is marked, the 2.4.22 one is not.
+    const marked = await page.$$eval('#steps tr[data-step="1"] td[data-version]', (tds) => tds.map((td) => [td.getAttribute('data-version'), td.classList.contains('diff')]));
+    expect(marked).toEqual([['2.4.19', false], ['2.4.22', false], ['2.6.32', true]].filter(([v]) => doc.results.some((r) => r.version === v)));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(json);
+    const timings = await page.evaluate(() => (window as unknown as { vmxExplorer: { timings: { firstResultMs: number; inWorker: boolean } } }).vmxExplorer.timings);
+    expect(timings.inWorker).toBe(true);
+    expect(timings.firstResultMs).toBeGreaterThan(0);
+    writeFileSync(join(OUT, 'explorer-timings.json'), JSON.stringify(timings, null, 1) + '\n');
+    await page.screenshot({ path: join(OUT, 'explorer-1280.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the validator's message for a broken edit, without moving the results", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    await idle(page);
+    const before = await page.$eval('#results', (el) => el.getBoundingClientRect().top);
+    const doc = JSON.parse(builtinText) as { steps: Record<string, unknown>[] };
+    doc.steps[2].size = -5;
+    const broken = JSON.stringify(doc, null, 2);
+    await page.fill('#editor', broken);
+    await page.waitForFunction(() => document.body.dataset.state === 'invalid', null, { timeout: 10_000 });
+    let want = '';
+    try {
+      // An edited built-in keeps its name in messages, as an edited file keeps its path in the CLI's.
+      parseScenario(broken, VERSION_IDS, `builtin/${DEFAULT}.json`);
+    } catch (e) {
+      if (e instanceof ScenarioError) want = e.message;
+    }
+    expect(want).toMatch(/step 2/);
+    expect(want).toMatch(/size/);
+    expect(await page.textContent('#message')).toBe(want);
+    // Typing a character that breaks the JSON itself: the parse error, and still no shift.
+    await page.focus('#editor');
+    await page.keyboard.press('End');
+    await page.keyboard.type('x');
+    await page.waitForFunction(() => /not valid JSON/.test(document.getElementById('message')!.textContent ?? ''), null, { timeout: 10_000 });
+    expect(await page.$eval('#results', (el) => el.getBoundingClientRect().top)).toBe(before);
+    await page.screenshot({ path: join(OUT, 'explorer-invalid.png') });
+    await page.close();
+  });
+
+  it('round-trips a permalink: scenario, step and the traced pair', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    await idle(page);
+    const edited = builtinText.replace('"size": 65536,\n      "as": "d"', '"size": 131072,\n      "as": "d"');
+    expect(edited).not.toBe(builtinText);
+    await page.fill('#editor', edited);
+    await page.waitForFunction(() => document.body.dataset.state === 'running' || document.body.dataset.state === 'idle');
+    await idle(page);
+    await slideTo(page, 4);
+    await page.selectOption('#left', '2.4.22');
+    await page.click('#permalink');
+    await page.waitForFunction(() => location.hash.includes('step=4') && location.hash.includes('l=2.4.22'));
+    const link = page.url();
+    const again = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await again.goto(link);
+    await idle(again, 4);
+    expect(await again.inputValue('#editor')).toBe(edited);
+    expect(await again.inputValue('#picker')).toBe('custom');
+    expect(await again.inputValue('#slider')).toBe('4');
+    expect(await again.inputValue('#left')).toBe('2.4.22');
+    expect(await again.$eval('#steps tr.selected', (tr) => tr.getAttribute('data-step'))).toBe('4');
+    expect(await again.$eval('#steps tr[data-step="4"] td[data-version] .v', (td) => td.textContent)).toBe(await page.$eval('#steps tr[data-step="4"] td[data-version] .v', (td) => td.textContent));
+    expect(await again.innerHTML('#map')).toBe(await page.innerHTML('#map'));
+    await page.close();
+    await again.close();
+  });
+
+  it('redraws the address map when the slider or the arrow keys move the step', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    await idle(page);
+    await slideTo(page, 0);
+    const first = await page.innerHTML('#map');
+    expect(first).toContain('after step 0: 1 area');
+    await slideTo(page, 2);
+    const third = await page.innerHTML('#map');
+    expect(third).not.toBe(first);
+    expect(third).toContain('after step 2: 3 areas');
+    expect(await page.textContent('#step-out')).toMatch(/^step 2 /);
+    await page.focus('#table-wrap');
+    await page.keyboard.press('ArrowDown');
+    await idle(page, 3);
+    expect(await page.innerHTML('#map')).toContain('after step 3: 2 areas');
+    expect(await page.inputValue('#slider')).toBe('3');
+    await page.close();
+  });
+
+  it('fits a phone-width screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    await page.goto(url);
+    await idle(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(OUT, 'explorer-phone.png'), fullPage: false });
+    await page.close();
+  });
+});
