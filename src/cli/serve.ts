@@ -1,7 +1,7 @@
 /**
  * vmx serve [files or folders] [--port N]
- * Serves the web explorer (docs/explorer/index.html, built by `npm run build:web`; built here
- * when missing) on 127.0.0.1 only, with the user's scenario files (default: the current folder)
+ * Serves the web explorer (docs/explorer/index.html, built by `npm run build:web` and by
+ * npm install's prepare script) on 127.0.0.1 only, with the user's scenario files (default: the current folder)
  * listed in its picker. Read-only and bounded: GET and HEAD only, two routes (the page and
  * api/scenarios), Host must name the loopback address (no DNS rebinding), at most MAX_FILES
  * files of at most MAX_FILE_BYTES each, folders walked MAX_DEPTH deep skipping node_modules and
@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join, relative, resolve } from 'node:path';
+import { EXPLORER_HTML } from '../paths.js';
 import { checkFlags, parseArgs, UsageError, writeOut } from './io.js';
 
 export const DEFAULT_PORT = 8019;
@@ -125,16 +126,9 @@ export function startServer(opts: ServeOptions): Promise<Server> {
   });
 }
 
-/** The explorer page, built first when docs/explorer/index.html is missing. */
-async function explorerHtml(): Promise<string> {
-  const { EXPLORER_HTML, buildExplorer } = await import('../web/build.js');
-  if (!existsSync(EXPLORER_HTML)) {
-    try {
-      await buildExplorer();
-    } catch (e) {
-      throw new UsageError(`${EXPLORER_HTML} is missing and cannot be built here (${(e as Error).message}); run npm run build:web`);
-    }
-  }
+/** The explorer page (npm install builds it through the prepare script, or npm run build:web). */
+function explorerHtml(): string {
+  if (!existsSync(EXPLORER_HTML)) throw new UsageError(`${EXPLORER_HTML} is missing: build it with npm run build:web`);
   return readFileSync(EXPLORER_HTML, 'utf8');
 }
 
@@ -144,7 +138,7 @@ export async function cmdServe(argv: string[]): Promise<number> {
   const p = args.flags.get('port') ?? String(DEFAULT_PORT);
   if (p === true || !/^\d+$/.test(p) || Number(p) > 65535) throw new UsageError(`--port must be a port number from 0 to 65535 (got ${p === true ? 'nothing' : p})`);
   const { files, skipped } = scenarioFiles(args.positional);
-  const html = await explorerHtml();
+  const html = explorerHtml();
   let server: Server;
   try {
     server = await startServer({ html, paths: args.positional, port: Number(p) });

@@ -7,13 +7,11 @@
  *   node dist/src/web/build.js [--out DIR] [--no-minify]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUILTIN_SCENARIOS_DIR, DOCS_DIR, PACKAGE_ROOT } from '../paths.js';
+import { BUILTIN_SCENARIOS_DIR, EXPLORER_HTML, PACKAGE_ROOT } from '../paths.js';
 import { builtinPaths } from '../scenarios/library.js';
 
-export const EXPLORER_DIR = join(DOCS_DIR, 'explorer');
-export const EXPLORER_HTML = join(EXPLORER_DIR, 'index.html');
 
 export interface BuildResult {
   file: string;
@@ -54,7 +52,7 @@ export async function buildExplorerHtml(opts: { minify?: boolean } = {}): Promis
 
 export async function buildExplorer(opts: { outDir?: string; minify?: boolean } = {}): Promise<BuildResult> {
   const t0 = performance.now();
-  const dir = opts.outDir ?? EXPLORER_DIR;
+  const dir = opts.outDir ?? dirname(EXPLORER_HTML);
   const { html, scriptBytes } = await buildExplorerHtml(opts);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'index.html');

@@ -5,12 +5,12 @@
  * traces and findings; exports), and answers with plain, structured-cloneable data. No DOM here.
  */
 import { ARCHES } from '../hw/arch.js';
-import type { StepResult, FinalState } from '../harness/result.js';
+import type { StepResult, FinalState } from '../contract/result.js';
 import { resultDocument } from '../harness/document.js';
 import { parseScenario, ScenarioError, type Scenario } from '../harness/scenario.js';
 import type { TraceNode } from '../kernel/trace.js';
 import type { CounterKey } from '../kernel/counters.js';
-import type { DiffClass } from '../harness/version.js';
+import type { DiffClass } from '../contract/version.js';
 import type { DiffSummary, FinalComparison, StepComparison } from '../diff/classify.js';
 import { collect, replayTo, snapshot, type CollectedRun, type MapSnapshot, type Series } from '../report/collect.js';
 import { compareMarkdown, stepLabel } from '../report/markdown.js';

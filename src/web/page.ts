@@ -8,12 +8,13 @@
  * "failed", #map carries data-step (the step drawn), and window.vmxExplorer the timings.
  */
 import { VERSIONS } from '../registry.js';
+import { byRelease, compareReleases, isRelease } from '../contract/release.js';
 import { ARCHES } from '../hw/arch.js';
 import { CLASS_LABEL, type Explanation, type Finding } from '../diff/classify.js';
 import { sideBySideRows, unifiedTraceDiff } from '../diff/traces.js';
 import { cellText } from '../report/markdown.js';
 import { renderAreaMap, renderCounterPlots } from '../report/svg.js';
-import type { StepResult } from '../harness/result.js';
+import type { StepResult } from '../contract/result.js';
 import { Backend, Cancelled } from './backend.js';
 import { validate, type Reply, type RunSummary, type StepView } from './engine.js';
 import { formatJson } from './format.js';
@@ -51,12 +52,18 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
-/** A mainline (or, before 2.6.12, history-tree) commit page. */
+/**
+ * A catalogued commit's page: mainline git from 2.6.12 on, before that the linux-history tree the
+ * catalogue cites (contract/version.ts VersionChange.commits).
+ */
 function commitUrl(id: string, since: string): string {
-  const [a, b, c] = since.split('.').map((x) => parseInt(x, 10));
-  const old = a < 2 || (a === 2 && (b < 6 || (b === 6 && (c ?? 0) < 12)));
-  return old ? `https://git.kernel.org/pub/scm/linux/kernel/git/tglx/history.git/commit/?id=${id}` : `https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=${id}`;
+  return isRelease(since) && compareReleases(since, '2.6.12') < 0
+    ? `https://github.com/MaximeChretien/linux-history/commit/${id}`
+    : `https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=${id}`;
 }
+
+/** The registered versions in release order (the registry is the only list of them). */
+const RELEASES = byRelease(VERSIONS);
 
 function download(name: string, text: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -189,7 +196,7 @@ class Explorer {
     const arch = byId<HTMLSelectElement>('m-arch');
     for (const a of Object.keys(ARCHES)) arch.append(h('option', { value: a }, a));
     const boxes = byId('version-boxes');
-    for (const v of VERSIONS) {
+    for (const v of RELEASES) {
       const box = h('input', { type: 'checkbox', id: `v-${v.id}`, value: v.id }) as HTMLInputElement;
       box.addEventListener('change', () => this.editVersions());
       boxes.append(h('label', { for: `v-${v.id}`, title: v.title }, box, ` ${v.id}`));
@@ -256,8 +263,8 @@ class Explorer {
     const doc = this.parsed();
     if (!doc) return;
     const arch = typeof (doc.machine as Record<string, unknown> | undefined)?.arch === 'string' ? ((doc.machine as Record<string, unknown>).arch as string) : 'i386';
-    const checked = VERSIONS.filter((v) => byId<HTMLInputElement>(`v-${v.id}`).checked).map((v) => v.id);
-    const all = VERSIONS.filter((v) => v.arches.includes(arch as never)).map((v) => v.id);
+    const checked = RELEASES.filter((v) => byId<HTMLInputElement>(`v-${v.id}`).checked).map((v) => v.id);
+    const all = RELEASES.filter((v) => v.arches.includes(arch as never)).map((v) => v.id);
     // Every version that has the arch: the default, so the field goes.
     if (checked.length === all.length && checked.every((id, i) => id === all[i])) delete doc.versions;
     else doc.versions = checked;
@@ -302,7 +309,7 @@ class Explorer {
     set('m-zones', m.zones, 'single');
     const arch = String(m.arch ?? 'i386');
     const listed = Array.isArray(doc.versions) ? (doc.versions as unknown[]) : undefined;
-    for (const v of VERSIONS) {
+    for (const v of RELEASES) {
       const box = byId<HTMLInputElement>(`v-${v.id}`);
       const has = v.arches.includes(arch as never);
       box.checked = listed ? listed.includes(v.id) : has;

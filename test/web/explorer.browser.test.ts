@@ -24,7 +24,7 @@ import { parseScenario, ScenarioError } from '../../src/harness/scenario.js';
 import { VERSIONS, VERSION_IDS } from '../../src/registry.js';
 import { streamResultDocument } from '../../src/cli/run.js';
 import { versionsFor } from '../../src/harness/runner.js';
-import type { ResultDocument, StepResult } from '../../src/harness/result.js';
+import type { ResultDocument, StepResult } from '../../src/contract/result.js';
 import { buildExplorerHtml } from '../../src/web/build.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
