@@ -239,7 +239,7 @@ class Explorer {
     window.addEventListener('hashchange', () => void this.loadHash());
     this.backend.onProgress = (done, total) => {
       this.progress.value = done / total;
-      this.status.textContent = `running… ${Math.floor((100 * done) / total)}% (${done} of ${total} version-steps)`;
+      this.status.textContent = `running: ${Math.floor((100 * done) / total)}% (${done}/${total} version-steps)`;
     };
   }
 
@@ -404,7 +404,7 @@ class Explorer {
       byId('timing').textContent = `First result ${this.timings.firstResultMs} ms after the page started loading${this.backend.inWorker ? '' : ' (no Web Worker: ran in the page)'}.`;
     }
     this.setState('idle');
-    this.status.textContent = `ran ${ids.length} version${ids.length === 1 ? '' : 's'} × ${n} steps in ${r.summary.ms} ms`;
+    this.status.textContent = `${ids.length} version${ids.length === 1 ? '' : 's'} × ${n} steps: ${r.summary.ms} ms`;
     this.view = undefined;
     this.requestStep();
     this.scheduleHash();
@@ -472,11 +472,14 @@ class Explorer {
       this.tableRange = [start, Math.min(n, start + TABLE_WINDOW)];
       this.drawTable();
     }
-    for (const tr of this.table.querySelectorAll('tr.selected')) tr.classList.remove('selected');
+    for (const tr of this.table.querySelectorAll('tr.selected')) {
+      tr.classList.remove('selected');
+      tr.removeAttribute('aria-current');
+    }
     const row = this.table.querySelector(`tr[data-step="${step}"]`) as HTMLElement | null;
     if (row) {
       row.classList.add('selected');
-      row.setAttribute('aria-selected', 'true');
+      row.setAttribute('aria-current', 'true');
       const head = (this.table.tHead?.offsetHeight ?? 0) + 2;
       if (row.offsetTop - head < this.wrap.scrollTop) this.wrap.scrollTop = row.offsetTop - head;
       else if (row.offsetTop + row.offsetHeight > this.wrap.scrollTop + this.wrap.clientHeight) this.wrap.scrollTop = row.offsetTop + row.offsetHeight - this.wrap.clientHeight;
@@ -532,6 +535,7 @@ class Explorer {
     if (!v || !s) return;
     const label = v.index < 0 ? 'boot' : `step ${v.index} (${s.labels[v.index]})`;
     byId('step-out').textContent = label;
+    this.slider.setAttribute('aria-valuetext', label);
     const map = byId('map');
     map.innerHTML = renderAreaMap(v.snapshots, { title: `${s.name}: after ${label}`, id: 'explorer-map' });
     map.dataset.step = String(v.index);
@@ -567,8 +571,11 @@ class Explorer {
       const li = h('li', {}, h('span', { class: 'cls' }, CLASS_LABEL[f.class]), `: ${f.detail}`);
       const sub = h('ul');
       if (!f.explanations.length) sub.append(h('li', {}, 'unexplained: no catalogued change matches this difference'));
-      for (const e of f.explanations.slice(0, 4)) sub.append(this.explanation(e));
-      if (f.explanations.length > 4) sub.append(h('li', {}, `also consistent with: ${f.explanations.slice(4).map((e) => `${e.version} ${e.change.id}`).join(', ')}`));
+      // As the markdown report does: the best three in full, and any pointing at an earlier step's state.
+      const full = f.explanations.filter((e, k) => k < 3 || e.match === 'state');
+      for (const e of full) sub.append(this.explanation(e));
+      const rest = f.explanations.filter((e) => !full.includes(e));
+      if (rest.length) sub.append(h('li', {}, `also consistent with: ${rest.map((e) => `${e.version} ${e.change.id}`).join(', ')}`));
       li.append(sub);
       ul.append(li);
     }
