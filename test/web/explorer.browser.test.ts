@@ -8,7 +8,9 @@
  * - an edit that breaks the scenario shows the validator's own message (step index and field),
  *   and the results do not move while typing;
  * - a permalink round-trips: a new page opened on it shows the same scenario, step and traces;
- * - the step slider (and the arrow keys on the table) redraws the address map;
+ * - the step slider (and the arrow keys on the table) redraws the address map, in the page's
+ *   colour-blind-safe colours;
+ * - the version checkboxes (release order, from the registry) rewrite the document and rerun;
  * - at phone width nothing overflows the page.
  * Screenshots go to test-output/ for a reader. Without chromium the suite is skipped and its
  * name says why. Run: npx vitest run test/web/explorer.browser.test.ts
@@ -22,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { parseScenario, ScenarioError } from '../../src/harness/scenario.js';
 import { VERSIONS, VERSION_IDS } from '../../src/registry.js';
+import { byRelease } from '../../src/contract/release.js';
 import { streamResultDocument } from '../../src/cli/run.js';
 import { versionsFor } from '../../src/harness/runner.js';
 import type { ResultDocument, StepResult } from '../../src/contract/result.js';
@@ -130,9 +133,12 @@ describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason
     expect(headers).toEqual(['#', 'step', ...doc.results.map((r) => r.version), 'differences']);
     const cells = await page.$$eval('#steps tbody tr[data-step]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td[data-version] .v')].map((td) => td.textContent)));
     expect(cells).toEqual(doc.results[0].steps.map((_, i) => doc.results.map((r) => expectedCell(r.steps[i]))));
-    // Step 1 differs in address between 2.4 and 2.6.32: the 2.6.32 cell is marked, the 2.4.22 one is not.
-    const marked = await page.$$eval('#steps tr[data-step="1"] td[data-version]', (tds) => tds.map((td) => [td.getAttribute('data-version'), td.classList.contains('diff')]));
-    expect(marked).toEqual([['2.4.19', false], ['2.4.22', false], ['2.6.32', true]].filter(([v]) => doc.results.some((r) => r.version === v)));
+    // A cell is marked where its value (cell and log lines) differs from the version to its left.
+    const marked = await page.$$eval('#steps tbody tr[data-step]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td[data-version]')].map((td) => td.classList.contains('diff'))));
+    const key = (st: StepResult) => expectedCell(st) + '\n' + st.log.join('\n');
+    expect(marked).toEqual(doc.results[0].steps.map((_, i) => doc.results.map((r, j) => j > 0 && key(r.steps[i]) !== key(doc.results[j - 1].steps[i]))));
+    // Step 1 differs in address between 2.4 and 2.6.32 (0xc8811000 / 0xc8812000, the gap page): some cell is marked.
+    expect(marked[1].some(Boolean)).toBe(true);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
     expect(readFileSync((await download.path())!, 'utf8')).toBe(json);
     const timings = await page.evaluate(() => (window as unknown as { vmxExplorer: { timings: { firstResultMs: number; inWorker: boolean } } }).vmxExplorer.timings);
@@ -219,6 +225,22 @@ describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason
     await idle(page, 3);
     expect(await page.innerHTML('#map')).toContain('after step 3: 2 areas');
     expect(await page.inputValue('#slider')).toBe('3');
+    // 2.6.32 keeps the freed b lazily: its range is drawn in the page's colour-blind-safe orange.
+    expect(await page.$eval('#map rect.range[data-state="lazy"]', (el) => getComputedStyle(el).fill)).toBe('rgb(230, 159, 0)');
+    await page.close();
+  });
+
+  it('rewrites the document from the version checkboxes (release order, from the registry) and reruns', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    await idle(page);
+    const boxes = await page.$$eval('#version-boxes input', (els) => els.map((e) => (e as HTMLInputElement).value));
+    expect(boxes).toEqual(byRelease(VERSIONS).map((v) => v.id));
+    const i386 = byRelease(VERSIONS).filter((v) => v.arches.includes('i386')).map((v) => v.id);
+    await page.uncheck(`#v-${i386[0].replace(/\./g, '\\.')}`);
+    await page.waitForFunction((n) => document.body.dataset.state === 'idle' && document.querySelectorAll('#steps thead th').length === n, i386.length - 1 + 3);
+    expect((JSON.parse(await page.inputValue('#editor')) as { versions: string[] }).versions).toEqual(i386.slice(1));
+    expect(await page.$$eval('#steps thead th', (ths) => ths.slice(2, -1).map((t) => t.textContent))).toEqual(i386.slice(1));
     await page.close();
   });
 
