@@ -11,13 +11,17 @@
  * - the step slider (and the arrow keys on the table) redraws the address map, in the page's
  *   colour-blind-safe colours;
  * - the version checkboxes (release order, from the registry) rewrite the document and rerun;
+ * - a long scenario shows its progress and can be cancelled;
+ * - served by `vmx serve`, the picker lists the user's files and runs one;
  * - at phone width nothing overflows the page.
  * Screenshots go to test-output/ for a reader. Without chromium the suite is skipped and its
  * name says why. Run: npx vitest run test/web/explorer.browser.test.ts
  * (VMX_CHROMIUM=/path/to/chrome picks another browser.)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +33,7 @@ import { streamResultDocument } from '../../src/cli/run.js';
 import { versionsFor } from '../../src/harness/runner.js';
 import type { ResultDocument, StepResult } from '../../src/contract/result.js';
 import { buildExplorerHtml } from '../../src/web/build.js';
+import { startServer } from '../../src/cli/serve.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, 'test-output');
@@ -242,6 +247,47 @@ describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason
     expect((JSON.parse(await page.inputValue('#editor')) as { versions: string[] }).versions).toEqual(i386.slice(1));
     expect(await page.$$eval('#steps thead th', (ths) => ths.slice(2, -1).map((t) => t.textContent))).toEqual(i386.slice(1));
     await page.close();
+  });
+
+  it('runs a long scenario in the worker with progress, and cancels it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    await idle(page);
+    const long = JSON.stringify({
+      name: 'long',
+      machine: { arch: 'i386', ramMiB: 128, cpus: 1 },
+      steps: [{ repeat: 20000, steps: [{ op: 'vmalloc', size: 4096, as: 'a${i}' }, { op: 'vfree', ref: 'a${i}' }] }],
+    });
+    await page.fill('#editor', long);
+    await page.waitForFunction(() => document.body.dataset.state === 'running' && (document.getElementById('progress') as HTMLProgressElement).value > 0, null, { timeout: 10_000 });
+    expect(await page.textContent('#status')).toMatch(/^running: \d+% \(\d+\/120000 version-steps\)$/);
+    await page.screenshot({ path: join(OUT, 'explorer-progress.png') });
+    await page.click('#cancel');
+    await page.waitForFunction(() => document.body.dataset.state === 'failed');
+    expect(await page.textContent('#status')).toMatch(/^cancelled/);
+    // The fresh worker runs the next edit.
+    await page.fill('#editor', builtinText);
+    await idle(page);
+    await page.close();
+  });
+
+  it('lists the user\'s files when served by vmx serve, and runs one picked from them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmx-serve-page-'));
+    const mine = builtinText.replace('"name": "reuse-freed-space"', '"name": "my-reuse"');
+    writeFileSync(join(dir, 'my-reuse.json'), mine);
+    const server = await startServer({ html: readFileSync(join(OUT, 'explorer', 'index.html'), 'utf8'), paths: [dir], port: 0 });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await idle(page);
+      await page.waitForSelector('#picker option[value="file:my-reuse.json"]', { state: 'attached' });
+      await page.selectOption('#picker', 'file:my-reuse.json');
+      await page.waitForFunction(() => document.body.dataset.state === 'idle' && /my-reuse/.test(document.getElementById('summary')!.textContent ?? ''));
+      expect(await page.inputValue('#editor')).toBe(mine);
+      await page.close();
+    } finally {
+      await new Promise<void>((done) => server.close(() => done()));
+    }
   });
 
   it('fits a phone-width screen', async () => {
