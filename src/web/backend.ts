@@ -4,7 +4,7 @@
  * worker is terminated and a fresh one started. Where workers cannot start, the engine runs in
  * the page itself (no progress, no cancel).
  */
-import { Engine, type Reply, type Request } from './engine.js';
+import { Engine, type Reply, type Request, type RequestBody } from './engine.js';
 
 type Waiting = { resolve: (r: Reply) => void; reject: (e: Error) => void };
 
@@ -13,9 +13,6 @@ export class Cancelled extends Error {
     super('cancelled');
   }
 }
-
-/** Omit for a union: the request without its id. */
-type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
 export class Backend {
   private worker: Worker | undefined;

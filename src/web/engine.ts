@@ -66,6 +66,9 @@ export type Request =
   | { kind: 'markdown'; id: number; step?: number }
   | { kind: 'json'; id: number };
 
+/** A request without its id (the id is the sender's business). */
+export type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+
 export type Reply =
   | { kind: 'progress'; id: number; done: number; total: number }
   | { kind: 'invalid'; id: number; message: string }

@@ -8,7 +8,7 @@
  * "failed", #map carries data-step (the step drawn), and window.vmxExplorer the timings.
  */
 import { VERSIONS } from '../registry.js';
-import { byRelease, compareReleases, isRelease } from '../contract/release.js';
+import { byRelease } from '../contract/release.js';
 import { ARCHES } from '../hw/arch.js';
 import { CLASS_LABEL, type Explanation, type Finding } from '../diff/classify.js';
 import { sideBySideRows, unifiedTraceDiff } from '../diff/traces.js';
@@ -18,6 +18,7 @@ import type { StepResult } from '../contract/result.js';
 import { Backend, Cancelled } from './backend.js';
 import { validate, type Reply, type RunSummary, type StepView } from './engine.js';
 import { formatJson } from './format.js';
+import { commitUrl } from './links.js';
 import { decodeState, encodeState } from './permalink.js';
 
 interface SourceFile {
@@ -50,16 +51,6 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
   if (!el) throw new Error(`explorer page: no #${id}`);
   return el as T;
-}
-
-/**
- * A catalogued commit's page: mainline git from 2.6.12 on, before that the linux-history tree the
- * catalogue cites (contract/version.ts VersionChange.commits).
- */
-function commitUrl(id: string, since: string): string {
-  return isRelease(since) && compareReleases(since, '2.6.12') < 0
-    ? `https://github.com/MaximeChretien/linux-history/commit/${id}`
-    : `https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=${id}`;
 }
 
 /** The registered versions in release order (the registry is the only list of them). */
