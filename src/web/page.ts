@@ -7,7 +7,7 @@
  * For tests and the curious, document.body.dataset.state is "running", "idle", "invalid" or
  * "failed", #map carries data-step (the step drawn), and window.vmxExplorer the timings.
  */
-import { VERSIONS } from '../registry.js';
+import { findVersion, VERSIONS } from '../registry.js';
 import { byRelease } from '../contract/release.js';
 import { ARCHES } from '../hw/arch.js';
 import { CLASS_LABEL, type Explanation, type Finding } from '../diff/classify.js';
@@ -18,7 +18,7 @@ import type { StepResult } from '../contract/result.js';
 import { Backend, Cancelled } from './backend.js';
 import { validate, type Reply, type RunSummary, type StepView } from './engine.js';
 import { formatJson } from './format.js';
-import { commitUrl } from './links.js';
+import { commitUrl, functionUrl, logLineUrl } from '../report/links.js';
 import { decodeState, encodeState } from './permalink.js';
 
 interface SourceFile {
@@ -496,7 +496,16 @@ class Explorer {
         prev = key;
         const td = h('td', { class: [differs ? 'diff' : '', st.ok ? '' : 'fail'].filter(Boolean).join(' ') || undefined, 'data-version': s.versions[j].id }, h('span', { class: 'v' }, cellText(st)));
         if (differs) td.title = `differs from ${s.versions[j - 1].id}`;
-        if (st.log.length) td.append(h('span', { class: 'log' }, st.log.join('\n')));
+        if (st.log.length) {
+          // A BUG/WARN line links to the line of the version's source it names.
+          const ver = findVersion(s.versions[j].id);
+          const log = h('span', { class: 'log' });
+          st.log.forEach((line, k) => {
+            const url = ver && logLineUrl(ver, line);
+            log.append(...(k ? ['\n'] : []), url ? h('a', { href: url, target: '_blank', rel: 'noopener' }, line) : line);
+          });
+          td.append(log);
+        }
         tr.append(td);
       }
       tr.append(h('td', { class: 'classes' }, s.versions.length < 2 ? '–' : cls.length ? cls.join(', ') : 'same'));
@@ -536,23 +545,30 @@ class Explorer {
 
   private explanation(e: Explanation): HTMLElement {
     const s = this.summary!;
-    const how =
-      e.match === 'step'
-        ? `ran here: ${e.functions.join(', ')}`
-        : e.match === 'state'
-          ? `the state left by step ${e.via.map((j) => `${j} (${s.labels[j]})`).join(', ')}: ${e.functions.join(', ')}`
-          : e.match === 'earlier'
-            ? `ran in an earlier step: ${e.functions.join(', ')}`
-            : 'matched by op only';
-    const li = h('li', {}, `${e.version} `, h('span', { class: 'id' }, e.change.id), ` (since ${e.change.since}): ${e.change.summary} — ${how}`);
-    const extra = e.change as { commits?: string[]; commitNote?: string };
-    if (extra.commits?.length) {
-      li.append(' · ');
-      extra.commits.forEach((c, k) => {
-        if (k) li.append(', ');
-        li.append(h('a', { href: commitUrl(c, e.change.since), target: '_blank', rel: 'noopener' }, c));
+    const ver = findVersion(e.version);
+    // Catalogued functions link to their definition in that version's source (report/links.ts).
+    const fns = (): (Node | string)[] =>
+      e.functions.flatMap((fn, k) => {
+        const url = ver && functionUrl(ver, fn);
+        const name = h('code', {}, fn);
+        return [...(k ? [', '] : []), url ? h('a', { href: url, target: '_blank', rel: 'noopener' }, name) : name];
       });
-    } else if (extra.commitNote) li.append(` · ${extra.commitNote}`);
+    const how: (Node | string)[] =
+      e.match === 'step'
+        ? ['ran here: ', ...fns()]
+        : e.match === 'state'
+          ? [`the state left by step ${e.via.map((j) => `${j} (${s.labels[j]})`).join(', ')}: `, ...fns()]
+          : e.match === 'earlier'
+            ? ['ran in an earlier step: ', ...fns()]
+            : ['matched by op only'];
+    const li = h('li', {}, `${e.version} `, h('span', { class: 'id' }, e.change.id), ` (since ${e.change.since}): ${e.change.summary} — `, ...how);
+    if (e.change.commits?.length) {
+      li.append(' · commit ');
+      e.change.commits.forEach((c, k) => {
+        if (k) li.append(', ');
+        li.append(h('a', { href: commitUrl(e.change, c), target: '_blank', rel: 'noopener' }, c));
+      });
+    } else if (e.change.commitNote) li.append(` · ${e.change.commitNote}`);
     return li;
   }
 

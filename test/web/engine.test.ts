@@ -2,14 +2,13 @@
  * The explorer's engine (src/web/engine.ts) in Node, as the page's Web Worker runs it: the
  * validator's messages, the results the table shows, a step's detail, and the exports (the
  * contract's JSON byte for byte as `vmx run --json` streams it; the comparison markdown with the
- * chosen step's map). Also the commit links of catalogued changes (src/web/links.ts).
+ * chosen step's map).
  * Run: npx vitest run test/web/engine.test.ts
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine, type Reply, type Request, type RequestBody } from '../../src/web/engine.js';
-import { commitUrl } from '../../src/web/links.js';
 import { parseScenario } from '../../src/harness/scenario.js';
 import { versionsFor } from '../../src/harness/runner.js';
 import { streamResultDocument } from '../../src/cli/run.js';
@@ -72,11 +71,5 @@ describe('the explorer engine', () => {
     const [md] = ask({ kind: 'markdown', step: 3 });
     expect(md.kind === 'text' && md.text.startsWith('# Scenario reuse-freed-space\n')).toBe(true);
     expect(md.kind === 'text' && md.text.includes('After step 3 (vfree ref=b)')).toBe(true);
-  });
-
-  it('links commits to mainline from 2.6.12 on and to the linux-history tree before', () => {
-    expect(commitUrl('db64fe02258f', '2.6.28')).toBe('https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git/commit/?id=db64fe02258f');
-    expect(commitUrl('0123456789ab', '2.4.20')).toBe('https://github.com/MaximeChretien/linux-history/commit/0123456789ab');
-    expect(commitUrl('0123456789ab', '2.6.11')).toBe('https://github.com/MaximeChretien/linux-history/commit/0123456789ab');
   });
 });

@@ -256,11 +256,11 @@ describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason
     const long = JSON.stringify({
       name: 'long',
       machine: { arch: 'i386', ramMiB: 128, cpus: 1 },
-      steps: [{ repeat: 20000, steps: [{ op: 'vmalloc', size: 4096, as: 'a${i}' }, { op: 'vfree', ref: 'a${i}' }] }],
+      steps: [{ repeat: 8000, steps: [{ op: 'vmalloc', size: 4096, as: 'a${i}' }, { op: 'vfree', ref: 'a${i}' }] }],
     });
     await page.fill('#editor', long);
     await page.waitForFunction(() => document.body.dataset.state === 'running' && (document.getElementById('progress') as HTMLProgressElement).value > 0, null, { timeout: 10_000 });
-    expect(await page.textContent('#status')).toMatch(/^running: \d+% \(\d+\/120000 version-steps\)$/);
+    expect(await page.textContent('#status')).toMatch(/^running: \d+% \(\d+\/48000 version-steps\)$/);
     await page.screenshot({ path: join(OUT, 'explorer-progress.png') });
     await page.click('#cancel');
     await page.waitForFunction(() => document.body.dataset.state === 'failed');
