@@ -15,9 +15,27 @@ export interface ViewState {
   right?: string;
 }
 
-async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream));
-  return new Uint8Array(await out.arrayBuffer());
+/** The most a link may inflate to: reading stops there (a link is not a way to fill memory). */
+export const MAX_SCENARIO_BYTES = 64 << 20;
+
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream, limit = Infinity): Promise<Uint8Array> {
+  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(stream).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      throw new Error(`permalink scenario larger than ${limit >> 20} MiB`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) (out.set(c, at), (at += c.length));
+  return out;
 }
 
 export function toBase64url(bytes: Uint8Array): string {
@@ -44,14 +62,12 @@ export async function encodeState(state: ViewState): Promise<string> {
 }
 
 /** The state a hash describes; undefined when it holds no scenario. Throws on a damaged link. */
-export async function decodeState(hash: string): Promise<ViewState | undefined> {
+export async function decodeState(hash: string, limit = MAX_SCENARIO_BYTES): Promise<ViewState | undefined> {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const s = params.get('s');
   if (!s) return undefined;
   if (params.get('v') !== '1') throw new Error(`permalink version ${params.get('v')} is not one this page reads (v=1)`);
-  // Bounded: a link cannot make the page inflate more than 64 MiB.
-  const bytes = await pipe(fromBase64url(s), new DecompressionStream('deflate-raw'));
-  if (bytes.length > 64 << 20) throw new Error('permalink scenario larger than 64 MiB');
+  const bytes = await pipe(fromBase64url(s), new DecompressionStream('deflate-raw'), limit);
   const state: ViewState = { scenario: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   const step = params.get('step');
   if (step !== null && /^-?\d+$/.test(step)) state.step = Number(step);

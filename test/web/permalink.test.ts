@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState, fromBase64url, toBase64url } from '../../src/web/permalink.js';
+import { decodeState, encodeState, fromBase64url, MAX_SCENARIO_BYTES, toBase64url } from '../../src/web/permalink.js';
 import { formatJson } from '../../src/web/format.js';
 
 const builtin = readFileSync(join(resolve(import.meta.dirname, '..', '..'), 'src', 'scenarios', 'builtin', 'reuse-freed-space.json'), 'utf8');
@@ -31,6 +31,14 @@ describe('permalinks', () => {
     await expect(decodeState('#v=1&s=not*base64')).rejects.toThrow(/base64url/);
     await expect(decodeState('#v=1&s=AAAA')).rejects.toThrow();
     await expect(decodeState('#v=9&s=AAAA')).rejects.toThrow(/v=9|version 9/);
+  });
+
+  it('stop inflating a link past the bound (no zip bomb)', async () => {
+    expect(MAX_SCENARIO_BYTES).toBe(64 << 20);
+    const bomb = await encodeState({ scenario: ' '.repeat((4 << 20) + 1) });
+    expect(bomb.length).toBeLessThan(20_000);
+    await expect(decodeState(bomb, 4 << 20)).rejects.toThrow(/larger than 4 MiB/);
+    expect((await decodeState(bomb, 8 << 20))?.scenario.length).toBe((4 << 20) + 1);
   });
 
   it('base64url has no padding and round-trips every byte', () => {
