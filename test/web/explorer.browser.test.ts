@@ -13,7 +13,7 @@
  * - the version checkboxes (release order, from the registry) rewrite the document and rerun;
  * - a long scenario shows its progress and can be cancelled;
  * - served by `vmx serve`, the picker lists the user's files and runs one;
- * - at phone width nothing overflows the page.
+ * - at phone width nothing overflows the page; without Web Workers the page runs the engine itself.
  * Screenshots go to test-output/ for a reader. Without chromium the suite is skipped and its
  * name says why. Run: npx vitest run test/web/explorer.browser.test.ts
  * (VMX_CHROMIUM=/path/to/chrome picks another browser.)
@@ -290,10 +290,15 @@ describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason
     }
   });
 
-  it('fits a phone-width screen', async () => {
+  it('fits a phone-width screen, and runs in the page itself where Web Workers are unavailable', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    await page.addInitScript(() => {
+      (window as unknown as { Worker: unknown }).Worker = undefined;
+    });
     await page.goto(url);
     await idle(page);
+    expect(await page.evaluate(() => (window as unknown as { vmxExplorer: { timings: { inWorker: boolean } } }).vmxExplorer.timings.inWorker)).toBe(false);
+    expect(await page.$$eval('#steps tbody tr[data-step]', (trs) => trs.length)).toBe(JSON.parse(builtinText).steps.length);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(OUT, 'explorer-phone.png'), fullPage: false });
     await page.close();
