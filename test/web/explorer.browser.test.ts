@@ -235,7 +235,7 @@ describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason
     await page.close();
   });
 
-  it('rewrites the document from the version checkboxes (release order, from the registry) and reruns', async () => {
+  it('rewrites the document from the version checkboxes (release order, from the registry) and the machine form, and reruns', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(url);
     await idle(page);
@@ -246,6 +246,14 @@ describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason
     await page.waitForFunction((n) => document.body.dataset.state === 'idle' && document.querySelectorAll('#steps thead th').length === n, i386.length - 1 + 3);
     expect((JSON.parse(await page.inputValue('#editor')) as { versions: string[] }).versions).toEqual(i386.slice(1));
     expect(await page.$$eval('#steps thead th', (ths) => ths.slice(2, -1).map((t) => t.textContent))).toEqual(i386.slice(1));
+    // The machine form: x86_64 keeps only the listed versions that have it (the rest is the validator's business).
+    await page.check(`#v-${i386[0].replace(/\./g, '\\.')}`);
+    await page.waitForFunction(() => document.body.dataset.state === 'idle' && !/"versions"/.test((document.getElementById('editor') as HTMLTextAreaElement).value));
+    await page.selectOption('#m-arch', 'x86_64');
+    const x64 = byRelease(VERSIONS).filter((v) => v.arches.includes('x86_64')).map((v) => v.id);
+    await page.waitForFunction((n) => document.body.dataset.state === 'idle' && document.querySelectorAll('#steps thead th').length === n, x64.length + 3);
+    expect((JSON.parse(await page.inputValue('#editor')) as { machine: { arch: string } }).machine.arch).toBe('x86_64');
+    expect(await page.$eval('#steps tr[data-step="0"] td[data-version] .v', (td) => td.textContent)).toMatch(/^0xffff/);
     await page.close();
   });
 
