@@ -105,6 +105,8 @@ class Explorer {
   private writtenHash = '';
   private stepAsked: number | undefined;
   private stepBusy = false;
+  /** Shown once in the message box instead of the scenario's summary (a damaged permalink). */
+  private notice: string | undefined;
   readonly timings: Timings;
 
   constructor() {
@@ -176,7 +178,7 @@ class Explorer {
       this.textChanged(0);
       return true;
     } catch (e) {
-      this.setMessage(`this permalink cannot be read (${(e as Error).message}); showing the default scenario`, 'bad');
+      this.notice = `this permalink cannot be read (${(e as Error).message}); showing the default scenario`;
       return false;
     }
   }
@@ -196,7 +198,8 @@ class Explorer {
 
   private wire(): void {
     this.editor.addEventListener('input', () => {
-      if (this.picker.value !== 'custom' && !this.picker.value.startsWith('file:')) this.picker.value = 'custom';
+      // Edited: no longer the file it came from (whose name the validator's messages keep).
+      this.picker.value = 'custom';
       this.textChanged(RUN_DELAY_MS);
     });
     this.picker.addEventListener('change', () => {
@@ -246,7 +249,7 @@ class Explorer {
 
   private rewrite(doc: Record<string, unknown>): void {
     this.editor.value = formatJson(doc) + '\n';
-    if (this.picker.value !== 'custom' && !this.picker.value.startsWith('file:')) this.picker.value = 'custom';
+    this.picker.value = 'custom';
     this.textChanged(0);
   }
 
@@ -343,7 +346,9 @@ class Explorer {
       return;
     }
     const s = v.scenario;
-    this.setMessage(`${s.name}: ${s.steps.length} step${s.steps.length === 1 ? '' : 's'} on ${s.machine.arch}${s.seed !== undefined ? `, random seed ${s.seed}` : ''}`, 'good');
+    if (this.notice) this.setMessage(this.notice, 'bad');
+    else this.setMessage(`${s.name}: ${s.steps.length} step${s.steps.length === 1 ? '' : 's'} on ${s.machine.arch}${s.seed !== undefined ? `, random seed ${s.seed}` : ''}`, 'good');
+    this.notice = undefined;
     this.setState('running');
     this.progress.value = 0;
     this.status.textContent = 'running…';

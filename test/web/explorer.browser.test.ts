@@ -155,10 +155,12 @@ describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason
     await page.close();
   });
 
-  it("shows the validator's message for a broken edit, without moving the results", async () => {
+  it("says a damaged permalink cannot be read, and shows the validator's message for a broken edit without moving the results", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(url);
+    await page.goto(url + '#v=1&s=AAAA');
     await idle(page);
+    expect(await page.textContent('#message')).toMatch(/^this permalink cannot be read \(.+\); showing the default scenario$/);
+    expect(await page.inputValue('#editor')).toBe(builtinText);
     const before = await page.$eval('#results', (el) => el.getBoundingClientRect().top);
     const doc = JSON.parse(builtinText) as { steps: Record<string, unknown>[] };
     doc.steps[2].size = -5;
