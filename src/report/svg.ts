@@ -462,7 +462,15 @@ function niceMax(v: number): number {
 /** Small multiples: one panel per counter, one line per version (after-step values). */
 export function renderCounterPlots(
   series: readonly Series[],
-  opts: { title?: string; width?: number; panels?: readonly PlotPanel[]; /** Line colours by position (default VERSION_COLOURS). */ colours?: readonly string[] } = {},
+  opts: {
+    title?: string;
+    width?: number;
+    panels?: readonly PlotPanel[];
+    /** Line colours by position (default VERSION_COLOURS). */
+    colours?: readonly string[];
+    /** A step to mark with a dashed vertical line in every panel (the explorer's chosen step). */
+    marker?: number;
+  } = {},
 ): string {
   const width = opts.width ?? 960;
   const colours = opts.colours ?? VERSION_COLOURS;
@@ -496,6 +504,10 @@ export function renderCounterPlots(
     }
     out.push(text(px, y0 + ph + 14, 'step 0', 'fill="#555"'));
     out.push(text(px + pw, y0 + ph + 14, `step ${maxStep}`, 'fill="#555" text-anchor="end"'));
+    if (opts.marker !== undefined && opts.marker >= 0) {
+      const mx = px + (Math.min(opts.marker, maxStep) / maxStep) * pw;
+      out.push(`<line x1="${num(mx)}" y1="${y0}" x2="${num(mx)}" y2="${y0 + ph}" stroke="#333" stroke-width="1" stroke-dasharray="4 3" class="marker"/>`);
+    }
     series.forEach((s, si) => {
       const vals = p.pick(s);
       const xs = s.steps.map((st) => px + (st / maxStep) * pw);

@@ -411,6 +411,7 @@ class Explorer {
     this.step = i;
     this.slider.value = String(i);
     this.renderTable(false);
+    this.renderPlot();
     this.requestStep();
     this.scheduleHash();
   }
@@ -523,7 +524,10 @@ class Explorer {
 
   private renderPlot(): void {
     const s = this.summary!;
-    byId('plot').innerHTML = s.labels.length > 1 ? renderCounterPlots(s.series, { title: `${s.name}: counters over the steps`, colours: PLOT_COLOURS }) : '<p class="hint">One step: nothing to plot.</p>';
+    byId('plot').innerHTML =
+      s.labels.length > 1
+        ? renderCounterPlots(s.series, { title: `${s.name}: counters over the steps (dashed: the chosen step)`, colours: PLOT_COLOURS, marker: this.step })
+        : `<p class="hint">${s.labels.length} step${s.labels.length === 1 ? '' : 's'}: nothing to plot.</p>`;
   }
 
   private renderPairs(): void {

@@ -227,11 +227,16 @@ describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason
     expect(third).not.toBe(first);
     expect(third).toContain('after step 2: 3 areas');
     expect(await page.textContent('#step-out')).toMatch(/^step 2 /);
+    // The counter plots mark the chosen step too.
+    const markerAt = () => page.$$eval('#plot line.marker', (ls) => ls.map((l) => l.getAttribute('x1')));
+    const at2 = await markerAt();
+    expect(at2.length).toBe(3);
     await page.focus('#table-wrap');
     await page.keyboard.press('ArrowDown');
     await idle(page, 3);
     expect(await page.innerHTML('#map')).toContain('after step 3: 2 areas');
     expect(await page.inputValue('#slider')).toBe('3');
+    expect(Number((await markerAt())[0])).toBeGreaterThan(Number(at2[0]));
     // 2.6.32 keeps the freed b lazily: its range is drawn in the page's colour-blind-safe orange.
     expect(await page.$eval('#map rect.range[data-state="lazy"]', (el) => getComputedStyle(el).fill)).toBe('rgb(230, 159, 0)');
     await page.close();
