@@ -394,6 +394,7 @@ class Explorer {
     this.slider.max = String(Math.max(-1, n - 1));
     this.slider.value = String(this.step);
     this.timings.runs++;
+    this.timings.inWorker = this.backend.inWorker;
     this.timings.lastRunMs = r.summary.ms;
     if (this.timings.firstResultMs === undefined) {
       this.timings.firstResultMs = Math.round(performance.now());

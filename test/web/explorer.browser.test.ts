@@ -13,7 +13,8 @@
  * - the version checkboxes (release order, from the registry) rewrite the document and rerun;
  * - a long scenario shows its progress and can be cancelled;
  * - served by `vmx serve`, the picker lists the user's files and runs one;
- * - at phone width nothing overflows the page; without Web Workers the page runs the engine itself.
+ * - at phone width nothing overflows the page; when the worker cannot
+ *   start, the page runs the engine itself.
  * Screenshots go to test-output/ for a reader. Without chromium the suite is skipped and its
  * name says why. Run: npx vitest run test/web/explorer.browser.test.ts
  * (VMX_CHROMIUM=/path/to/chrome picks another browser.)
@@ -305,10 +306,19 @@ describe.skipIf(!!skipReason)(`the web explorer in headless Chromium${skipReason
     }
   });
 
-  it('fits a phone-width screen, and runs in the page itself where Web Workers are unavailable', async () => {
+  it("fits a phone-width screen, and runs in the page itself when the worker's script cannot load", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    // A host whose policy blocks blob workers: the worker reports an error before any message.
     await page.addInitScript(() => {
-      (window as unknown as { Worker: unknown }).Worker = undefined;
+      (window as unknown as { Worker: unknown }).Worker = class {
+        onerror: ((e: { message: string; preventDefault(): void }) => void) | null = null;
+        onmessage: unknown = null;
+        constructor() {
+          setTimeout(() => this.onerror?.({ message: 'blocked', preventDefault() {} }), 20);
+        }
+        postMessage(): void {}
+        terminate(): void {}
+      };
     });
     await page.goto(url);
     await idle(page);
