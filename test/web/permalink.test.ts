@@ -70,5 +70,11 @@ describe('formatJson', () => {
       ].join('\n'),
     );
     expect(JSON.parse(formatJson(JSON.parse(builtin)))).toEqual(JSON.parse(builtin));
+    // Every line that could have stayed closed fits in the width (100 columns).
+    for (const line of formatJson(JSON.parse(builtin)).split('\n')) if (/[{[].*[}\]],?$/.test(line.trim())) expect(line.length).toBeLessThanOrEqual(100);
+    // A deep member that fits on its own line is not opened because its parents' keys were long.
+    expect(formatJson({ aaaaaaaaaaaaaaaaaaaa: { bbbbbbbbbbbbbbbbbbbb: { c: 'x'.repeat(30), d: 1 } } }, 80)).toBe(
+      ['{', '  "aaaaaaaaaaaaaaaaaaaa": {', `    "bbbbbbbbbbbbbbbbbbbb": { "c": "${'x'.repeat(30)}", "d": 1 }`, '  }', '}'].join('\n'),
+    );
   });
 });
