@@ -325,6 +325,8 @@ class Explorer {
     byId('status').parentElement!.classList.toggle('busy', state === 'running');
     byId<HTMLButtonElement>('cancel').disabled = state !== 'running' || !this.backend.inWorker;
     this.results.classList.toggle('stale', state !== 'idle');
+    // Exports describe the results on screen: only while they are the editor's.
+    for (const id of ['export-md', 'export-json']) byId<HTMLButtonElement>(id).disabled = state !== 'idle';
   }
 
   /** The editor changed: validate now (messages as the CLI prints them), run after `delay`. */
