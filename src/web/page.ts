@@ -629,6 +629,15 @@ class Explorer {
         h('table', { class: 'costs' }, h('tr', {}, h('th', {}, 'counter'), ...ids.map((id) => h('th', {}, id))), ...keys.map((k) => h('tr', {}, h('td', {}, k), ...v.costs.map((c) => h('td', {}, String((c as Record<string, number>)[k] ?? 0)))))),
       );
     if (v.index < 0) return void box.append(h('p', { class: 'hint' }, 'Choose a step to see its traces.'));
+    // What the step printed besides its log (vmallocinfo text, a kmemleak report), the two versions side by side.
+    const out = [li, ri].map((j) => {
+      const st = s.steps[j][v.index];
+      return [st.text ?? '', ...(st.leaks ?? []).map((l) => `leak ${l.ptr} size ${l.size}`)].filter(Boolean).join('\n');
+    });
+    if (out.some(Boolean))
+      box.append(
+        h('table', { class: 'side output' }, h('colgroup', {}, h('col', { class: 'half' }), h('col', { class: 'mk' }), h('col', { class: 'half' })), h('tr', {}, h('th', {}, `${ids[li]} output`), h('th', {}, out[0] === out[1] ? '' : '|'), h('th', {}, `${ids[ri]} output`)), h('tr', { class: out[0] === out[1] ? 'm-same' : 'm-changed' }, h('td', { class: 'l' }, out[0]), h('td', { class: 'mark' }, out[0] === out[1] ? '' : '|'), h('td', { class: 'r' }, out[1]))),
+      );
     if (!s.traced) return void box.append(h('p', { class: 'hint' }, 'Traces were not recorded: the scenario is too long to keep them for every step.'));
     const a = v.traces[li];
     const b = v.traces[ri];
