@@ -637,6 +637,22 @@ describe('2.6.32 ioremap on i386-pae (resource_size_t 64-bit, unsigned long 32-b
   });
 });
 
+describe('2.6.32 /proc/vmallocinfo s_show: "0x%p-0x%p %7ld"', () => {
+  it('prints a size of 2 GiB or more as a negative long on i386 (the oracle host cannot reserve this window; vector o14 has the wrapping end)', () => {
+    // get_vm_area(0x80000000) at 0x40000000: vm->size = 0x80000000 + guard page = 0x80001000,
+    // as a 32-bit long 0x80001000 - 2^32 = -2147479552; the end 0xc0001000 does not wrap
+    const r = boot({ vmallocStart: '0x40000000', vmallocEnd: '0xc0400000' });
+    expect(step(r, { op: 'get_vm_area', size: 0x80000000 })).toMatchObject({ ok: true, addr: '0x40000000' });
+    expect(step(r, { op: 'vmallocinfo' }).text).toBe('0x40000000-0xc0001000 -2147479552 get_vm_area+0x0/0x0 vmalloc\n');
+  });
+
+  it('x86_64 longs are 64-bit: a 4 GiB area prints its size as is', () => {
+    const r = boot({ arch: 'x86_64', ramMiB: 256 });
+    expect(step(r, { op: 'get_vm_area', size: 0x100000000 })).toMatchObject({ ok: true, addr: '0xffffc90000000000' });
+    expect(step(r, { op: 'vmallocinfo' }).text).toBe('0xffffc90000000000-0xffffc90100001000 4294971392 get_vm_area+0x0/0x0 vmalloc\n');
+  });
+});
+
 describe('2.6.32 i386 lowmem: MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE', () => {
   // pgtable_32_types.h: VMALLOC_END 0xff7fe000 (PAE 0xff9fe000), __VMALLOC_RESERVE 128 MiB
   // (pgtable_32.c): MAXMEM 0x377fe000 (PAE 0x379fe000); init_32.c: max_low_pfn =
