@@ -171,7 +171,12 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
     if (typeof m[f] !== 'string') fail(`machine.${f} must be a hex string like "0xd0800000"`);
     const a = parseAddr(arch, m[f] as string);
     if (typeof a === 'string') fail(`machine.${f}: ${a}`);
-    if ((a as number) <= 0 || (a as number) % 4096 !== 0) fail(`machine.${f} must be a page-aligned kernel address (got ${m[f]})`);
+    // A kernel-half address (not NULL, not a user address). VMALLOC_END need not be page-aligned:
+    // a kernel's macro may hold any unsigned long (x86_64's 0xffffe8ffffffffff in 2.6.32) and each
+    // version's code compares against it as it is. VMALLOC_START is high_memory + an offset or a
+    // page-aligned constant in every version, so a start off a page boundary is refused.
+    if ((a as number) <= 0) fail(`machine.${f} must be a kernel address (got ${m[f]})`);
+    if (f === 'vmallocStart' && (a as number) % 4096 !== 0) fail(`machine.${f} must be a page-aligned kernel address (got ${m[f]})`);
   }
   if ((m.vmallocStart === undefined) !== (m.vmallocEnd === undefined)) fail('machine.vmallocStart and machine.vmallocEnd must be given together');
   if (m.vmallocStart !== undefined) {

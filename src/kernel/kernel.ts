@@ -4,7 +4,7 @@
  * mechanism) or STUBBED (a no-op that is only counted). Every call bumps a counter and, when
  * tracing, records a trace leaf.
  */
-import { PAGE_SIZE, type ArchProfile } from '../hw/arch.js';
+import { PAGE_SIZE, type ArchName, type ArchProfile } from '../hw/arch.js';
 import { fmtPointer, hexAddr, parseAddr, realAddr, type Addr } from '../hw/addr.js';
 import { Owner, type PhysicalMemory, type Zone } from '../hw/frames.js';
 import { Machine, type MachineConfig } from '../hw/machine.js';
@@ -18,6 +18,7 @@ import { Tracer } from './trace.js';
 import { Locks, type KernelLock } from './locks.js';
 
 /** The address and page-table entry types the ported code uses (versions import them from here, not from src/hw). */
+export type { ArchName } from '../hw/arch.js';
 export type { Addr } from '../hw/addr.js';
 export type { EntryPtr } from '../hw/pagetable.js';
 export { KernelHang, type KernelLock } from './locks.js';
@@ -60,6 +61,14 @@ export interface KernelConfig {
    * x86's show_fault_oops, "BUG: unable to handle kernel <what> at %p".
    */
   oopsLine?: (k: Kernel, what: OopsKind, addr: Addr) => string;
+  /**
+   * The version's lowmem limit on `arch`: the bytes of RAM its linear map covers (MAXMEM, rounded
+   * down to a page as max_low_pfn = MAXMEM >> PAGE_SHIFT does), computed from the version's own
+   * headers. It sets high_memory (= PAGE_OFFSET + min(RAM, limit)) and where ZONE_HIGHMEM starts.
+   * undefined (or no function): the arch's default, 2.4's 896 MiB on i386 (src/hw/arch.ts). The
+   * x86_64 direct map has no such limit here.
+   */
+  lowmemLimit?: (arch: ArchName) => number | undefined;
 }
 
 /** The two faults arch/.../mm/fault.c tells apart. */
@@ -118,7 +127,7 @@ export class Kernel {
     machineConfig: MachineConfig,
     readonly config: KernelConfig,
   ) {
-    this.machine = new Machine(machineConfig);
+    this.machine = new Machine(machineConfig, config.lowmemLimit?.(machineConfig.arch));
     this.arch = this.machine.arch;
     this.trace = new Tracer(this.counters);
     this.slab = new Slab(this.machine, config.kmallocSizes);

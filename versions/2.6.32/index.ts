@@ -9,7 +9,7 @@
  */
 import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/contract/version.js';
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
-import { defaultWindow } from './arch/x86/include/asm/pgtable_types.js';
+import { defaultWindow, lowmemLimit } from './arch/x86/include/asm/pgtable_types.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
 import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
@@ -165,6 +165,8 @@ export const version: KernelVersion = {
     oopsLine,
     // lib/vsprintf.c pointer(): if (!ptr) return string(buf, end, "(null)", spec)
     pointerNull: '(null)',
+    // MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE (pgtable_32_types.h): 0x377fe000 on i386
+    lowmemLimit,
   },
   defaultWindow,
   boot(k, window): VersionApi {
