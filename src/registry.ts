@@ -5,9 +5,10 @@
 import type { KernelVersion } from './harness/version.js';
 import { version as v2_4_19 } from '../versions/2.4.19/index.js';
 import { version as v2_4_22 } from '../versions/2.4.22/index.js';
+import { version as v2_6_9 } from '../versions/2.6.9/index.js';
 import { version as v2_6_32 } from '../versions/2.6.32/index.js';
 
-export const VERSIONS: readonly KernelVersion[] = [v2_4_19, v2_4_22, v2_6_32];
+export const VERSIONS: readonly KernelVersion[] = [v2_4_19, v2_4_22, v2_6_9, v2_6_32];
 
 export const VERSION_IDS: readonly string[] = VERSIONS.map((v) => v.id);
 

@@ -90,6 +90,10 @@ export interface VersionChange {
   id: string;
   /** Release that introduced it (e.g. "2.4.20"), which may be older than this version. */
   since: string;
+  /** The commits that made it: 12-hex mainline ids, or linux-history ids for 2.4 / 2.5 / 2.6.0–2.6.11. */
+  commits?: string[];
+  /** Why no commit is cited, when none can be. */
+  commitNote?: string;
   /** One sentence a kernel developer would write, e.g. "get_vm_area checks size + PAGE_SIZE for wrap to 0". */
   summary: string;
   /** Kernel functions involved. */

@@ -5,7 +5,7 @@
  * tracing, records a trace leaf.
  */
 import { PAGE_SIZE, type ArchProfile } from '../hw/arch.js';
-import { fmtPointer, hexAddr, type Addr } from '../hw/addr.js';
+import { fmtPointer, hexAddr, realAddr, type Addr } from '../hw/addr.js';
 import { Owner, type PhysicalMemory, type Zone } from '../hw/frames.js';
 import { Machine, type MachineConfig } from '../hw/machine.js';
 import type { EntryPtr, PageTables } from '../hw/pagetable.js';
@@ -42,6 +42,13 @@ export interface KernelConfig {
   kmallocSizes: readonly number[];
   /** __FILE__ as the version's kbuild compiles mm/vmalloc.c ("vmalloc.c" in 2.4). */
   vmallocFile: string;
+  /**
+   * The first line of the version's oops report when its code touches an unmapped kernel
+   * address (arch/<arch>/mm/fault.c), given the address as `%p` prints it and whether it lies
+   * in the first page (a NULL pointer dereference), and BITS_PER_LONG; without it, 2.6.2x's
+   * show_fault_oops line `BUG: unable to handle kernel paging request at %p`.
+   */
+  oopsLine?: (hex: string, nullPage: boolean, bitsPerLong: 32 | 64) => string;
 }
 
 type CLevel = 'pgd' | 'pud' | 'pmd' | 'pte';
@@ -277,6 +284,15 @@ export class Kernel {
     return this.mem.owner(pfn) === Owner.Boot;
   }
 
+  /**
+   * __VMALLOC_RESERVE in bytes: the `vmalloc=<size>` boot option (machine.vmallocReserveMiB),
+   * 128 MiB when not given (FAITHFUL to arch/i386: `unsigned int __VMALLOC_RESERVE = 128 << 20`).
+   * A version without the option (2.4) never reads it.
+   */
+  get vmalloc_reserve(): number {
+    return (this.machine.config.vmallocReserveMiB ?? 128) * 1024 * 1024;
+  }
+
   /** num_physpages / totalram_pages of the stub machine: all RAM, all free at boot. */
   get num_physpages(): number {
     return this.machine.mem.maxPfn;
@@ -396,6 +412,20 @@ export class Kernel {
     return this.offset(cl, parent, addr);
   }
 
+  /**
+   * A page-table page of the boot image linked below `parent` when that entry is none: owner
+   * Boot, so never counted in pageTablePages and never fault-injected (2.6.9 x86_64's static
+   * boot_vmalloc_pgt, which setup64.c puts in init_level4_pgt[510]). SIMPLIFIED: the frame is
+   * the lowest free lowmem one at the time of the call (the kernel's is in the image).
+   */
+  boot_table(level: 'pud' | 'pmd' | 'pte', parent: EntryPtr): void {
+    const pl = this.physLevel[C_LEVELS.indexOf(level)];
+    if (this.pt.get(parent) !== 0) return;
+    const pfn = this.mem.reserveBoot(this.machine.lowZones());
+    this.pt.install(pfn, pl);
+    this.pt.set(parent, pfn + 1);
+  }
+
   /** pud_alloc(&init_mm, pgd, addr). */
   pud_alloc(pgd: EntryPtr, addr: Addr): EntryPtr {
     return this.levelAlloc(1, pgd, addr, 'pud_alloc_one');
@@ -476,13 +506,22 @@ export class Kernel {
   /** *(char *)addr as the CPU executes it; an unmapped address oopses. */
   readByte(addr: Addr): number {
     const r = this.machine.load(this.cpu, addr);
-    if (!r.ok) this.oops(`paging request at ${this.p(addr)}`);
+    if (!r.ok) this.pageFault(addr);
     return r.value;
   }
 
   writeByte(addr: Addr, v: number): void {
     const r = this.machine.store(this.cpu, addr, v);
-    if (!r.ok) this.oops(`paging request at ${this.p(addr)}`);
+    if (!r.ok) this.pageFault(addr);
+  }
+
+  /** The kernel code faulted at `addr`: the version's oops line (KernelConfig.oopsLine), then OOPS. */
+  private pageFault(addr: Addr): never {
+    const line = this.config.oopsLine;
+    if (line === undefined) this.oops(`paging request at ${this.p(addr)}`);
+    const text = line(this.p(addr), realAddr(this.arch, addr) < BigInt(PAGE_SIZE), this.arch.bitsPerLong);
+    this.printk(text);
+    throw new KernelOops(text);
   }
 
   /** Bytes of a page through its lowmem/kmap mapping (kmap_atomic + memcpy). */
