@@ -242,7 +242,7 @@ describe('vmx compare', () => {
   }
 
   it.skipIf(!has('2.4.19', '2.4.22', '2.6.32'))('reuse-freed-space: addresses per version, classified differences with explanations, traces and maps', async () => {
-    const { code, out } = await capture(() => cmdCompare(['reuse-freed-space']));
+    const { code, out } = await capture(() => cmdCompare(['reuse-freed-space', '--versions', '2.4.19,2.4.22,2.6.32']));
     expect(code).toBe(0);
     expect(out).toContain('| 4 | vmalloc size=65536 (64 KiB) → d | 0xc8811000 | 0xc8811000 | 0xc8836000 | address, cost |');
     expect(out).toContain('- **different address**: address: 2.4.19, 2.4.22: 0xc8811000 · 2.6.32: 0xc8836000');

@@ -291,7 +291,29 @@ function describeGroups(groups: readonly ValueGroup[]): string {
   return groups.map((g) => `${g.versions.join(', ')}: ${g.value}`).join(' · ');
 }
 
-/** The changes that separate version `from` (exclusive) from `to` (inclusive), with the version holding each. */
+/** A kernel release like "2.6.28" as numbers, or null for an id that is not one. */
+function releaseParts(id: string): number[] | null {
+  return /^\d+(\.\d+)+$/.test(id) ? id.split('.').map(Number) : null;
+}
+
+/** True when release `since` came out no later than release `id` (both dotted numbers). */
+function releasedBy(since: string, id: string): boolean {
+  const s = releaseParts(since);
+  const v = releaseParts(id);
+  if (!s || !v) return false;
+  for (let i = 0; i < Math.max(s.length, v.length); i++) {
+    const d = (s[i] ?? 0) - (v[i] ?? 0);
+    if (d !== 0) return d < 0;
+  }
+  return true;
+}
+
+/**
+ * The changes that separate version `from` (exclusive) from `to` (inclusive), with the version
+ * holding each. A catalogue lists what changed since the version registered before it; an entry
+ * whose `since` release is no later than the older of the two versions is already in both and
+ * is left out (a catalogue written before a version in between was registered).
+ */
 export function changesBetween(registry: readonly KernelVersion[], from: string, to: string): { version: string; change: VersionChange }[] {
   const ids = registry.map((v) => v.id);
   let a = ids.indexOf(from);
@@ -299,7 +321,8 @@ export function changesBetween(registry: readonly KernelVersion[], from: string,
   if (a < 0 || b < 0) return [];
   if (a > b) [a, b] = [b, a];
   const out: { version: string; change: VersionChange }[] = [];
-  for (let i = a + 1; i <= b; i++) for (const change of registry[i].changes) out.push({ version: registry[i].id, change });
+  for (let i = a + 1; i <= b; i++)
+    for (const change of registry[i].changes) if (!releasedBy(change.since, ids[a])) out.push({ version: registry[i].id, change });
   return out;
 }
 

@@ -91,7 +91,9 @@ function explanationText(e: Explanation, steps: readonly Step[], seen: Seen): st
   const key = `${e.version} ${e.change.id}`;
   const first = !seen.has(key);
   seen.add(key);
-  return `${e.version} ${code(e.change.id)}${first ? ` (since ${mdText(e.change.since)}): ${mdText(e.change.summary)}` : ''} (${how})`;
+  const commits = e.change.commits ?? [];
+  const cite = commits.length ? `, ${commits.length > 1 ? 'commits' : 'commit'} ${commits.map(code).join(', ')}` : '';
+  return `${e.version} ${code(e.change.id)}${first ? ` (since ${mdText(e.change.since)}${cite}): ${mdText(e.change.summary)}` : ''} (${how})`;
 }
 
 /** Explanations shown in full per finding (plus any that point at an earlier step's state); the rest are listed by id. */

@@ -27,12 +27,31 @@ import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
  */
 const changes: readonly VersionChange[] = [
   {
+    id: 'flush-tlb-kernel-range',
+    since: '2.5.8',
+    commits: ['95519b264d7d'],
+    summary: 'Unmapping ends with flush_tlb_kernel_range(start, end) instead of flush_tlb_all() (on i386 and x86_64 the same full flush, counted apart); 2.4.22\'s vmfree_area_pages flushed everything.',
+    functions: ['unmap_vm_area', 'vmfree_area_pages'],
+    affects: ['cost'],
+    ops: ['vfree', 'vunmap', 'remove_vm_area', 'iounmap'],
+  },
+  {
+    id: 'iounmap-remove-vm-area',
+    since: '2.5.23',
+    commits: ['c8712aebdb24', 'e80e317bb591'],
+    summary:
+      'iounmap takes the area off vmlist with remove_vm_area and kfree\'s it: no frame is freed or reference dropped (2.4.22 called vfree, which dropped references of aliased highmem RAM), an unknown address prints "__iounmap: bad address %p"; ioremap_nocache and iounmap of RAM below high_memory change the linear map\'s page attributes and flush all TLBs (global_flush_tlb).',
+    functions: ['iounmap', 'ioremap_nocache', 'remove_vm_area'],
+    affects: ['cost', 'log', 'outcome'],
+    ops: ['iounmap', 'ioremap_nocache'],
+  },
+  {
     id: 'pages-array',
     since: '2.5.32',
     commits: ['d24919a7fbc6'],
     summary:
       'vm_struct records its pages in a kmalloc\'ed pages[]/nr_pages array (nr_pages * sizeof(struct page *) bytes); vfree frees the pages from that array after remove_vm_area has unmapped them, instead of walking the page tables for them.',
-    functions: ['__vmalloc', '__vunmap', 'remove_vm_area'],
+    functions: ['__vmalloc', '__vunmap', 'remove_vm_area', 'free_area_pte'],
     affects: ['cost'],
     ops: ['vmalloc', 'vmalloc_32', 'vfree'],
   },
@@ -42,8 +61,9 @@ const changes: readonly VersionChange[] = [
     commits: ['d24919a7fbc6', '0bf7d47d9069'],
     summary:
       '__vmalloc allocates every data page before it maps any (map_vm_area): a failed alloc_page or pages-array kmalloc leaves no page-table page behind and frees the i pages it got through vfree (0bf7d47d90, "Successfully allocated i pages, free them in __vunmap()"); 2.4.22 allocated page tables and pages in one walk.',
-    functions: ['__vmalloc', 'map_vm_area', 'map_area_pmd', 'map_area_pte', 'vfree'],
-    affects: ['cost', 'outcome'],
+    // 2.6.9's walk and the 2.4.22 functions it replaced
+    functions: ['map_vm_area', 'map_area_pmd', 'map_area_pte', '__vmalloc_area_pages', 'alloc_area_pmd', 'alloc_area_pte'],
+    affects: ['cost', 'outcome', 'layout'],
     ops: ['vmalloc', 'vmalloc_32', 'fail'],
   },
   {
@@ -53,8 +73,17 @@ const changes: readonly VersionChange[] = [
     summary:
       'The pages array is always kmalloc\'ed (vmalloc\'ed only from 2.6.11 on, 1dbd4652ae in mainline terms), and 2.6.9\'s largest kmalloc cache is 131072 bytes: a vmalloc of more than 32768 pages (i386) or 16384 (x86_64) returns NULL without a message after reserving and releasing its area.',
     functions: ['__vmalloc', 'remove_vm_area'],
-    affects: ['outcome'],
+    affects: ['outcome', 'layout'],
     ops: ['vmalloc', 'vmalloc_32'],
+  },
+  {
+    id: 'vm-struct-fields',
+    since: '2.5.32',
+    commits: ['c8712aebdb24', 'd24919a7fbc6'],
+    summary: 'struct vm_struct gains phys_addr (2.5.23, c8712aebdb24) and pages/nr_pages (2.5.32): 28 bytes on i386 (16 in 2.4.22), 56 on x86_64, kmalloc\'ed per area.',
+    functions: ['get_vm_area', '__get_vm_area'],
+    affects: ['cost'],
+    ops: ['get_vm_area', 'vmalloc', 'vmalloc_32', 'vmap', 'ioremap', 'ioremap_nocache'],
   },
   {
     id: 'vmap-vm-map-no-refs',
@@ -62,9 +91,9 @@ const changes: readonly VersionChange[] = [
     commits: ['d24919a7fbc6'],
     summary:
       'vmap areas carry VM_MAP, take no page references, and vunmap is __vunmap(addr, 0), which frees no pages (2.4.22\'s vunmap was vfree and dropped the references it took); vmap refuses only count > num_physpages, so vmap of 0 pages maps pages[0] into the guard page of a one-page area.',
-    functions: ['vmap', 'vunmap', '__vunmap', 'map_vm_area'],
+    functions: ['vmap', 'vunmap'],
     affects: ['cost', 'outcome', 'layout'],
-    ops: ['vmap', 'vunmap', 'vfree'],
+    ops: ['vmap', 'vunmap'],
   },
   {
     id: 'remove-vm-area-no-vmalloc-dma',
@@ -91,8 +120,8 @@ const changes: readonly VersionChange[] = [
     summary:
       '__vmalloc allocates size >> PAGE_SHIFT pages; from 2.5.32 to 2.5.43 it allocated one more than it mapped, (size + PAGE_SIZE) >> PAGE_SHIFT. 2.4.22 and 2.6.9 agree here: the entry marks the 2.5 detour.',
     functions: ['__vmalloc'],
-    affects: ['cost'],
-    ops: ['vmalloc', 'vmalloc_32'],
+    // nothing to explain between 2.4.22 and 2.6.9
+    affects: [],
   },
   {
     id: 'vmalloc-end-pkmap',
@@ -115,16 +144,6 @@ const changes: readonly VersionChange[] = [
     ops: ['ioremap', 'ioremap_nocache'],
   },
   {
-    id: 'iounmap-remove-vm-area',
-    since: '2.5.23',
-    commits: ['c8712aebdb24', 'e80e317bb591'],
-    summary:
-      'iounmap takes the area off vmlist with remove_vm_area and kfree\'s it: no frame is freed or reference dropped (2.4.22 called vfree, which dropped references of aliased highmem RAM), an unknown address prints "__iounmap: bad address %p"; ioremap_nocache and iounmap of RAM below high_memory change the linear map\'s page attributes and flush all TLBs (global_flush_tlb).',
-    functions: ['iounmap', 'ioremap_nocache', 'remove_vm_area'],
-    affects: ['cost', 'log', 'outcome'],
-    ops: ['iounmap', 'ioremap_nocache'],
-  },
-  {
     id: 'vmap-flags-prot',
     since: '2.5.69',
     commits: ['2096040f5178'],
@@ -139,7 +158,7 @@ const changes: readonly VersionChange[] = [
     commits: ['9bc3b5f16f58'],
     summary:
       'remove_vm_area unmaps the area (unmap_vm_area, then flush_tlb_kernel_range over it) before unlinking it, under vmlist_lock ("vmalloc race fix"); every free path (vfree, vunmap, iounmap, the failure unwinds) goes through it.',
-    functions: ['remove_vm_area', 'unmap_vm_area', 'unmap_area_pmd', 'unmap_area_pte'],
+    functions: ['remove_vm_area', 'unmap_vm_area', 'unmap_area_pmd', 'unmap_area_pte', 'vmfree_area_pages', 'free_area_pmd', 'free_area_pte'],
     affects: ['cost'],
     ops: ['vfree', 'vunmap', 'remove_vm_area', 'iounmap'],
   },
@@ -200,9 +219,9 @@ const changes: readonly VersionChange[] = [
       'not one commit: arch/x86_64 of 2.6.9 (include/asm-x86_64/pgtable.h, setup64.c); the 2.4 ports model i386 only. The 4-level generic walkers arrived in 2.6.11.',
     summary:
       'x86_64 is modelled: the generic 3-level walk (pgd 1 GiB, pmd 2 MiB) runs below the pml4, whose slot 510 points at the static boot_vmalloc_pgt; the window is 0xffffff0000000000-0xffffff7fffffffff and pmd pages come from __pmd_alloc.',
-    functions: ['pgd_offset_k', '__pmd_alloc', 'map_vm_area', 'unmap_vm_area'],
+    // no ops: only x86_64 runs reach __pmd_alloc, so an i386 difference never links here
+    functions: ['__pmd_alloc'],
     affects: ['address', 'cost', 'layout'],
-    ops: ['vmalloc', 'vmalloc_32', 'vmap', 'get_vm_area', 'vfree', 'vunmap', 'remove_vm_area', 'vread', 'vwrite'],
   },
 ];
 
