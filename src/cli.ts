@@ -12,6 +12,7 @@ import { cmdReport } from './cli/report.js';
 import { cmdCheck } from './cli/check.js';
 import { cmdPin } from './cli/pin.js';
 import { cmdList } from './cli/list.js';
+import { cmdBisect } from './cli/bisect.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
 
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   faults: { run: cmdFaults, help: 'faults <scenario…> | --all [--json] [--versions a,b] [--sites s,…] [--max-per-site N]   fail each alloc_page / pte_alloc / kmalloc in turn: which versions leak' },
   demo: { run: cmdDemo, help: 'demo                                   run the built-in default scenarios side by side' },
   compare: { run: cmdCompare, help: 'compare <scenario> [--json] [--versions a,b] [--out DIR] [--map-step N]   side-by-side markdown comparison with classified differences, traces and maps' },
+  bisect: { run: cmdBisect, help: 'bisect <scenario> [--step N] [--field outcome|address|log|cost|final] [--json]   the releases where each step\'s behaviour flips, and the change that did it' },
   report: { run: cmdReport, help: 'report [--out DIR] [--check] [--json]   write docs/reports/ (markdown, SVG, HTML) for every built-in scenario' },
   check: { run: cmdCheck, help: 'check [files or folders] [--strict] [--quiet]   compare scenarios\' expectations with a run (default: the built-in library; exit 1 on mismatch)' },
   pin: { run: cmdPin, help: 'pin <scenario or folder> [--write]     turn a run into expectations in the scenario file' },

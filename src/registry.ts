@@ -2,7 +2,7 @@
  * The registry of kernel versions: the one place in src/ that names them. A version listed here
  * appears in every run, comparison and report.
  */
-import type { KernelVersion } from './harness/version.js';
+import type { KernelVersion } from './contract/version.js';
 import { version as v2_4_19 } from '../versions/2.4.19/index.js';
 import { version as v2_4_22 } from '../versions/2.4.22/index.js';
 import { version as v2_6_9 } from '../versions/2.6.9/index.js';

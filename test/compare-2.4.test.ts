@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../src/harness/scenario.js';
-import type { StepResult } from '../src/harness/result.js';
+import type { StepResult } from '../src/contract/result.js';
 import { run, version } from './versions/support-2.4.js';
 
 const STEPS: Partial<Step>[] = [

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateScenario, type Scenario } from '../src/harness/scenario.js';
 import { runScenario, runVersion } from '../src/harness/runner.js';
-import type { KernelVersion, VersionChange } from '../src/harness/version.js';
+import type { KernelVersion, VersionChange } from '../src/contract/version.js';
 import { formatTrace, type TraceNode } from '../src/kernel/trace.js';
 import { VERSIONS, VERSION_IDS, findVersion } from '../src/registry.js';
 import { changedFunctions, changesBetween, compareRuns, comparisonJson, explain, outcomeOf } from '../src/diff/classify.js';
@@ -182,15 +182,15 @@ describe('linking to the catalogue', () => {
 
   it('a change is found between non-consecutive versions too (catalogues of the versions in between)', () => {
     const mk = (id: string, changes: VersionChange[]) => ({ ...findVersion('2.4.19')!, id, changes }) as KernelVersion;
-    const v1 = mk('v1', []);
-    const v2 = mk('v2', [{ id: 'x', since: 'v2', summary: 's', functions: ['__vmalloc'], affects: ['cost'] }]);
-    const v3 = mk('v3', []);
-    expect(changesBetween([v1, v2, v3], 'v1', 'v3').map((x) => [x.version, x.change.id])).toEqual([['v2', 'x']]);
-    expect(changesBetween([v1, v2, v3], 'v2', 'v3')).toEqual([]);
+    const v1 = mk('9.0.1', []);
+    const v2 = mk('9.0.2', [{ id: 'x', since: '9.0.2', summary: 's', functions: ['__vmalloc'], affects: ['cost'] }]);
+    const v3 = mk('9.0.3', []);
+    expect(changesBetween([v1, v2, v3], '9.0.1', '9.0.3').map((x) => [x.version, x.change.id])).toEqual([['9.0.2', 'x']]);
+    expect(changesBetween([v1, v2, v3], '9.0.2', '9.0.3')).toEqual([]);
     const runs = [runVersion(ZERO, v1, { trace: true }), runVersion(ZERO, v3, { trace: true })];
     // Same code under two names: nothing differs, nothing to link.
     const cmp = compareRuns(ZERO, runs, { registry: [v1, v2, v3] });
-    expect(cmp.pairs[0].label).toBe('v1 → v3');
+    expect(cmp.pairs[0].label).toBe('9.0.1 → 9.0.3');
     expect(cmp.pairs[0].changes).toEqual([]);
   });
 

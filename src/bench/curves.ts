@@ -8,7 +8,7 @@
  */
 import { bootVersion, runStep } from '../harness/runner.js';
 import { validateScenario, type Step } from '../harness/scenario.js';
-import type { KernelVersion } from '../harness/version.js';
+import type { KernelVersion } from '../contract/version.js';
 import { COUNTER_INDEX } from '../kernel/counters.js';
 import { PAGE } from './workloads.js';
 

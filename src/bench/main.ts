@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOCS_DIR, PACKAGE_ROOT } from '../paths.js';
 import { validateScenario, type Scenario } from '../harness/scenario.js';
-import type { KernelVersion } from '../harness/version.js';
+import type { KernelVersion } from '../contract/version.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { costCurve, curvesSvg, type Curve } from './curves.js';
 import { measure, median, type Measurement } from './measure.js';

@@ -8,7 +8,7 @@
 import { runScenario, type VersionRunResult } from '../harness/runner.js';
 import { ScenarioError } from '../harness/scenario.js';
 import { checkRuns, showValue, type CheckOutcome } from '../harness/expect.js';
-import type { KernelVersion } from '../harness/version.js';
+import type { KernelVersion } from '../contract/version.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { collectPaths, loadFile, type LoadedScenario } from '../scenarios/library.js';
 import { describeStep } from './run.js';

@@ -8,7 +8,7 @@
  *   npx tsc -p tsconfig.json && node bin/vmx.js pin --write src/scenarios/builtin
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { ResultDocument, VersionResult } from '../harness/result.js';
+import type { ResultDocument, VersionResult } from '../contract/result.js';
 import type { Scenario } from '../harness/scenario.js';
 import { ScenarioError } from '../harness/scenario.js';
 import { pinDocument, versionKeys } from '../harness/expect.js';

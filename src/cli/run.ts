@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { finalState, pagesMapped, pageTablePages } from '../harness/final.js';
 import { bootVersion, runScenario, runStep, versionsFor, type RunOptions, type VersionRunResult } from '../harness/runner.js';
 import type { Scenario, Step } from '../harness/scenario.js';
-import type { KernelVersion } from '../harness/version.js';
+import type { KernelVersion } from '../contract/version.js';
 import { VERSIONS } from '../registry.js';
 import { formatTrace } from '../kernel/trace.js';
 import { checkFlags, loadScenario, parseArgs, progress, UsageError, writeOut } from './io.js';

@@ -15,8 +15,8 @@
  * - layout: (final state only) live areas, ptes present, page-table pages or kmemleak objects
  *   differ (kmemleak only between versions that have its hooks).
  *
- * Linking: a pair (A, B) of consecutive versions in run order is explained by the changes of
- * every registered version after A up to and including B. A change is eligible for a finding
+ * Linking: a pair (A, B) of consecutive versions in release order is explained by the changes
+ * whose `since` release lies after A, up to and including B (contract/release.ts). A change is eligible for a finding
  * when it lists the finding's class in `affects` and its `ops` (if given) include the step's
  * op. Evidence, scored:
  * - 4: one of its `functions` is on a trace line that differs between A and B in this step;
@@ -40,11 +40,16 @@
  */
 import { COUNTERS, type CounterKey } from '../kernel/counters.js';
 import { formatTrace, type TraceNode } from '../kernel/trace.js';
-import type { FinalState, StepResult } from '../harness/result.js';
+import type { FinalState, StepResult } from '../contract/result.js';
 import type { VersionRunResult } from '../harness/runner.js';
 import type { Scenario, Step } from '../harness/scenario.js';
-import type { DiffClass, KernelVersion, VersionChange } from '../harness/version.js';
+import type { DiffClass, KernelVersion, VersionChange } from '../contract/version.js';
 import { parseAddr } from '../hw/addr.js';
+import { isFreeOp } from '../contract/ops.js';
+import { changesBetween } from '../contract/release.js';
+
+export { changesBetween } from '../contract/release.js';
+export { isFreeOp } from '../contract/ops.js';
 import type { ArchProfile } from '../hw/arch.js';
 
 export const DIFF_CLASSES: readonly DiffClass[] = ['outcome', 'address', 'log', 'cost', 'layout'];
@@ -210,12 +215,6 @@ interface Touch {
 }
 
 const PAGE = 4096;
-const FREE_OPS: ReadonlySet<string> = new Set(['vfree', 'vunmap', 'free_vm_area', 'iounmap', 'remove_vm_area', 'vm_unmap_ram']);
-
-/** Ops that give a range back (vfree and friends). */
-export function isFreeOp(op: string): boolean {
-  return FREE_OPS.has(op);
-}
 /** How far back the search for the step that last touched a range goes. */
 const TOUCH_LOOKBACK = 4096;
 
@@ -243,7 +242,7 @@ class TouchLog {
       const t = { step: i, start, end: start + stepSpan(step) };
       this.touches.push(t);
       if (step.as) this.bound.set(step.as, t);
-    } else if (FREE_OPS.has(step.op)) {
+    } else if (isFreeOp(step.op)) {
       let t: { start: number; end: number } | undefined;
       if (step.ref !== undefined) t = this.bound.get(step.ref);
       else if (step.addr !== undefined) {
@@ -289,41 +288,6 @@ function clip(s: string, n: number): string {
 
 function describeGroups(groups: readonly ValueGroup[]): string {
   return groups.map((g) => `${g.versions.join(', ')}: ${g.value}`).join(' · ');
-}
-
-/** A kernel release like "2.6.28" as numbers, or null for an id that is not one. */
-function releaseParts(id: string): number[] | null {
-  return /^\d+(\.\d+)+$/.test(id) ? id.split('.').map(Number) : null;
-}
-
-/** True when release `since` came out no later than release `id` (both dotted numbers). */
-function releasedBy(since: string, id: string): boolean {
-  const s = releaseParts(since);
-  const v = releaseParts(id);
-  if (!s || !v) return false;
-  for (let i = 0; i < Math.max(s.length, v.length); i++) {
-    const d = (s[i] ?? 0) - (v[i] ?? 0);
-    if (d !== 0) return d < 0;
-  }
-  return true;
-}
-
-/**
- * The changes that separate version `from` (exclusive) from `to` (inclusive), with the version
- * holding each. A catalogue lists what changed since the version registered before it; an entry
- * whose `since` release is no later than the older of the two versions is already in both and
- * is left out (a catalogue written before a version in between was registered).
- */
-export function changesBetween(registry: readonly KernelVersion[], from: string, to: string): { version: string; change: VersionChange }[] {
-  const ids = registry.map((v) => v.id);
-  let a = ids.indexOf(from);
-  let b = ids.indexOf(to);
-  if (a < 0 || b < 0) return [];
-  if (a > b) [a, b] = [b, a];
-  const out: { version: string; change: VersionChange }[] = [];
-  for (let i = a + 1; i <= b; i++)
-    for (const change of registry[i].changes) if (!releasedBy(change.since, ids[a])) out.push({ version: registry[i].id, change });
-  return out;
 }
 
 /** What a pair of versions showed, for matching catalogue entries. */

@@ -1,9 +1,9 @@
 /**
  * Turning runner results into the contract's result document.
  */
-import type { ResultDocument } from './result.js';
+import type { ResultDocument } from '../contract/result.js';
 import type { VersionRunResult } from './runner.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../contract/scenario.js';
 
 export function resultDocument(s: Scenario, runs: readonly VersionRunResult[]): ResultDocument {
   return {

@@ -11,12 +11,11 @@
  */
 import { createHash } from 'node:crypto';
 import { evaluate, GenerateError, substitute } from './generate.js';
-import type { FinalState, StepResult, VersionResult } from './result.js';
+import type { FinalState, StepResult, VersionResult } from '../contract/result.js';
 import type { VersionRunResult } from './runner.js';
-import type { Scenario } from './scenario.js';
+import type { ExpectMap, Scenario } from '../contract/scenario.js';
+export type { ExpectMap } from '../contract/scenario.js';
 
-/** Expectations keyed by version id or "*". */
-export type ExpectMap = Record<string, Record<string, unknown>>;
 
 /** Step-result fields an expectation may state. `log` as a string means "some line contains it". */
 export const STEP_FIELDS = ['ok', 'error', 'addr', 'log', 'count', 'data', 'text', 'leaks'] as const;

@@ -16,10 +16,10 @@ import type { Addr } from '../hw/addr.js';
 import { Owner } from '../hw/frames.js';
 import { FAULT_SITES, type FaultSite } from '../kernel/faults.js';
 import { checkMachine, InvariantChecker, SimulatorInconsistency, type Finding, type FindingKind } from './invariants.js';
-import type { StepResult } from './result.js';
+import type { StepResult } from '../contract/result.js';
 import { bootVersion, runStep, versionsFor, type VersionRun } from './runner.js';
-import type { Scenario, Step } from './scenario.js';
-import type { KernelVersion } from './version.js';
+import type { Scenario, Step } from '../contract/scenario.js';
+import type { KernelVersion } from '../contract/version.js';
 
 /** What a version failed to give back, after every area it still had was freed. */
 export interface Leftovers {

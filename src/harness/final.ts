@@ -3,8 +3,8 @@
  * the vmalloc window, and kmemleak's live objects for versions with the hooks.
  */
 import { Owner } from '../hw/frames.js';
-import type { FinalState } from './result.js';
-import type { VersionRun } from './runner.js';
+import type { FinalState } from '../contract/result.js';
+import type { VersionRun } from './version-run.js';
 
 export function pagesMapped(run: VersionRun): number {
   let n = 0;

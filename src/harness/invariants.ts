@@ -24,9 +24,9 @@
 import { PAGE_SIZE } from '../hw/arch.js';
 import type { Addr } from '../hw/addr.js';
 import { Owner, OWNER_NAMES } from '../hw/frames.js';
-import type { StepResult } from './result.js';
-import type { VersionRun } from './runner.js';
-import type { AreaView, RangeView } from './version.js';
+import type { StepResult } from '../contract/result.js';
+import type { VersionRun } from './version-run.js';
+import type { AreaView, RangeView } from '../contract/version.js';
 
 /** A vmx defect: the simulator's own books disagree. Never a kernel outcome. */
 export class SimulatorInconsistency extends Error {

@@ -5,10 +5,11 @@
  */
 import { parseAddr, type Addr } from '../hw/addr.js';
 import type { FaultSite } from '../kernel/faults.js';
-import type { Step } from './scenario.js';
-import type { StepResult } from './result.js';
-import type { VersionRun } from './runner.js';
-import type { FreeOutcome } from './version.js';
+import { opRow, type ArgSource } from '../contract/ops.js';
+import type { Step } from '../contract/scenario.js';
+import type { StepResult } from '../contract/result.js';
+import type { VersionRun } from './version-run.js';
+import type { FreeOutcome } from '../contract/version.js';
 
 export interface OpContext {
   run: VersionRun;
@@ -72,87 +73,110 @@ function harnessPages(ctx: OpContext, n: number): number[] | null {
   return pages;
 }
 
+/** The arguments the op table's row asks for, resolved from the step; null when harness pages ran out. */
+function argsFor(ctx: OpContext, sources: readonly ArgSource[]): unknown[] | null {
+  const { step, run } = ctx;
+  const out: unknown[] = [];
+  for (const src of sources) {
+    switch (src) {
+      case 'size':
+        out.push(step.size!);
+        break;
+      case 'node':
+        out.push(step.node ?? 0);
+        break;
+      case 'align':
+        out.push(step.align!);
+        break;
+      case 'flags':
+        out.push(step.flags ?? 'VM_ALLOC');
+        break;
+      case 'phys':
+        out.push(Number(BigInt(step.phys!)));
+        break;
+      case 'start':
+        out.push(parseAddr(run.kernel.arch, step.start!) as Addr);
+        break;
+      case 'end':
+        out.push(parseAddr(run.kernel.arch, step.end!) as Addr);
+        break;
+      case 'target':
+        out.push(target(ctx));
+        break;
+      case 'pages': {
+        const pages = harnessPages(ctx, step.pages!);
+        if (!pages) return null;
+        out.push(pages);
+        break;
+      }
+      case 'npages':
+        out.push(step.pages!);
+        break;
+      case 'readbuf':
+        out.push(new Uint8Array(step.count!));
+        break;
+      case 'writebuf':
+        out.push(hexToBytes(step.data!));
+        break;
+    }
+  }
+  // vread/vwrite take (buf, addr, count): the count follows the target.
+  if (sources[0] === 'readbuf' || sources[0] === 'writebuf') out.push((out[0] as Uint8Array).length);
+  return out;
+}
+
+/** Run one step: the op table says which VersionApi method to call and what its result means. */
 export function runOp(ctx: OpContext): StepResult {
   const { step, run } = ctx;
-  const { api, kernel: k } = run;
   const op = step.op;
-  switch (op) {
-    case 'vmalloc':
-    case 'vmalloc_32':
-    case 'vmalloc_dma':
-    case 'vmalloc_user': {
-      const fn = api[op];
-      return fn ? addressResult(ctx, fn.call(api, step.size!)) : unsupported(op, true, ctx);
-    }
-    case 'vmalloc_node':
-      return api.vmalloc_node ? addressResult(ctx, api.vmalloc_node(step.size!, step.node!)) : unsupported(op, true, ctx);
-    case '__vmalloc_node':
-      return api.__vmalloc_node ? addressResult(ctx, api.__vmalloc_node(step.size!, step.align!, step.node ?? 0)) : unsupported(op, true, ctx);
-    case 'vfree':
-    case 'vunmap':
-    case 'free_vm_area':
-    case 'iounmap': {
-      const fn = api[op];
-      return fn ? freeResult(op, fn.call(api, target(ctx))) : unsupported(op, false, ctx);
-    }
-    case 'vmap':
-    case 'vm_map_ram': {
-      const fn = api[op];
-      if (!fn) return unsupported(op, true, ctx);
-      const pages = harnessPages(ctx, step.pages!);
-      if (!pages) return addressResult(ctx, 0);
-      return addressResult(ctx, fn.call(api, pages));
-    }
-    case 'vm_unmap_ram':
-      if (!api.vm_unmap_ram) return unsupported(op, false, ctx);
-      api.vm_unmap_ram(target(ctx), step.pages!);
+  const row = opRow(op)!;
+  if (row.api === undefined) return harnessOp(ctx);
+  const fn = run.api[row.api] as ((...a: unknown[]) => unknown) | undefined;
+  if (!fn) return unsupported(op, row.returns === 'address', ctx);
+  const args = argsFor(ctx, row.args ?? []);
+  if (args === null) return addressResult(ctx, 0);
+  const ret = fn.apply(run.api, args);
+  switch (row.returns) {
+    case 'address':
+      return addressResult(ctx, ret as Addr);
+    case 'free':
+      return freeResult(op, ret as FreeOutcome);
+    case 'void':
       return { op, ok: true, log: [] };
-    case 'get_vm_area':
-      return api.get_vm_area ? addressResult(ctx, api.get_vm_area(step.size!, step.flags ?? 'VM_ALLOC')) : unsupported(op, true, ctx);
-    case 'remove_vm_area': {
-      if (!api.remove_vm_area) return unsupported(op, false, ctx);
-      const vm = api.remove_vm_area(target(ctx));
+    case 'count':
+      return { op, ok: true, count: ret as number, log: [] };
+    case 'read': {
+      const count = ret as number;
+      return { op, ok: true, count, data: bytesToHex((args[0] as Uint8Array).subarray(0, Math.max(0, count))), log: [] };
+    }
+    case 'text':
+      return { op, ok: true, log: [], text: ret as string };
+    case 'vm_struct': {
+      const vm = ret as Addr;
       if (!vm) return { op, ok: false, error: 'nonexistent', log: [] };
-      k.kfree(vm);
+      run.kernel.kfree(vm);
       return { op, ok: true, log: [] };
     }
-    case 'alloc_vm_area':
-      return api.alloc_vm_area ? addressResult(ctx, api.alloc_vm_area(step.size!)) : unsupported(op, true, ctx);
-    case 'ioremap':
-    case 'ioremap_nocache': {
-      const fn = api[op];
-      return fn ? addressResult(ctx, fn.call(api, Number(BigInt(step.phys!)), step.size!)) : unsupported(op, true, ctx);
-    }
-    case 'vwrite': {
-      if (!api.vwrite) return unsupported(op, false, ctx);
-      const buf = hexToBytes(step.data!);
-      const count = api.vwrite(buf, target(ctx), buf.length);
-      return { op, ok: true, count, log: [] };
-    }
-    case 'vread': {
-      if (!api.vread) return unsupported(op, false, ctx);
-      const buf = new Uint8Array(step.count!);
-      const count = api.vread(buf, target(ctx), step.count!);
-      return { op, ok: true, count, data: bytesToHex(buf.subarray(0, Math.max(0, count))), log: [] };
-    }
-    case 'vm_unmap_aliases':
-      if (!api.vm_unmap_aliases) return unsupported(op, false, ctx);
-      api.vm_unmap_aliases();
-      return { op, ok: true, log: [] };
+  }
+}
+
+/** The ops the harness performs itself (no VersionApi method). */
+function harnessOp(ctx: OpContext): StepResult {
+  const { step, run } = ctx;
+  switch (step.op) {
     case 'fail':
-      k.faults.arm(step.site as FaultSite, step.nth!);
-      return { op, ok: true, log: [] };
-    case 'vmallocinfo':
-      if (!api.vmallocinfo) return unsupported(op, false, ctx);
-      return { op, ok: true, log: [], text: api.vmallocinfo() };
+      run.kernel.faults.arm(step.site as FaultSite, step.nth!);
+      return { op: step.op, ok: true, log: [] };
     case 'kmemleak_scan':
       return kmemleakScan(ctx);
     case 'forget':
       run.bindings.set(step.ref!, 0);
-      return { op, ok: true, log: [] };
+      return { op: step.op, ok: true, log: [] };
     case 'peek':
     case 'poke':
       return cpuAccess(ctx);
+    default:
+      throw new Error(`op ${step.op} has no VersionApi method and no harness implementation`);
   }
 }
 

@@ -7,12 +7,25 @@ import { ARCHES } from '../hw/arch.js';
 import { parseAddr, type Addr } from '../hw/addr.js';
 import { Kernel, KernelBug, KernelOops } from '../kernel/kernel.js';
 import { countersToObject, NR_COUNTERS } from '../kernel/counters.js';
-import type { Scenario, Step } from './scenario.js';
-import type { FinalState, StepDetail, StepResult, VersionResult } from './result.js';
-import type { KernelVersion, VersionApi, VmallocWindow } from './version.js';
+import type { Scenario, Step } from '../contract/scenario.js';
+import { returnsAddress } from '../contract/ops.js';
+import type { VersionRun } from './version-run.js';
+import type { FinalState, StepDetail, StepResult, VersionResult } from '../contract/result.js';
+import type { KernelVersion, VersionApi, VmallocWindow } from '../contract/version.js';
 import { runOp, type OpContext } from './ops.js';
 import { finalState } from './final.js';
 import { InvariantChecker, invariantsByDefault, type Finding } from './invariants.js';
+
+export type { VersionRun } from './version-run.js';
+
+export interface VersionRunResult extends VersionResult {
+  details: StepDetail[];
+  window: VmallocWindow;
+  run: VersionRun;
+  /** Kernel findings of the invariant checker, when it ran. */
+  findings?: Finding[];
+}
+export { returnsAddress } from '../contract/ops.js';
 
 export interface RunOptions {
   /** Record function_graph traces per step. */
@@ -29,26 +42,9 @@ export interface RunOptions {
   invariants?: boolean | InvariantChecker;
 }
 
-/** A version booted on its own machine, part way through a scenario. */
-export interface VersionRun {
-  version: KernelVersion;
-  kernel: Kernel;
-  api: VersionApi;
-  window: VmallocWindow;
-  bindings: Map<string, Addr>;
-}
-
-export interface VersionRunResult extends VersionResult {
-  details: StepDetail[];
-  window: VmallocWindow;
-  run: VersionRun;
-  /** Kernel findings of the invariant checker, when it ran. */
-  findings?: Finding[];
-}
-
-/** The versions a scenario runs on: its list, or every registered one that supports the arch. */
+/** The versions a scenario runs on, in registry (release) order: its list, or every registered one that supports the arch. */
 export function versionsFor(s: Scenario, registry: readonly KernelVersion[]): KernelVersion[] {
-  if (s.versions) return s.versions.map((id) => registry.find((v) => v.id === id)!);
+  if (s.versions) return registry.filter((v) => s.versions!.includes(v.id));
   return registry.filter((v) => v.arches.includes(s.machine.arch));
 }
 
@@ -94,11 +90,6 @@ export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { r
   }
   if (opts.trace) detail.trace = k.trace.take();
   return { result, detail };
-}
-
-const ADDRESS_OPS = new Set(['__vmalloc_node', 'vmalloc', 'vmalloc_32', 'vmalloc_dma', 'vmalloc_user', 'vmalloc_node', 'vmap', 'get_vm_area', 'alloc_vm_area', 'vm_map_ram', 'ioremap', 'ioremap_nocache']);
-export function returnsAddress(op: string): boolean {
-  return ADDRESS_OPS.has(op);
 }
 
 /** Run a whole scenario on one version. */

@@ -1,82 +1,18 @@
 /**
- * The scenario document (contract v1): types and a validator that names the step index and the
+ * The scenario document (contract v1): a validator that names the step index and the
  * field of the first problem. Validation is complete before anything runs, so a bad scenario
  * never produces a partial result.
  */
 import { ARCHES, isArchName, type ArchName } from '../hw/arch.js';
 import { HEX_RE, parseAddr } from '../hw/addr.js';
-import { FAULT_SITES, type FaultSite } from '../kernel/faults.js';
+import { FAULT_SITES } from '../kernel/faults.js';
+import { OP_TABLE, type OpName } from '../contract/ops.js';
+import type { MachineSpec, Scenario, Step } from '../contract/scenario.js';
 import { documentSeed, expandDocument, GenerateError, plainSteps, type Expansion } from './generate.js';
-import { validateExpectations, type ExpectMap } from './expect.js';
+import { validateExpectations } from './expect.js';
 
-export interface MachineSpec {
-  arch: ArchName;
-  ramMiB: number;
-  cpus: number;
-  nodes: number;
-  /** "single" (default, like the reference stub machine) or "split" (gfp zone modifiers honoured). */
-  zones?: 'single' | 'split';
-  vmallocStart?: string;
-  vmallocEnd?: string;
-  /** The vmalloc=<size> boot option in MiB (default 128); read by the versions that have it. */
-  vmallocReserveMiB?: number;
-}
-
-export const OPS = [
-  'vmalloc', 'vmalloc_32', 'vmalloc_dma', 'vmalloc_user', 'vmalloc_node',
-  'vfree', 'vunmap', 'vmap', 'get_vm_area', 'remove_vm_area', 'alloc_vm_area', 'free_vm_area',
-  'vwrite', 'vread', 'vm_unmap_aliases', 'fail',
-  'vm_map_ram', 'vm_unmap_ram', 'vmallocinfo', 'kmemleak_scan', 'forget',
-  'peek', 'poke', 'ioremap', 'ioremap_nocache', 'iounmap',
-  '__vmalloc_node',
-] as const;
-export type OpName = (typeof OPS)[number];
-
-export interface Step {
-  op: OpName;
-  size?: number;
-  as?: string;
-  ref?: string;
-  addr?: string;
-  node?: number;
-  pages?: number;
-  flags?: 'VM_ALLOC' | 'VM_IOREMAP';
-  offset?: number;
-  data?: string;
-  count?: number;
-  site?: FaultSite;
-  nth?: number;
-  cpu?: number;
-  phys?: string;
-  /** __vmalloc_node's alignment in bytes (a power of two). */
-  align?: number;
-  comment?: string;
-  /** What must happen, per version id or "*" (see expect.ts). */
-  expect?: ExpectMap;
-}
-
-export interface Scenario {
-  name: string;
-  description?: string;
-  machine: MachineSpec;
-  versions?: string[];
-  steps: Step[];
-  expectFinal?: ExpectMap;
-  seed?: number;
-  /** Library metadata (src/scenarios/builtin): the versions it is about, where it comes from, the question it asks. */
-  about?: string | string[];
-  source?: string;
-  question?: string;
-  /** One-line answer per version id or "*", with ${step.field} placeholders filled from a run (expect.ts). */
-  answers?: Record<string, string>;
-  /** Versions whose results `vmx pin` recorded in the expectations. */
-  pinned?: string[];
-  /** Steps (an "as" name or "#index") after which docs/scenarios.md draws the address space. */
-  pictures?: string[];
-  /** Set when the steps were generated: where each expanded step came from and with which bindings. */
-  origins?: string[];
-  bindings?: string[];
-}
+export type { MachineSpec, Scenario, Step, ExpectMap } from '../contract/scenario.js';
+export { OPS, type OpName } from '../contract/ops.js';
 
 /** A scenario that cannot run: the message names where (step index, field) and what. */
 export class ScenarioError extends Error {
@@ -87,41 +23,9 @@ export class ScenarioError extends Error {
 
 type FieldKind = 'size' | 'name' | 'ref' | 'hex' | 'node' | 'count' | 'flags' | 'offset' | 'data' | 'site' | 'nth' | 'cpu' | 'text' | 'align';
 
-/** Fields each op takes; `?` marks optional. Either `ref` or `addr` where both appear as `target`. */
-const OP_FIELDS: Record<OpName, string[]> = {
-  vmalloc: ['size', 'as?'],
-  vmalloc_32: ['size', 'as?'],
-  vmalloc_dma: ['size', 'as?'],
-  vmalloc_user: ['size', 'as?'],
-  vmalloc_node: ['size', 'node', 'as?'],
-  vfree: ['target'],
-  vunmap: ['target'],
-  vmap: ['pages', 'as?'],
-  get_vm_area: ['size', 'flags?', 'as?'],
-  remove_vm_area: ['target'],
-  alloc_vm_area: ['size', 'as?'],
-  free_vm_area: ['target'],
-  vwrite: ['target+offset', 'data'],
-  vread: ['target+offset', 'count'],
-  vm_unmap_aliases: [],
-  fail: ['site', 'nth'],
-  vm_map_ram: ['pages', 'as?'],
-  vm_unmap_ram: ['target', 'pages'],
-  vmallocinfo: [],
-  kmemleak_scan: [],
-  forget: ['ref'],
-  peek: ['target+offset', 'count', 'cpu?'],
-  poke: ['target+offset', 'data', 'cpu?'],
-  ioremap: ['phys', 'size', 'as?'],
-  ioremap_nocache: ['phys', 'size', 'as?'],
-  iounmap: ['target'],
-  // The allocator with an alignment argument lib/test_vmalloc.c calls (static in 2.6.32).
-  __vmalloc_node: ['size', 'align', 'node?', 'as?'],
-};
-
 const KIND: Record<string, FieldKind> = {
   size: 'size', as: 'name', ref: 'ref', addr: 'hex', node: 'node', pages: 'count', flags: 'flags',
-  offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex', align: 'align',
+  offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex', align: 'align', start: 'hex', end: 'hex',
 };
 
 /** What validation needs of an op, built once from OP_FIELDS: the fields it allows, those it requires, its target. */
@@ -151,7 +55,7 @@ function opSpec(fields: readonly string[]): OpSpec {
   return { allowed, required, target };
 }
 
-const OP_SPECS = new Map<string, OpSpec>(OPS.map((op) => [op, opSpec(OP_FIELDS[op])]));
+const OP_SPECS = new Map<string, OpSpec>(OP_TABLE.map((r) => [r.name, opSpec(r.fields)]));
 
 const MAX_STEPS = 5_000_000;
 const MAX_BUFFER = 16 * 1024 * 1024;
@@ -365,7 +269,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
           break;
         case 'hex': {
           if (typeof v !== 'string' || !HEX_RE.test(v)) bad(i, op, k, v, 'must be a hex string like "0xd0800000"');
-          if (k === 'addr') {
+          if (k === 'addr' || k === 'start' || k === 'end') {
             const a = parseAddr(arch, v as string);
             if (typeof a === 'string') bad(i, op, k, v, a);
           } else if (BigInt(v as string) > BigInt(Number.MAX_SAFE_INTEGER)) bad(i, op, k, v, 'is beyond the physical addresses vmx models');

@@ -5,7 +5,7 @@
  * tracing, records a trace leaf.
  */
 import { PAGE_SIZE, type ArchProfile } from '../hw/arch.js';
-import { fmtPointer, hexAddr, realAddr, type Addr } from '../hw/addr.js';
+import { fmtPointer, hexAddr, parseAddr, realAddr, type Addr } from '../hw/addr.js';
 import { Owner, type PhysicalMemory, type Zone } from '../hw/frames.js';
 import { Machine, type MachineConfig } from '../hw/machine.js';
 import type { EntryPtr, PageTables } from '../hw/pagetable.js';
@@ -15,6 +15,10 @@ import { Kmemleak } from './kmemleak.js';
 import { Console } from './printk.js';
 import { Slab } from './slab.js';
 import { Tracer } from './trace.js';
+
+/** The address and page-table entry types the ported code uses (versions import them from here, not from src/hw). */
+export type { Addr } from '../hw/addr.js';
+export type { EntryPtr } from '../hw/pagetable.js';
 
 /** Zone modifiers and the zeroing flag, with 2.6.32's bit values (2.4 uses the same low bits). */
 export const __GFP_DMA = 0x01;
@@ -291,6 +295,31 @@ export class Kernel {
    */
   get vmalloc_reserve(): number {
     return (this.machine.config.vmallocReserveMiB ?? 128) * 1024 * 1024;
+  }
+
+  /** PageBuddy: the frame is free in the page allocator (FAITHFUL as a query). */
+  PageBuddy(pfn: number): boolean {
+    return this.mem.owner(pfn) === Owner.Free;
+  }
+
+  /** high_memory: the end of the directly mapped lowmem, as a kernel virtual address. */
+  get high_memory(): Addr {
+    return this.machine.highMemory;
+  }
+
+  /** max_pfn: the frame number after the last one of RAM. */
+  get max_pfn(): number {
+    return this.machine.mem.maxPfn;
+  }
+
+  /** num_online_cpus() (and num_possible_cpus(): every CPU of the machine is online). */
+  num_online_cpus(): number {
+    return this.machine.config.cpus;
+  }
+
+  /** A constant address the C writes as a literal (e.g. VMALLOC_START on x86_64), in the biased space. */
+  constAddr(hex: string): Addr {
+    return parseAddr(this.arch, hex) as Addr;
   }
 
   /** num_physpages / totalram_pages of the stub machine: all RAM, all free at boot. */

@@ -8,7 +8,7 @@ import { COUNTER_INDEX } from '../kernel/counters.js';
 import { pageTablePages } from '../harness/final.js';
 import { bootVersion, runScenario, runStep, type VersionRun, type VersionRunResult } from '../harness/runner.js';
 import type { Scenario, Step } from '../harness/scenario.js';
-import type { AreaView, KernelVersion, RangeView, VmallocWindow } from '../harness/version.js';
+import type { AreaView, KernelVersion, RangeView, VmallocWindow } from '../contract/version.js';
 import { compareRuns, isFreeOp, type Comparison } from '../diff/classify.js';
 
 /** The vmalloc window of one version after one step, as the map draws it. */

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { BUILTIN_SCENARIOS_DIR } from '../paths.js';
 import { parseScenario, ScenarioError, type Scenario } from '../harness/scenario.js';
-import type { KernelVersion } from '../harness/version.js';
-import type { DiffClass } from '../harness/version.js';
+import type { KernelVersion } from '../contract/version.js';
+import type { DiffClass } from '../contract/version.js';
 import { collect, type CollectedRun } from './collect.js';
 import { compareMarkdown, mdText, table, type MarkdownOptions } from './markdown.js';
 import { renderHtml } from './html.js';

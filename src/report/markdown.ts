@@ -5,7 +5,9 @@
  * entities and markdown punctuation), so neither the .md nor its HTML rendering can be steered
  * by a scenario.
  */
-import type { StepResult } from '../harness/result.js';
+import type { StepResult } from '../contract/result.js';
+import type { KernelVersion, VersionChange } from '../contract/version.js';
+import { commitUrl, functionUrl, logLineUrl } from './links.js';
 import type { VersionRunResult } from '../harness/runner.js';
 import type { Step } from '../harness/scenario.js';
 import { CLASS_LABEL, isFreeOp, type Comparison, type Explanation, type Finding, type StepComparison } from '../diff/classify.js';
@@ -74,11 +76,39 @@ export function cellText(st: StepResult): string {
   return 'ok';
 }
 
-/** Change summaries already printed in this document: later mentions give the id only. */
-type Seen = Set<string>;
+/**
+ * Change summaries already printed in this document (later mentions give the id only), and the
+ * versions of the run, for source links.
+ */
+interface Seen {
+  printed: Set<string>;
+  versions: ReadonlyMap<string, KernelVersion>;
+}
+
+function newSeen(c: CollectedRun): Seen {
+  return { printed: new Set(), versions: new Map(c.runs.map((r) => [r.version, r.run.version])) };
+}
+
+/** `name` linked to its definition in the version's source when the line table has it. */
+function fnLink(v: KernelVersion | undefined, fn: string): string {
+  const url = v && functionUrl(v, fn);
+  return url ? `[${code(fn)}](${url})` : code(fn);
+}
+
+/** A printk line, linked to the source line it names when it is a BUG or WARN line. */
+function logLine(v: KernelVersion, line: string): string {
+  const url = logLineUrl(v, line);
+  return url ? `[${mdText(line)}](${url})` : mdText(line);
+}
+
+/** The commits a change cites, linked. */
+function commitLinks(ch: VersionChange): string {
+  return (ch.commits ?? []).map((id) => `[${id}](${commitUrl(ch, id)})`).join(', ');
+}
 
 function explanationText(e: Explanation, steps: readonly Step[], seen: Seen): string {
-  const fns = e.functions.map(code).join(', ');
+  const v = seen.versions.get(e.version);
+  const fns = e.functions.map((f) => fnLink(v, f)).join(', ');
   const via = e.via.map((j) => `step ${j} (${mdText(stepLabel(steps[j]))})`).join(', ');
   const how =
     e.match === 'step'
@@ -89,11 +119,10 @@ function explanationText(e: Explanation, steps: readonly Step[], seen: Seen): st
           ? `ran in an earlier step: ${fns}`
           : 'matched by op only';
   const key = `${e.version} ${e.change.id}`;
-  const first = !seen.has(key);
-  seen.add(key);
-  const commits = e.change.commits ?? [];
-  const cite = commits.length ? `, ${commits.length > 1 ? 'commits' : 'commit'} ${commits.map(code).join(', ')}` : '';
-  return `${e.version} ${code(e.change.id)}${first ? ` (since ${mdText(e.change.since)}${cite}): ${mdText(e.change.summary)}` : ''} (${how})`;
+  const first = !seen.printed.has(key);
+  seen.printed.add(key);
+  const commits = commitLinks(e.change);
+  return `${e.version} ${code(e.change.id)}${first ? ` (since ${mdText(e.change.since)}${commits ? `, ${commits}` : ''}): ${mdText(e.change.summary)}` : ''} (${how})`;
 }
 
 /** Explanations shown in full per finding (plus any that point at an earlier step's state); the rest are listed by id. */
@@ -212,7 +241,7 @@ function stepDetail(c: CollectedRun, st: StepComparison, withTraces: boolean, se
   for (const f of st.overall) out.push(...findingLines(f, s.steps, seen));
   if (runs.length > 2) out.push('', `Between consecutive versions: ${mdText(pairLine(st))}.`);
   if (st.classes.includes('log')) {
-    out.push('', table(['version', 'log'], runs.map((r) => [r.version, r.steps[st.index].log.map(mdText).join(' · ') || '(nothing)'])));
+    out.push('', table(['version', 'log'], runs.map((r) => [r.version, r.steps[st.index].log.map((l) => logLine(r.run.version, l)).join(' · ') || '(nothing)'])));
   }
   if (withTraces) {
     for (let j = 0; j + 1 < runs.length; j++) {
@@ -272,7 +301,7 @@ function catalogueSection(c: CollectedRun): string[] {
     out.push(`- **${v.id}** (${mdText(v.title)})`);
     for (const ch of here)
       out.push(
-        `  - ${code(ch.id)} since ${mdText(ch.since)}: ${mdText(ch.summary)} (affects ${ch.affects.join(', ')}; ${ch.functions.map(code).join(', ')}${ch.ops?.length ? '; ops ' + ch.ops.join(', ') : ''})`,
+        `  - ${code(ch.id)} since ${mdText(ch.since)}${ch.commits?.length ? ` (${commitLinks(ch)})` : ''}: ${mdText(ch.summary)} (affects ${ch.affects.join(', ')}; ${ch.functions.map((f) => fnLink(v, f)).join(', ')}${ch.ops?.length ? '; ops ' + ch.ops.join(', ') : ''})`,
       );
     if (rest.length) out.push(`  - not linked in this scenario: ${rest.map((ch) => code(ch.id)).join(', ')}`);
   }
@@ -286,7 +315,7 @@ function mapSnaps(c: CollectedRun, step: number): MapSnapshot[] {
 /** The whole comparison document for one scenario. */
 export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string {
   const { scenario: s, runs, comparison: cmp } = c;
-  const seen: Seen = new Set();
+  const seen = newSeen(c);
   const out: string[] = [];
   out.push(`# Scenario ${mdText(s.name)}`, '');
   if (s.question) out.push(`**Question:** ${mdText(s.question)}`, '');

@@ -6,7 +6,7 @@
  */
 import { ARCHES } from '../hw/arch.js';
 import { hexAddr, type Addr } from '../hw/addr.js';
-import type { AreaView, RangeView } from '../harness/version.js';
+import type { AreaView, RangeView } from '../contract/version.js';
 import type { MapSnapshot, Series } from './collect.js';
 
 const PAGE = 4096;

@@ -6,7 +6,7 @@
  */
 import { bootVersion, runStep } from '../harness/runner.js';
 import type { Scenario } from '../harness/scenario.js';
-import type { KernelVersion } from '../harness/version.js';
+import type { KernelVersion } from '../contract/version.js';
 
 const PAGE = 4096;
 const MAX_PAGES = 100;

@@ -9,7 +9,7 @@
  */
 import type { Addr } from '../../src/hw/addr.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
-import type { AreaView, FreeOutcome, KernelVersion, RangeView, VersionApi } from '../../src/harness/version.js';
+import type { AreaView, FreeOutcome, KernelVersion, RangeView, VersionApi } from '../../src/contract/version.js';
 
 export interface ToyBugs {
   /** A failed vmalloc returns NULL without freeing what it took. */

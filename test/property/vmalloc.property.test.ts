@@ -17,7 +17,7 @@ import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { formatFindings, type Finding } from '../../src/harness/invariants.js';
 import { VERSIONS, VERSION_IDS } from '../../src/registry.js';
-import type { KernelVersion } from '../../src/harness/version.js';
+import type { KernelVersion } from '../../src/contract/version.js';
 import type { ArchName } from '../../src/hw/arch.js';
 import { build, hostileCommands, legalCommands, machineArb, resultText, saveCounterexample, type Built, type Cmd, type MachineChoice } from './model.js';
 

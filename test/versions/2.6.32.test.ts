@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateScenario, type Step } from '../../src/harness/scenario.js';
 import { bootVersion, runStep, runVersion, type VersionRun } from '../../src/harness/runner.js';
-import type { StepResult } from '../../src/harness/result.js';
+import type { StepResult } from '../../src/contract/result.js';
 import { finalState } from '../../src/harness/final.js';
 import { VERSION_IDS, findVersion } from '../../src/registry.js';
 import { Owner } from '../../src/hw/frames.js';

@@ -5,10 +5,10 @@
  */
 import { validateScenario, type Scenario, type Step } from '../../src/harness/scenario.js';
 import { bootVersion, runStep, runVersion, type VersionRun, type VersionRunResult } from '../../src/harness/runner.js';
-import type { StepResult } from '../../src/harness/result.js';
+import type { StepResult } from '../../src/contract/result.js';
 import { finalState } from '../../src/harness/final.js';
 import { VERSION_IDS, findVersion } from '../../src/registry.js';
-import type { KernelVersion } from '../../src/harness/version.js';
+import type { KernelVersion } from '../../src/contract/version.js';
 
 export interface MachineOpts {
   ramMiB?: number;

@@ -3,8 +3,9 @@
  * functions this release has (no vmap, vunmap, remove_vm_area or alloc_vm_area yet), including
  * i386 ioremap / ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
  */
-import type { KernelVersion, VersionApi } from '../../src/harness/version.js';
+import type { KernelVersion, VersionApi } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
+import { SOURCE_LINES } from './source-lines.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
@@ -15,6 +16,8 @@ export const version: KernelVersion = {
   title: 'Linux 2.4.19: linear vmlist, first fit with a guard page',
   source:
     'mainline 2.4.19 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.19)',
+  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.19', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c'] },
+  lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae'],
   // The oldest version vmx models: nothing to compare against.
   changes: [],

@@ -4,7 +4,7 @@
  * are new; there is still no remove_vm_area, alloc_vm_area or VM_MAP), including i386 ioremap /
  * ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
  */
-import type { KernelVersion, VersionApi, VersionChange } from '../../src/harness/version.js';
+import type { KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { PAGE_KERNEL } from './include/linux/mm.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
@@ -16,10 +16,14 @@ import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames, vu
  * Every behavioural difference from 2.4.19 (the previous registered version), with the release
  * that brought it (from the linux-history tags 2.4.20, 2.4.21, 2.4.22).
  */
+import { SOURCE_LINES } from './source-lines.js';
+
 const changes: readonly VersionChange[] = [
   {
     id: 'get-vm-area-size-wrap',
     since: '2.4.20',
+    commits: ['f03d9c46eb3a'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.20 (no per-patch history before 2.6.12)',
     summary:
       'get_vm_area refuses a size that wraps to 0 when the guard page is added (size + PAGE_SIZE == 0, e.g. 0xfffff000); 2.4.19 inserted a zero-sized area at the first fitting address, which a later vfree of that address removes instead of the real area there (its one-pass pte walk frees that area\'s first page, leaving it on vmlist half unmapped).',
     functions: ['get_vm_area'],
@@ -29,6 +33,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'get-vm-area-forward-only',
     since: '2.4.21',
+    commits: ['af455d459cf2'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.21 (no per-patch history before 2.6.12)',
     summary:
       'get_vm_area moves its candidate to an entry\'s end only if that end is above it (next > addr); 2.4.19 followed an entry whose end wraps past 4 GiB (possible since an empty vmlist has no VMALLOC_END check) backwards, below VMALLOC_START, where 2.4.22 places the next area over the wrapped one.',
     functions: ['get_vm_area'],
@@ -38,6 +44,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'vmalloc-bad-size-null',
     since: '2.4.21',
+    commits: ['af455d459cf2'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.21 (no per-patch history before 2.6.12)',
     summary:
       '__vmalloc returns NULL without a message for size 0 (after PAGE_ALIGN) or more pages than num_physpages; 2.4.19 called BUG() at vmalloc.c:236.',
     functions: ['__vmalloc'],
@@ -47,6 +55,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'vmap',
     since: '2.4.22',
+    commits: ['e486507d2f8d'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.22 (no per-patch history before 2.6.12)',
     summary:
       'vmap(pages, count, flags, prot) maps a caller\'s pages into a new vmlist area (no VM_MAP flag: callers pass VM_ALLOC), refusing 0 pages or more than max_mapnr << PAGE_SHIFT bytes; 2.4.19 has no vmap.',
     functions: ['vmap', 'get_vm_area', '__vmalloc_area_pages'],
@@ -56,6 +66,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'vmap-page-refcount',
     since: '2.4.22',
+    commits: ['e486507d2f8d'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.22 (no per-patch history before 2.6.12)',
     summary:
       'alloc_area_pte takes the next page from the caller\'s array and raises its count (atomic_inc); vfree then drops that reference through __free_page, so the caller\'s pages survive a vfree of the vmap area (reserved pages keep the extra reference).',
     functions: ['alloc_area_pte', 'alloc_area_pmd', '__vmalloc_area_pages', 'free_area_pte', 'vfree'],
@@ -65,6 +77,8 @@ const changes: readonly VersionChange[] = [
   {
     id: 'vunmap-is-vfree',
     since: '2.4.22',
+    commits: ['e486507d2f8d'],
+    commitNote: 'linux-history tree: the one commit of release 2.4.22 (no per-patch history before 2.6.12)',
     summary: 'include/linux/vmalloc.h adds #define vunmap(addr) vfree(addr): vunmap exists, with vfree\'s checks and printk texts.',
     functions: ['vunmap', 'vfree'],
     affects: ['outcome', 'log'],
@@ -77,6 +91,8 @@ export const version: KernelVersion = {
   title: 'Linux 2.4.22: 2.4.19\'s first fit plus wrap check, NULL for bad sizes, vmap',
   source:
     'mainline 2.4.22 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.22)',
+  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.22', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c'] },
+  lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae'],
   changes,
   hasKmemleak: false,

@@ -7,13 +7,15 @@
  * symbol printed is the API function the scenario entered ("vmalloc+0x0/0x0"); the zero
  * offset and size mark it as synthetic. A nested pages array carries its outer caller, as in C.
  */
-import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/harness/version.js';
+import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/contract/version.js';
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
 import { defaultWindow } from './arch/x86/include/asm/pgtable_types.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
 import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
+
+import { SOURCE_LINES } from './source-lines.js';
 
 const changes: VersionChange[] = [
   {
@@ -149,6 +151,8 @@ export const version: KernelVersion = {
   id: '2.6.32',
   title: 'Linux 2.6.32: rbtree vmap_area allocator, lazy TLB-batched freeing, vmap blocks',
   source: 'mainline v2.6.32 (22763c5cf3690a681551162c15d34d935308c8d7) mm/vmalloc.c, include/linux/vmalloc.h, lib/rbtree.c, mm/memory.c (apply_to_page_range), lib/ioremap.c, arch/x86/mm/ioremap.c, arch/x86/include/asm/pgtable_{32,64}_types.h',
+  tree: { repo: 'sepen/linux-2.6.32.y', ref: '22763c5cf369', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'lib/rbtree.c', 'lib/ioremap.c', 'mm/memory.c', 'arch/x86/mm/ioremap.c'] },
+  lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae', 'x86_64'],
   changes,
   hasKmemleak: true,

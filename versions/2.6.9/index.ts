@@ -8,7 +8,7 @@
  *
  * Commit ids are MaximeChretien/linux-history ids (mainline git starts at 2.6.12-rc2).
  */
-import type { KernelVersion, VersionApi, VersionChange } from '../../src/harness/version.js';
+import type { KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import { high_memory } from './include/asm-i386/page.js';
 import { defaultWindow as i386Window, pgtable as i386Pgtable } from './include/asm-i386/pgtable.js';

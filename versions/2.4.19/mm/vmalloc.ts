@@ -4,10 +4,10 @@
  * several kernels run side by side in one process. Locks are no-ops: the simulation has one
  * thread of control.
  */
-import type { Addr } from '../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../src/hw/pagetable.js';
+import type { Addr } from '../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
-import type { FreeOutcome, VmallocWindow } from '../../../src/harness/version.js';
+import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import { SIZEOF_VM_STRUCT, VM_ALLOC, type vm_struct } from '../include/linux/vmalloc.js';
 import { GFP_KERNEL } from '../include/linux/mm.js';
 

@@ -9,12 +9,11 @@
  * kmalloc gave it (`self`), so a stale pointer can be followed the way the C follows it (see
  * remove_vm_area). Error pointers (ERR_PTR) are negative errno numbers.
  */
-import type { Addr } from '../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../src/hw/pagetable.js';
-import { Owner } from '../../../src/hw/frames.js';
+import type { Addr } from '../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
-import type { FreeOutcome, VmallocWindow } from '../../../src/harness/version.js';
+import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import {
   IOREMAP_MAX_ORDER,
   PAGE_SHIFT,
@@ -547,7 +546,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    */
   // lazy_max_pages (mm/vmalloc.c)
   const lazy_max_pages = (): number => {
-    const log = fls(k.machine.config.cpus); /* fls(num_online_cpus()) */
+    const log = fls(k.num_online_cpus()); /* fls(num_online_cpus()) */
     return log * ((32 * 1024 * 1024) / PAGE_SIZE);
   };
 
@@ -661,7 +660,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   const vmap_initialized = true; /* vmalloc_init() ran at boot */
 
   /* static DEFINE_PER_CPU(struct vmap_block_queue, vmap_block_queue); (per possible CPU) */
-  const vmap_block_queue: vmap_block_queue[] = Array.from({ length: k.machine.config.cpus }, () => ({ free: [], nr_dirty: 0 }));
+  const vmap_block_queue: vmap_block_queue[] = Array.from({ length: k.num_online_cpus() }, () => ({ free: [], nr_dirty: 0 }));
 
   /* static RADIX_TREE(vmap_block_tree, GFP_ATOMIC); */
   const vmap_block_tree = new Map<number, vmap_block>();
@@ -1133,7 +1132,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
           // page pointer). A freed page nobody took yet still holds the old entries.
           const frames = area.pages!.frames;
           const f = frames ? frames[Math.floor((i * PTR) / PAGE_SIZE)] : -1;
-          if (frames && (k.walk(slot) !== f || (area.pages!.freedFrames?.has(f) && k.machine.mem.owner(f) !== Owner.Free))) {
+          if (frames && (k.walk(slot) !== f || (area.pages!.freedFrames?.has(f) && !k.PageBuddy(f)))) {
             let v = 0;
             for (let b = 0; b < PTR; b++) v |= k.readByte(k.ulong(slot + b));
             if (v === 0) page = -1;
@@ -1144,7 +1143,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         k.__free_page(page);
         // SIM: a page holding another area's vmalloc'ed pages array stops holding it once freed
         const holder = arrayFrameOwner.get(page);
-        if (holder && k.machine.mem.owner(page) === Owner.Free) {
+        if (holder && k.PageBuddy(page)) {
           (holder.freedFrames ??= new Set()).add(page);
           arrayFrameOwner.delete(page);
         }

@@ -7,8 +7,8 @@
  * re-check never finds it populated. The page-table page is a zeroed page (fault site
  * "pte_alloc", counted in pageTablePages).
  */
-import type { Addr } from '../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../src/hw/pagetable.js';
+import type { Addr } from '../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import type { AsmPgtable } from '../include/linux/mm.js';
 

@@ -12,10 +12,10 @@
  * creates. Locks are no-ops: one thread of control. Unsigned-long arithmetic that can wrap in
  * C is wrapped with k.ulong.
  */
-import type { Addr } from '../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../src/hw/pagetable.js';
+import type { Addr } from '../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
-import type { FreeOutcome, VmallocWindow } from '../../../src/harness/version.js';
+import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import { WARN_ON } from '../include/asm-generic/bug.js';
 import { GFP_KERNEL, PAGE_KERNEL, PAGE_KERNEL_EXEC, __GFP_HIGHMEM, type AsmPgtable } from '../include/linux/mm.js';
 import { SIZEOF_VM_STRUCT, VM_ALLOC, VM_IOREMAP, type vm_struct } from '../include/linux/vmalloc.js';

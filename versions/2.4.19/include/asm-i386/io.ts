@@ -3,7 +3,7 @@
  * virt_to_phys / phys_to_virt on the linear map, and the inline wrappers ioremap and
  * ioremap_nocache around __ioremap (arch/i386/mm/ioremap.c).
  */
-import type { Addr } from '../../../../src/hw/addr.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../src/kernel/kernel.js';
 
 /* include/asm-i386/pgtable.h */

@@ -2,7 +2,7 @@
  * Linux 2.4.19 include/linux/vmalloc.h: struct vm_struct, its flags, and the inline wrappers
  * vmalloc / vmalloc_dma / vmalloc_32 around __vmalloc.
  */
-import type { Addr } from '../../../../src/hw/addr.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
 import { GFP_DMA, GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './mm.js';
 
 /* bits in vm_struct->flags */

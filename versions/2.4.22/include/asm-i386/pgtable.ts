@@ -5,7 +5,7 @@
  * configuration vmx uses by default (0xfdffe000).
  */
 import type { Kernel } from '../../../../src/kernel/kernel.js';
-import type { VmallocWindow } from '../../../../src/harness/version.js';
+import type { VmallocWindow } from '../../../../src/contract/version.js';
 
 export const VMALLOC_OFFSET = 8 * 1024 * 1024;
 /** include/asm-i386/highmem.h */
@@ -21,5 +21,5 @@ export function VMALLOC_START(high_memory: number): number {
 export const VMALLOC_END = PKMAP_BASE - 2 * PAGE_SIZE;
 
 export function defaultWindow(k: Kernel): VmallocWindow {
-  return { start: VMALLOC_START(k.machine.highMemory), end: VMALLOC_END };
+  return { start: VMALLOC_START(k.high_memory), end: VMALLOC_END };
 }

@@ -6,8 +6,8 @@
  * VMALLOC_END via PKMAP_BASE"), `#define vunmap(addr) vfree(addr)` and the vmap prototype
  * (2.4.22). There is still no VM_MAP flag: vmap callers pass VM_ALLOC (or VM_IOREMAP).
  */
-import type { Addr } from '../../../../src/hw/addr.js';
-import type { FreeOutcome } from '../../../../src/harness/version.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
+import type { FreeOutcome } from '../../../../src/contract/version.js';
 import { GFP_DMA, GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './mm.js';
 
 /* bits in vm_struct->flags */

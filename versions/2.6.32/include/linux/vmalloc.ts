@@ -2,7 +2,7 @@
  * Linux 2.6.32 include/linux/vmalloc.h (commit 22763c5cf369): struct vm_struct, its flags,
  * IOREMAP_MAX_ORDER and get_vm_area_size.
  */
-import type { Addr } from '../../../../src/hw/addr.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
 
 /* bits in flags of vmalloc's vm_struct below */
 export const VM_IOREMAP = 0x00000001; /* ioremap() and friends */

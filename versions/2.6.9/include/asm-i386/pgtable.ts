@@ -12,10 +12,10 @@
  * EFI memory maps: 0 here. So the window starts 8 to 16 MiB above high_memory, on an 8 MiB
  * boundary, as in 2.4 (2.6.27 dropped the rounding), and high_memory follows `vmalloc=`.
  */
-import type { Addr } from '../../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../../src/hw/pagetable.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../src/kernel/kernel.js';
-import type { VmallocWindow } from '../../../../src/harness/version.js';
+import type { VmallocWindow } from '../../../../src/contract/version.js';
 import type { AsmPgtable } from '../linux/mm.js';
 import { PAGE_SIZE, high_memory } from './page.js';
 

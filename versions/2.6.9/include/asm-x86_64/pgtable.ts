@@ -18,10 +18,10 @@
  * from mm/memory.c's __pmd_alloc (pgd_none() is a real test here, unlike i386), and its pte
  * pages from pte_alloc_kernel. The 4-level generic walkers (pud_t, pud_alloc) came in 2.6.11.
  */
-import { parseAddr, type Addr } from '../../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../../src/hw/pagetable.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../src/kernel/kernel.js';
-import type { VmallocWindow } from '../../../../src/harness/version.js';
+import type { VmallocWindow } from '../../../../src/contract/version.js';
 import type { AsmPgtable } from '../linux/mm.js';
 
 export const PML4_SHIFT = 39;
@@ -31,7 +31,7 @@ export const VMALLOC_START = '0xffffff0000000000';
 export const VMALLOC_END = '0xffffff7fffffffff';
 
 export function defaultWindow(k: Kernel): VmallocWindow {
-  return { start: parseAddr(k.arch, VMALLOC_START) as Addr, end: parseAddr(k.arch, VMALLOC_END) as Addr };
+  return { start: k.constAddr(VMALLOC_START), end: k.constAddr(VMALLOC_END) };
 }
 
 /**
@@ -41,7 +41,7 @@ export function defaultWindow(k: Kernel): VmallocWindow {
  */
 export function pgtable(k: Kernel): AsmPgtable {
   const level4 = (address: Addr): EntryPtr => k.pgd_offset_k(address); /* init_level4_pgt + pml4_index(address) */
-  k.boot_table('pud', level4(parseAddr(k.arch, VMALLOC_START) as Addr)); /* set_pml4(level4 + 510, boot_vmalloc_pgt) */
+  k.boot_table('pud', level4(k.constAddr(VMALLOC_START))); /* set_pml4(level4 + 510, boot_vmalloc_pgt) */
   return {
     PGDIR_SIZE: 2 ** PGDIR_SHIFT,
     PMD_SIZE: k.levelSize('pmd'),

@@ -3,8 +3,8 @@
  * include/asm/pgtable.h the generic mm code sees: the gfp bits vmalloc passes, PAGE_KERNEL, and
  * the page-table interface (`AsmPgtable`) each arch header gives mm/vmalloc.c and mm/memory.c.
  */
-import type { Addr } from '../../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../../src/hw/pagetable.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../../src/kernel/kernel.js';
 
 /* include/linux/gfp.h (v2.6.9) */
 export const __GFP_DMA = 0x01;

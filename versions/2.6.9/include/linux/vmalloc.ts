@@ -4,7 +4,7 @@
  * vmalloc, vmalloc_exec, vmalloc_32 and __vmalloc are plain functions in mm/vmalloc.c (the
  * inline wrappers left the header in 2.5.21); there is no vmalloc_dma.
  */
-import type { Addr } from '../../../../src/hw/addr.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
 
 /* bits in vm_struct->flags */
 export const VM_IOREMAP = 0x00000001; /* ioremap() and friends */

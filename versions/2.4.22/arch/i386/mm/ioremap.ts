@@ -8,10 +8,10 @@
  * iounmap hands the area to vfree, whose free_area_pte skips frames that are not VALID_PAGE or
  * are PageReserved, so the device frames (and reserved RAM) are never "freed".
  */
-import type { Addr } from '../../../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../../../src/hw/pagetable.js';
+import type { Addr } from '../../../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
-import type { FreeOutcome } from '../../../../../src/harness/version.js';
+import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, type vm_struct } from '../../../include/linux/vmalloc.js';
 import { phys_to_virt, virt_to_phys } from '../../../include/asm-i386/io.js';
 
@@ -113,7 +113,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap): Ioremap2422 {
 
     /* Don't allow anybody to remap normal RAM that we're using.. */
     // QUERY: only below high_memory: highmem RAM passes unchecked.
-    if (phys_addr < virt_to_phys(k, k.machine.highMemory)) {
+    if (phys_addr < virt_to_phys(k, k.high_memory)) {
       // for (page = virt_to_page(t_addr); page <= virt_to_page(t_end); page++), with
       // t_addr = __va(phys_addr), t_end = t_addr + (size - 1)
       // SIM: frames past the end of RAM have no struct page here and count as not reserved.
@@ -145,7 +145,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap): Ioremap2422 {
   // iounmap (arch/i386/mm/ioremap.c 2.4.22)
   const iounmap = k.traced('iounmap', (addr: Addr): FreeOutcome => {
     // Addresses at or below high_memory (the ISA hole's phys_to_virt) are left alone silently.
-    if (addr > k.machine.highMemory) return mm.vfree(addr - (addr % PAGE_SIZE));
+    if (addr > k.high_memory) return mm.vfree(addr - (addr % PAGE_SIZE));
     return 'ok';
   });
 

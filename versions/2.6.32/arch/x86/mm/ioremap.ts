@@ -7,9 +7,9 @@
  * iomem_map_sanity_check finds nothing (no iomem resource tree), mmiotrace is off, and
  * early_ioremap is not modelled. boot_cpu_data.x86_phys_bits is taken as 36.
  */
-import type { Addr } from '../../../../../src/hw/addr.js';
+import type { Addr } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
-import type { FreeOutcome } from '../../../../../src/harness/version.js';
+import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, get_vm_area_size, type vm_struct } from '../../../include/linux/vmalloc.js';
 import { bootIoremapRange } from '../../../lib/ioremap.js';
 
@@ -44,7 +44,7 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
   /** phys_to_virt / __va: the linear map (biased like every kernel address). */
   const phys_to_virt = (phys: number): Addr => k.arch.pageOffset + phys;
   /** __pa(high_memory) */
-  const highMemoryPhys = (): number => k.machine.highMemory - k.arch.pageOffset;
+  const highMemoryPhys = (): number => k.high_memory - k.arch.pageOffset;
 
   // page_is_ram (arch/x86/mm/ioremap.c): the e820 map has one E820_RAM entry, [0, RAM size)
   const page_is_ram = (pagenr: number): number => {
@@ -52,7 +52,7 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     if (pagenr === 0) return 0;
     /* Some BIOSen report the PC BIOS area (640->1Mb) as ram even though it is not. */
     if (pagenr >= BIOS_BEGIN / PAGE_SIZE && pagenr < BIOS_END / PAGE_SIZE) return 0;
-    return pagenr < k.machine.mem.maxPfn ? 1 : 0;
+    return pagenr < k.max_pfn ? 1 : 0;
   };
 
   // phys_addr_valid (arch/x86/mm/physaddr.h)
@@ -124,7 +124,7 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
 
   // iounmap (arch/x86/mm/ioremap.c)
   const iounmap = k.traced('iounmap', (addr: Addr): FreeOutcome => {
-    if (addr <= k.machine.highMemory) return 'ok';
+    if (addr <= k.high_memory) return 'ok';
 
     /* __ioremap special-cases the PCI/ISA range by not instantiating a vm_area. */
     if (addr >= phys_to_virt(ISA_START_ADDRESS) && addr < phys_to_virt(ISA_END_ADDRESS)) return 'ok';

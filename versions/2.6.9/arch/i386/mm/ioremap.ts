@@ -9,10 +9,10 @@
  * the linear map's RAM pages, and iounmap takes the area off vmlist with remove_vm_area (which
  * unmaps it) and kfree's it instead of calling vfree: no frame of an ioremap is ever freed.
  */
-import type { Addr } from '../../../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../../../src/hw/pagetable.js';
+import type { Addr } from '../../../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
-import type { FreeOutcome } from '../../../../../src/harness/version.js';
+import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, type vm_struct } from '../../../include/linux/vmalloc.js';
 import type { AsmPgtable } from '../../../include/linux/mm.js';
 import { __PAGE_OFFSET } from '../../../include/asm-i386/page.js';

@@ -11,9 +11,9 @@
  *
  * x86_64: fixed VMALLOC_START 0xffffc90000000000, VMALLOC_END 0xffffe8ffffffffff.
  */
-import { parseAddr, type Addr } from '../../../../../../src/hw/addr.js';
+import type { Addr } from '../../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../../src/kernel/kernel.js';
-import type { VmallocWindow } from '../../../../../../src/harness/version.js';
+import type { VmallocWindow } from '../../../../../../src/contract/version.js';
 
 export const PAGE_SIZE = 4096;
 export const VMALLOC_OFFSET = 8 * 1024 * 1024;
@@ -31,10 +31,10 @@ export const X86_64_VMALLOC_END = '0xffffe8ffffffffff';
 
 export function defaultWindow(k: Kernel): VmallocWindow {
   if (k.arch.name === 'x86_64') {
-    return { start: parseAddr(k.arch, X86_64_VMALLOC_START) as Addr, end: parseAddr(k.arch, X86_64_VMALLOC_END) as Addr };
+    return { start: k.constAddr(X86_64_VMALLOC_START), end: k.constAddr(X86_64_VMALLOC_END) };
   }
   /* #define VMALLOC_START ((unsigned long)high_memory + VMALLOC_OFFSET) */
-  const start = k.machine.highMemory + VMALLOC_OFFSET;
+  const start = k.high_memory + VMALLOC_OFFSET;
   /* #define VMALLOC_END (PKMAP_BASE - 2 * PAGE_SIZE) */
   const end = PKMAP_BASE(k.arch.name === 'i386-pae') - 2 * PAGE_SIZE;
   return { start, end };

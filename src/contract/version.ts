@@ -82,17 +82,22 @@ export interface VersionApi {
 export type DiffClass = 'address' | 'outcome' | 'log' | 'cost' | 'layout';
 
 /**
- * One behavioural change a version introduced relative to the version before it in the
- * registry: the hand-written catalogue the difference engine links its findings to.
+ * One behavioural change in the kernel's history, keyed by the release that introduced it: the
+ * hand-written catalogue the difference engine links its findings to. A version's catalogue
+ * lists changes its code has (`since` no later than the version); which catalogue lists a change
+ * does not matter for linking, only `since` does (contract/release.ts changesBetween).
  */
 export interface VersionChange {
   /** Short stable id, e.g. "overflow-check". */
   id: string;
   /** Release that introduced it (e.g. "2.4.20"), which may be older than this version. */
   since: string;
-  /** The commits that made it: 12-hex mainline ids, or linux-history ids for 2.4 / 2.5 / 2.6.0–2.6.11. */
+  /**
+   * The commit(s) that made it: 12-hex mainline ids (e.g. "db64fe02258f"), or for releases mainline
+   * git does not cover (before 2.6.12) the linux-history tree's commit of that release.
+   */
   commits?: string[];
-  /** Why no commit is cited, when none can be. */
+  /** Why no commit is cited, when `commits` is empty or absent. */
   commitNote?: string;
   /** One sentence a kernel developer would write, e.g. "get_vm_area checks size + PAGE_SIZE for wrap to 0". */
   summary: string;
@@ -104,12 +109,29 @@ export interface VersionChange {
   ops?: string[];
 }
 
+/** Where a version's C lives, for source links and line tables (tools/line-tables.mjs). */
+export interface SourceTree {
+  /** The public repository holding the release, as owner/name on GitHub. */
+  repo: string;
+  /** The tag or commit id of the release there. */
+  ref: string;
+  /** The files the port follows, as paths in the kernel tree. */
+  files: readonly string[];
+}
+
+/** Function name -> line of its definition, per file of SourceTree.files (generated data). */
+export type SourceLines = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
 export interface KernelVersion {
   /** "2.4.19" */
   id: string;
   title: string;
   /** Where the model comes from (tree, tag or commit, files). */
   source: string;
+  /** The same, machine-readable: the repository and ref the port was read from. */
+  tree?: SourceTree;
+  /** Where each function of tree.files is defined (versions/<v>/source-lines.ts, generated from the tree). */
+  lines?: SourceLines;
   arches: readonly ArchName[];
   /** What changed since the previous registered version (empty for the oldest). */
   changes: readonly VersionChange[];

@@ -1,0 +1,168 @@
+/**
+ * The one op table of the scenario contract. Every other op list is derived from it: scenario
+ * validation (fields), the harness's dispatch (which VersionApi method, with which arguments,
+ * giving which kind of result), the address and free op sets of the difference engine, the op
+ * table in docs/contract.md, and the property tests' op list.
+ *
+ * Adding an op: one row here, the VersionApi method in version.ts, and the versions that have it.
+ */
+import type { VersionApi } from './version.js';
+
+/**
+ * A field of a step. `?` marks an optional field. `target` is "exactly one of ref or addr";
+ * `target+offset` also allows `offset` with `ref`.
+ */
+export type FieldSpec = string;
+
+/** How the harness turns a step into the arguments of the version's function. */
+export type ArgSource =
+  | 'size' // step.size
+  | 'node' // step.node, 0 when absent
+  | 'align' // step.align
+  | 'flags' // step.flags, 'VM_ALLOC' when absent
+  | 'phys' // step.phys as a number
+  | 'start' // step.start as an address (hex)
+  | 'end' // step.end as an address (hex)
+  | 'target' // ref (+ offset) or addr
+  | 'pages' // an array of step.pages frames the harness allocates (never fault-injected)
+  | 'npages' // step.pages as a count
+  | 'readbuf' // a zeroed buffer of step.count bytes, and then step.count
+  | 'writebuf'; // the bytes of step.data, and then their count
+
+/** What the function returns and how the step result shows it. */
+export type OpReturn =
+  | 'address' // an address, NULL = ENOMEM; `as` binds it
+  | 'free' // a FreeOutcome
+  | 'void' // nothing: ok
+  | 'count' // vwrite: the return value as `count`
+  | 'read' // vread: `count` and the buffer's first `count` bytes as `data`
+  | 'text' // vmallocinfo: `text`
+  | 'vm_struct'; // remove_vm_area: the vm_struct (kfree'd by the harness), NULL = nonexistent
+
+export interface OpRow {
+  readonly name: string;
+  readonly fields: readonly FieldSpec[];
+  /** The VersionApi method the op calls; absent for ops the harness performs itself. */
+  readonly api?: keyof VersionApi;
+  readonly args?: readonly ArgSource[];
+  readonly returns: OpReturn;
+  /** True when the op releases something a previous op returned (vfree, iounmap, …). */
+  readonly frees?: boolean;
+  /** One line for docs/contract.md. */
+  readonly description: string;
+}
+
+function row(r: OpRow): OpRow {
+  return r;
+}
+
+export const OP_TABLE = [
+  row({ name: 'vmalloc', fields: ['size', 'as?'], api: 'vmalloc', args: ['size'], returns: 'address', description: 'vmalloc(size)' }),
+  row({ name: 'vmalloc_32', fields: ['size', 'as?'], api: 'vmalloc_32', args: ['size'], returns: 'address', description: 'vmalloc_32(size)' }),
+  row({ name: 'vmalloc_dma', fields: ['size', 'as?'], api: 'vmalloc_dma', args: ['size'], returns: 'address', description: 'vmalloc_dma(size) (2.4)' }),
+  row({ name: 'vmalloc_user', fields: ['size', 'as?'], api: 'vmalloc_user', args: ['size'], returns: 'address', description: 'vmalloc_user(size)' }),
+  row({ name: 'vmalloc_node', fields: ['size', 'node', 'as?'], api: 'vmalloc_node', args: ['size', 'node'], returns: 'address', description: 'vmalloc_node(size, node)' }),
+  row({
+    name: '__vmalloc_node',
+    fields: ['size', 'align', 'node?', 'as?'],
+    api: '__vmalloc_node',
+    args: ['size', 'align', 'node'],
+    returns: 'address',
+    description: "the static `__vmalloc_node` with an alignment, as lib/test_vmalloc.c's alignment tests call it (GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL)",
+  }),
+  row({ name: 'vfree', fields: ['target'], api: 'vfree', args: ['target'], returns: 'free', frees: true, description: 'vfree(addr)' }),
+  row({ name: 'vunmap', fields: ['target'], api: 'vunmap', args: ['target'], returns: 'free', frees: true, description: "vunmap(addr) (2.4.22's vunmap is its vfree macro)" }),
+  row({
+    name: 'vmap',
+    fields: ['pages', 'as?'],
+    api: 'vmap',
+    args: ['pages'],
+    returns: 'address',
+    description: 'the harness allocates `pages` pages (never fault-injected), then `vmap(pages, n, VM_MAP, PAGE_KERNEL)`; VM_ALLOC where the version has no VM_MAP',
+  }),
+  row({
+    name: 'get_vm_area',
+    fields: ['size', 'flags?', 'as?'],
+    api: 'get_vm_area',
+    args: ['size', 'flags'],
+    returns: 'address',
+    description: 'get_vm_area(size, flags), flags `VM_ALLOC` (default) or `VM_IOREMAP`',
+  }),
+  row({
+    name: 'remove_vm_area',
+    fields: ['target'],
+    api: 'remove_vm_area',
+    args: ['target'],
+    returns: 'vm_struct',
+    frees: true,
+    description: 'remove_vm_area(addr); the harness kfree\'s the returned vm_struct; NULL gives error `nonexistent`',
+  }),
+  row({ name: 'alloc_vm_area', fields: ['size', 'as?'], api: 'alloc_vm_area', args: ['size'], returns: 'address', description: 'alloc_vm_area(size)' }),
+  row({ name: 'free_vm_area', fields: ['target'], api: 'free_vm_area', args: ['target'], returns: 'free', frees: true, description: 'free_vm_area(area of addr)' }),
+  row({
+    name: 'vwrite',
+    fields: ['target+offset', 'data'],
+    api: 'vwrite',
+    args: ['writebuf', 'target'],
+    returns: 'count',
+    description: 'vwrite(buf, addr, count) of the hex bytes `data`; result carries `count` (the return value)',
+  }),
+  row({
+    name: 'vread',
+    fields: ['target+offset', 'count'],
+    api: 'vread',
+    args: ['readbuf', 'target'],
+    returns: 'read',
+    description: "vread(buf, addr, count); result carries `count` and `data` (hex of the buffer's first `count` bytes)",
+  }),
+  row({ name: 'vm_unmap_aliases', fields: [], api: 'vm_unmap_aliases', args: [], returns: 'void', description: 'vm_unmap_aliases() (forces the lazy purge of 2.6.28 and later)' }),
+  row({
+    name: 'fail',
+    fields: ['site', 'nth'],
+    returns: 'void',
+    description:
+      'fault injection: the nth next call at `alloc_page` (the vmalloc code\'s data pages, including a vmalloc\'ed pages array), `pte_alloc` (page-table pages of any level) or `kmalloc` (kmalloc-family calls of the vmalloc code) fails',
+  }),
+  row({ name: 'vm_map_ram', fields: ['pages', 'as?'], api: 'vm_map_ram', args: ['pages'], returns: 'address', description: 'vm_map_ram(pages, n, node -1, PAGE_KERNEL) of harness pages, as for vmap' }),
+  row({ name: 'vm_unmap_ram', fields: ['target', 'pages'], api: 'vm_unmap_ram', args: ['target', 'npages'], returns: 'void', frees: true, description: 'vm_unmap_ram(addr, pages)' }),
+  row({ name: 'vmallocinfo', fields: [], api: 'vmallocinfo', args: [], returns: 'text', description: '/proc/vmallocinfo; result carries `text`' }),
+  row({
+    name: 'kmemleak_scan',
+    fields: [],
+    returns: 'text',
+    description:
+      "a kmemleak scan counting references from the live vm_struct, vmap_area and the scenario's handles; result carries `text` (the kernel's report format) and `leaks`",
+  }),
+  row({ name: 'forget', fields: ['ref'], returns: 'void', description: "drops the scenario's handle (the binding becomes NULL) so a scan can report a leak" }),
+  row({
+    name: 'peek',
+    fields: ['target+offset', 'count', 'cpu?'],
+    returns: 'read',
+    description: 'a CPU reading `count` bytes through its TLB (stale entries included); an unmapped address gives `OOPS`',
+  }),
+  row({ name: 'poke', fields: ['target+offset', 'data', 'cpu?'], returns: 'count', description: 'a CPU writing the hex bytes `data` through its TLB; an unmapped address gives `OOPS`' }),
+  row({ name: 'ioremap', fields: ['phys', 'size', 'as?'], api: 'ioremap', args: ['phys', 'size'], returns: 'address', description: "ioremap(phys, size) of the version's arch ioremap.c" }),
+  row({ name: 'ioremap_nocache', fields: ['phys', 'size', 'as?'], api: 'ioremap_nocache', args: ['phys', 'size'], returns: 'address', description: 'ioremap_nocache(phys, size)' }),
+  row({ name: 'iounmap', fields: ['target'], api: 'iounmap', args: ['target'], returns: 'free', frees: true, description: 'iounmap(addr)' }),
+] as const satisfies readonly OpRow[];
+
+export type OpName = (typeof OP_TABLE)[number]['name'];
+
+export const OPS: readonly OpName[] = OP_TABLE.map((r) => r.name);
+
+const BY_NAME: ReadonlyMap<string, OpRow> = new Map(OP_TABLE.map((r) => [r.name, r]));
+
+/** The row of an op, or undefined for a name that is no op. */
+export function opRow(name: string): OpRow | undefined {
+  return BY_NAME.get(name);
+}
+
+/** True when the op returns an address (its step result has `addr`). */
+export function returnsAddress(op: string): boolean {
+  return BY_NAME.get(op)?.returns === 'address';
+}
+
+/** True when the op releases what an earlier op returned. */
+export function isFreeOp(op: string): boolean {
+  return BY_NAME.get(op)?.frees === true;
+}

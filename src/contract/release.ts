@@ -1,0 +1,62 @@
+/**
+ * Kernel releases in order, and the catalogued changes between two of them. A change belongs to
+ * the release that introduced it (`since`), whichever version's catalogue lists it, so inserting
+ * a version between two others never moves a change to the wrong interval.
+ */
+import type { KernelVersion, VersionChange } from './version.js';
+
+/** The numeric parts of a release string: "2.6.39" -> [2, 6, 39]; "2.6.28-rc1" -> [2, 6, 28, -1, 1]. */
+function releaseParts(release: string): number[] {
+  const m = /^(\d+(?:\.\d+)*)(?:-rc(\d+))?$/.exec(release);
+  if (!m) throw new Error(`not a kernel release: ${JSON.stringify(release)}`);
+  const parts = m[1].split('.').map(Number);
+  // A release candidate sorts before its release: 2.6.28-rc1 < 2.6.28.
+  if (m[2] !== undefined) parts.push(-1, Number(m[2]));
+  return parts;
+}
+
+/** True when `release` is a kernel version string compareReleases understands. */
+export function isRelease(release: string): boolean {
+  return /^(\d+(?:\.\d+)*)(?:-rc(\d+))?$/.test(release);
+}
+
+/** Compare two kernel releases numerically: 2.4.9 < 2.4.10 < 2.6.0; negative, 0 or positive. */
+export function compareReleases(a: string, b: string): number {
+  const x = releaseParts(a);
+  const y = releaseParts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Versions sorted by release. */
+export function byRelease<T extends { id: string }>(versions: readonly T[]): T[] {
+  return [...versions].sort((a, b) => compareReleases(a.id, b.id));
+}
+
+/** A catalogued change and the version whose catalogue lists it. */
+export interface CataloguedChange {
+  version: string;
+  change: VersionChange;
+}
+
+/**
+ * The changes that separate release `from` (exclusive) from `to` (inclusive), from every registered
+ * version's catalogue: catalogues in release order, each in its own order (the order ties are
+ * listed in); an id listed by several versions counts once, with the newest catalogue's entry.
+ * Order of the arguments does not matter.
+ */
+export function changesBetween(registry: readonly KernelVersion[], from: string, to: string): CataloguedChange[] {
+  let lo = from;
+  let hi = to;
+  if (compareReleases(lo, hi) > 0) [lo, hi] = [hi, lo];
+  const byId = new Map<string, CataloguedChange>();
+  for (const v of byRelease(registry)) {
+    for (const change of v.changes) {
+      if (compareReleases(change.since, lo) > 0 && compareReleases(change.since, hi) <= 0) byId.set(change.id, { version: v.id, change });
+    }
+  }
+  return [...byId.values()];
+}
