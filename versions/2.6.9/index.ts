@@ -18,6 +18,7 @@ import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmall
 import { bootMemory } from './mm/memory.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
+import { SOURCE_LINES } from './source-lines.js';
 
 /**
  * Every behavioural difference from 2.4.22, keyed by the release that brought it: the 2.5
@@ -235,6 +236,12 @@ export const version: KernelVersion = {
   title: 'Linux 2.6.9: 2.5\'s pages array and map_vm_area on 2.4\'s vmlist first fit, ioremap alignment, vmalloc=',
   source:
     'mainline v2.6.9 (linux-history tag v2.6.9, 31a3791056) mm/vmalloc.c, include/linux/vmalloc.h, mm/memory.c (pte_alloc_kernel, __pmd_alloc), include/asm-i386/{pgtable,page,highmem}.h, arch/i386/kernel/setup.c (vmalloc=), arch/i386/mm/ioremap.c, include/asm-x86_64/pgtable.h, arch/x86_64/kernel/setup64.c',
+  tree: {
+    repo: 'MaximeChretien/linux-history',
+    ref: 'v2.6.9',
+    files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'mm/memory.c', 'arch/i386/mm/ioremap.c', 'include/asm-x86_64/pgtable.h'],
+  },
+  lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae', 'x86_64'],
   changes,
   hasKmemleak: false,
