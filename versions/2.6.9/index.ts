@@ -141,7 +141,7 @@ const changes: readonly VersionChange[] = [
     summary:
       '__ioremap sizes the mapping PAGE_ALIGN(last_addr+1) - phys_addr: the page holding the last byte is mapped (2.4.22 dropped it when that byte started a page, and BUG()ed on a one-byte ioremap of a page-aligned address); the same fix reached 2.4 in 2.4.23 (dc23c4603e).',
     functions: ['__ioremap'],
-    affects: ['outcome', 'address', 'log', 'cost'],
+    affects: ['outcome', 'log', 'cost', 'layout'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
   {
@@ -180,8 +180,9 @@ const changes: readonly VersionChange[] = [
     summary:
       '__get_vm_area(size, flags, start, end) searches a given range (get_vm_area passes VMALLOC_START/END; added in 2.6.0-test4 for ARM modules) and skips vmlist entries below its candidate; 2.4.22\'s forward-only step is gone.',
     functions: ['__get_vm_area', 'get_vm_area'],
-    affects: ['address'],
-    ops: ['get_vm_area', 'vmalloc', 'vmalloc_32', 'vmap', 'ioremap', 'ioremap_nocache'],
+    // no difference the contract's ops can show: get_vm_area passes the same window, and the
+    // skipped entries below the candidate only matter with VM_IOREMAP alignment (ioremap-alignment)
+    affects: [],
   },
   {
     id: 'bad-vfree-backtrace',
@@ -199,8 +200,8 @@ const changes: readonly VersionChange[] = [
     commits: ['ea71450720bf', '6522176763ba'],
     summary:
       'VM_IOREMAP areas are aligned to 1 << fls(size), clamped to [PAGE_SHIFT, IOREMAP_MAX_ORDER] (3 + PAGE_SHIFT in ea71450720, 7 + PAGE_SHIFT = 512 KiB after 6522176763, which also moves a candidate that lies inside an area below it past that area).',
-    functions: ['__get_vm_area'],
-    affects: ['address', 'layout'],
+    functions: ['__get_vm_area', 'get_vm_area'],
+    affects: ['address', 'layout', 'cost'],
     ops: ['get_vm_area', 'ioremap', 'ioremap_nocache'],
   },
   {
