@@ -179,7 +179,9 @@ describe('markdown and HTML', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('<title>vmx: evil &lt;img src=x onerror=alert(2)&gt; | name</title>');
     // Self-contained: no external references of any kind.
-    expect(html).not.toMatch(/<link |<script|src="|href="https?:/);
+    // Nothing is loaded from anywhere; the only outside links are source and commit links.
+    expect(html).not.toMatch(/<link |<script|src="/);
+    for (const m of html.matchAll(/href="(https?:[^"]*)"/g)) expect(m[1]).toMatch(/^https:\/\/(elixir\.bootlin\.com|github\.com|git\.kernel\.org)\//);
     for (const [name, content] of files) if (name.endsWith('.svg')) expect(content).not.toMatch(/<script|<img/);
   });
 
@@ -216,7 +218,7 @@ describe('markdown and HTML', () => {
     const scenarios = [{ slug: 'evil', scenario: hostile }];
     const a = generateReports({ registry: VERSIONS, scenarios });
     const b = generateReports({ registry: VERSIONS, scenarios });
-    expect([...a.keys()]).toEqual(['evil.counters.svg', 'evil.html', 'evil.map-final.svg', 'evil.md', 'index.html', 'index.md']);
+    expect([...a.keys()]).toEqual(['evil.counters.svg', 'evil.html', 'evil.map-final.svg', 'evil.md', 'evolution.html', 'evolution.md', 'index.html', 'index.md']);
     expect([...a.entries()]).toEqual([...b.entries()]);
     for (const content of a.values()) {
       expect(content).not.toContain(process.cwd());

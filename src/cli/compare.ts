@@ -1,31 +1,35 @@
 /**
- * vmx compare <scenario.json | built-in name> [--json] [--versions a,b] [--out DIR] [--map-step N,M]
+ * vmx compare <scenario.json | built-in name> [--json | --timeline] [--versions a,b] [--out DIR] [--map-step N,M]
  * Runs a scenario on every version it names and prints a side-by-side markdown comparison: the
  * steps × versions table, the classified differences with the catalogued changes explaining
  * them, the traces where they differ, and text maps of the vmalloc window (after the last step,
  * the steps chosen automatically and any --map-step). --out also writes
  * the markdown with its SVG pictures and a self-contained HTML page into DIR; --json prints the
- * classification.
+ * classification; --timeline prints only the timeline (a row per step, a column per version in
+ * release order, runs of identical behaviour and the cause of each flip).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSIONS } from '../registry.js';
 import { comparisonJson } from '../diff/classify.js';
 import { collect } from '../report/collect.js';
-import { compareMarkdown } from '../report/markdown.js';
+import { compareMarkdown, mdText, stepLabel } from '../report/markdown.js';
+import { timeline } from '../diff/timeline.js';
+import { timelineMarkdown } from '../report/timeline.js';
 import { scenarioFiles, slugOf } from '../report/generate.js';
 import { checkFlags, loadScenario, parseArgs, progress, UsageError, writeOut } from './io.js';
 
-const USAGE = 'usage: vmx compare <scenario.json | built-in name> [--json] [--versions a,b] [--out DIR] [--map-step N,M]';
+const USAGE = 'usage: vmx compare <scenario.json | built-in name> [--json | --timeline] [--versions a,b] [--out DIR] [--map-step N,M]';
 
 export async function cmdCompare(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['versions', 'out', 'map-step']);
-  checkFlags(args, ['json', 'versions', 'out', 'map-step']);
+  checkFlags(args, ['json', 'timeline', 'versions', 'out', 'map-step']);
   if (args.positional.length !== 1) throw new UsageError(USAGE);
   const out = args.flags.get('out');
   if (out === true) throw new UsageError('option --out needs a directory');
   const s = loadScenario(args.positional[0], args.flags.get('versions') as string | undefined);
   const json = args.flags.has('json');
+  if (json && args.flags.has('timeline')) throw new UsageError('--json and --timeline are alternatives; give one');
   const say = progress(!json);
   const n = s.steps.length;
   const mapArg = args.flags.get('map-step');
@@ -46,6 +50,11 @@ export async function cmdCompare(argv: string[]): Promise<number> {
   }
   if (json) {
     await writeOut(JSON.stringify(comparisonJson(c.comparison), null, 1) + '\n');
+    return 0;
+  }
+  if (args.flags.has('timeline')) {
+    const lines = timelineMarkdown(timeline(c.runs, c.comparison), s.steps, stepLabel, mdText);
+    await writeOut((lines.length ? lines.join('\n') : `Only ${c.runs.map((r) => r.version).join('') || 'no version'} ran this scenario: no timeline.`) + '\n');
     return 0;
   }
   await writeOut(

@@ -8,7 +8,7 @@
  * with the candidates named.
  */
 import type { DiffClass, VersionChange } from '../contract/version.js';
-import type { Comparison, Explanation, Finding, PairDiff } from './classify.js';
+import { causesOf, type Comparison, type Explanation, type Finding, type PairDiff } from './classify.js';
 
 export type BisectField = DiffClass | 'final';
 
@@ -54,9 +54,7 @@ function evidenceText(e: Explanation, pair: PairDiff, stepOf: (j: number) => str
 
 function flipOf(step: number | null, field: BisectField, pair: PairDiff, f: Finding, stepOf: (j: number) => string): Flip {
   const cause = (e: Explanation): Cause => ({ version: e.version, change: e.change, evidence: evidenceText(e, pair, stepOf) });
-  const withEvidence = f.explanations.filter((e) => e.match !== 'op');
-  const top = withEvidence[0];
-  const causes = top ? withEvidence.filter((e) => e.score === top.score && e.match === top.match).map(cause) : [];
+  const causes = causesOf(f).map(cause);
   return {
     step,
     field,

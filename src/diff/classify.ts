@@ -130,9 +130,9 @@ export interface DiffSummary {
   steps: Record<DiffClass, number[]>;
   /** Layout differs in the final state. */
   finalLayout: boolean;
-  /** Ids of the changes linked to any finding, in catalogue order. */
+  /** Ids of the changes that are a cause (causesOf) of some finding. */
   changes: string[];
-  /** Findings no catalogued change explains. */
+  /** Findings no catalogued change explains with evidence. */
   unexplained: number;
 }
 
@@ -588,8 +588,9 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
     if (from) sum.from = from;
     if (to) sum.to = to;
     const note = (f: Finding) => {
-      if (!f.explanations.length) sum.unexplained++;
-      for (const e of f.explanations) if (!sum.changes.includes(e.change.id)) sum.changes.push(e.change.id);
+      const causes = causesOf(f);
+      if (!causes.length) sum.unexplained++;
+      for (const e of causes) if (!sum.changes.includes(e.change.id)) sum.changes.push(e.change.id);
     };
     for (const st of steps)
       for (const f of pick(st)) {
@@ -604,6 +605,16 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
   );
   const overall = summarise('all versions', (st) => st.overall, foverall);
   return { scenario: s.name, versions, steps, final, pairs, overall };
+}
+
+/**
+ * The causes of a finding: its best-evidenced explanation and those tying with it. A change
+ * matched by its op alone is no evidence, so such a finding has no cause (it is unexplained).
+ */
+export function causesOf(f: Finding): Explanation[] {
+  const withEvidence = f.explanations.filter((e) => e.match !== 'op');
+  const top = withEvidence[0];
+  return top ? withEvidence.filter((e) => e.score === top.score && e.match === top.match) : [];
 }
 
 /** True when nothing differs anywhere. */

@@ -13,6 +13,8 @@ import type { DiffClass } from '../contract/version.js';
 import { collect, type CollectedRun } from './collect.js';
 import { compareMarkdown, mdText, table, type MarkdownOptions } from './markdown.js';
 import { renderHtml } from './html.js';
+import { commitUrl } from './links.js';
+import { timeline, type Timeline } from '../diff/timeline.js';
 
 /** The command that regenerates docs/reports/ (printed by the staleness test and --check). */
 export const REGENERATE_COMMAND = 'npm run build && node bin/vmx.js report';
@@ -97,11 +99,13 @@ export function generateReports(opts: GenerateOptions): Map<string, string> {
   const files = new Map<string, string>();
   const rows: string[][] = [];
   const linkedBy = new Map<string, string[]>();
+  const evolution: { slug: string; t: Timeline }[] = [];
   opts.scenarios.forEach(({ slug, scenario }, k) => {
     opts.onProgress?.(`report ${k + 1}/${opts.scenarios.length}: ${slug}`);
     const c = collect(scenario, { registry: opts.registry });
     scenarioFiles(slug, c, files);
     const cmp = c.comparison;
+    evolution.push({ slug, t: timeline(c.runs, cmp) });
     const pairs = cmp.pairs.map((p) => `${p.label}: ${classCounts(p.steps, p.finalLayout)}`).join('; ');
     const differing = cmp.steps.filter((st) => st.classes.length).length;
     rows.push([
@@ -132,6 +136,7 @@ export function generateReports(opts: GenerateOptions): Map<string, string> {
   );
   out.push('## Where the versions differ', '');
   out.push(table(['scenario', 'steps', 'versions', 'differing', 'between consecutive versions (steps per class)', 'unexplained findings'], rows), '');
+  out.push(`How each scenario changed from release to release, and which scenarios show each catalogued change: [evolution](evolution.md).`, '');
   out.push('## Scenarios', '');
   for (const { slug, scenario } of opts.scenarios) out.push(`- [${mdText(slug)}](${slug}.md)${scenario.description ? ': ' + mdText(scenario.description) : ''}`);
   out.push('');
@@ -160,8 +165,47 @@ export function generateReports(opts: GenerateOptions): Map<string, string> {
   out.push(...HOW_TO_READ, '');
   const md = out.join('\n').trimEnd() + '\n';
   files.set('index.md', md);
+  const evo = evolutionMarkdown(opts.registry, evolution);
+  files.set('evolution.md', evo);
+  files.set('evolution.html', renderHtml(evo, { title: 'vmx: evolution', svgs: new Map(), indexLink: true }));
   files.set('index.html', renderHtml(md, { title: 'vmx comparison reports', svgs: new Map() }));
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The evolution page: per scenario the releases where it changed, per catalogued change the scenarios whose flips it causes. */
+function evolutionMarkdown(registry: readonly KernelVersion[], evolution: readonly { slug: string; t: Timeline }[]): string {
+  const out = ['# Evolution', '', `Versions in release order: ${registry.map((v) => v.id).join(', ')}. A flip is a step whose behaviour (outcome, address, log) differs between two consecutive versions that ran it; each scenario's report has its full timeline.`, ''];
+  out.push('## Where each scenario changed', '');
+  const rows = evolution.map(({ slug, t }) => {
+    const changed = t.changedBetween.filter((p) => p.steps.length);
+    return [`[${mdText(slug)}](${slug}.md)`, changed.length ? changed.map((p) => `${p.from} → ${p.to} (${p.steps.length} step${p.steps.length === 1 ? '' : 's'})`).join('; ') : 'same on every version'];
+  });
+  out.push(table(['scenario', 'releases where it changed'], rows), '');
+  const shownBy = new Map<string, Set<string>>();
+  let unexplained = 0;
+  for (const { slug, t } of evolution)
+    for (const r of t.rows)
+      for (const f of r.flips) {
+        if (!f.cause) unexplained++;
+        else shownBy.set(f.cause.id, (shownBy.get(f.cause.id) ?? new Set()).add(slug));
+      }
+  out.push('## Catalogued changes and the scenarios whose flips they cause', '');
+  const changes = registry.flatMap((v) => v.changes.map((ch) => ({ v, ch })));
+  out.push(
+    table(
+      ['change', 'since', 'commits', 'catalogued in', 'causes flips in'],
+      changes.map(({ v, ch }) => [
+        '`' + ch.id.replace(/`/g, "'") + '`',
+        mdText(ch.since),
+        (ch.commits ?? []).map((id) => `[${id}](${commitUrl(ch, id)})`).join(', ') || '–',
+        v.id,
+        [...(shownBy.get(ch.id) ?? [])].map((x) => `[${mdText(x)}](${x}.md)`).join(', ') || '–',
+      ]),
+    ),
+    '',
+  );
+  out.push(`${unexplained} flip${unexplained === 1 ? '' : 's'} across the built-in scenarios have no cause with evidence (unexplained).`, '');
+  return out.join('\n');
 }
 
 /** The classification and linking rules, as the index explains them (src/diff/classify.ts has the details). */

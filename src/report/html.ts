@@ -6,6 +6,7 @@
  */
 import { Marked, type Tokens } from 'marked';
 import { escapeXml } from './svg.js';
+import { CLASS_MARK } from './timeline.js';
 
 export const escapeHtml = escapeXml;
 
@@ -33,6 +34,12 @@ figure svg { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
 figcaption { font-size: 13px; color: #555; }
 ul { padding-left: 1.4em; }
 nav { font-size: 13px; margin-bottom: 1em; }
+td.eq { white-space: nowrap; }
+td.eqA { background: #e8f1fb; }
+td.eqB { background: #fde9cf; background-image: repeating-linear-gradient(135deg, transparent 0 6px, rgba(0,0,0,.05) 6px 8px); }
+td.eqC { background: #d7f0e6; background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(0,0,0,.05) 6px 8px); }
+td.eqD { background: #f6dcec; background-image: radial-gradient(rgba(0,0,0,.08) 1px, transparent 1px); background-size: 6px 6px; }
+td.eqE, td.eqF, td.eqG, td.eqH { background: #eeeeee; }
 `.trim();
 
 export interface HtmlOptions {
@@ -88,7 +95,18 @@ export function renderHtml(markdown: string, opts: HtmlOptions): string {
           return `<a href="${escapeHtml(href)}">${this.parser.parseInline(token.tokens)}</a>`;
         }
         if (/^#[A-Za-z0-9_-]*$/.test(token.href)) return `<a href="${escapeHtml(token.href)}">${this.parser.parseInline(token.tokens)}</a>`;
+        // Source and commit links (src/report/links.ts) to the three hosts they use.
+        if (/^https:\/\/(elixir\.bootlin\.com|github\.com|git\.kernel\.org)\/[A-Za-z0-9._~:/?#=&%+-]*$/.test(token.href))
+          return `<a href="${escapeHtml(token.href)}" rel="noopener noreferrer">${this.parser.parseInline(token.tokens)}</a>`;
         return this.parser.parseInline(token.tokens);
+      },
+      tablecell(token: Tokens.TableCell): string {
+        const tag = token.header ? 'th' : 'td';
+        const align = token.align ? ` style="text-align:${token.align}"` : '';
+        const m = new RegExp(`^([A-H])${CLASS_MARK} `).exec(token.text);
+        // A timeline cell: its behaviour class picks the colour (and a pattern, for colour-blind readers).
+        const cls = m && !token.header ? ` class="eq eq${m[1]}"` : '';
+        return `<${tag}${cls}${align}>${this.parser.parseInline(token.tokens)}</${tag}>\n`;
       },
       code(token: Tokens.Code): string {
         const body = escapeHtml(token.text);

@@ -8,6 +8,8 @@
 import type { StepResult } from '../contract/result.js';
 import type { KernelVersion, VersionChange } from '../contract/version.js';
 import { commitUrl, functionUrl, logLineUrl } from './links.js';
+import { timeline } from '../diff/timeline.js';
+import { timelineMarkdown } from './timeline.js';
 import type { VersionRunResult } from '../harness/runner.js';
 import type { Step } from '../harness/scenario.js';
 import { CLASS_LABEL, isFreeOp, type Comparison, type Explanation, type Finding, type StepComparison } from '../diff/classify.js';
@@ -346,6 +348,7 @@ export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string 
     );
   }
   out.push('## Steps', '', ...stepsTable(c, opts), '');
+  out.push(...timelineMarkdown(timeline(runs, cmp), s.steps, stepLabel, mdText));
 
   const differing = cmp.steps.filter((st) => st.classes.length);
   if (differing.length) {
