@@ -178,6 +178,35 @@ describe('2.6.9 mm/vmalloc.c', () => {
   });
 });
 
+describe('2.6.9 __get_vm_area quirks (QUERY; both also in the oracle vectors k269-out-of-space, k269-ioremap-align)', () => {
+  // 1 MiB window 0xc8800000-0xc8900000:
+  //   0xc8800000 [f0 0x41000][f1 0x41000][f2 0x41000] 0xc88c3000 ... 0xc8900000 = VMALLOC_END
+  it('a VM_IOREMAP candidate moved past an area below it is taken without an end check: an area AT VMALLOC_END', () => {
+    const r = bootVersion(
+      validateScenario({ name: 't', machine: { arch: 'i386', ramMiB: 128, cpus: 1, vmallocStart: '0xc8800000', vmallocEnd: '0xc8900000' }, steps: [] }, VERSION_IDS),
+      findVersion('2.6.9')!,
+    );
+    for (const a of ['0xc8800000', '0xc8841000', '0xc8882000']) expect(step(r, { op: 'get_vm_area', size: 0x40000 })).toMatchObject({ addr: a });
+    // fls(0x40000) = 19: align 512 KiB. ALIGN(f0's end 0xc8841000) = 0xc8880000 fits below
+    // end - size; f1 (0xc8841000) lies below it and ends at 0xc8882000 >= 0xc8880000, so
+    // addr = ALIGN(0xc8882000) = 0xc8900000 and `continue`; f2 lies below that and ends before
+    // it; the list ends: found, with no `addr > end - size` test on this path.
+    expect(step(r, { op: 'get_vm_area', size: 0x40000, flags: 'VM_IOREMAP' })).toMatchObject({ ok: true, addr: '0xc8900000', log: [] });
+  });
+
+  it('an unaligned get_vm_area size leaves the next vmalloc unaligned, and that area cannot be vfree\'d', () => {
+    const r = boot();
+    // size 1 + guard page = 0x1001: the area ends at 0xc8801001
+    expect(step(r, { op: 'get_vm_area', size: 1 })).toMatchObject({ addr: '0xc8800000' });
+    expect(step(r, { op: 'vmalloc', size: PAGE, as: 'v' })).toMatchObject({ ok: true, addr: '0xc8801001' });
+    expect(step(r, { op: 'vfree', ref: 'v' })).toMatchObject({
+      ok: false,
+      error: 'bad-address',
+      log: ['Trying to vfree() bad address (c8801001)', 'Badness in __vunmap at mm/vmalloc.c:307'],
+    });
+  });
+});
+
 describe('2.6.9 arch/i386/mm/ioremap.c', () => {
   it('maps device memory above RAM, page aligned by fls(size): one page at 0xc8800000 (align 8 KiB)', () => {
     const r = boot();
