@@ -60,7 +60,7 @@ const EXPECTED: Record<string, StepResult[]> = {
     ok('get_vm_area', '0xc8800000'),
     unsupported('vmap', true),
     ok('vfree'),
-    { op: 'vread', ok: false, error: 'OOPS', log: ['BUG: unable to handle kernel paging request at c8800000'] },
+    { op: 'vread', ok: false, error: 'OOPS', log: ['Unable to handle kernel paging request at virtual address c8800000'] },
     unsupported('vunmap', false),
     ok('vfree'),
     unsupported('vmap', true),

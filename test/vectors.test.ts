@@ -1,6 +1,7 @@
 /**
  * Reference vectors: results the unmodified mainline C code of each version gave for these
- * scenarios (see test/vectors/README.md, copied from the project's shared reference set).
+ * scenarios, recorded with the differential oracle (`npm run oracle -- --write-expected`; how each
+ * one was made and the command that regenerates them all: test/vectors/README.md).
  * vmx must match them field by field. Run: npx vitest run test/vectors.test.ts
  */
 import { readdirSync, readFileSync } from 'node:fs';

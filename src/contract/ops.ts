@@ -52,7 +52,8 @@ export interface OpRow {
   readonly description: string;
 }
 
-function row(r: OpRow): OpRow {
+/** A row, keeping its name's literal type (OpName is the union of the names). */
+function row<const N extends string>(r: OpRow & { readonly name: N }): OpRow & { readonly name: N } {
   return r;
 }
 

@@ -4,7 +4,7 @@
 import type { TraceNode } from '../kernel/trace.js';
 import type { CounterKey } from '../kernel/counters.js';
 
-export type StepError = 'ENOMEM' | 'BUG' | 'OOPS' | 'unsupported' | 'bad-address' | 'nonexistent' | 'fault';
+export type StepError = 'ENOMEM' | 'BUG' | 'OOPS' | 'HANG' | 'unsupported' | 'bad-address' | 'nonexistent' | 'fault';
 
 /** One step's result exactly as the contract prints it (plus optional extra fields). */
 export interface StepResult {
@@ -15,6 +15,8 @@ export interface StepResult {
   count?: number;
   data?: string;
   log: string[];
+  /** HANG: the lock the step spins on and the step that holds it, "vmlist_lock (held since step 3)". */
+  held?: string;
   /** vmallocinfo text, kmemleak_scan report lines (extra fields). */
   text?: string;
   leaks?: { ptr: string; size: number }[];

@@ -226,9 +226,8 @@ function cpuAccess(ctx: OpContext): StepResult {
   return { op: step.op, ok: true, count: data.length, log: [] };
 }
 
-function pageFault(ctx: OpContext, at: Addr): StepResult {
-  const k = ctx.run.kernel;
-  k.printk(`BUG: unable to handle kernel paging request at ${k.p(at)}`);
-  return { op: ctx.step.op, ok: false, error: 'OOPS', log: [] };
+/** The CPU's access faulted: the kernel's no_context path prints its oops line and the step ends OOPS. */
+function pageFault(ctx: OpContext, at: Addr): never {
+  ctx.run.kernel.oops_at(at);
 }
 

@@ -5,7 +5,7 @@
  */
 import { ARCHES } from '../hw/arch.js';
 import { parseAddr, type Addr } from '../hw/addr.js';
-import { Kernel, KernelBug, KernelOops } from '../kernel/kernel.js';
+import { Kernel, KernelBug, KernelHang, KernelOops } from '../kernel/kernel.js';
 import { countersToObject, NR_COUNTERS } from '../kernel/counters.js';
 import type { Scenario, Step } from '../contract/scenario.js';
 import { returnsAddress } from '../contract/ops.js';
@@ -61,7 +61,7 @@ export function bootVersion(s: Scenario, version: KernelVersion, opts: RunOption
       ? { start: parseAddr(arch, s.machine.vmallocStart) as Addr, end: parseAddr(arch, s.machine.vmallocEnd!) as Addr }
       : version.defaultWindow(kernel);
   const api = version.boot(kernel, window);
-  return { version, kernel, api, window, bindings: new Map() };
+  return { version, kernel, api, window, bindings: new Map(), stepNo: 0 };
 }
 
 /** Run one step on a booted version, turning BUG()/oops into outcomes. */
@@ -70,17 +70,27 @@ export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { r
   const before = opts.detail === false ? undefined : k.counters.slice();
   const ctx: OpContext = { run, step };
   let result: StepResult;
+  k.locks.step = run.stepNo;
   try {
     result = runOp(ctx);
+    k.locks.stepEnd(false);
   } catch (e) {
-    if (e instanceof KernelBug || e instanceof KernelOops) {
-      const error = e instanceof KernelBug ? 'BUG' : 'OOPS';
-      result = returnsAddress(step.op) ? { op: step.op, ok: false, error, addr: null, log: [] } : { op: step.op, ok: false, error, log: [] };
+    if (e instanceof KernelBug || e instanceof KernelOops || e instanceof KernelHang) {
+      // The task died (or spins) inside whatever it had locked: those locks stay held.
+      k.locks.stepEnd(true);
+      const error = e instanceof KernelBug ? 'BUG' : e instanceof KernelOops ? 'OOPS' : 'HANG';
+      // Field order as the contract prints it: op, ok, error, held (HANG), addr (address ops), log.
+      const r: Partial<StepResult> = { op: step.op, ok: false, error };
+      if (e instanceof KernelHang) r.held = e.held;
+      if (returnsAddress(step.op)) r.addr = null;
+      r.log = [];
+      result = r as StepResult;
       if (step.as) run.bindings.set(step.as, 0);
     } else {
       throw e;
     }
   }
+  run.stepNo++;
   result.log = k.console.take();
   const detail: StepDetail = { cost: {} };
   if (before) {

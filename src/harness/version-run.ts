@@ -13,4 +13,6 @@ export interface VersionRun {
   api: VersionApi;
   window: VmallocWindow;
   bindings: Map<string, Addr>;
+  /** Index of the next step (the lock holders' step numbers). */
+  stepNo: number;
 }

@@ -15,10 +15,12 @@ import { Kmemleak } from './kmemleak.js';
 import { Console } from './printk.js';
 import { Slab } from './slab.js';
 import { Tracer } from './trace.js';
+import { Locks, type KernelLock } from './locks.js';
 
 /** The address and page-table entry types the ported code uses (versions import them from here, not from src/hw). */
 export type { Addr } from '../hw/addr.js';
 export type { EntryPtr } from '../hw/pagetable.js';
+export { KernelHang, type KernelLock } from './locks.js';
 
 /** Zone modifiers and the zeroing flag, with 2.6.32's bit values (2.4 uses the same low bits). */
 export const __GFP_DMA = 0x01;
@@ -47,13 +49,21 @@ export interface KernelConfig {
   /** __FILE__ as the version's kbuild compiles mm/vmalloc.c ("vmalloc.c" in 2.4). */
   vmallocFile: string;
   /**
-   * The first line of the version's oops report when its code touches an unmapped kernel
-   * address (arch/<arch>/mm/fault.c), given the address as `%p` prints it and whether it lies
-   * in the first page (a NULL pointer dereference), and BITS_PER_LONG; without it, 2.6.2x's
-   * show_fault_oops line `BUG: unable to handle kernel paging request at %p`.
+   * What the version's lib/vsprintf.c prints for %p of NULL: undefined for zeros like any other
+   * pointer (no NULL case before 2.6.30's "(null)"), "(null)", or "(null)" right-aligned in the
+   * pointer's width ("padded", 2.6.39: field_width = 2 * sizeof(void *)).
    */
-  oopsLine?: (hex: string, nullPage: boolean, bitsPerLong: 32 | 64) => string;
+  pointerNull?: '(null)' | 'padded';
+  /**
+   * The first line the version's arch/.../mm/fault.c prints for a kernel fault at `addr`, `what`
+   * being "NULL pointer dereference" (address below PAGE_SIZE) or "paging request". Default: 2.6
+   * x86's show_fault_oops, "BUG: unable to handle kernel <what> at %p".
+   */
+  oopsLine?: (k: Kernel, what: OopsKind, addr: Addr) => string;
 }
+
+/** The two faults arch/.../mm/fault.c tells apart. */
+export type OopsKind = 'NULL pointer dereference' | 'paging request';
 
 type CLevel = 'pgd' | 'pud' | 'pmd' | 'pte';
 
@@ -76,6 +86,9 @@ export class Kernel {
   readonly trace: Tracer;
   readonly slab: Slab;
   readonly kmemleak = new Kmemleak();
+  readonly locks = new Locks();
+  /** init_mm, as far as the vmalloc code touches it: its page_table_lock. */
+  readonly init_mm = { page_table_lock: { name: 'init_mm.page_table_lock' } as KernelLock };
   /** Range of the most recent flush_tlb_kernel_range (for tests and reports). */
   lastFlushRange: { start: Addr; end: Addr } | null = null;
   /** The CPU the kernel code runs on (smp_processor_id()). */
@@ -174,7 +187,16 @@ export class Kernel {
   }
 
   /** %p of an address. */
+  /** %p as the version prints it (NULL per KernelConfig.pointerNull). */
   p(addr: Addr): string {
+    if (addr === 0 && this.config.pointerNull) {
+      return this.config.pointerNull === 'padded' ? '(null)'.padStart(this.arch.ptrBytes * 2, ' ') : '(null)';
+    }
+    return fmtPointer(this.arch, addr);
+  }
+
+  /** %08lx / %016lx of an address: always the digits, zero-padded to the pointer width. */
+  lx(addr: Addr): string {
     return fmtPointer(this.arch, addr);
   }
 
@@ -201,10 +223,44 @@ export class Kernel {
     return true;
   }
 
-  /** The code dereferenced something it must not: an oops. */
-  oops(why: string): never {
-    this.printk(`BUG: unable to handle kernel ${why}`);
-    throw new KernelOops(why);
+  /** A kernel fault at `addr` (do_page_fault's no_context path): the oops line, then the task dies. */
+  oops_at(addr: Addr): never {
+    const what: OopsKind = realAddr(this.arch, addr) < BigInt(PAGE_SIZE) ? 'NULL pointer dereference' : 'paging request';
+    const line = this.config.oopsLine ? this.config.oopsLine(this, what, addr) : `BUG: unable to handle kernel ${what} at ${this.p(addr)}`;
+    this.printk(line);
+    throw new KernelOops(`${what} at ${this.lx(addr)}`);
+  }
+
+  // ---- locks (SMP: who holds what; see locks.ts) ----------------------------------------------
+
+  /** DEFINE_SPINLOCK / DEFINE_RWLOCK / spin_lock_init: a lock the ported code owns. */
+  lock_init(name: string): KernelLock {
+    return { name };
+  }
+  /** spin_lock_init(&lock) on a lock that already exists (a reused vmap_block). */
+  spin_lock_init(lock: KernelLock): void {
+    this.locks.init(lock);
+  }
+  spin_lock(lock: KernelLock, expr?: string): void {
+    this.locks.acquire(lock, false, expr);
+  }
+  spin_trylock(lock: KernelLock, expr?: string): boolean {
+    return this.locks.tryAcquire(lock, expr);
+  }
+  spin_unlock(lock: KernelLock): void {
+    this.locks.release(lock, false);
+  }
+  read_lock(lock: KernelLock, expr?: string): void {
+    this.locks.acquire(lock, true, expr);
+  }
+  read_unlock(lock: KernelLock): void {
+    this.locks.release(lock, true);
+  }
+  write_lock(lock: KernelLock, expr?: string): void {
+    this.locks.acquire(lock, false, expr);
+  }
+  write_unlock(lock: KernelLock): void {
+    this.locks.release(lock, false);
   }
 
   // ---- page allocator (FAITHFUL zone fallback, SIMPLIFIED buddy) -------------------------
@@ -535,22 +591,13 @@ export class Kernel {
   /** *(char *)addr as the CPU executes it; an unmapped address oopses. */
   readByte(addr: Addr): number {
     const r = this.machine.load(this.cpu, addr);
-    if (!r.ok) this.pageFault(addr);
+    if (!r.ok) this.oops_at(addr);
     return r.value;
   }
 
   writeByte(addr: Addr, v: number): void {
     const r = this.machine.store(this.cpu, addr, v);
-    if (!r.ok) this.pageFault(addr);
-  }
-
-  /** The kernel code faulted at `addr`: the version's oops line (KernelConfig.oopsLine), then OOPS. */
-  private pageFault(addr: Addr): never {
-    const line = this.config.oopsLine;
-    if (line === undefined) this.oops(`paging request at ${this.p(addr)}`);
-    const text = line(this.p(addr), realAddr(this.arch, addr) < BigInt(PAGE_SIZE), this.arch.bitsPerLong);
-    this.printk(text);
-    throw new KernelOops(text);
+    if (!r.ok) this.oops_at(addr);
   }
 
   /** Bytes of a page through its lowmem/kmap mapping (kmap_atomic + memcpy). */

@@ -83,7 +83,7 @@ describe('2.4.19 guard pages', () => {
       op: 'peek',
       ok: false,
       error: 'OOPS',
-      log: ['BUG: unable to handle kernel paging request at c8810000'],
+      log: ['Unable to handle kernel paging request at virtual address c8810000'],
     });
   });
 });

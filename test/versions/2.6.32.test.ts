@@ -416,7 +416,7 @@ describe('2.6.32 bad vfree', () => {
       op: 'vfree',
       ok: false,
       error: 'OOPS',
-      log: ['BUG: unable to handle kernel NULL pointer dereference at 00000000'],
+      log: ['BUG: unable to handle kernel NULL pointer dereference at (null)'],
     });
   });
 

@@ -137,7 +137,7 @@ describe.each(['2.4.19', '2.4.22'])('%s ioremap', (V) => {
       op: 'peek',
       ok: false,
       error: 'OOPS',
-      log: ['BUG: unable to handle kernel paging request at c8801000'],
+      log: ['Unable to handle kernel paging request at virtual address c8801000'],
     });
   });
 

@@ -6,6 +6,7 @@
 import type { KernelVersion, VersionApi } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { SOURCE_LINES } from './source-lines.js';
+import { oopsLine } from './arch/i386/mm/fault.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
@@ -27,6 +28,7 @@ export const version: KernelVersion = {
     kmallocSizes: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072],
     // 2.4's kbuild compiles inside mm/, so __FILE__ is the bare name
     vmallocFile: 'vmalloc.c',
+    oopsLine,
   },
   defaultWindow,
   boot(k, window): VersionApi {

@@ -17,6 +17,7 @@ import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames, vu
  * that brought it (from the linux-history tags 2.4.20, 2.4.21, 2.4.22).
  */
 import { SOURCE_LINES } from './source-lines.js';
+import { oopsLine } from './arch/i386/mm/fault.js';
 
 const changes: readonly VersionChange[] = [
   {
@@ -101,6 +102,7 @@ export const version: KernelVersion = {
     kmallocSizes: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072],
     // 2.4's kbuild compiles inside mm/, so __FILE__ is the bare name
     vmallocFile: 'vmalloc.c',
+    oopsLine,
   },
   defaultWindow,
   boot(k, window): VersionApi {

@@ -16,6 +16,7 @@ import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmall
 import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
 
 import { SOURCE_LINES } from './source-lines.js';
+import { oopsLine } from './arch/x86/mm/fault.js';
 
 const changes: VersionChange[] = [
   {
@@ -148,6 +149,9 @@ export const version: KernelVersion = {
     // GENERIC_CPU: no kmalloc-96), KMALLOC_MAX_SIZE 4 MiB (MAX_ORDER 11)
     kmallocSizes: [32, 64, 128, 192, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4194304],
     vmallocFile: 'mm/vmalloc.c',
+    oopsLine,
+    // lib/vsprintf.c pointer(): if (!ptr) return string(buf, end, "(null)", spec)
+    pointerNull: '(null)',
   },
   defaultWindow,
   boot(k, window): VersionApi {

@@ -19,6 +19,8 @@ import { bootMemory } from './mm/memory.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { SOURCE_LINES } from './source-lines.js';
+import { oopsLine as i386OopsLine } from './arch/i386/mm/fault.js';
+import { oopsLine as x86_64OopsLine } from './arch/x86_64/mm/fault.js';
 
 /**
  * Every behavioural difference from 2.4.22, keyed by the release that brought it: the 2.5
@@ -251,9 +253,8 @@ export const version: KernelVersion = {
     // kmalloc-96, nothing above 131072 (kmalloc returns NULL beyond it)
     kmallocSizes: [32, 64, 128, 192, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072],
     vmallocFile: 'mm/vmalloc.c',
-    // arch/i386/mm/fault.c do_page_fault (no_context), arch/x86_64/mm/fault.c: the first line
-    oopsLine: (hex, nullPage, bits) =>
-      `Unable to handle kernel ${nullPage ? 'NULL pointer dereference' : 'paging request'} at ${bits === 64 ? `${hex} RIP: ` : `virtual address ${hex}`}`,
+    // the first line of arch/i386/mm/fault.c's or arch/x86_64/mm/fault.c's oops
+    oopsLine: (k, what, addr) => (k.arch.name === 'x86_64' ? x86_64OopsLine : i386OopsLine)(k, what, addr),
   },
   defaultWindow: (k) => (k.arch.name === 'x86_64' ? x86_64Window(k) : i386Window(k)),
   boot(k, window): VersionApi {

@@ -1,8 +1,8 @@
 /**
  * Linux 2.4.19 mm/vmalloc.c, step for step (mainline, linux-history tag 2.4.19; identical to
  * 2.4.18). The file statics (vmlist, vmlist_lock) live in the closure `boot()` creates, because
- * several kernels run side by side in one process. Locks are no-ops: the simulation has one
- * thread of control.
+ * several kernels run side by side in one process. Locks are taken and released as the SMP
+ * kernel does (src/kernel/locks.ts): a BUG or oops inside a locked region leaves the lock held.
  */
 import type { Addr } from '../../../src/kernel/kernel.js';
 import type { EntryPtr } from '../../../src/kernel/kernel.js';
@@ -33,6 +33,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
   const PMD_SIZE = k.levelSize('pmd');
 
   /* rwlock_t vmlist_lock; struct vm_struct *vmlist; */
+  const vmlist_lock = k.lock_init('vmlist_lock');
   let vmlist: vm_struct | null = null;
 
   // free_area_pte (mm/vmalloc.c 2.4.19)
@@ -89,9 +90,9 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     let end = address + size;
     if (end > PMD_SIZE) end = PMD_SIZE;
     do {
-      /* spin_unlock(&init_mm.page_table_lock); */
+      k.spin_unlock(k.init_mm.page_table_lock);
       const page = k.alloc_page(gfp_mask);
-      /* spin_lock(&init_mm.page_table_lock); */
+      k.spin_lock(k.init_mm.page_table_lock);
       // QUERY: the message comes before the NULL test, so a failed allocation over a dirty
       // pte prints it too, and a dirty pte is overwritten rather than refused.
       if (!k.pte_none(k.pte_val(pte))) k.printk('alloc_area_pte: page already exists');
@@ -123,7 +124,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     const end = k.ulong(address + size);
     let ret: number;
     let dir = k.pgd_offset_k(address);
-    /* spin_lock(&init_mm.page_table_lock); */
+    k.spin_lock(k.init_mm.page_table_lock);
     do {
       const pmd = k.pmd_alloc(k.pud_offset(dir, address), address);
       // QUERY: ret = -ENOMEM is assigned twice in a row in the C (dead code, removed in 2.4.26).
@@ -138,7 +139,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
 
       ret = 0;
     } while (address && address < end);
-    /* spin_unlock(&init_mm.page_table_lock); */
+    k.spin_unlock(k.init_mm.page_table_lock);
     k.flush_cache_all();
     return ret;
   });
@@ -149,7 +150,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     if (!self) return null;
     size = k.ulong(size + PAGE_SIZE);
     let addr = VMALLOC_START;
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let tmp = vmlist;
     // SIM: the nodes_visited probe is added once per walk (the same total as one per entry), and
@@ -177,12 +178,12 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     const area: vm_struct = { flags, addr, size, next: tmp, self };
     if (prev) prev.next = area;
     else vmlist = area;
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     return area;
   });
 
   function out(self: Addr): null {
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     k.kfree(self);
     return null;
   }
@@ -194,7 +195,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
       k.printk(`Trying to vfree() bad address (${k.p(addr)})`);
       return 'bad-address';
     }
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let visited = 0; // SIM: nodes_visited added once per walk, as in get_vm_area
     for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
@@ -205,12 +206,12 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
         else vmlist = tmp.next;
         // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
         vmfree_area_pages(tmp.addr, tmp.size);
-        /* write_unlock(&vmlist_lock); */
+        k.write_unlock(vmlist_lock);
         k.kfree(tmp.self);
         return 'ok';
       }
     }
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     k.count('nodes_visited', visited);
     k.printk(`Trying to vfree() nonexistent vm area (${k.p(addr)})`);
     return 'nonexistent';
@@ -238,27 +239,30 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     let b = 0;
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
-    /* read_lock(&vmlist_lock); */
-    for (let tmp = vmlist; tmp; tmp = tmp.next) {
-      k.count('nodes_visited');
-      const vaddr = tmp.addr;
-      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
-      if (addr >= vend) continue;
-      while (addr < vaddr) {
-        if (count === 0) return b;
-        buf[b++] = 0;
-        addr++;
-        count--;
+    k.read_lock(vmlist_lock);
+    finished: {
+      for (let tmp = vmlist; tmp; tmp = tmp.next) {
+        k.count('nodes_visited');
+        const vaddr = tmp.addr;
+        const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+        if (addr >= vend) continue;
+        while (addr < vaddr) {
+          if (count === 0) break finished;
+          buf[b++] = 0;
+          addr++;
+          count--;
+        }
+        let n = k.ulong(vend - addr);
+        do {
+          if (count === 0) break finished;
+          buf[b++] = k.readByte(addr);
+          addr++;
+          count--;
+        } while (--n > 0);
       }
-      let n = k.ulong(vend - addr);
-      do {
-        if (count === 0) return b;
-        buf[b++] = k.readByte(addr);
-        addr++;
-        count--;
-      } while (--n > 0);
+      // QUERY: bytes past the last area are not written and the count returned is short.
     }
-    // QUERY: bytes past the last area are not written and the count returned is short.
+    k.read_unlock(vmlist_lock);
     return b;
   });
 
@@ -267,26 +271,30 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     let b = 0;
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
-    for (let tmp = vmlist; tmp; tmp = tmp.next) {
-      k.count('nodes_visited');
-      const vaddr = tmp.addr;
-      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
-      if (addr >= vend) continue;
-      while (addr < vaddr) {
-        if (count === 0) return b;
-        b++;
-        addr++;
-        count--;
+    k.read_lock(vmlist_lock);
+    finished: {
+      for (let tmp = vmlist; tmp; tmp = tmp.next) {
+        k.count('nodes_visited');
+        const vaddr = tmp.addr;
+        const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+        if (addr >= vend) continue;
+        while (addr < vaddr) {
+          if (count === 0) break finished;
+          b++;
+          addr++;
+          count--;
+        }
+        let n = k.ulong(vend - addr);
+        do {
+          if (count === 0) break finished;
+          k.writeByte(addr, buf[b]);
+          b++;
+          addr++;
+          count--;
+        } while (--n > 0);
       }
-      let n = k.ulong(vend - addr);
-      do {
-        if (count === 0) return b;
-        k.writeByte(addr, buf[b]);
-        b++;
-        addr++;
-        count--;
-      } while (--n > 0);
     }
+    k.read_unlock(vmlist_lock);
     return b;
   });
 

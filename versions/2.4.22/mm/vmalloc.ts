@@ -5,8 +5,9 @@
  * with its `struct page ***pages` argument threaded through the page-table helpers.
  *
  * The file statics (vmlist, vmlist_lock) live in the closure `boot()` creates, because several
- * kernels run side by side in one process. Locks are no-ops: the simulation has one thread of
- * control. Unsigned-long arithmetic that can wrap in C is wrapped with k.ulong.
+ * kernels run side by side in one process. Locks are taken and released as the SMP kernel does
+ * (src/kernel/locks.ts): a BUG or oops inside a locked region leaves the lock held.
+ * Unsigned-long arithmetic that can wrap in C is wrapped with k.ulong.
  */
 import type { Addr } from '../../../src/kernel/kernel.js';
 import type { EntryPtr } from '../../../src/kernel/kernel.js';
@@ -46,6 +47,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
   const PMD_SIZE = k.levelSize('pmd');
 
   /* rwlock_t vmlist_lock = RW_LOCK_UNLOCKED; struct vm_struct * vmlist; */
+  const vmlist_lock = k.lock_init('vmlist_lock');
   let vmlist: vm_struct | null = null;
 
   // free_area_pte (mm/vmalloc.c 2.4.22)
@@ -110,9 +112,9 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
       do {
         let page: number;
         if (!pages) {
-          /* spin_unlock(&init_mm.page_table_lock); */
+          k.spin_unlock(k.init_mm.page_table_lock);
           page = k.alloc_page(gfp_mask);
-          /* spin_lock(&init_mm.page_table_lock); */
+          k.spin_lock(k.init_mm.page_table_lock);
         } else {
           page = pages.pages[pages.i] ?? -1;
           pages.i++;
@@ -156,7 +158,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
       const end = k.ulong(address + size);
       let ret: number;
       let dir = k.pgd_offset_k(address);
-      /* spin_lock(&init_mm.page_table_lock); */
+      k.spin_lock(k.init_mm.page_table_lock);
       do {
         const pmd = k.pmd_alloc(k.pud_offset(dir, address), address);
         // QUERY: ret = -ENOMEM is assigned twice in a row in the C (dead code, removed in 2.4.26).
@@ -171,7 +173,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
 
         ret = 0;
       } while (address && address < end);
-      /* spin_unlock(&init_mm.page_table_lock); */
+      k.spin_unlock(k.init_mm.page_table_lock);
       k.flush_cache_all();
       return ret;
     },
@@ -195,7 +197,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
     }
 
     let addr = VMALLOC_START;
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let tmp = vmlist;
     // SIM: the nodes_visited probe is added once per walk (the same total as one per entry), and
@@ -224,12 +226,12 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
     const area: vm_struct = { flags, addr, size, next: tmp, self };
     if (prev) prev.next = area;
     else vmlist = area;
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     return area;
   });
 
   function out(self: Addr): null {
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     k.kfree(self);
     return null;
   }
@@ -241,7 +243,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
       k.printk(`Trying to vfree() bad address (${k.p(addr)})`);
       return 'bad-address';
     }
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let visited = 0; // SIM: nodes_visited added once per walk, as in get_vm_area
     for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
@@ -252,12 +254,12 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
         else vmlist = tmp.next;
         // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
         vmfree_area_pages(tmp.addr, tmp.size);
-        /* write_unlock(&vmlist_lock); */
+        k.write_unlock(vmlist_lock);
         k.kfree(tmp.self);
         return 'ok';
       }
     }
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     k.count('nodes_visited', visited);
     k.printk(`Trying to vfree() nonexistent vm area (${k.p(addr)})`);
     return 'nonexistent';
@@ -303,28 +305,31 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
     let b = 0;
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
-    /* read_lock(&vmlist_lock); */
-    for (let tmp = vmlist; tmp; tmp = tmp.next) {
-      k.count('nodes_visited');
-      const vaddr = tmp.addr;
-      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
-      if (addr >= vend) continue;
-      while (addr < vaddr) {
-        if (count === 0) return b;
-        buf[b++] = 0;
-        addr++;
-        count--;
+    k.read_lock(vmlist_lock);
+    finished: {
+      for (let tmp = vmlist; tmp; tmp = tmp.next) {
+        k.count('nodes_visited');
+        const vaddr = tmp.addr;
+        const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+        if (addr >= vend) continue;
+        while (addr < vaddr) {
+          if (count === 0) break finished;
+          buf[b++] = 0;
+          addr++;
+          count--;
+        }
+        let n = k.ulong(vend - addr);
+        do {
+          if (count === 0) break finished;
+          // `*buf = *addr`: a plain dereference, device memory of an ioremap included.
+          buf[b++] = k.readByte(addr);
+          addr++;
+          count--;
+        } while (--n > 0);
       }
-      let n = k.ulong(vend - addr);
-      do {
-        if (count === 0) return b;
-        // `*buf = *addr`: a plain dereference, device memory of an ioremap included.
-        buf[b++] = k.readByte(addr);
-        addr++;
-        count--;
-      } while (--n > 0);
+      // QUERY: bytes past the last area are not written and the count returned is short.
     }
-    // QUERY: bytes past the last area are not written and the count returned is short.
+    k.read_unlock(vmlist_lock);
     return b;
   });
 
@@ -333,28 +338,31 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
     let b = 0;
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
-    /* read_lock(&vmlist_lock); */
-    for (let tmp = vmlist; tmp; tmp = tmp.next) {
-      k.count('nodes_visited');
-      const vaddr = tmp.addr;
-      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
-      if (addr >= vend) continue;
-      while (addr < vaddr) {
-        if (count === 0) return b;
-        b++;
-        addr++;
-        count--;
+    k.read_lock(vmlist_lock);
+    finished: {
+      for (let tmp = vmlist; tmp; tmp = tmp.next) {
+        k.count('nodes_visited');
+        const vaddr = tmp.addr;
+        const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+        if (addr >= vend) continue;
+        while (addr < vaddr) {
+          if (count === 0) break finished;
+          b++;
+          addr++;
+          count--;
+        }
+        let n = k.ulong(vend - addr);
+        do {
+          if (count === 0) break finished;
+          // QUERY: `*addr = *buf` writes straight into ioremap'ed device memory too.
+          k.writeByte(addr, buf[b]);
+          b++;
+          addr++;
+          count--;
+        } while (--n > 0);
       }
-      let n = k.ulong(vend - addr);
-      do {
-        if (count === 0) return b;
-        // QUERY: `*addr = *buf` writes straight into ioremap'ed device memory too.
-        k.writeByte(addr, buf[b]);
-        b++;
-        addr++;
-        count--;
-      } while (--n > 0);
     }
+    k.read_unlock(vmlist_lock);
     return b;
   });
 

@@ -9,9 +9,7 @@
  * kmalloc gave it (`self`), so a stale pointer can be followed the way the C follows it (see
  * remove_vm_area). Error pointers (ERR_PTR) are negative errno numbers.
  */
-import type { Addr } from '../../../src/kernel/kernel.js';
-import type { EntryPtr } from '../../../src/kernel/kernel.js';
-import type { Kernel } from '../../../src/kernel/kernel.js';
+import type { Addr, EntryPtr, Kernel, KernelLock } from '../../../src/kernel/kernel.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import {
@@ -76,12 +74,14 @@ export interface vmap_block {
   /** on vbq->free (list_empty(&vb->free_list) is false) */
   onFreeList: boolean;
   self: Addr;
+  lock: KernelLock;
 }
 
 export interface vmap_block_queue {
   /** list_head free: list_add puts new blocks first. */
   free: vmap_block[];
   nr_dirty: number;
+  lock: KernelLock;
 }
 
 /** Machine-independent build options of the modelled kernel (.config). */
@@ -295,6 +295,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   /*** Global kva allocator ***/
 
+  /* static DEFINE_SPINLOCK(vmap_area_lock); */
+  const vmap_area_lock = k.lock_init('vmap_area_lock');
   const vmap_area_root: rb_root<vmap_area> = { rb_node: null };
   /* LIST_HEAD(vmap_area_list): first and last entries */
   let vmap_area_list_first: vmap_area | null = null;
@@ -423,7 +425,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
          * else runs; addr + size and first's start are kept in locals. Same walk, same count.
          */
         let visited = 0;
-        /* spin_lock(&vmap_area_lock); */
+        k.spin_lock(vmap_area_lock);
         search: {
           if (k.ulong(addr + size - 1) < addr) {
             overflow = true;
@@ -479,7 +481,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         /* found: */
         if (overflow || k.ulong(addr + size) > vend) {
           /* overflow: */
-          /* spin_unlock(&vmap_area_lock); */
+          k.spin_unlock(vmap_area_lock);
           if (!purged) {
             purge_vmap_area_lazy();
             purged = 1;
@@ -498,7 +500,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       va.va_end = k.ulong(addr + size);
       va.flags = 0;
       __insert_vmap_area(va);
-      /* spin_unlock(&vmap_area_lock); */
+      k.spin_unlock(vmap_area_lock);
 
       return va;
     },
@@ -529,7 +531,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // free_vmap_area (mm/vmalloc.c)
   const free_vmap_area = (va: vmap_area): void => {
+    k.spin_lock(vmap_area_lock);
     __free_vmap_area(va);
+    k.spin_unlock(vmap_area_lock);
   };
 
   // unmap_vmap_area (mm/vmalloc.c)
@@ -551,6 +555,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   };
 
   let vmap_lazy_nr = 0; /* static atomic_t vmap_lazy_nr = ATOMIC_INIT(0); */
+  /* static DEFINE_SPINLOCK(purge_lock); in __purge_vmap_area_lazy */
+  const purge_lock = k.lock_init('purge_lock');
 
   /*
    * Purges all lazily-freed vmap areas.
@@ -564,9 +570,13 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     const valist: vmap_area[] = [];
     let nr = 0;
 
-    /* purge_lock: spin_trylock always succeeds with one thread of control */
-    void sync;
-    void force_flush;
+    /*
+     * If sync is 0 but force_flush is 1, we'll go sync anyway but callers
+     * should not expect such behaviour.
+     */
+    if (!sync && !force_flush) {
+      if (!k.spin_trylock(purge_lock)) return;
+    } else k.spin_lock(purge_lock);
 
     /* rcu_read_lock(); */
     for (let va = vmap_area_list_first; va; va = va.next) {
@@ -594,10 +604,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
     if (nr) {
       k.count('purges');
-      /* spin_lock(&vmap_area_lock); */
+      k.spin_lock(vmap_area_lock);
       for (const va of valist) __free_vmap_area(va);
-      /* spin_unlock(&vmap_area_lock); */
+      k.spin_unlock(vmap_area_lock);
     }
+    k.spin_unlock(purge_lock);
   });
 
   /*
@@ -632,7 +643,12 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   });
 
   // find_vmap_area (mm/vmalloc.c)
-  const find_vmap_area = (addr: Addr): vmap_area | null => __find_vmap_area(addr);
+  const find_vmap_area = (addr: Addr): vmap_area | null => {
+    k.spin_lock(vmap_area_lock);
+    const va = __find_vmap_area(addr);
+    k.spin_unlock(vmap_area_lock);
+    return va;
+  };
 
   // free_unmap_vmap_area_addr (mm/vmalloc.c)
   const free_unmap_vmap_area_addr = (addr: Addr): void => {
@@ -660,7 +676,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   const vmap_initialized = true; /* vmalloc_init() ran at boot */
 
   /* static DEFINE_PER_CPU(struct vmap_block_queue, vmap_block_queue); (per possible CPU) */
-  const vmap_block_queue: vmap_block_queue[] = Array.from({ length: k.num_online_cpus() }, () => ({ free: [], nr_dirty: 0 }));
+  /* vmalloc_init: spin_lock_init(&vbq->lock) for each possible CPU */
+  const vmap_block_queue: vmap_block_queue[] = Array.from({ length: k.num_online_cpus() }, () => ({ free: [], nr_dirty: 0, lock: k.lock_init('vbq->lock') }));
+  const vmap_block_tree_lock = k.lock_init('vmap_block_tree_lock');
 
   /* static RADIX_TREE(vmap_block_tree, GFP_ATOMIC); */
   const vmap_block_tree = new Map<number, vmap_block>();
@@ -696,15 +714,21 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       dirty_map: new Uint8Array(VMAP_BBMAP_BITS),
       onFreeList: false,
       self,
+      lock: k.lock_init('vb->lock'), /* spin_lock_init(&vb->lock) */
     };
     va.block = vb;
 
     const vb_idx = addr_to_vb_idx(va.va_start);
-    k.BUG_ON(vmap_block_tree.has(vb_idx), 756); /* radix_tree_insert: -EEXIST */
-    vmap_block_tree.set(vb_idx, vb);
+    k.spin_lock(vmap_block_tree_lock);
+    const err = vmap_block_tree.has(vb_idx); /* radix_tree_insert: -EEXIST */
+    if (!err) vmap_block_tree.set(vb_idx, vb);
+    k.spin_unlock(vmap_block_tree_lock);
+    k.BUG_ON(err, 756);
 
+    k.spin_lock(vbq.lock);
     vbq.free.unshift(vb); /* list_add(&vb->free_list, &vbq->free) */
     vb.onFreeList = true;
+    k.spin_unlock(vbq.lock);
     // QUERY: put_cpu_var(vmap_cpu_blocks) after get_cpu_var(vmap_block_queue): a name
     // mismatch that only re-enables preemption, so it is harmless.
 
@@ -721,8 +745,10 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     k.BUG_ON(vb.onFreeList, 781);
 
     const vb_idx = addr_to_vb_idx(vb.va.va_start);
+    k.spin_lock(vmap_block_tree_lock);
     const tmp = vmap_block_tree.get(vb_idx);
     vmap_block_tree.delete(vb_idx);
+    k.spin_unlock(vmap_block_tree_lock);
     k.BUG_ON(tmp !== vb, 787);
 
     free_unmap_vmap_area_noflush(vb.va);
@@ -770,6 +796,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       const vbq = vmap_block_queue[k.cpu];
       for (const vb of vbq.free) {
         visit();
+        k.spin_lock(vb.lock);
         const i = bitmap_find_free_region(vb.alloc_map, VMAP_BBMAP_BITS, order);
 
         if (i >= 0) {
@@ -777,11 +804,15 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
           k.BUG_ON(addr_to_vb_idx(addr) !== addr_to_vb_idx(vb.va.va_start), 816);
           vb.free -= 2 ** order;
           if (vb.free === 0) {
+            k.spin_lock(vbq.lock);
             vbq.free.splice(vbq.free.indexOf(vb), 1); /* list_del_init(&vb->free_list) */
             vb.onFreeList = false;
+            k.spin_unlock(vbq.lock);
           }
+          k.spin_unlock(vb.lock);
           break;
         }
+        k.spin_unlock(vb.lock);
       }
 
       if (!addr) {
@@ -809,6 +840,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     const vb = vmap_block_tree.get(vb_idx);
     k.BUG_ON(!vb, 862);
 
+    k.spin_lock(vb!.lock);
     // QUERY: the result of bitmap_allocate_region is ignored, so freeing the same chunk twice
     // counts it twice in vb->dirty and can free the block while parts of it are in use.
     bitmap_allocate_region(vb!.dirty_map, Math.floor(offset / PAGE_SIZE), order);
@@ -816,8 +848,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     vb!.dirty += 2 ** order;
     if (vb!.dirty === VMAP_BBMAP_BITS) {
       k.BUG_ON(vb!.free !== 0 || vb!.onFreeList, 869);
+      k.spin_unlock(vb!.lock);
       free_vmap_block(vb!);
-    }
+    } else k.spin_unlock(vb!.lock);
   });
 
   /**
@@ -836,6 +869,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       // keeps its dirty chunks mapped until it becomes wholly dirty and is lazily freed.
       for (const vb of vbq.free) {
         visit();
+        k.spin_lock(vb.lock);
         let i = vb.dirty_map.indexOf(1); /* find_first_bit */
         if (i < 0) i = VMAP_BBMAP_BITS;
         while (i < VMAP_BBMAP_BITS) {
@@ -854,6 +888,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
           i = vb.dirty_map.indexOf(1, i); /* find_next_bit */
           if (i < 0) i = VMAP_BBMAP_BITS;
         }
+        k.spin_unlock(vb.lock);
       }
     }
 
@@ -954,7 +989,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   });
 
   /*** Old vmalloc interfaces ***/
-  let vmlist: vm_struct | null = null; /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
+  /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
+  const vmlist_lock = k.lock_init('vmlist_lock');
+  let vmlist: vm_struct | null = null;
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
   const arrayFrameOwner = new Map<number, PagesArray>();
 
@@ -967,7 +1004,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     va.private = vm;
     va.flags |= VM_VM_AREA;
 
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let tmp: vm_struct | null;
     let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
@@ -980,7 +1017,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     vm.next = tmp;
     if (prev) prev.next = vm;
     else vmlist = vm;
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
   };
 
   // __get_vm_area_node (mm/vmalloc.c)
@@ -1068,7 +1105,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
        * before unmap. (address range confliction is maintained by
        * vmap.)
        */
-      /* write_lock(&vmlist_lock); */
+      k.write_lock(vmlist_lock);
       let prev: vm_struct | null = null;
       let tmp = vmlist;
       let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
@@ -1079,7 +1116,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
           // and its vm_struct already kfree'd and off vmlist: the walk runs off the end and
           // reads NULL->next (offset 0). If the slab has handed that vm_struct's memory to
           // a new area since, the walk finds *that* area and frees it instead (below).
-          k.oops(`NULL pointer dereference at ${k.p(0)}`);
+          k.oops_at(0);
         }
         visited++;
         if (tmp.self === vmPtr) break;
@@ -1091,7 +1128,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       const vm = tmp;
       if (prev) prev.next = tmp.next;
       else vmlist = tmp.next;
-      /* write_unlock(&vmlist_lock); */
+      k.write_unlock(vmlist_lock);
 
       vmap_debug_free_range(va.va_start, va.va_end);
       free_unmap_vmap_area(va);
@@ -1416,7 +1453,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
-    /* read_lock(&vmlist_lock); */
+    k.read_lock(vmlist_lock);
     finished: for (let tmp = vmlist; count && tmp; tmp = tmp.next) {
       visit();
       const vaddr = tmp.addr;
@@ -1438,7 +1475,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       addr += n;
       count -= n;
     }
-    /* finished: read_unlock(&vmlist_lock); */
+    /* finished: */
+    k.read_unlock(vmlist_lock);
 
     if (b === 0) return 0;
     /* zero-fill memory holes */
@@ -1460,7 +1498,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
     const buflen = count;
 
-    /* read_lock(&vmlist_lock); */
+    k.read_lock(vmlist_lock);
     finished: for (let tmp = vmlist; count && tmp; tmp = tmp.next) {
       visit();
       const vaddr = tmp.addr;
@@ -1483,7 +1521,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       addr += n;
       count -= n;
     }
-    /* finished: read_unlock(&vmlist_lock); */
+    /* finished: */
+    k.read_unlock(vmlist_lock);
     if (!copied) return 0;
     return buflen;
   });
@@ -1550,7 +1589,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   /** /proc/vmallocinfo: s_start / s_next / s_show over vmlist. */
   const vmallocinfo = (): string => {
     let out = '';
+    k.read_lock(vmlist_lock); /* s_start */
     for (let v = vmlist; v; v = v.next) out += s_show(v);
+    k.read_unlock(vmlist_lock); /* s_stop */
     return out;
   };
 
@@ -1562,6 +1603,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   };
 
   return {
+    vmlist_lock,
     VMALLOC_START,
     VMALLOC_END,
     VMAP_MAX_ALLOC,

@@ -9,8 +9,9 @@
  * The page-table walk is the generic 3-level one of 2.6.9 (pgd, pmd, pte); `pg` is the arch's
  * <asm/pgtable.h> (include/asm-i386/pgtable.ts, include/asm-x86_64/pgtable.ts), `mem` the
  * mm/memory.c allocators. The file statics (vmlist, vmlist_lock) live in the closure `boot()`
- * creates. Locks are no-ops: one thread of control. Unsigned-long arithmetic that can wrap in
- * C is wrapped with k.ulong.
+ * creates. Locks are tracked as in an SMP kernel (src/kernel/locks.ts): an oops inside a locked
+ * region (vread, vwrite) leaves the lock held. Unsigned-long arithmetic that can wrap in C is
+ * wrapped with k.ulong.
  */
 import type { Addr } from '../../../src/kernel/kernel.js';
 import type { EntryPtr } from '../../../src/kernel/kernel.js';
@@ -50,6 +51,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
   const sizeof_vm_struct = SIZEOF_VM_STRUCT(PTR);
 
   /* rwlock_t vmlist_lock = RW_LOCK_UNLOCKED; struct vm_struct *vmlist; */
+  const vmlist_lock = k.lock_init('vmlist_lock');
   let vmlist: vm_struct | null = null;
 
   /** ALIGN(x, a) on an unsigned long. */
@@ -152,7 +154,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     let err = 0;
 
     let dir = pg.pgd_offset_k(address);
-    /* spin_lock(&init_mm.page_table_lock); */
+    k.spin_lock(k.init_mm.page_table_lock);
     do {
       const pmd = mem.pmd_alloc(dir, address);
       if (pmd < 0) {
@@ -168,7 +170,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
       dir++;
     } while (address && address < end);
 
-    /* spin_unlock(&init_mm.page_table_lock); */
+    k.spin_unlock(k.init_mm.page_table_lock);
     k.flush_cache_vmap();
     return err;
   });
@@ -201,7 +203,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
       return null;
     }
 
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let tmp = vmlist;
     let visited = 0; // SIM: nodes_visited added once per walk (the same total as one per entry)
@@ -235,12 +237,12 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
       const area: vm_struct = { addr, size, flags, pages: null, nr_pages: 0, phys_addr: 0, next: tmp, self };
       if (prev) prev.next = area;
       else vmlist = area;
-      /* write_unlock(&vmlist_lock); */
+      k.write_unlock(vmlist_lock);
       return area;
     }
 
     /* out: */
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     k.kfree(self);
     if (k.printk_ratelimit()) k.printk('allocation failed: out of vmalloc space - use vmalloc=<size> to increase size.');
     return null;
@@ -259,7 +261,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
    */
   // remove_vm_area (mm/vmalloc.c 2.6.9)
   const remove_vm_area = k.traced('remove_vm_area', (addr: Addr): vm_struct | null => {
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let visited = 0; // SIM: nodes_visited added once per walk
     for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
@@ -271,12 +273,12 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
         unmap_vm_area(tmp);
         if (prev) prev.next = tmp.next;
         else vmlist = tmp.next;
-        /* write_unlock(&vmlist_lock); */
+        k.write_unlock(vmlist_lock);
         return tmp;
       }
     }
     k.count('nodes_visited', visited);
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     return null;
   });
 
@@ -411,27 +413,33 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
   // vmalloc_32 (mm/vmalloc.c 2.6.9)
   const vmalloc_32 = k.traced('vmalloc_32', (size: number): Addr => __vmalloc(size, GFP_KERNEL, PAGE_KERNEL));
 
+  /** vread/vwrite's `finished:` label: read_unlock(&vmlist_lock), then the count. */
+  const finished = (n: number): number => {
+    k.read_unlock(vmlist_lock);
+    return n;
+  };
+
   // vread (mm/vmalloc.c 2.6.9): 2.4.22's code, unchanged
   const vread = k.traced('vread', (buf: Uint8Array, addr: Addr, count: number): number => {
     let b = 0;
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
-    /* read_lock(&vmlist_lock); */
+    k.read_lock(vmlist_lock);
     for (let tmp = vmlist; tmp; tmp = tmp.next) {
       k.count('nodes_visited');
       const vaddr = tmp.addr;
       const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
       if (addr >= vend) continue;
       while (addr < vaddr) {
-        if (count === 0) return b;
+        if (count === 0) return finished(b);
         buf[b++] = 0;
         addr++;
         count--;
       }
       let n = k.ulong(vend - addr);
       do {
-        if (count === 0) return b;
+        if (count === 0) return finished(b);
         // QUERY: `*buf = *addr` dereferences any area on vmlist: a get_vm_area reservation
         // that nothing mapped oopses, ioremap'ed device memory is read.
         buf[b++] = k.readByte(addr);
@@ -440,8 +448,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
       } while (--n > 0);
     }
     // QUERY: bytes past the last area are not written and the count returned is short.
-    /* finished: read_unlock(&vmlist_lock); */
-    return b;
+    return finished(b);
   });
 
   // vwrite (mm/vmalloc.c 2.6.9)
@@ -450,21 +457,21 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
-    /* read_lock(&vmlist_lock); */
+    k.read_lock(vmlist_lock);
     for (let tmp = vmlist; tmp; tmp = tmp.next) {
       k.count('nodes_visited');
       const vaddr = tmp.addr;
       const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
       if (addr >= vend) continue;
       while (addr < vaddr) {
-        if (count === 0) return b;
+        if (count === 0) return finished(b);
         b++;
         addr++;
         count--;
       }
       let n = k.ulong(vend - addr);
       do {
-        if (count === 0) return b;
+        if (count === 0) return finished(b);
         // QUERY: `*addr = *buf` writes straight into ioremap'ed device memory too.
         k.writeByte(addr, buf[b]);
         b++;
@@ -472,8 +479,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
         count--;
       } while (--n > 0);
     }
-    /* finished: read_unlock(&vmlist_lock); */
-    return b;
+    return finished(b);
   });
 
   return {

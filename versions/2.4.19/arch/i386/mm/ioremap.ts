@@ -81,7 +81,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap): Ioremap2419 {
     let dir = k.pgd_offset_k(address); /* pgd_offset(&init_mm, address) */
     k.flush_cache_all();
     if (address >= end) k.BUG(73, FILE);
-    /* spin_lock(&init_mm.page_table_lock); */
+    k.spin_lock(k.init_mm.page_table_lock);
     do {
       const pmd = k.pmd_alloc(k.pud_offset(dir, address), address);
       error = -ENOMEM;
@@ -91,7 +91,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap): Ioremap2419 {
       address = k.ulong(k.levelFloor(address + PGDIR_SIZE, PGDIR_SIZE));
       dir++;
     } while (address && address < end);
-    /* spin_unlock(&init_mm.page_table_lock); */
+    k.spin_unlock(k.init_mm.page_table_lock);
     k.flush_tlb_all();
     return error;
   });

@@ -94,7 +94,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pg: AsmPgtable, mem: Memo
     let dir = pg.pgd_offset_k(address); /* pgd_offset(&init_mm, address) */
     k.flush_cache_all();
     if (address >= end) k.BUG(80, FILE);
-    /* spin_lock(&init_mm.page_table_lock); */
+    k.spin_lock(k.init_mm.page_table_lock);
     do {
       const pmd = mem.pmd_alloc(dir, address);
       error = -ENOMEM;
@@ -104,7 +104,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pg: AsmPgtable, mem: Memo
       address = k.ulong(k.levelFloor(address + PGDIR_SIZE, PGDIR_SIZE));
       dir++;
     } while (address && address < end);
-    /* spin_unlock(&init_mm.page_table_lock); */
+    k.spin_unlock(k.init_mm.page_table_lock);
     k.flush_tlb_all();
     return error;
   });

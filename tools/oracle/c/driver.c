@@ -1,0 +1,387 @@
+/* driver.c - reads one version's expanded scenario (from tools/oracle/run.ts; a file argument or stdin), calls the real kernel
+ * functions, prints one JSON line per step and a final JSON line.
+ * Input: "machine <ramMiB> <cpus> <vstart> <vend>" then one step per line: "<op> key=value ...". */
+#define _GNU_SOURCE
+#include "kstub.h"
+#include <linux/vmalloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <setjmp.h>
+#include <time.h>
+#include <sys/personality.h>
+#include <unistd.h>
+#include <stdarg.h>
+
+extern sigjmp_buf oracle_jb;
+extern int oracle_in_call;
+extern int oracle_step_no;
+extern char oracle_hang_held[];
+void oracle_locks_step_end(int died);
+extern char *oracle_log[];
+extern int oracle_nlog;
+extern unsigned long oracle_hwin_lo, oracle_hwin_hi;
+struct kml { unsigned long ptr; size_t size; int min; };
+extern struct kml *oracle_kml; extern size_t oracle_nkml;
+void oracle_log_flush(void);
+void oracle_set_fail(int site, long nth);
+unsigned long oracle_kaddr(unsigned long h);
+int oracle_machine(unsigned long ram_mib, int cpus, unsigned long vs, unsigned long ve, unsigned long D);
+long oracle_pages_mapped(void);
+unsigned long oracle_pt_pages_window(void);
+struct page *oracle_harness_page(void);
+long vread(char *buf, char *addr, unsigned long count);   /* 2.6.9 and 2.6.27 vmalloc.h lack these */
+long vwrite(char *buf, char *addr, unsigned long count);
+char *oracle_vmallocinfo(void);
+void oracle_vmalloc_init(void);
+void *oracle___vmalloc_node(unsigned long size, unsigned long align, int node, void *caller);
+
+#if defined(ORACLE_V2400)
+#define VERSION "2.4.0"
+#elif defined(ORACLE_V2419)
+#define VERSION "2.4.19"
+#elif defined(ORACLE_V2422)
+#define VERSION "2.4.22"
+#elif defined(ORACLE_V2431)
+#define VERSION "2.4.31"
+#elif defined(ORACLE_V2609)
+#define VERSION "2.6.9"
+#elif defined(ORACLE_V2627)
+#define VERSION "2.6.27"
+#elif defined(ORACLE_V2639)
+#define VERSION "2.6.39"
+#else
+#define VERSION "2.6.32"
+#endif
+/* what each version has (anything else is answered "unsupported") */
+#if defined(ORACLE_V2422) || defined(ORACLE_V2431) || defined(ORACLE_V26)
+#define HAS_VMAP 1                  /* vmap, vunmap (2.4.22 on) */
+#endif
+#ifndef ORACLE_V2400
+#define HAS_VWRITE 1                /* vwrite: not in 2.4.0 */
+#endif
+#if defined(ORACLE_V26) && !defined(ORACLE_V2609)
+#define HAS_2627 1                  /* vmalloc_user, vmalloc_node, alloc_vm_area, free_vm_area, vmallocinfo */
+#endif
+#if defined(ORACLE_V2632) || defined(ORACLE_V2639)
+#define HAS_VMAP_AREA 1             /* vmalloc_init, __vmalloc_node(align), vm_map_ram & co, kmemleak */
+#endif
+
+static int quiet;       /* timing mode: no per-step output */
+static double t_calls;  /* seconds spent inside kernel calls */
+static long n_calls;
+static double now(void) { struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts); return ts.tv_sec + ts.tv_nsec * 1e-9; }
+
+/* ---------------------------------------------------------------- names */
+#define NH 65536
+struct name { char *k; unsigned long v; struct name *next; };
+static struct name *names[NH];
+static unsigned hsh(const char *s) { unsigned h = 5381; while (*s) h = h * 33 + (unsigned char)*s++; return h % NH; }
+static void bind(const char *k, unsigned long v)
+{
+	struct name *n;
+	for (n = names[hsh(k)]; n; n = n->next) if (!strcmp(n->k, k)) { n->v = v; return; }
+	n = malloc(sizeof *n); n->k = strdup(k); n->v = v; n->next = names[hsh(k)]; names[hsh(k)] = n;
+}
+static unsigned long lookup(const char *k)
+{
+	for (struct name *n = names[hsh(k)]; n; n = n->next) if (!strcmp(n->k, k)) return n->v;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- step fields */
+static char *F[32][2]; static int nf;
+static const char *fld(const char *k) { for (int i = 0; i < nf; i++) if (!strcmp(F[i][0], k)) return F[i][1]; return NULL; }
+static unsigned long num(const char *k, unsigned long dflt) { const char *v = fld(k); return v ? strtoul(v, NULL, 0) : dflt; }
+static unsigned long host_of(unsigned long k)   /* kernel address -> host address */
+{
+	unsigned long h = k + oracle_D;
+	if (oracle_D && h >= oracle_hwin_lo && h < oracle_hwin_hi) return h;
+	return k;
+}
+static unsigned long target(void)   /* ref (+offset) or addr, as a host address */
+{
+	const char *r = fld("ref");
+	if (r) { unsigned long b = lookup(r); return b ? b + num("offset", 0) : 0; }
+	return host_of(num("addr", 0));
+}
+
+/* ---------------------------------------------------------------- output */
+static char out[1 << 16];
+static size_t ol;
+static void o(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void o(const char *fmt, ...)
+{
+	va_list ap; va_start(ap, fmt);
+	ol += vsnprintf(out + ol, sizeof out - ol, fmt, ap);
+	va_end(ap);
+}
+static void ostr(const char *s)
+{
+	o("\"");
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\') o("\\%c", *s);
+		else if (*s == '\n') o("\\n");
+		else if ((unsigned char)*s < 0x20) o("\\u%04x", *s);
+		else o("%c", *s);
+	}
+	o("\"");
+}
+static void flush_out(void) { fwrite(out, 1, ol, stdout); ol = 0; }
+static void oaddr(unsigned long h)
+{
+	if (!h) o(",\"addr\":null"); else o(",\"addr\":\"0x%lx\"", oracle_kaddr(h));
+}
+
+/* ---------------------------------------------------------------- API entry points (caller symbols) */
+#define NOI __attribute__((noinline, used))
+NOI void *drv_vmalloc(unsigned long s) { return vmalloc(s); }
+NOI void *drv_vmalloc_32(unsigned long s) { return vmalloc_32(s); }
+#ifdef ORACLE_V24
+NOI void *drv_vmalloc_dma(unsigned long s) { return vmalloc_dma(s); }
+#endif
+#ifdef HAS_2627
+NOI void *drv_vmalloc_user(unsigned long s) { return vmalloc_user(s); }
+NOI void *drv_vmalloc_node(unsigned long s, int node) { return vmalloc_node(s, node); }
+NOI struct vm_struct *drv_alloc_vm_area(unsigned long s) { return alloc_vm_area(s); }
+#endif
+#ifdef HAS_VMAP_AREA
+NOI void *drv___vmalloc_node(unsigned long s, unsigned long a, int node) { return oracle___vmalloc_node(s, a, node, (void *)drv___vmalloc_node); }
+NOI void *drv_vm_map_ram(struct page **p, unsigned n) { return vm_map_ram(p, n, -1, PAGE_KERNEL); }
+#endif
+#ifdef ORACLE_V2639
+NOI void *drv_vzalloc(unsigned long s) { return vzalloc(s); }
+NOI void *drv_vzalloc_node(unsigned long s, int node) { return vzalloc_node(s, node); }
+NOI void *drv___vmalloc_node_range(unsigned long s, unsigned long a, unsigned long st, unsigned long en, int node)
+{ return __vmalloc_node_range(s, a, st, en, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, (void *)drv___vmalloc_node_range); }
+#endif
+NOI struct vm_struct *drv_get_vm_area(unsigned long s, unsigned long f) { return get_vm_area(s, f); }
+#ifdef HAS_VMAP
+NOI void *drv_vmap(struct page **p, unsigned n)
+{
+#ifdef ORACLE_V26
+	return vmap(p, n, VM_MAP, PAGE_KERNEL);
+#else
+	return vmap(p, n, VM_ALLOC, PAGE_KERNEL);   /* 2.4.22 has no VM_MAP */
+#endif
+}
+#endif
+
+static const char *errname_from_log(void)
+{
+	for (int i = 0; i < oracle_nlog; i++) {
+		if (strstr(oracle_log[i], "Trying to vfree() bad address")) return "bad-address";
+		if (strstr(oracle_log[i], "Trying to vfree() nonexistent vm area")) return "nonexistent";
+	}
+	return NULL;
+}
+
+static struct page **harness_pages(unsigned long n)
+{
+	struct page **p = malloc((n ? n : 1) * sizeof *p);
+	for (unsigned long i = 0; i < n; i++) p[i] = oracle_harness_page();
+	return p;
+}
+
+enum { R_NONE, R_ADDR };
+static void step(const char *op)
+{
+	int kind = R_NONE, ok = 1, unsupported = 0;
+	unsigned long ret = 0;
+	const char *err = NULL;
+	long count = -1;
+	char *data = NULL, *text = NULL;
+	const char *as = fld("as");
+	oracle_nlog = 0;
+#define ADDR_OPS "vmalloc vmalloc_32 vmalloc_dma vmalloc_user vmalloc_node __vmalloc_node vzalloc vzalloc_node __vmalloc_node_range vmap get_vm_area alloc_vm_area vm_map_ram ioremap ioremap_nocache"
+	{
+		char pat[64]; snprintf(pat, sizeof pat, " %s ", op);
+		if (strstr(" " ADDR_OPS " ", pat)) kind = R_ADDR;
+	}
+	/* pages for vmap/vm_map_ram come from the harness, outside the timed call and fault counting */
+	struct page **hp = NULL;
+	if (!strcmp(op, "vmap") || !strcmp(op, "vm_map_ram")) hp = harness_pages(num("pages", 0));
+	unsigned long tgt = target();
+	char *buf = NULL; unsigned long blen = 0;
+	if (!strcmp(op, "vread")) { blen = num("count", 0); buf = calloc(blen + 1, 1); }
+	if (!strcmp(op, "vwrite")) {
+		const char *d = fld("data"); if (!d) d = "";
+		blen = strlen(d) / 2; buf = calloc(blen + 1, 1);
+		for (unsigned long i = 0; i < blen; i++) { unsigned x; sscanf(d + 2 * i, "%2x", &x); buf[i] = (char)x; }
+	}
+	int jr;
+	double t0 = now();
+	oracle_in_call = 1;
+	if ((jr = sigsetjmp(oracle_jb, 1)) == 0) {
+		if (!strcmp(op, "vmalloc")) ret = (unsigned long)drv_vmalloc(num("size", 0));
+		else if (!strcmp(op, "vmalloc_32")) ret = (unsigned long)drv_vmalloc_32(num("size", 0));
+#ifdef ORACLE_V24
+		else if (!strcmp(op, "vmalloc_dma")) ret = (unsigned long)drv_vmalloc_dma(num("size", 0));
+#endif
+		else if (!strcmp(op, "vfree")) { vfree((void *)tgt); err = errname_from_log(); }
+#ifdef HAS_VMAP
+		else if (!strcmp(op, "vunmap")) { vunmap((void *)tgt); err = errname_from_log(); }
+		else if (!strcmp(op, "vmap")) ret = (unsigned long)drv_vmap(hp, num("pages", 0));
+#endif
+		else if (!strcmp(op, "get_vm_area")) {
+			const char *f = fld("flags");
+			struct vm_struct *a = drv_get_vm_area(num("size", 0), f && !strcmp(f, "VM_IOREMAP") ? VM_IOREMAP : VM_ALLOC);
+			ret = a ? (unsigned long)a->addr : 0;
+		}
+		else if (!strcmp(op, "vread")) {
+			count = vread(buf, (char *)tgt, blen);
+			long n = count < 0 ? 0 : count;
+			data = malloc(2 * n + 1); data[0] = 0;
+			for (long i = 0; i < n; i++) sprintf(data + 2 * i, "%02x", (unsigned char)buf[i]);
+		}
+#ifdef HAS_VWRITE
+		else if (!strcmp(op, "vwrite")) count = vwrite(buf, (char *)tgt, blen);
+#endif
+		else if (!strcmp(op, "fail")) {
+			const char *s = fld("site");
+			oracle_set_fail(!strcmp(s, "kmalloc") ? 0 : !strcmp(s, "alloc_page") ? 1 : 2, num("nth", 1));
+		}
+#ifdef ORACLE_V26
+		else if (!strcmp(op, "remove_vm_area")) {
+			struct vm_struct *a = remove_vm_area((void *)tgt);
+			if (!a) err = "nonexistent"; else kfree(a);
+		}
+#endif
+#ifdef HAS_VMAP_AREA
+		else if (!strcmp(op, "__vmalloc_node")) ret = (unsigned long)drv___vmalloc_node(num("size", 0), num("align", 1), fld("node") ? (int)strtol(fld("node"), NULL, 0) : -1);
+		else if (!strcmp(op, "vm_unmap_aliases")) vm_unmap_aliases();
+		else if (!strcmp(op, "vm_map_ram")) ret = (unsigned long)drv_vm_map_ram(hp, num("pages", 0));
+		else if (!strcmp(op, "vm_unmap_ram")) vm_unmap_ram((void *)tgt, num("pages", 0));
+#endif
+#ifdef ORACLE_V2639
+		else if (!strcmp(op, "vzalloc")) ret = (unsigned long)drv_vzalloc(num("size", 0));
+		else if (!strcmp(op, "vzalloc_node")) ret = (unsigned long)drv_vzalloc_node(num("size", 0), (int)num("node", 0));
+		else if (!strcmp(op, "__vmalloc_node_range"))
+			ret = (unsigned long)drv___vmalloc_node_range(num("size", 0), num("align", 1), num("start", 0), num("end", 0),
+								      fld("node") ? (int)strtol(fld("node"), NULL, 0) : -1);
+#endif
+#ifdef HAS_2627
+		else if (!strcmp(op, "vmalloc_user")) ret = (unsigned long)drv_vmalloc_user(num("size", 0));
+		else if (!strcmp(op, "vmalloc_node")) ret = (unsigned long)drv_vmalloc_node(num("size", 0), (int)num("node", 0));
+		else if (!strcmp(op, "alloc_vm_area")) { struct vm_struct *a = drv_alloc_vm_area(num("size", 0)); ret = a ? (unsigned long)a->addr : 0; }
+		else if (!strcmp(op, "free_vm_area")) {
+			struct vm_struct *a;
+			for (a = vmlist; a; a = a->next) if ((unsigned long)a->addr == tgt) break;
+			if (!a) err = "nonexistent"; else free_vm_area(a);
+		}
+		else if (!strcmp(op, "vmallocinfo")) text = oracle_vmallocinfo();
+#endif
+		else unsupported = 1;
+	} else {
+		/* 1 BUG(), 2 fault (OOPS), 3 spins for ever on a lock a dead or hung step holds (HANG) */
+		err = jr == 1 ? "BUG" : jr == 2 ? "OOPS" : "HANG";
+		ret = 0; count = -1; data = NULL;
+	}
+	oracle_in_call = 0;
+	oracle_locks_step_end(jr != 0);
+	t_calls += now() - t0; n_calls++;
+	oracle_log_flush();
+	if (unsupported) err = "unsupported";
+	else if (!err && kind == R_ADDR && !ret) err = "ENOMEM";
+	if (err) ok = 0;
+	if (kind == R_ADDR && as) bind(as, err ? 0 : ret);
+	if (!quiet) {
+		o("{\"op\":"); ostr(op); o(",\"ok\":%s", ok ? "true" : "false");
+		if (err) { o(",\"error\":"); ostr(err); }
+		if (jr == 3) { o(",\"held\":"); ostr(oracle_hang_held); }
+		if (kind == R_ADDR) oaddr(err ? 0 : ret);
+		if (count >= 0 && !err) o(",\"count\":%ld", count);
+		if (data && !err) { o(",\"data\":"); ostr(data); }
+		if (text && !err) { o(",\"text\":"); ostr(text); }
+		o(",\"log\":[");
+		for (int i = 0; i < oracle_nlog; i++) { if (i) o(","); ostr(oracle_log[i]); }
+		o("]}\n");
+		flush_out();
+	}
+	for (int i = 0; i < oracle_nlog; i++) free(oracle_log[i]);
+	oracle_nlog = 0;
+	free(buf); free(data);
+}
+
+static int kmlcmp(const void *a, const void *b)
+{
+	unsigned long x = ((const struct kml *)a)->ptr, y = ((const struct kml *)b)->ptr;
+	return x < y ? -1 : x > y;
+}
+
+static void final(void)
+{
+	static const char *fn[] = { "VM_IOREMAP", "VM_ALLOC", "VM_MAP", "VM_USERMAP", "VM_VPAGES" };
+	o("{\"final\":{\"areas\":[");
+	int first = 1;
+	for (struct vm_struct *a = vmlist; a; a = a->next) {
+		o("%s{\"addr\":\"0x%lx\",\"size\":%lu,\"flags\":[", first ? "" : ",", oracle_kaddr((unsigned long)a->addr), a->size);
+		first = 0;
+		int f1 = 1;
+		for (int b = 0; b < 5; b++) if (a->flags & (1UL << b)) { o("%s\"%s\"", f1 ? "" : ",", fn[b]); f1 = 0; }
+		o("]}");
+		flush_out();
+	}
+	o("],\"pagesMapped\":%ld,\"pageTablePages\":%lu,\"kmemleak\":", oracle_pages_mapped(), oracle_pt_pages_window());
+#ifdef HAS_VMAP_AREA
+	qsort(oracle_kml, oracle_nkml, sizeof *oracle_kml, kmlcmp);
+	o("[");
+	for (size_t i = 0; i < oracle_nkml; i++) {
+		o("%s{\"ptr\":\"0x%lx\",\"size\":%lu,\"minCount\":%d}", i ? "," : "", oracle_kaddr(oracle_kml[i].ptr), (unsigned long)oracle_kml[i].size, oracle_kml[i].min);
+		if (ol > sizeof out / 2) flush_out();
+	}
+	o("]");
+#else
+	(void)kmlcmp;
+	o("null");
+#endif
+	o("}}\n");
+	flush_out();
+}
+
+int main(int argc, char **argv)
+{
+	double tstart = now();
+	static char line[1 << 20];
+	quiet = getenv("ORACLE_QUIET") != NULL;
+	FILE *in = stdin;
+	if (argc > 1 && !(in = fopen(argv[1], "r"))) { perror(argv[1]); return 2; }
+	if (!fgets(line, sizeof line, in)) return 2;
+	unsigned long ram, vs, ve; int cpus;
+	if (sscanf(line, "machine %lu %d %lx %lx", &ram, &cpus, &vs, &ve) != 4) { fprintf(stderr, "bad machine line\n"); return 2; }
+	unsigned long D = 0;
+#if BITS_PER_LONG == 64
+	/* x86_64: the window 0xffffc90000000000.. is host-mapped at 0x200000000000 + (k - 0xffffc90000000000):
+	 * the same offsets modulo 2^39, so every table boundary falls where it falls in the kernel */
+	D = 0x200000000000UL - 0xffffc90000000000UL;
+#endif
+	int r = oracle_machine(ram, cpus, vs, ve, D);
+	if (r == -2 && !getenv("ORACLE_REEXEC")) {
+		/* the window overlaps this process's mappings: rerun with the legacy layout, no ASLR */
+		setenv("ORACLE_REEXEC", "1", 1);
+		personality(0x0200000 /* ADDR_COMPAT_LAYOUT */ | 0x0040000 /* ADDR_NO_RANDOMIZE */);
+		execv("/proc/self/exe", argv);
+	}
+	if (r) { fprintf(stderr, "cannot reserve the vmalloc window [%lx, %lx) on the host (%d)\n", vs, ve, r); return 3; }
+#ifdef HAS_VMAP_AREA
+	oracle_vmalloc_init();
+#endif
+	while (fgets(line, sizeof line, in)) {
+		size_t n = strlen(line);
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+		if (!n) continue;
+		char *save, *op = strtok_r(line, " ", &save), *t;
+		nf = 0;
+		while ((t = strtok_r(NULL, " ", &save)) && nf < 32) {
+			char *eq = strchr(t, '=');
+			if (!eq) continue;
+			*eq = 0; F[nf][0] = t; F[nf][1] = eq + 1; nf++;
+		}
+		step(op);
+		oracle_step_no++;
+	}
+	final();
+	if (getenv("ORACLE_TIMES"))
+		fprintf(stderr, "{\"version\":\"%s\",\"calls\":%ld,\"callSeconds\":%.6f,\"processSeconds\":%.6f}\n",
+			VERSION, n_calls, t_calls, now() - tstart);
+	return 0;
+}

@@ -1,0 +1,161 @@
+/**
+ * The kernel versions the oracle builds: where each one's files come from, the git blob id each file
+ * must have, its arches, its build switches and the vmalloc window it derives when a scenario gives
+ * none. tools/oracle/VERSIONS.md is the same table for people; test/oracle-versions.test.ts checks
+ * that the two agree. Nothing here comes from vmx: the oracle must not share vmx's choices.
+ */
+
+export type OracleArch = 'i386' | 'i386-pae' | 'x86_64';
+
+export interface SourceFile {
+  /** Path inside the kernel tree. */
+  path: string;
+  /** `git hash-object` of the file: the oracle compiles this blob and refuses any other. */
+  blob: string;
+  /**
+   * Functions taken from this file, unmodified and in the file's order, into the build's
+   * oracle_memory.c (c/memory_tu.c compiles them); the rest of the file is not compiled.
+   */
+  extract?: string[];
+}
+
+export interface OracleVersion {
+  id: string;
+  /** Kernel family of the stub headers (tools/oracle/c/stubs/v24 or v26). */
+  family: 'v24' | 'v26';
+  /** The -D switch naming the version in the C (kstub.h, driver.c, oracle_rt.c). */
+  define: string;
+  /** The public mirror the files were taken from and the ref in it (documentation and look-up). */
+  mirror: string;
+  /** Refs tried in each kernel git directory, in order; the first whose files have the recorded blobs wins. */
+  refs: string[];
+  files: SourceFile[];
+  arches: OracleArch[];
+}
+
+const VMALLOC_H = 'include/linux/vmalloc.h';
+const f = (path: string, blob: string): SourceFile => ({ path, blob });
+/** mm/memory.c's page-table allocation, as each family's mm/vmalloc.c reaches it. */
+const MEMORY_24 = ['pte_alloc'];
+const MEMORY_269 = ['pte_alloc_kernel', '__pmd_alloc'];
+const MEMORY_26 = ['__pud_alloc', '__pmd_alloc', '__pte_alloc_kernel', 'apply_to_pte_range', 'apply_to_pmd_range', 'apply_to_pud_range', 'apply_to_page_range'];
+const memory = (blob: string, extract: string[]): SourceFile => ({ path: 'mm/memory.c', blob, extract });
+
+export const ORACLE_VERSIONS: readonly OracleVersion[] = [
+  {
+    id: '2.4.0', family: 'v24', define: 'ORACLE_V2400', mirror: 'MaximeChretien/linux-history', refs: ['2.4.0'],
+    files: [
+      f('mm/vmalloc.c', '62ce5f1ffed814878c445f86b011a8ee98566e62'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62'),
+      // pte_alloc_kernel is an inline of asm-i386/pgalloc.h over arch/i386/mm/init.c's get_pte_kernel_slow
+      { path: 'arch/i386/mm/init.c', blob: 'b2e5a1bfc71d84f4852642b75d945337f6838eff', extract: ['get_bad_pte_table', 'get_pte_kernel_slow'] },
+      { path: 'include/asm-i386/pgalloc.h', blob: '64a9a7f68c61e5273128a0831d657afd0ab9ccdb', extract: ['pte_alloc_kernel'] },
+    ],
+    arches: ['i386', 'i386-pae'],
+  },
+  {
+    id: '2.4.19', family: 'v24', define: 'ORACLE_V2419', mirror: 'MaximeChretien/linux-history', refs: ['2.4.19'],
+    files: [f('mm/vmalloc.c', '63d3c25f9ba87cf59f76e2c0c623ac630c9162b7'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62'), memory('81166b88daf3104e644078910b96ef5f4b6c60be', MEMORY_24)],
+    arches: ['i386', 'i386-pae'],
+  },
+  {
+    id: '2.4.22', family: 'v24', define: 'ORACLE_V2422', mirror: 'MaximeChretien/linux-history', refs: ['2.4.22'],
+    files: [f('mm/vmalloc.c', 'e91e12aa506ed517aa2b72367b8d430129b9aa99'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('435723c8eb916cf5a8efa565eaf33968b4779e97', MEMORY_24)],
+    arches: ['i386', 'i386-pae'],
+  },
+  {
+    id: '2.4.31', family: 'v24', define: 'ORACLE_V2431', mirror: 'MaximeChretien/linux-history', refs: ['2.4.31'],
+    files: [f('mm/vmalloc.c', '4d2a93a08804a538dcb2095f869096437ce95e4e'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('9cde424cb6e8d33bac530ea8fe28ba30ee732643', MEMORY_24)],
+    arches: ['i386', 'i386-pae'],
+  },
+  {
+    id: '2.6.9', family: 'v26', define: 'ORACLE_V2609', mirror: 'MaximeChretien/linux-history', refs: ['v2.6.9'],
+    files: [f('mm/vmalloc.c', '4093deae381b93efa1ed2e89c9f10c98e0b0b3b7'), f(VMALLOC_H, '8c68717810c324c8c38ada474fbf2e7cedb254ff'), memory('0a7013a26019e9760894bb28b1a5c096cac90b7d', MEMORY_269)],
+    arches: ['i386', 'i386-pae', 'x86_64'],
+  },
+  {
+    id: '2.6.27', family: 'v26', define: 'ORACLE_V2627', mirror: 'sepen/linux-2.6.32.y', refs: ['3fa8749e584b', 'v2.6.27'],
+    files: [f('mm/vmalloc.c', '85b9a0d2c877402ee6c06e97fd9084919ed8485b'), f(VMALLOC_H, '328eb40227277967c8a6179efb56ad14e03fc233'), memory('1002f473f497c37f34c5c33d4dfa7d2bd49faed0', MEMORY_26)],
+    arches: ['i386', 'i386-pae', 'x86_64'],
+  },
+  {
+    id: '2.6.32', family: 'v26', define: 'ORACLE_V2632', mirror: 'sepen/linux-2.6.32.y', refs: ['22763c5cf369', 'v2.6.32'],
+    files: [
+      f('mm/vmalloc.c', '0f551a4a44cddc7a042d47bbcd85c7126569ee69'), f(VMALLOC_H, '227c2a585e4f326a4e3355fc01f34a1eb4901b03'),
+      f('lib/rbtree.c', 'e2aa3be29858cdcdd69bf4a43a67813db84079ee'), f('include/linux/rbtree.h', '9c295411d01f66a65a22b034c6d13b7c7569cef4'),
+      memory('6ab19dd4a1990f3f463c1db3eee4f19ce4f5a3de', MEMORY_26),
+    ],
+    arches: ['i386', 'i386-pae', 'x86_64'],
+  },
+  {
+    // robacklin/linux-2.6.39.4 @ HEAD (a 2.6.39.4 snapshot) holds the same four blobs: 'HEAD' finds them there.
+    id: '2.6.39', family: 'v26', define: 'ORACLE_V2639', mirror: 'gpl-releases/linux-2.6.39.3', refs: ['61c4f2c81c61', 'v2.6.39', 'HEAD'],
+    files: [
+      f('mm/vmalloc.c', '5d6030235d7a8e4462498e6d9154ca97029069ed'), f(VMALLOC_H, '9332e52ea8c270aadacb79b61446336202e1fea6'),
+      f('lib/rbtree.c', 'a16be19a130545ce44fc4f8c6a3f9fde866b9159'), f('include/linux/rbtree.h', '7066acb2c53072c4d6df35b7bc909723d1d646a9'),
+      memory('61e66f026563b4b473fc73922d58a984c490c827', MEMORY_26),
+    ],
+    arches: ['i386', 'i386-pae', 'x86_64'],
+  },
+];
+
+export const ORACLE_ARCHES: readonly OracleArch[] = ['i386', 'i386-pae', 'x86_64'];
+
+export function oracleVersion(id: string): OracleVersion | undefined {
+  return ORACLE_VERSIONS.find((v) => v.id === id);
+}
+
+/** Page-table levels the C is built with (ORACLE_PT_LEVELS): 2.6.9's x86_64 hides the pml4 (3 generic levels). */
+export function ptLevels(v: OracleVersion, arch: OracleArch): number {
+  if (arch === 'x86_64') return v.id === '2.6.9' ? 3 : 4;
+  return arch === 'i386-pae' ? 3 : 2;
+}
+
+const MiB = 1n << 20n;
+const PAGE_OFFSET = 0xc0000000n;
+const VMALLOC_OFFSET = 8n * MiB;
+const VMALLOC_RESERVE = 128n * MiB;
+const align8m = (x: bigint): bigint => (x + 2n * VMALLOC_OFFSET - 1n) & ~(VMALLOC_OFFSET - 1n);
+
+/**
+ * VMALLOC_START/END each version derives from its own asm headers when the scenario gives no window
+ * (the config-dependent parts, the fixmap behind PKMAP_BASE / FIXADDR_START, are the oracle's stated
+ * assumptions: VERSIONS.md). Exact integers (bigint): x86_64 addresses do not fit a double.
+ */
+export function defaultWindow(version: string, arch: OracleArch, ramMiB: number): { start: bigint; end: bigint } {
+  if (arch === 'x86_64') {
+    // 2.6.9 asm-x86_64/pgtable.h: one pml4 slot (510)
+    if (version === '2.6.9') return { start: 0xffffff0000000000n, end: 0xffffff7fffffffffn };
+    // 2.6.27 include/asm-x86/pgtable_64.h (before 2.6.28 moved the vmalloc area)
+    if (version === '2.6.27') return { start: 0xffffc20000000000n, end: 0xffffe1ffffffffffn };
+    // 2.6.28 on, arch/x86/include/asm/pgtable_64_types.h
+    return { start: 0xffffc90000000000n, end: 0xffffe8ffffffffffn };
+  }
+  const ram = BigInt(ramMiB) * MiB;
+  const lowmem = (maxmem: bigint): bigint => PAGE_OFFSET + (ram < maxmem ? ram : maxmem);
+  const pae = arch === 'i386-pae';
+  if (version === '2.6.9' || version === '2.6.27') {
+    // 2.6.9 asm-i386/page.h, 2.6.27 asm-x86/page_32.h: MAXMEM = -__PAGE_OFFSET - __VMALLOC_RESERVE (896 MiB);
+    // VMALLOC_START = (high_memory [+ vmalloc_earlyreserve, 0 without EFI] + 2*VMALLOC_OFFSET-1) & ~(VMALLOC_OFFSET-1);
+    // VMALLOC_END = PKMAP_BASE - 2 pages (CONFIG_HIGHMEM), with 2.6.32's assumed fixmap (PKMAP_BASE 0xff800000, PAE 0xffa00000)
+    const high = lowmem((1n << 32n) - PAGE_OFFSET - VMALLOC_RESERVE);
+    return { start: align8m(high), end: pae ? 0xff9fe000n : 0xff7fe000n };
+  }
+  if (version.startsWith('2.4.')) {
+    // asm-i386/page.h: MAXMEM = -PAGE_OFFSET - __VMALLOC_RESERVE (896 MiB); setup.c: high_memory = __va(max_low_pfn << PAGE_SHIFT);
+    // asm-i386/pgtable.h: VMALLOC_START = (high_memory + 2*VMALLOC_OFFSET-1) & ~(VMALLOC_OFFSET-1)
+    const start = align8m(lowmem((1n << 32n) - PAGE_OFFSET - VMALLOC_RESERVE));
+    // 2.4.0 asm-i386/pgtable.h: VMALLOC_END = FIXADDR_START = 0xffffe000 - __end_of_fixed_addresses pages (fixmap.h, SMP
+    // config: FIX_APIC_BASE 1 + FIX_IO_APIC_BASE MAX_IO_APICS 8 + FIX_KMAP KM_TYPE_NR 2 * NR_CPUS 32 = 73 pages)
+    if (version === '2.4.0') return { start, end: 0xffffe000n - 73n * 0x1000n };
+    // 2.4.26 on: asm-i386/highmem.h PKMAP_BASE 0xff800000; before: 0xfe000000; VMALLOC_END = PKMAP_BASE - 2 pages
+    if (version === '2.4.31') return { start, end: 0xff800000n - 0x2000n };
+    return { start, end: 0xfe000000n - 0x2000n };
+  }
+  // 2.6.32 and 2.6.39 pgtable_32_types.h: VMALLOC_END = PKMAP_BASE - 2 pages (the assumed fixmap),
+  // MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE (pgtable_32.c: 128 MiB); init_32.c:
+  // max_low_pfn = min(max_pfn, PFN_DOWN(MAXMEM)), high_memory = __va(max_low_pfn * PAGE_SIZE - 1) + 1;
+  // VMALLOC_START = high_memory + VMALLOC_OFFSET
+  const end = pae ? 0xff9fe000n : 0xff7fe000n;
+  const maxmem = (end - PAGE_OFFSET - VMALLOC_RESERVE) & ~0xfffn;
+  return { start: lowmem(maxmem) + VMALLOC_OFFSET, end };
+}
