@@ -71,6 +71,16 @@ export const OP_TABLE = [
     returns: 'address',
     description: "the static `__vmalloc_node` with an alignment, as lib/test_vmalloc.c's alignment tests call it (GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL)",
   }),
+  row({ name: 'vzalloc', fields: ['size', 'as?'], api: 'vzalloc', args: ['size'], returns: 'address', description: 'vzalloc(size): vmalloc with __GFP_ZERO (2.6.37+)' }),
+  row({ name: 'vzalloc_node', fields: ['size', 'node', 'as?'], api: 'vzalloc_node', args: ['size', 'node'], returns: 'address', description: 'vzalloc_node(size, node) (2.6.37+)' }),
+  row({
+    name: '__vmalloc_node_range',
+    fields: ['size', 'align', 'start', 'end', 'node?', 'as?'],
+    api: '__vmalloc_node_range',
+    args: ['size', 'align', 'start', 'end', 'node'],
+    returns: 'address',
+    description: '`__vmalloc_node_range(size, align, start, end, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, caller)` in the window [start, end) (2.6.38+; what module_alloc calls)',
+  }),
   row({ name: 'vfree', fields: ['target'], api: 'vfree', args: ['target'], returns: 'free', frees: true, description: 'vfree(addr)' }),
   row({ name: 'vunmap', fields: ['target'], api: 'vunmap', args: ['target'], returns: 'free', frees: true, description: "vunmap(addr) (2.4.22's vunmap is its vfree macro)" }),
   row({
@@ -145,6 +155,14 @@ export const OP_TABLE = [
   row({ name: 'ioremap', fields: ['phys', 'size', 'as?'], api: 'ioremap', args: ['phys', 'size'], returns: 'address', description: "ioremap(phys, size) of the version's arch ioremap.c" }),
   row({ name: 'ioremap_nocache', fields: ['phys', 'size', 'as?'], api: 'ioremap_nocache', args: ['phys', 'size'], returns: 'address', description: 'ioremap_nocache(phys, size)' }),
   row({ name: 'iounmap', fields: ['target'], api: 'iounmap', args: ['target'], returns: 'free', frees: true, description: 'iounmap(addr)' }),
+  row({
+    name: 'set_iounmap_nonlazy',
+    fields: [],
+    api: 'set_iounmap_nonlazy',
+    args: [],
+    returns: 'void',
+    description: 'set_iounmap_nonlazy() (2.6.37+): vmap_lazy_nr = lazy_max_pages() + 1, so the next lazy free purges at once (crash_dump calls it before iounmap)',
+  }),
 ] as const satisfies readonly OpRow[];
 
 export type OpName = (typeof OP_TABLE)[number]['name'];

@@ -46,6 +46,14 @@ export interface VersionApi {
    * Only for versions that have one (static in 2.6.32, where vmalloc_user reaches it).
    */
   __vmalloc_node?(size: number, align: number, node: number): Addr;
+  /** vzalloc(size) (2.6.37+). */
+  vzalloc?(size: number): Addr;
+  /** vzalloc_node(size, node) (2.6.37+). */
+  vzalloc_node?(size: number, node: number): Addr;
+  /** __vmalloc_node_range(size, align, start, end, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, caller) (2.6.38+). */
+  __vmalloc_node_range?(size: number, align: number, start: Addr, end: Addr, node: number): Addr;
+  /** set_iounmap_nonlazy() (2.6.37+): the next lazy free purges at once (what crash_dump calls before iounmap). */
+  set_iounmap_nonlazy?(): void;
   vfree?(addr: Addr): FreeOutcome;
   vunmap?(addr: Addr): FreeOutcome;
   /** vmap(pages, count, VM_MAP (or VM_ALLOC where there is no VM_MAP), PAGE_KERNEL). */

@@ -69,6 +69,8 @@ type CLevel = 'pgd' | 'pud' | 'pmd' | 'pte';
 
 /** A frame number no RAM or device has, for the table of zeroes below an empty entry (Kernel.zeroTable). */
 const ZERO_TABLE_PFN = 2 ** 32 - 1;
+/** Another such frame number, for the pte table of the kernel image (Kernel.image_pte_table). */
+const IMAGE_PTE_TABLE_PFN = 2 ** 32 - 2;
 
 // Counter slots the per-page services bump, resolved once (a keyed lookup per page adds up).
 const C_PAGES_ALLOC = COUNTER_INDEX.pages_alloc;
@@ -522,6 +524,47 @@ export class Kernel {
   /** pte_alloc (2.4 mm/memory.c) / pte_alloc_kernel (2.6): the pte pointer, or -1. */
   pte_alloc(pmd: EntryPtr, addr: Addr): EntryPtr {
     return this.levelAlloc(3, pmd, addr, 'pte_alloc_one');
+  }
+
+  /**
+   * A page-sized pte table that is part of the kernel image rather than allocated (2.4.0's
+   * empty_bad_pte_table from head.S, which arch/i386/mm/init.c links under a pmd whose pte page
+   * could not be allocated). STUBBED: its frame number lies outside RAM, it is installed once as
+   * a zeroed pte-level table, never freed, and not counted in pageTablePages (the reference
+   * oracle does not count it either). Returns the table's frame.
+   */
+  image_pte_table(): number {
+    if (!this.pt.isTable(IMAGE_PTE_TABLE_PFN)) this.pt.install(IMAGE_PTE_TABLE_PFN, this.physLevel[3]);
+    return IMAGE_PTE_TABLE_PFN;
+  }
+
+  /**
+   * __get_free_page(GFP_KERNEL) + clear_page for a pte table that the caller links itself
+   * (2.4.0's get_pte_kernel_slow); fault site "pte_alloc" like pte_alloc's page. The table's
+   * frame, or -1 for NULL. FAITHFUL.
+   */
+  pte_page_alloc(fn: string): number {
+    return this.alloc_table_page(fn, this.physLevel[3]);
+  }
+
+  /** set_pmd(pmd, __pmd(_KERNPG_TABLE + __pa(table))): point a pmd (pgd on 2-level) at a pte table. FAITHFUL. */
+  set_pmd(pmd: EntryPtr, tablePfn: number): void {
+    this.pt.set(pmd, tablePfn + 1);
+  }
+
+  /** PTRS_PER_PTE of the arch (1024 on i386, 512 with PAE). FAITHFUL. */
+  get PTRS_PER_PTE(): number {
+    return this.arch.levels[this.physLevel[3]].entries;
+  }
+
+  /** &table[i] of a pte table given by its frame. FAITHFUL. */
+  pte_table_entry(tablePfn: number, i: number): EntryPtr {
+    return this.pt.ptr(tablePfn, i);
+  }
+
+  /** `table[i] = pte` as a plain store (not set_pte: not counted), mapping frame `pfn`. FAITHFUL. */
+  pte_store(p: EntryPtr, pfn: number): void {
+    this.pt.set(p, pfn + 1);
   }
 
   /** Raw pte value at a pointer: 0 none, else 1 + frame. */

@@ -5,7 +5,7 @@
  * task died, or spins, inside the locked region). A later acquisition that would spin on such a
  * hold (exclusive after any holder, shared after an exclusive holder) ends its step as a hang
  * naming the lock and the step that holds it; a trylock simply fails. Same rules as the
- * differential oracle's runtime (tools/oracle).
+ * differential oracle's stub runtime.
  */
 
 /** A lock the ported code declares (DEFINE_SPINLOCK, DEFINE_RWLOCK, spin_lock_init). */

@@ -5,11 +5,11 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { parseScenario } from '../../src/harness/scenario.js';
-import { VERSIONS, VERSION_IDS } from '../../src/registry.js';
+import { VERSION_IDS, findVersion } from '../../src/registry.js';
 import { build, resultText, saveCounterexample, type Built, type Cmd } from './model.js';
 
 it('saves a built sequence as a valid scenario that replays to the same results', () => {
-  const v = VERSIONS[0];
+  const v = findVersion('2.4.19')!;
   const cmds: Cmd[] = [
     { k: 'alloc', op: 'vmalloc', size: 5000 },
     { k: 'write', pick: 0, at: 0.5, bytes: [1, 2, 3] },

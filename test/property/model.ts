@@ -65,6 +65,10 @@ export const COVERAGE: Record<OpName, Coverage> = {
   ioremap: { alloc: 'ioremap', freedBy: 'iounmap' },
   ioremap_nocache: { not: 'the same path as ioremap with another prot' },
   iounmap: 'free',
+  vzalloc: { not: 'vmalloc with __GFP_ZERO (2.6.37+); the k39 vectors (k39-vzalloc, the k39 random mixes) cover it' },
+  vzalloc_node: { not: 'vmalloc_node with __GFP_ZERO (2.6.37+); the k39 vectors cover it' },
+  __vmalloc_node_range: { not: 'needs a window and an alignment (2.6.38+); k39-vzalloc and k39-random-mix-600 cover it' },
+  set_iounmap_nonlazy: { not: 'changes when the next free purges (2.6.37+); test/versions/2.6.39.test.ts covers it' },
 };
 
 const ALLOC_OPS: AllocOp[] = [];

@@ -19,7 +19,7 @@ import { formatFindings, type Finding } from '../../src/harness/invariants.js';
 import { VERSIONS, VERSION_IDS } from '../../src/registry.js';
 import type { KernelVersion } from '../../src/contract/version.js';
 import type { ArchName } from '../../src/hw/arch.js';
-import { build, hostileCommands, legalCommands, machineArb, resultText, saveCounterexample, type Built, type Cmd, type MachineChoice } from './model.js';
+import { build, hostileCommands, legalCommands, machineArb, PropertyFailure, resultText, saveCounterexample, type Built, type Cmd, type MachineChoice } from './model.js';
 
 const FUZZ_RUNS = Number(process.env.VMX_FUZZ_RUNS ?? 0);
 const SEED = Number(process.env.VMX_FUZZ_SEED ?? 20021104);
@@ -29,6 +29,25 @@ const MAX_CMDS = FUZZ_RUNS > 0 ? 120 : 30;
 
 /** Per-test time limit: vitest's default in npm test, an hour per property when fuzzing. */
 const TIMEOUT = FUZZ_RUNS > 0 ? 3_600_000 : undefined;
+
+/**
+ * Damage a version's own failure path does by design of its C (a QUERY in its NOTES.md), which
+ * legal use reaches through injected failures or exhaustion: from the first step that ends
+ * ENOMEM on, findings of these kinds are the kernel's, not a simulator defect.
+ * - 2.4.0: get_pte_kernel_slow points the pmd at empty_bad_pte_table, whose entries all map
+ *   empty_bad_page (arch/i386/mm/init.c:125): present ptes outside any area, guard pages mapped.
+ *   A later failure refills that shared table (get_bad_pte_table, init.c:95) under every pmd
+ *   using it, so live areas mapped through it lose their pages (leaked, and later unmapped by
+ *   another area's vfree) and read back empty_bad_page: `corruptsLiveAreas`, a read that then
+ *   disagrees with what was written is the kernel's doing too.
+ * - 2.4.31: 2.4.26's __vmalloc_area_pages unwinds only completed pgd chunks and __vfree(addr, 0)
+ *   leaves the failing chunk's pages allocated and mapped (mm/vmalloc.c:183-188, 283, 305),
+ *   where a later area's guard page may fall.
+ */
+const FAILURE_PATH_DAMAGE: Record<string, { kinds: readonly Finding['kind'][]; corruptsLiveAreas?: boolean }> = {
+  '2.4.0': { kinds: ['stale-pte', 'guard-mapped', 'leaked-pages', 'area-unmapped'], corruptsLiveAreas: true },
+  '2.4.31': { kinds: ['stale-pte', 'leaked-pages', 'guard-mapped'] },
+};
 
 const combos: [KernelVersion, ArchName][] = VERSIONS.flatMap((v) => v.arches.map((a) => [v, a] as [KernelVersion, ArchName]));
 
@@ -58,12 +77,22 @@ function checkProperty(label: string, v: KernelVersion, arb: fc.Arbitrary<[Machi
 describe.each(combos.map(([v, a]) => [`${v.id} ${a}`, v, a] as const))('%s', (_name, v, arch) => {
   it('legal sequences keep every invariant, read back what they wrote, and replay byte for byte', () => {
     checkProperty('legal use', v, fc.tuple(machineArb(arch), legalCommands(MAX_CMDS)), (m, cmds, out) => {
-      const built = build(v, m, cmds, 'legal', out);
+      const damage = FAILURE_PATH_DAMAGE[v.id];
+      let built: Built;
+      try {
+        built = build(v, m, cmds, 'legal', out);
+      } catch (e) {
+        // A read that disagrees after the version's failure path corrupted live areas.
+        if (e instanceof PropertyFailure && damage?.corruptsLiveAreas && out.results?.some((r) => r.error === 'ENOMEM')) return;
+        throw e;
+      }
       // A step that BUG()s or oopses never reaches its cleanup; what it leaves is that crash's
       // consequence, visible in the result, and not held against the invariants (e.g. 2.4's
       // ioremap of one byte at a page boundary BUG()s with its vm_struct on vmlist).
       const crashed = (f: Finding) => ['BUG', 'OOPS'].includes(built.results[f.step]?.error ?? '');
-      const unexplained = built.findings.filter((f) => !crashed(f));
+      const firstEnomem = built.results.findIndex((r) => r.error === 'ENOMEM');
+      const byDesign = (f: Finding) => firstEnomem >= 0 && f.step >= firstEnomem && (damage?.kinds ?? []).includes(f.kind);
+      const unexplained = built.findings.filter((f) => !crashed(f) && !byDesign(f));
       if (unexplained.length) throw new Error(`kernel findings on legal use:\n${formatFindings(unexplained)}`);
       const first = resultText(v, built.scenario);
       if (JSON.stringify(JSON.parse(first).results[0].steps) !== JSON.stringify(built.results)) throw new Error('replaying the recorded steps gives different results than building them');

@@ -20,8 +20,86 @@ export const version: KernelVersion = {
   tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.19', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c'] },
   lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae'],
-  // The oldest version vmx models: nothing to compare against.
-  changes: [],
+  // What changed since 2.4.0 (the previous registered version), release by release. Before
+  // 2.4.22 the linux-history tree has a commit per pre-release (v2.4.4.5 -> v2.4.4.6 is on the
+  // way to 2.4.5): each id is the commit that made the change.
+  changes: [
+    {
+      id: 'vmalloc-end-below-pkmap',
+      since: '2.4.1',
+      commits: ['43e9282d088b'],
+      commitNote: 'linux-history "v2.4.0 -> v2.4.0.1", a pre-release of 2.4.1',
+      summary:
+        'include/asm-i386/pgtable.h: VMALLOC_END is PKMAP_BASE - 2 pages with CONFIG_HIGHMEM (0xfdffe000) instead of FIXADDR_START (0xfffb5000 in the SMP configuration), so the window no longer covers the kmap area at 0xfe000000 and ends 2 pages below it: 0x1fb7000 bytes (about 31.7 MiB) shorter.',
+      functions: ['get_vm_area'],
+      affects: ['outcome', 'address', 'layout'],
+      ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'get_vm_area', 'ioremap', 'ioremap_nocache'],
+    },
+    {
+      id: 'pte-alloc-returns-null',
+      since: '2.4.3',
+      commits: ['cc80f8f99c1b'],
+      commitNote: 'linux-history "v2.4.2.4 -> v2.4.2.5", a pre-release of 2.4.3',
+      summary:
+        `alloc_area_pmd and remap_area_pmd take their pte tables from mm/memory.c pte_alloc(&init_mm, pmd, address), which returns NULL on a failed page allocation and leaves the pmd none; 2.4.0's pgalloc.h pte_alloc_kernel pointed the pmd at the shared empty_bad_pte_table (every entry mapping empty_bad_page), so the failed range stayed "mapped" and the next vmalloc there printed "alloc_area_pte: page already exists" per page (an ioremap there BUG()ed in remap_area_pte).`,
+      functions: ['alloc_area_pmd', 'remap_area_pmd', 'pte_alloc'],
+      affects: ['log', 'layout', 'outcome', 'cost'],
+      ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'ioremap', 'ioremap_nocache'],
+    },
+    {
+      id: 'remap-area-pages-flush-on-failure',
+      since: '2.4.3',
+      commits: ['94540b50ad26'],
+      commitNote: 'linux-history "v2.4.2.5 -> v2.4.2.6", a pre-release of 2.4.3',
+      summary:
+        'remap_area_pages breaks out of its loop on a failed table allocation and still calls flush_tlb_all (under init_mm.page_table_lock); 2.4.0 returned -ENOMEM at once, without the flush.',
+      functions: ['remap_area_pages'],
+      affects: ['cost'],
+      ops: ['ioremap', 'ioremap_nocache'],
+    },
+    {
+      id: 'get-vm-area-exact-fit',
+      since: '2.4.5',
+      commits: ['c9df1e203d7e'],
+      commitNote: 'linux-history "v2.4.4.5 -> v2.4.4.6", a pre-release of 2.4.5',
+      summary:
+        `get_vm_area takes a hole the area (guard page included) fits exactly: size + addr <= tmp->addr; 2.4.0 tested < and went on to the next hole, so a freed area's address was not reused by a request of the same size.`,
+      functions: ['get_vm_area'],
+      affects: ['address', 'outcome', 'layout'],
+      ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'get_vm_area', 'ioremap', 'ioremap_nocache'],
+    },
+    {
+      id: 'vmalloc-flushes-removed',
+      since: '2.4.10',
+      commits: ['a880f45a48be'],
+      commitNote: 'linux-history "v2.4.9.10 -> v2.4.9.11", a pre-release of 2.4.10',
+      summary:
+        'vmalloc_area_pages no longer calls flush_cache_all before the mapping loop nor flush_tlb_all after it (the new ptes were none, so no TLB held them): a vmalloc costs no TLB flush; 2.4.0 flushed both on every call, failed ones included.',
+      functions: ['vmalloc_area_pages'],
+      affects: ['cost'],
+      ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma'],
+    },
+    {
+      id: 'vwrite',
+      since: '2.4.17',
+      commits: ['b0f84cd6fc65'],
+      commitNote: 'linux-history "v2.4.16 -> v2.4.17"',
+      summary: `vwrite(buf, addr, count), the /dev/kmem write counterpart of vread, walks vmlist the same way and writes through the areas' mappings; 2.4.0 has no vwrite.`,
+      functions: ['vwrite'],
+      affects: ['outcome'],
+      ops: ['vwrite'],
+    },
+    {
+      id: 'vmalloc-cache-flush-after',
+      since: '2.4.18',
+      commits: ['0ed1f1d18a17'],
+      commitNote: 'linux-history "v2.4.17 -> v2.4.18"',
+      summary: 'vmalloc_area_pages calls flush_cache_all once after the mapping loop (no TLB flush): one cache flush per vmalloc, where 2.4.0 made one before the loop and a TLB flush after it.',
+      functions: ['vmalloc_area_pages'],
+      affects: ['cost'],
+      ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma'],
+    },
+  ],
   hasKmemleak: false,
   kernelConfig: {
     // mm/slab.c cache_sizes[] with 4 KiB pages

@@ -1,0 +1,42 @@
+/**
+ * Linux 2.4.0 include/asm-i386/pgtable.h and fixmap.h: where the vmalloc window lies.
+ * VMALLOC_START rounds high_memory + 8 MiB up to an 8 MiB boundary, as in every 2.4;
+ * VMALLOC_END is FIXADDR_START itself (2.4.1 changed it to PKMAP_BASE - 2 pages with
+ * CONFIG_HIGHMEM). FIXADDR_START = FIXADDR_TOP - __end_of_fixed_addresses pages, and the fixmap
+ * of the SMP + CONFIG_HIGHMEM configuration vmx assumes (the reference oracle's) has
+ * FIX_APIC_BASE (1), FIX_IO_APIC_BASE_0..END (MAX_IO_APICS 8) and FIX_KMAP_BEGIN..END
+ * (KM_TYPE_NR 2 * NR_CPUS 32): 73 pages, so VMALLOC_END is 0xfffb5000 on i386 and PAE alike.
+ *
+ * QUERY: with CONFIG_HIGHMEM that end lies above PKMAP_BASE (0xfe000000, highmem.h): the
+ * window covers the 4 MiB kmap area [0xfe000000, 0xfe400000), so a large enough vmalloc takes
+ * addresses kmap() also hands out (and shares pkmap's page table there).
+ */
+import type { Kernel } from '../../../../src/kernel/kernel.js';
+import type { VmallocWindow } from '../../../../src/contract/version.js';
+
+export const VMALLOC_OFFSET = 8 * 1024 * 1024;
+/** include/asm-i386/highmem.h (not used by VMALLOC_END in 2.4.0) */
+export const PKMAP_BASE = 0xfe000000;
+export const PAGE_SIZE = 4096;
+
+/* include/asm-i386/fixmap.h */
+export const FIXADDR_TOP = 0xffffe000;
+const FIX_APIC_BASE_PAGES = 1; /* CONFIG_X86_LOCAL_APIC */
+const MAX_IO_APICS = 8; /* CONFIG_X86_IO_APIC */
+const KM_TYPE_NR = 2; /* asm-i386/kmap_types.h: KM_BOUNCE_READ, KM_BOUNCE_WRITE */
+const NR_CPUS = 32; /* linux/threads.h, CONFIG_SMP */
+export const __end_of_fixed_addresses = FIX_APIC_BASE_PAGES + MAX_IO_APICS + KM_TYPE_NR * NR_CPUS;
+export const FIXADDR_SIZE = __end_of_fixed_addresses * PAGE_SIZE;
+export const FIXADDR_START = FIXADDR_TOP - FIXADDR_SIZE;
+
+/** VMALLOC_START = (high_memory + 2*VMALLOC_OFFSET - 1) & ~(VMALLOC_OFFSET - 1) */
+export function VMALLOC_START(high_memory: number): number {
+  return Math.floor((high_memory + 2 * VMALLOC_OFFSET - 1) / VMALLOC_OFFSET) * VMALLOC_OFFSET;
+}
+
+/** VMALLOC_END = FIXADDR_START (0xfffb5000) */
+export const VMALLOC_END = FIXADDR_START;
+
+export function defaultWindow(k: Kernel): VmallocWindow {
+  return { start: VMALLOC_START(k.high_memory), end: VMALLOC_END };
+}

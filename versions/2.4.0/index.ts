@@ -1,0 +1,61 @@
+/**
+ * Linux 2.4.0 as a vmx version: metadata, and the contract's ops mapped onto the kernel
+ * functions this release has (vmalloc, vmalloc_dma, vmalloc_32, vfree, get_vm_area, vread; no
+ * vwrite, vmap, vunmap, remove_vm_area or alloc_vm_area), including i386 ioremap /
+ * ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
+ */
+import type { KernelVersion, VersionApi } from '../../src/contract/version.js';
+import { oopsLine } from './arch/i386/mm/fault.js';
+import { defaultWindow } from './include/asm-i386/pgtable.js';
+import { boot as bootInit } from './arch/i386/mm/init.js';
+import { boot as bootPgalloc } from './include/asm-i386/pgalloc.js';
+import { boot as bootVmalloc } from './mm/vmalloc.js';
+import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
+import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
+import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames } from './include/linux/vmalloc.js';
+import { SOURCE_LINES } from './source-lines.js';
+
+export const version: KernelVersion = {
+  id: '2.4.0',
+  title: 'Linux 2.4.0: linear vmlist, first fit refusing an exact fit, flushes around every mapping',
+  source:
+    'mainline 2.4.0 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, fixmap.h, pgalloc.h, arch/i386/mm/init.c, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.0)',
+  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.0', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c', 'arch/i386/mm/init.c', 'include/asm-i386/pgalloc.h'] },
+  lines: SOURCE_LINES,
+  arches: ['i386', 'i386-pae'],
+  // The oldest version vmx models: nothing to compare against. What it is: the 2.4.0 base
+  // (first fit over the address-sorted vmlist with a guard page, strict fit test, cache and
+  // TLB flushed around each mapping, pgalloc.h's pte_alloc_kernel with empty_bad_pte_table).
+  changes: [],
+  hasKmemleak: false,
+  kernelConfig: {
+    // mm/slab.c cache_sizes[] with 4 KiB pages (the same list in 2.4.0 and 2.4.19)
+    kmallocSizes: [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072],
+    // 2.4's kbuild compiles inside mm/, so __FILE__ is the bare name
+    vmallocFile: 'vmalloc.c',
+    oopsLine,
+  },
+  defaultWindow,
+  boot(k, window): VersionApi {
+    const pgalloc = bootPgalloc(k, bootInit(k));
+    const mm = bootVmalloc(k, window, pgalloc);
+    const io = bootIoremap(k, mm, pgalloc);
+    return {
+      vmalloc: (size) => vmalloc(mm.__vmalloc, size),
+      vmalloc_dma: (size) => vmalloc_dma(mm.__vmalloc, size),
+      vmalloc_32: (size) => vmalloc_32(mm.__vmalloc, size),
+      vfree: (addr) => mm.vfree(addr),
+      get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
+      vread: (buf, addr, count) => mm.vread(buf, addr, count),
+      // __ioremap takes an unsigned long: a physical address beyond 4 GiB is truncated.
+      ioremap: (phys, size) => ioremap(io.__ioremap, k.ulong(phys), size),
+      ioremap_nocache: (phys, size) => ioremap_nocache(io.__ioremap, k.ulong(phys), size),
+      iounmap: (addr) => io.iounmap(addr),
+      areas() {
+        const out = [];
+        for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags) });
+        return out;
+      },
+    };
+  },
+};

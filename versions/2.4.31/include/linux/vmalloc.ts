@@ -1,0 +1,55 @@
+/**
+ * Linux 2.4.31 include/linux/vmalloc.h: struct vm_struct, its flags, the vunmap macro and the
+ * inline wrappers vmalloc / vmalloc_dma / vmalloc_32 around __vmalloc. The header is blob
+ * 902d2472, the same file as 2.4.22's (this is that port's copy): it does not declare 2.4.26's
+ * __vfree, which mm/vmalloc.c defines without `static`. There is no VM_MAP flag: vmap callers
+ * pass VM_ALLOC (or VM_IOREMAP).
+ */
+import type { Addr } from '../../../../src/kernel/kernel.js';
+import type { FreeOutcome } from '../../../../src/contract/version.js';
+import { GFP_DMA, GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './mm.js';
+
+/* bits in vm_struct->flags */
+export const VM_IOREMAP = 0x00000001; /* ioremap() and friends */
+export const VM_ALLOC = 0x00000002; /* vmalloc() */
+
+export interface vm_struct {
+  flags: number;
+  addr: Addr;
+  size: number;
+  next: vm_struct | null;
+  /** SIM: the kmalloc'ed address of this descriptor (C's `area` pointer value). */
+  self: Addr;
+}
+
+/** sizeof(struct vm_struct) on i386: four 4-byte fields (unchanged since 2.4.19). */
+export const SIZEOF_VM_STRUCT = 16;
+
+export function vmFlagNames(flags: number): string[] {
+  const out: string[] = [];
+  if (flags & VM_IOREMAP) out.push('VM_IOREMAP');
+  if (flags & VM_ALLOC) out.push('VM_ALLOC');
+  return out;
+}
+
+type VmallocFn = (size: number, gfp_mask: number, prot: number) => Addr;
+
+/** #define vunmap(addr) vfree(addr): the same function, so the same printk texts and refcount drops. */
+export function vunmap(vfree: (addr: Addr) => FreeOutcome, addr: Addr): FreeOutcome {
+  return vfree(addr);
+}
+
+/** vmalloc: any pages, highmem allowed. */
+export function vmalloc(__vmalloc: VmallocFn, size: number): Addr {
+  return __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL);
+}
+
+/** vmalloc_dma: ISA-addressable pages "for broke crap". */
+export function vmalloc_dma(__vmalloc: VmallocFn, size: number): Addr {
+  return __vmalloc(size, GFP_KERNEL | GFP_DMA, PAGE_KERNEL);
+}
+
+/** vmalloc_32: 32-bit physically addressable pages, e.g. for PCI 32-bit devices. */
+export function vmalloc_32(__vmalloc: VmallocFn, size: number): Addr {
+  return __vmalloc(size, GFP_KERNEL, PAGE_KERNEL);
+}

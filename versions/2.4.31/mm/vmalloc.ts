@@ -1,0 +1,404 @@
+/**
+ * Linux 2.4.31 mm/vmalloc.c, step for step (mainline, linux-history tag 2.4.31, blob 4d2a93a0;
+ * the file is unchanged from 2.4.26 through 2.4.31). It is 2.4.22's file (whose port this one
+ * was copied from: every function but the ones named here is the same C) with 2.4.26's failure
+ * path: __vmalloc_area_pages unwinds only the pgd chunks it completed (`vmfree_area_pages(start,
+ * address - start)` when `address > start`) and returns -ENOMEM itself, and __vmalloc / vmap
+ * drop the area with the new `__vfree(addr, 0)`, which unlinks the vm_struct without touching
+ * the page tables. vfree is `__vfree(addr, 1)`.
+ *
+ * The file statics (vmlist, vmlist_lock) live in the closure `boot()` creates, because several
+ * kernels run side by side in one process. Locks are taken and released as the SMP kernel does
+ * (src/kernel/locks.ts): a BUG or oops inside a locked region leaves the lock held. Unsigned-long arithmetic that can wrap in C is wrapped with k.ulong.
+ */
+import type { Addr } from '../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../src/kernel/kernel.js';
+import type { Kernel } from '../../../src/kernel/kernel.js';
+import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
+import { SIZEOF_VM_STRUCT, VM_ALLOC, type vm_struct } from '../include/linux/vmalloc.js';
+
+const ENOMEM = 12;
+
+/**
+ * C's `struct page ***pages`: the caller's array and how far vmap has walked it. A page is a
+ * frame number; a negative entry is a NULL `struct page *`.
+ */
+export interface PageCursor {
+  readonly pages: readonly number[];
+  i: number;
+}
+
+export interface Vmalloc2431 {
+  readonly vmlist: () => vm_struct | null;
+  vmfree_area_pages(address: Addr, size: number): void;
+  vmalloc_area_pages(address: Addr, size: number, gfp_mask: number, prot: number): number;
+  get_vm_area(size: number, flags: number): vm_struct | null;
+  vfree(addr: Addr): FreeOutcome;
+  __vfree(addr: Addr, free_area_pages: number): FreeOutcome;
+  __vmalloc(size: number, gfp_mask: number, prot: number): Addr;
+  vmap(pages: readonly number[], count: number, flags: number, prot: number): Addr;
+  vread(buf: Uint8Array, addr: Addr, count: number): number;
+  vwrite(buf: Uint8Array, addr: Addr, count: number): number;
+}
+
+export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
+  const VMALLOC_START = window.start;
+  const VMALLOC_END = window.end;
+  const PAGE_SIZE = k.PAGE_SIZE;
+  const PAGE_SHIFT = 12;
+  const PGDIR_SIZE = k.levelSize('pgd');
+  const PMD_SIZE = k.levelSize('pmd');
+
+  /* rwlock_t vmlist_lock = RW_LOCK_UNLOCKED; struct vm_struct * vmlist; */
+  const vmlist_lock = k.lock_init('vmlist_lock');
+  let vmlist: vm_struct | null = null;
+
+  // free_area_pte (mm/vmalloc.c 2.4.31)
+  const free_area_pte = k.traced('free_area_pte', (pmd: EntryPtr, address: Addr, size: number): void => {
+    if (k.pmd_none(pmd)) return;
+    // SIM: pmd_bad() is never true for tables the simulator builds, so pmd_ERROR/pmd_clear never run.
+    let pte = k.pte_offset(pmd, address);
+    address = address % PMD_SIZE;
+    let end = address + size;
+    if (end > PMD_SIZE) end = PMD_SIZE;
+    do {
+      const page = k.ptep_get_and_clear(pte);
+      address += PAGE_SIZE;
+      pte++;
+      if (k.pte_none(page)) continue;
+      if (k.pte_present(page)) {
+        const ptpage = k.pte_page(page);
+        // QUERY: a page that is not VALID_PAGE (device memory of an ioremap) or PageReserved
+        // is skipped, so the reference vmap took on a reserved page is never dropped.
+        if (k.pfn_valid(ptpage) && !k.PageReserved(ptpage)) k.__free_page(ptpage);
+        continue;
+      }
+      k.printk('Whee.. Swapped out page in kernel page table');
+    } while (address < end);
+  });
+
+  // free_area_pmd (mm/vmalloc.c 2.4.31)
+  const free_area_pmd = k.traced('free_area_pmd', (dir: EntryPtr, address: Addr, size: number): void => {
+    if (k.pgd_none(dir)) return;
+    // SIM: pgd_bad() is always 0 on i386 (and never true here).
+    let pmd = k.pmd_offset(k.pud_offset(dir, address), address);
+    address = address % PGDIR_SIZE;
+    let end = address + size;
+    if (end > PGDIR_SIZE) end = PGDIR_SIZE;
+    do {
+      free_area_pte(pmd, address, end - address);
+      address = k.levelFloor(address + PMD_SIZE, PMD_SIZE);
+      pmd++;
+    } while (address < end);
+  });
+
+  // vmfree_area_pages (mm/vmalloc.c 2.4.31)
+  const vmfree_area_pages = k.traced('vmfree_area_pages', (address: Addr, size: number): void => {
+    const end = k.ulong(address + size);
+    let dir = k.pgd_offset_k(address);
+    k.flush_cache_all();
+    do {
+      free_area_pmd(dir, address, k.ulong(end - address));
+      address = k.ulong(k.levelFloor(address + PGDIR_SIZE, PGDIR_SIZE));
+      dir++;
+    } while (address && address < end);
+    k.flush_tlb_all();
+  });
+
+  // alloc_area_pte (mm/vmalloc.c 2.4.31)
+  const alloc_area_pte = k.traced(
+    'alloc_area_pte',
+    (pte: EntryPtr, address: Addr, size: number, gfp_mask: number, _prot: number, pages: PageCursor | null): number => {
+      address = address % PMD_SIZE;
+      let end = address + size;
+      if (end > PMD_SIZE) end = PMD_SIZE;
+      do {
+        let page: number;
+        if (!pages) {
+          k.spin_unlock(k.init_mm.page_table_lock);
+          page = k.alloc_page(gfp_mask);
+          k.spin_lock(k.init_mm.page_table_lock);
+        } else {
+          page = pages.pages[pages.i] ?? -1;
+          pages.i++;
+          /* Add a reference to the page so we can free later */
+          if (page >= 0) k.get_page(page);
+        }
+        // QUERY: the message comes before the NULL test, so a failed allocation over a dirty
+        // pte prints it too, and a dirty pte is overwritten rather than refused.
+        if (!k.pte_none(k.pte_val(pte))) k.printk('alloc_area_pte: page already exists');
+        if (page < 0) return -ENOMEM;
+        k.set_pte(pte, page);
+        address += PAGE_SIZE;
+        pte++;
+      } while (address < end);
+      return 0;
+    },
+  );
+
+  // alloc_area_pmd (mm/vmalloc.c 2.4.31)
+  const alloc_area_pmd = k.traced(
+    'alloc_area_pmd',
+    (pmd: EntryPtr, address: Addr, size: number, gfp_mask: number, prot: number, pages: PageCursor | null): number => {
+      address = address % PGDIR_SIZE;
+      let end = address + size;
+      if (end > PGDIR_SIZE) end = PGDIR_SIZE;
+      do {
+        const pte = k.pte_alloc(pmd, address);
+        if (pte < 0) return -ENOMEM;
+        if (alloc_area_pte(pte, address, end - address, gfp_mask, prot, pages)) return -ENOMEM;
+        address = k.levelFloor(address + PMD_SIZE, PMD_SIZE);
+        pmd++;
+      } while (address < end);
+      return 0;
+    },
+  );
+
+  // __vmalloc_area_pages (mm/vmalloc.c 2.4.31)
+  const __vmalloc_area_pages = k.traced(
+    '__vmalloc_area_pages',
+    (address: Addr, size: number, gfp_mask: number, prot: number, pages: PageCursor | null): number => {
+      const start = address;
+      const end = k.ulong(address + size);
+      let dir = k.pgd_offset_k(address);
+      k.spin_lock(k.init_mm.page_table_lock);
+      let failed = false; // goto err
+      do {
+        const pmd = k.pmd_alloc(k.pud_offset(dir, address), address);
+        if (pmd < 0) {
+          failed = true;
+          break;
+        }
+        // The kernel NEVER reclaims pmds, so no need to undo pmd_alloc() here
+        if (alloc_area_pmd(pmd, address, k.ulong(end - address), gfp_mask, prot, pages)) {
+          failed = true;
+          break;
+        }
+        address = k.ulong(k.levelFloor(address + PGDIR_SIZE, PGDIR_SIZE));
+        dir++;
+      } while (address && address < end);
+      if (!failed) {
+        k.spin_unlock(k.init_mm.page_table_lock);
+        k.flush_cache_all();
+        return 0;
+      }
+      /* err: */
+      k.spin_unlock(k.init_mm.page_table_lock);
+      k.flush_cache_all();
+      // QUERY: `address` is still the start of the pgd chunk that failed (alloc_area_pmd
+      // advanced its own copy), so only the chunks completed before it are unmapped and freed.
+      // The pages already mapped in the failing chunk stay allocated with their ptes live (the
+      // references vmap took stay taken), and the caller's __vfree(addr, 0) then drops the
+      // vm_struct without touching them: the pages are lost, and the next area placed over
+      // that range finds the ptes set ("alloc_area_pte: page already exists", overwritten).
+      // A failure in the first chunk (every vmalloc below 4 MiB, 2 MiB with PAE, that does not
+      // cross a pgd boundary) unmaps nothing at all. 2.4.22 vfree'd the whole area here.
+      if (address > start) vmfree_area_pages(start, address - start);
+      return -ENOMEM;
+    },
+  );
+
+  // vmalloc_area_pages (mm/vmalloc.c 2.4.31)
+  const vmalloc_area_pages = k.traced('vmalloc_area_pages', (address: Addr, size: number, gfp_mask: number, prot: number): number =>
+    __vmalloc_area_pages(address, size, gfp_mask, prot, null),
+  );
+
+  // get_vm_area (mm/vmalloc.c 2.4.31)
+  const get_vm_area = k.traced('get_vm_area', (size: number, flags: number): vm_struct | null => {
+    const self = k.kmalloc(SIZEOF_VM_STRUCT, 'kmalloc', -1);
+    if (!self) return null;
+
+    size = k.ulong(size + PAGE_SIZE);
+    // 2.4.20: a size of 0xfffff000 (or more) wraps to 0 here and is refused.
+    if (!size) {
+      k.kfree(self);
+      return null;
+    }
+
+    let addr = VMALLOC_START;
+    k.write_lock(vmlist_lock);
+    let prev: vm_struct | null = null;
+    let tmp = vmlist;
+    // SIM: the nodes_visited probe is added once per walk (the same total as one per entry), and
+    // the loop-invariant VMALLOC_END - size is computed once, as the C compiler hoists it.
+    let visited = 0;
+    const limit = k.ulong(VMALLOC_END - size);
+    for (; tmp; prev = tmp, tmp = tmp.next) {
+      visited++;
+      // QUERY: no VMALLOC_END check when vmlist is empty or the area fits before the first
+      // entry; the overflow test runs only inside the loop.
+      if (k.ulong(size + addr) < addr) {
+        k.count('nodes_visited', visited);
+        return out(self);
+      }
+      if (k.ulong(size + addr) <= tmp.addr) break;
+      // 2.4.21: the candidate only moves forward. It matters only when an entry's end wraps
+      // past 4 GiB (an area made without a VMALLOC_END check), which 2.4.19 follows backwards.
+      const next = k.ulong(tmp.size + tmp.addr);
+      if (next > addr) addr = next;
+      if (addr > limit) {
+        k.count('nodes_visited', visited);
+        return out(self);
+      }
+    }
+    k.count('nodes_visited', visited);
+    const area: vm_struct = { flags, addr, size, next: tmp, self };
+    if (prev) prev.next = area;
+    else vmlist = area;
+    k.write_unlock(vmlist_lock);
+    return area;
+  });
+
+  function out(self: Addr): null {
+    k.write_unlock(vmlist_lock);
+    k.kfree(self);
+    return null;
+  }
+
+  // __vfree (mm/vmalloc.c 2.4.31)
+  const __vfree = k.traced('__vfree', (addr: Addr, free_area_pages: number): FreeOutcome => {
+    if (!addr) return 'ok';
+    if (addr % PAGE_SIZE !== 0) {
+      k.printk(`Trying to vfree() bad address (${k.p(addr)})`);
+      return 'bad-address';
+    }
+    k.write_lock(vmlist_lock);
+    let prev: vm_struct | null = null;
+    let visited = 0; // SIM: nodes_visited added once per walk, as in get_vm_area
+    for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
+      visited++;
+      if (tmp.addr === addr) {
+        k.count('nodes_visited', visited);
+        if (prev) prev.next = tmp.next;
+        else vmlist = tmp.next;
+        // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
+        if (free_area_pages) vmfree_area_pages(tmp.addr, tmp.size); /* VMALLOC_VMADDR(tmp->addr) */
+        k.write_unlock(vmlist_lock);
+        k.kfree(tmp.self);
+        return 'ok';
+      }
+    }
+    k.write_unlock(vmlist_lock);
+    k.count('nodes_visited', visited);
+    k.printk(`Trying to vfree() nonexistent vm area (${k.p(addr)})`);
+    return 'nonexistent';
+  });
+
+  // vfree (mm/vmalloc.c 2.4.31); vunmap is `#define vunmap(addr) vfree(addr)`
+  const vfree = k.traced('vfree', (addr: Addr): FreeOutcome => __vfree(addr, 1));
+
+  // __vmalloc (mm/vmalloc.c 2.4.31)
+  const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: number): Addr => {
+    size = k.PAGE_ALIGN(size);
+    // 2.4.21: a bad size returns NULL silently (2.4.19 called BUG() here).
+    if (!size || Math.floor(size / 2 ** PAGE_SHIFT) > k.num_physpages) return 0;
+    const area = get_vm_area(size, VM_ALLOC);
+    if (!area) return 0;
+    const addr = area.addr;
+    if (__vmalloc_area_pages(addr, size, gfp_mask, prot, null)) {
+      __vfree(addr, 0);
+      return 0;
+    }
+    return addr;
+  });
+
+  // vmap (mm/vmalloc.c 2.4.31)
+  const vmap = k.traced('vmap', (pages: readonly number[], count: number, flags: number, prot: number): Addr => {
+    // `int count << PAGE_SHIFT` converted to unsigned long: 32 bits on i386.
+    const size = k.ulong(count * 2 ** PAGE_SHIFT);
+    /* max_mapnr is num_physpages on i386 (no CONFIG_DISCONTIGMEM) */
+    // QUERY: max_mapnr << PAGE_SHIFT is an unsigned long; with 4 GiB of page frames it wraps
+    // to 0 and every vmap is refused.
+    if (!size || size > k.ulong(k.num_physpages * 2 ** PAGE_SHIFT)) return 0;
+    const area = get_vm_area(size, flags);
+    if (!area) return 0;
+    const addr = area.addr;
+    const cursor: PageCursor = { pages, i: 0 };
+    if (__vmalloc_area_pages(addr, size, 0, prot, cursor)) {
+      // QUERY: the references taken in completed pgd chunks were dropped by the unwinding
+      // vmfree_area_pages; those taken in the failing chunk are kept with their ptes live.
+      __vfree(addr, 0);
+      return 0;
+    }
+    return addr;
+  });
+
+  // vread (mm/vmalloc.c 2.4.31)
+  const vread = k.traced('vread', (buf: Uint8Array, addr: Addr, count: number): number => {
+    let b = 0;
+    /* Don't allow overflow */
+    if (k.ulong(addr + count) < count) count = k.ulong(-addr);
+    k.read_lock(vmlist_lock);
+    finished: {
+      for (let tmp = vmlist; tmp; tmp = tmp.next) {
+        k.count('nodes_visited');
+        const vaddr = tmp.addr;
+        const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+        if (addr >= vend) continue;
+        while (addr < vaddr) {
+          if (count === 0) break finished;
+          buf[b++] = 0;
+          addr++;
+          count--;
+        }
+        let n = k.ulong(vend - addr);
+        do {
+          if (count === 0) break finished;
+          // `*buf = *addr`: a plain dereference, device memory of an ioremap included.
+          buf[b++] = k.readByte(addr);
+          addr++;
+          count--;
+        } while (--n > 0);
+      }
+      // QUERY: bytes past the last area are not written and the count returned is short.
+    }
+    k.read_unlock(vmlist_lock);
+    return b;
+  });
+
+  // vwrite (mm/vmalloc.c 2.4.31)
+  const vwrite = k.traced('vwrite', (buf: Uint8Array, addr: Addr, count: number): number => {
+    let b = 0;
+    /* Don't allow overflow */
+    if (k.ulong(addr + count) < count) count = k.ulong(-addr);
+    k.read_lock(vmlist_lock);
+    finished: {
+      for (let tmp = vmlist; tmp; tmp = tmp.next) {
+        k.count('nodes_visited');
+        const vaddr = tmp.addr;
+        const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+        if (addr >= vend) continue;
+        while (addr < vaddr) {
+          if (count === 0) break finished;
+          b++;
+          addr++;
+          count--;
+        }
+        let n = k.ulong(vend - addr);
+        do {
+          if (count === 0) break finished;
+          // QUERY: `*addr = *buf` writes straight into ioremap'ed device memory too.
+          k.writeByte(addr, buf[b]);
+          b++;
+          addr++;
+          count--;
+        } while (--n > 0);
+      }
+    }
+    k.read_unlock(vmlist_lock);
+    return b;
+  });
+
+  return {
+    vmlist: () => vmlist,
+    vmfree_area_pages,
+    vmalloc_area_pages,
+    get_vm_area,
+    vfree,
+    __vfree,
+    __vmalloc,
+    vmap,
+    vread,
+    vwrite,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Linux 2.6.39 arch/x86/mm/ioremap.c (commit 61c4f2c81c61): __ioremap_caller, ioremap_nocache
+ * (what x86's ioremap() is) and iounmap, with kernel/resource.c's generic page_is_ram (2.6.34,
+ * 13ca0fcaa33f) over the "System RAM" resources setup.c registers from a one-entry e820 map (all
+ * of the machine's RAM) after trim_bios_range.
+ *
+ * SIM: PAT is modelled as disabled ("nopat"): reserve_memtype hands back the requested type,
+ * free_memtype and kernel_map_sync_memtype do nothing (no change_page_attr of the linear map),
+ * iomem_map_sanity_check finds nothing (no iomem resource tree), mmiotrace is off, and
+ * early_ioremap is not modelled. boot_cpu_data.x86_phys_bits is taken as 36.
+ */
+import type { Addr } from '../../../../../src/kernel/kernel.js';
+import type { Kernel } from '../../../../../src/kernel/kernel.js';
+import type { FreeOutcome } from '../../../../../src/contract/version.js';
+import { VM_IOREMAP, get_vm_area_size, type vm_struct } from '../../../include/linux/vmalloc.js';
+import { bootIoremapRange } from '../../../lib/ioremap.js';
+import { high_memory_32 } from '../include/asm/pgtable_types.js';
+
+const FILE = 'arch/x86/mm/ioremap.c';
+const ISA_START_ADDRESS = 0xa0000;
+const ISA_END_ADDRESS = 0x100000;
+const BIOS_BEGIN = 0x000a0000;
+const BIOS_END = 0x00100000;
+const X86_PHYS_BITS = 36;
+/** CONFIG_X86_RESERVE_LOW (arch/x86/Kconfig default 64, in KiB): trim_bios_range reserves it. */
+const CONFIG_X86_RESERVE_LOW = 64;
+
+/* arch/x86/include/asm/pgtable_types.h cache attributes */
+export const _PAGE_CACHE_WB = 0;
+export const _PAGE_CACHE_WC = 0x08;
+export const _PAGE_CACHE_UC_MINUS = 0x10;
+export const _PAGE_CACHE_UC = 0x18;
+
+/** What ioremap.c calls in mm/vmalloc.c. */
+export interface VmallocForIoremap {
+  vmlist(): vm_struct | null;
+  get_vm_area_caller(size: number, flags: number, caller: string): vm_struct | null;
+  remove_vm_area(addr: Addr): vm_struct | null;
+  free_vm_area(area: vm_struct): void;
+}
+
+export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
+  const PAGE_SIZE = k.PAGE_SIZE;
+  const { ioremap_page_range } = bootIoremapRange(k);
+  const phys64 = k.arch.name !== 'i386'; /* CONFIG_PHYS_ADDR_T_64BIT */
+  let warnedRam = false; /* WARN_ON_ONCE(is_ram) */
+  let warnedInvalid = false;
+  /** high_memory as init_32.c sets it (the machine's own on x86_64) */
+  const high_memory = k.arch.name === 'x86_64' ? k.high_memory : high_memory_32(k);
+
+  /** phys_to_virt / __va: the linear map (biased like every kernel address). */
+  const phys_to_virt = (phys: number): Addr => k.arch.pageOffset + phys;
+  /** __pa(high_memory) */
+  const highMemoryPhys = (): number => high_memory - k.arch.pageOffset;
+
+  /*
+   * page_is_ram (kernel/resource.c): walk_system_ram_range(pfn, 1, NULL, __is_ram) == 1 over the
+   * "System RAM" resources. setup.c's trim_bios_range turned [0, ALIGN(reserve_low, PAGE_SIZE))
+   * into E820_RESERVED (64 KiB: CONFIG_X86_RESERVE_LOW) and removed the PC BIOS area 640K-1M from
+   * the one E820_RAM entry [0, RAM size), so these are not RAM.
+   */
+  const page_is_ram = (pagenr: number): number => {
+    if (pagenr < (CONFIG_X86_RESERVE_LOW * 1024) / PAGE_SIZE) return 0;
+    if (pagenr >= BIOS_BEGIN / PAGE_SIZE && pagenr < BIOS_END / PAGE_SIZE) return 0;
+    return pagenr < k.max_pfn ? 1 : 0;
+  };
+
+  // phys_addr_valid (arch/x86/mm/physaddr.h)
+  const phys_addr_valid = (addr: number): boolean => !phys64 || addr < 2 ** X86_PHYS_BITS;
+
+  // __ioremap_caller (arch/x86/mm/ioremap.c)
+  const __ioremap_caller = k.traced('__ioremap_caller', (phys_addr: number, size: number, prot_val: number, caller: string): Addr => {
+    /* Don't allow wraparound or zero size */
+    const last_addr = phys64 ? phys_addr + size - 1 : k.ulong(phys_addr + size - 1);
+    if (!size || last_addr < phys_addr) return 0;
+
+    if (!phys_addr_valid(phys_addr)) {
+      k.printk(`ioremap: invalid physical address ${phys_addr.toString(16)}`);
+      if (!warnedInvalid) warnedInvalid = k.WARN(true, 83, '__ioremap_caller', undefined, FILE);
+      return 0;
+    }
+
+    /* Don't remap the low PCI/ISA area, it's always mapped.. */
+    // QUERY: is_ISA_range(s, e) tests `e <= ISA_END_ADDRESS` for a half-open [s, e) since 2.6.33
+    // (ccef086454d), but it is given the inclusive last_addr: a range whose last byte is
+    // 0x100000, just past the ISA hole, still counts as ISA and gets the linear address.
+    if (phys_addr >= ISA_START_ADDRESS && last_addr <= ISA_END_ADDRESS) return phys_to_virt(phys_addr);
+
+    /* WARN_ONCE(iomem_map_sanity_check(phys_addr, size), ...): no iomem tree in vmx */
+
+    /* Don't allow anybody to remap normal RAM that we're using.. */
+    /* every page up to and including last_pfn since 2.6.36 (35be1b716a47); pfn is a resource_size_t */
+    const last_pfn = Math.floor(last_addr / PAGE_SIZE);
+    for (let pfn = Math.floor(phys_addr / PAGE_SIZE); pfn <= last_pfn; pfn++) {
+      const is_ram = page_is_ram(pfn);
+
+      if (is_ram && k.pfn_valid(pfn) && !k.PageReserved(pfn)) return 0;
+      if (is_ram && !warnedRam) warnedRam = k.WARN(true, 109, '__ioremap_caller', undefined, FILE);
+    }
+
+    /* Mappings have to be page-aligned */
+    const offset = phys_addr % PAGE_SIZE;
+    phys_addr -= offset; /* phys_addr &= PHYSICAL_PAGE_MASK (ffa71f33a820): below 2^36 here, so PAGE_MASK */
+    /* PAGE_ALIGN(last_addr+1) in resource_size_t (64-bit with PAE), the difference an unsigned long */
+    const aligned_end = phys64 ? Math.ceil((last_addr + 1) / PAGE_SIZE) * PAGE_SIZE : k.PAGE_ALIGN(last_addr + 1);
+    size = k.ulong(aligned_end - phys_addr);
+
+    /* reserve_memtype(phys_addr, phys_addr + size, prot_val, &new_prot_val): PAT off */
+    const new_prot_val = prot_val === _PAGE_CACHE_WC ? _PAGE_CACHE_UC_MINUS : prot_val;
+    prot_val = new_prot_val;
+    const prot = prot_val; /* PAGE_KERNEL_IO_NOCACHE / _UC_MINUS / _WC / PAGE_KERNEL_IO */
+
+    /* Ok, go for it.. */
+    const area = mm.get_vm_area_caller(size, VM_IOREMAP, caller);
+    if (!area) return 0; /* goto err_free_memtype */
+    area.phys_addr = phys_addr;
+    const vaddr = area.addr;
+
+    /* kernel_map_sync_memtype(phys_addr, size, prot_val): no cpa in vmx */
+
+    /* ioremap_page_range takes a phys_addr_t since 2.6.36 (ffa71f33a820): no truncation on PAE */
+    if (ioremap_page_range(vaddr, vaddr + size, phys_addr, prot)) {
+      mm.free_vm_area(area); /* err_free_area */
+      return 0; /* err_free_memtype: free_memtype() */
+    }
+
+    return vaddr + offset;
+  });
+
+  /** ioremap_nocache (arch/x86/mm/ioremap.c): UC_MINUS until X drivers use ioremap_wc(). */
+  const ioremap_nocache = (phys_addr: number, size: number, caller = 'ioremap_nocache'): Addr =>
+    __ioremap_caller(phys_addr, size, _PAGE_CACHE_UC_MINUS, caller);
+
+  /** ioremap (arch/x86/include/asm/io.h): the default is non-cached. */
+  const ioremap = (phys_addr: number, size: number): Addr => ioremap_nocache(phys_addr, size, 'ioremap');
+
+  // iounmap (arch/x86/mm/ioremap.c)
+  const iounmap = k.traced('iounmap', (addr: Addr): FreeOutcome => {
+    if (addr <= high_memory) return 'ok';
+
+    /* __ioremap special-cases the PCI/ISA range by not instantiating a vm_area. */
+    if (addr >= phys_to_virt(ISA_START_ADDRESS) && addr < phys_to_virt(ISA_END_ADDRESS)) return 'ok';
+
+    addr -= addr % PAGE_SIZE;
+
+    /* read_lock(&vmlist_lock); */
+    let p: vm_struct | null;
+    for (p = mm.vmlist(); p; p = p.next) {
+      k.count('nodes_visited');
+      if (p.addr === addr) break;
+    }
+    /* read_unlock(&vmlist_lock); */
+
+    if (!p) {
+      k.printk(`iounmap: bad address ${k.p(addr)}`); /* then dump_stack() */
+      return 'nonexistent';
+    }
+
+    /* free_memtype(p->phys_addr, p->phys_addr + get_vm_area_size(p)): PAT off */
+    void get_vm_area_size(p);
+
+    /* Finally remove it */
+    const o = mm.remove_vm_area(addr);
+    k.BUG_ON(p !== o || o === null, 302, FILE);
+    k.kfree(p.self);
+    return 'ok';
+  });
+
+  return { ioremap, ioremap_nocache, iounmap, page_is_ram, _PAGE_CACHE_UC };
+}
