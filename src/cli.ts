@@ -13,6 +13,7 @@ import { cmdCheck } from './cli/check.js';
 import { cmdPin } from './cli/pin.js';
 import { cmdList } from './cli/list.js';
 import { cmdBisect } from './cli/bisect.js';
+import { cmdServe } from './cli/serve.js';
 
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
 
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   report: { run: cmdReport, help: 'report [--out DIR] [--check] [--json]   write docs/reports/ (markdown, SVG, HTML) for every built-in scenario' },
   check: { run: cmdCheck, help: 'check [files or folders] [--strict] [--quiet]   compare scenarios\' expectations with a run (default: the built-in library; exit 1 on mismatch)' },
   pin: { run: cmdPin, help: 'pin <scenario or folder> [--write]     turn a run into expectations in the scenario file' },
+  serve: { run: cmdServe, help: 'serve [files or folders] [--port N]   the web explorer on http://127.0.0.1:N/ (default 8019) with your scenario files in its picker' },
   list: { run: cmdList, help: 'list [--markdown]                      list the built-in scenarios (--markdown: docs/scenarios.md)' },
 };
 

@@ -17,3 +17,5 @@ function findRoot(): string {
 export const PACKAGE_ROOT = findRoot();
 export const BUILTIN_SCENARIOS_DIR = join(PACKAGE_ROOT, 'src', 'scenarios', 'builtin');
 export const DOCS_DIR = join(PACKAGE_ROOT, 'docs');
+/** The web explorer's page, built by `npm run build:web` (src/web/build.ts), served by `vmx serve`. */
+export const EXPLORER_HTML = join(DOCS_DIR, 'explorer', 'index.html');

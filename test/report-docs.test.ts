@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DOCS_DIR } from '../src/paths.js';
 import { VERSIONS } from '../src/registry.js';
-import { builtinScenarios, generateReports, REGENERATE_COMMAND, staleFiles } from '../src/report/generate.js';
+import { generateReports, REGENERATE_COMMAND } from '../src/report/generate.js';
+import { builtinScenarios, staleFiles } from '../src/cli/report-files.js';
 
 describe('docs/reports', () => {
   it('is current (regenerate with the command in the failure message)', { timeout: 600_000 }, () => {

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { DOCS_DIR } from '../paths.js';
 import { VERSIONS } from '../registry.js';
-import { builtinScenarios, generateReports, REGENERATE_COMMAND, staleFiles, writeReports } from '../report/generate.js';
+import { generateReports, REGENERATE_COMMAND } from '../report/generate.js';
+import { builtinScenarios, staleFiles, writeReports } from './report-files.js';
 import { checkFlags, parseArgs, progress, UsageError, writeOut } from './io.js';
 
 export async function cmdReport(argv: string[]): Promise<number> {

@@ -9,11 +9,11 @@
  * run into expectations (fields that agree across versions go under "*"). Answers (one-line
  * summaries per version for docs/scenarios.md) are filled from a run the same way.
  */
-import { createHash } from 'node:crypto';
 import { evaluate, GenerateError, substitute } from './generate.js';
 import type { FinalState, StepResult, VersionResult } from '../contract/result.js';
 import type { VersionRunResult } from './runner.js';
 import type { ExpectMap, Scenario } from '../contract/scenario.js';
+import { Sha256 } from './sha256.js';
 export type { ExpectMap } from '../contract/scenario.js';
 
 
@@ -119,9 +119,9 @@ export function outcomeCounts(steps: readonly StepResult[]): Record<string, numb
 
 /** A fingerprint of every step result (the contract fields, in order): sha256, first 16 hex digits. */
 export function stepsDigest(steps: readonly StepResult[]): string {
-  const h = createHash('sha256');
+  const h = new Sha256();
   for (const s of steps) h.update(JSON.stringify(s) + '\n');
-  return h.digest('hex').slice(0, 16);
+  return h.hex().slice(0, 16);
 }
 
 export interface FieldMismatch {

@@ -463,9 +463,13 @@ export class InvariantChecker {
   }
 }
 
-/** Whether runs check invariants when the caller does not say: under vitest, or VMX_INVARIANTS=1. */
+/**
+ * Whether runs check invariants when the caller does not say: under vitest, or VMX_INVARIANTS=1.
+ * Read through globalThis: in a browser there is no process, and the answer is no.
+ */
 export function invariantsByDefault(): boolean {
-  return process.env.VITEST !== undefined || process.env.VMX_INVARIANTS === '1';
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env !== undefined && (env.VITEST !== undefined || env.VMX_INVARIANTS === '1');
 }
 
 export function formatFindings(fs: readonly Finding[]): string {

@@ -2,12 +2,10 @@
  * The generated reports (docs/reports/): one markdown file per built-in scenario, its SVG
  * pictures and HTML rendering, and an index saying which versions differ where. Generation is
  * pure and in memory (name → content), so a test can regenerate and compare; the output carries
- * no timestamps or machine paths, so one commit always generates the same bytes.
+ * no timestamps or machine paths, so one commit always generates the same bytes. Reading the
+ * built-in files and writing docs/reports/ is node-only and lives in src/cli/report-files.ts.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BUILTIN_SCENARIOS_DIR } from '../paths.js';
-import { parseScenario, ScenarioError, type Scenario } from '../harness/scenario.js';
+import type { Scenario } from '../harness/scenario.js';
 import type { KernelVersion } from '../contract/version.js';
 import type { DiffClass } from '../contract/version.js';
 import { collect, type CollectedRun } from './collect.js';
@@ -28,39 +26,6 @@ export interface NamedScenario {
 /** Only these characters reach a report file name. */
 export function slugOf(name: string): string {
   return name.replace(/\.json$/, '').replace(/\//g, '--').replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
-/** JSON scenario files below `dir` (relative paths, sorted; result documents excluded). */
-function scenarioFilesBelow(dir: string, rel = ''): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...scenarioFilesBelow(dir, r));
-    else if (e.name.endsWith('.json') && !e.name.endsWith('.expected.json')) out.push(r);
-  }
-  return out;
-}
-
-export interface BuiltinSet {
-  scenarios: NamedScenario[];
-  /** Files that do not validate: reported in the index instead of failing the whole run. */
-  invalid: { slug: string; message: string }[];
-}
-
-/** The built-in scenarios, sorted by file name. */
-export function builtinScenarios(registry: readonly KernelVersion[], dir = BUILTIN_SCENARIOS_DIR): BuiltinSet {
-  const ids = registry.map((v) => v.id);
-  const out: BuiltinSet = { scenarios: [], invalid: [] };
-  for (const f of scenarioFilesBelow(dir)) {
-    const slug = slugOf(f);
-    try {
-      out.scenarios.push({ slug, scenario: parseScenario(readFileSync(join(dir, f), 'utf8'), ids, `builtin/${f}`) });
-    } catch (e) {
-      if (!(e instanceof ScenarioError)) throw e;
-      out.invalid.push({ slug, message: e.message });
-    }
-  }
-  return out;
 }
 
 /** Markdown, SVG files and HTML for one collected scenario, added to `files`. */
@@ -224,35 +189,3 @@ const HOW_TO_READ = [
   '',
   'Maps draw the vmalloc window of every version to scale (full window on top, the occupied span zoomed below, the same zoom for every version): areas with their guard page hatched, and below them the allocator\'s own ranges where a version reports them (vmap_areas, lazily freed ranges, vmap blocks). Long scenarios list the first steps, the first steps of every kind of difference and the last step; the step details describe one step per kind of difference.',
 ];
-
-const GENERATED_RE = /\.(md|html|svg)$/;
-
-/** Files in `dir` that differ from, are missing from, or are not part of the generated set. */
-export function staleFiles(dir: string, files: ReadonlyMap<string, string>): string[] {
-  const stale: string[] = [];
-  for (const [name, content] of files) {
-    const p = join(dir, name);
-    if (!existsSync(p) || readFileSync(p, 'utf8') !== content) stale.push(name);
-  }
-  if (existsSync(dir)) for (const f of readdirSync(dir)) if (GENERATED_RE.test(f) && !files.has(f)) stale.push(f);
-  return stale.sort();
-}
-
-/** Write the generated files and remove generated-looking files that are no longer produced. */
-export function writeReports(dir: string, files: ReadonlyMap<string, string>): { written: number; removed: number } {
-  mkdirSync(dir, { recursive: true });
-  let removed = 0;
-  for (const f of readdirSync(dir))
-    if (GENERATED_RE.test(f) && !files.has(f)) {
-      rmSync(join(dir, f));
-      removed++;
-    }
-  let written = 0;
-  for (const [name, content] of files) {
-    const p = join(dir, name);
-    if (existsSync(p) && readFileSync(p, 'utf8') === content) continue;
-    writeFileSync(p, content);
-    written++;
-  }
-  return { written, removed };
-}

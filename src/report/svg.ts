@@ -460,8 +460,20 @@ function niceMax(v: number): number {
 }
 
 /** Small multiples: one panel per counter, one line per version (after-step values). */
-export function renderCounterPlots(series: readonly Series[], opts: { title?: string; width?: number; panels?: readonly PlotPanel[] } = {}): string {
+export function renderCounterPlots(
+  series: readonly Series[],
+  opts: {
+    title?: string;
+    width?: number;
+    panels?: readonly PlotPanel[];
+    /** Line colours by position (default VERSION_COLOURS). */
+    colours?: readonly string[];
+    /** A step to mark with a dashed vertical line in every panel (the explorer's chosen step). */
+    marker?: number;
+  } = {},
+): string {
   const width = opts.width ?? 960;
+  const colours = opts.colours ?? VERSION_COLOURS;
   const panels = opts.panels ?? DEFAULT_PANELS;
   const panelH = 150;
   const top = 26;
@@ -492,11 +504,15 @@ export function renderCounterPlots(series: readonly Series[], opts: { title?: st
     }
     out.push(text(px, y0 + ph + 14, 'step 0', 'fill="#555"'));
     out.push(text(px + pw, y0 + ph + 14, `step ${maxStep}`, 'fill="#555" text-anchor="end"'));
+    if (opts.marker !== undefined && opts.marker >= 0) {
+      const mx = px + (Math.min(opts.marker, maxStep) / maxStep) * pw;
+      out.push(`<line x1="${num(mx)}" y1="${y0}" x2="${num(mx)}" y2="${y0 + ph}" stroke="#333" stroke-width="1" stroke-dasharray="4 3" class="marker"/>`);
+    }
     series.forEach((s, si) => {
       const vals = p.pick(s);
       const xs = s.steps.map((st) => px + (st / maxStep) * pw);
       const ys = vals.map((v) => y0 + ph - (v / vmax) * inner);
-      const colour = VERSION_COLOURS[si % VERSION_COLOURS.length];
+      const colour = colours[si % colours.length];
       const widthPx = Math.max(1.2, 5.5 - si * 1.8);
       if (vals.length === 1) {
         out.push(`<circle cx="${num(xs[0])}" cy="${num(ys[0])}" r="${num(widthPx)}" fill="${colour}" data-version="${escapeXml(s.version)}"/>`);
@@ -514,7 +530,7 @@ export function renderCounterPlots(series: readonly Series[], opts: { title?: st
   let lx = px;
   const ly = height - 8;
   series.forEach((s, si) => {
-    const colour = VERSION_COLOURS[si % VERSION_COLOURS.length];
+    const colour = colours[si % colours.length];
     out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 18}" y2="${ly - 4}" stroke="${colour}" stroke-width="${num(Math.max(1.2, 5.5 - si * 1.8))}"/>`);
     out.push(text(lx + 22, ly, s.version));
     lx += 40 + s.version.length * 7;

@@ -9,6 +9,7 @@
  * offset and size mark it as synthetic. A nested pages array carries its outer caller, as in C.
  */
 import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/contract/version.js';
+import { oopsLine } from './arch/x86/mm/fault.js';
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
 import { defaultWindow } from './arch/x86/include/asm/pgtable_types.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
@@ -229,6 +230,9 @@ export const version: KernelVersion = {
     // GENERIC_CPU: no kmalloc-96), KMALLOC_MAX_SIZE 4 MiB (MAX_ORDER 11)
     kmallocSizes: [32, 64, 128, 192, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4194304],
     vmallocFile: 'mm/vmalloc.c',
+    oopsLine,
+    // lib/vsprintf.c pointer(): NULL is "(null)" with spec.field_width = 2 * sizeof(void *) (5e0579812834, 2.6.37)
+    pointerNull: 'padded',
   },
   defaultWindow,
   boot(k, window): VersionApi {

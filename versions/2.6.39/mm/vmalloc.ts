@@ -1250,8 +1250,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
           // and its vm_struct already kfree'd and off vmlist: the walk runs off the end and
           // reads NULL->next (offset 0). If the slab has handed that vm_struct's memory to
           // a new area since, the walk finds *that* area and frees it instead (below).
-          // %p of NULL prints "(null)" right-aligned in the pointer width (lib/vsprintf.c, 5e0579812834, 2.6.37)
-          k.oops(`NULL pointer dereference at ${'(null)'.padStart(2 * PTR, ' ')}`);
+          // show_fault_oops's %p of NULL: "(null)" right-aligned in the pointer width (KernelConfig.pointerNull)
+          k.oops_at(0);
         }
         visited++;
         if (tmp.self === vmPtr) break;
