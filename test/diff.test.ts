@@ -173,7 +173,7 @@ describe('linking to the catalogue', () => {
   });
 
   it('the state an earlier step left (via) ranks a change and names the step', () => {
-    const r = explain(catalogue, 'address', new Set(['vmalloc']), { ...ev(['__vmalloc', 'get_vm_area']), state: [{ step: 3, functions: new Set(['vfree']) }] });
+    const r = explain(catalogue, 'address', new Set(['vmalloc']), { ...ev(['__vmalloc', 'get_vm_area']), state: [{ step: 3, functions: new Map([['vfree', 0]]) }] });
     expect(r.map((e) => [e.change.id, e.match, e.via])).toEqual([
       ['b-fn-elsewhere', 'state', [3]],
       ['a-fn-in-step', 'step', []],
