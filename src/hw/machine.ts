@@ -20,6 +20,11 @@ export interface MachineConfig {
    * (DMA below 16 MiB, NORMAL, HIGHMEM above lowmem, with the usual fallback order).
    */
   zones?: 'single' | 'split';
+  /**
+   * The `vmalloc=<size>` boot option in MiB (__VMALLOC_RESERVE); undefined means the kernel's
+   * default of 128 MiB. Only versions that have the option read it (Kernel.vmalloc_reserve).
+   */
+  vmallocReserveMiB?: number;
 }
 
 /** Result of an MMU access: the byte, or a page fault at `addr`. */

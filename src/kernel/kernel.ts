@@ -355,6 +355,15 @@ export class Kernel {
     return this.mem.owner(pfn) === Owner.Boot;
   }
 
+  /**
+   * __VMALLOC_RESERVE in bytes: the `vmalloc=<size>` boot option (machine.vmallocReserveMiB),
+   * 128 MiB when not given (FAITHFUL to arch/i386: `unsigned int __VMALLOC_RESERVE = 128 << 20`).
+   * A version without the option (2.4) never reads it.
+   */
+  get vmalloc_reserve(): number {
+    return (this.machine.config.vmallocReserveMiB ?? 128) * 1024 * 1024;
+  }
+
   /** PageBuddy: the frame is free in the page allocator (FAITHFUL as a query). */
   PageBuddy(pfn: number): boolean {
     return this.mem.owner(pfn) === Owner.Free;
@@ -497,6 +506,20 @@ export class Kernel {
       this.pt.set(parent, pfn + 1);
     }
     return this.offset(cl, parent, addr);
+  }
+
+  /**
+   * A page-table page of the boot image linked below `parent` when that entry is none: owner
+   * Boot, so never counted in pageTablePages and never fault-injected (2.6.9 x86_64's static
+   * boot_vmalloc_pgt, which setup64.c puts in init_level4_pgt[510]). SIMPLIFIED: the frame is
+   * the lowest free lowmem one at the time of the call (the kernel's is in the image).
+   */
+  boot_table(level: 'pud' | 'pmd' | 'pte', parent: EntryPtr): void {
+    const pl = this.physLevel[C_LEVELS.indexOf(level)];
+    if (this.pt.get(parent) !== 0) return;
+    const pfn = this.mem.reserveBoot(this.machine.lowZones());
+    this.pt.install(pfn, pl);
+    this.pt.set(parent, pfn + 1);
   }
 
   /** pud_alloc(&init_mm, pgd, addr). */
