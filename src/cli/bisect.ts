@@ -10,9 +10,7 @@ import { runScenario } from '../harness/runner.js';
 import { VERSIONS } from '../registry.js';
 import { commitUrl } from '../report/links.js';
 import { describeStep } from './run.js';
-import { checkFlags, loadScenario, parseArgs, progress, UsageError, writeOut } from './io.js';
-
-const USAGE = 'usage: vmx bisect <scenario.json | built-in name> [--step N] [--field outcome|address|log|cost|final] [--versions a,b] [--json]';
+import { loadScenario, parseCommand, progress, UsageError, writeOut } from './io.js';
 
 function causeText(c: Cause, linked: boolean): string {
   const commits = (c.change.commits ?? []).map((id) => (linked ? `[${id}](${commitUrl(c.change, id)})` : id)).join(', ');
@@ -48,22 +46,20 @@ export function bisectJson(b: Bisection): unknown {
 }
 
 export async function cmdBisect(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['versions', 'step', 'field']);
-  checkFlags(args, ['json', 'versions', 'step', 'field']);
-  if (args.positional.length !== 1) throw new UsageError(USAGE);
-  const s = loadScenario(args.positional[0], args.flags.get('versions') as string | undefined);
-  const fieldArg = args.flags.get('field');
+  const args = parseCommand('bisect', argv);
+  const s = loadScenario(args.positionals[0], args.values.versions);
+  const fieldArg = args.values.field as string | undefined;
   if (fieldArg !== undefined && !(BISECT_FIELDS as readonly unknown[]).includes(fieldArg))
-    throw new UsageError(`--field must be one of ${BISECT_FIELDS.join(', ')} (got ${fieldArg === true ? 'nothing' : fieldArg})`);
-  const stepArg = args.flags.get('step');
+    throw new UsageError(`--field must be one of ${BISECT_FIELDS.join(', ')} (got ${fieldArg === '' ? 'nothing' : fieldArg})`);
+  const stepArg = args.values.step as string | undefined;
   let step: number | undefined;
   if (stepArg !== undefined) {
     step = Number(stepArg);
-    if (stepArg === true || !Number.isInteger(step) || step < 0 || step >= s.steps.length)
-      throw new UsageError(`--step: want a step number from 0 to ${s.steps.length - 1} (got ${stepArg === true ? 'nothing' : stepArg})`);
+    if (stepArg.trim() === '' || !Number.isInteger(step) || step < 0 || step >= s.steps.length)
+      throw new UsageError(`--step: want a step number from 0 to ${s.steps.length - 1} (got ${stepArg === '' ? 'nothing' : stepArg})`);
   }
   if (step !== undefined && fieldArg === 'final') throw new UsageError('--field final is the final state; it does not go with --step');
-  const json = args.flags.has('json');
+  const json = !!args.values.json;
   const say = progress(!json);
   const n = s.steps.length;
   const runs = runScenario(s, VERSIONS, { trace: true, detail: true, onStep: n > 20000 ? (i, run) => i % 10000 === 0 && say(`${run.version.id}: step ${i}/${n}`) : undefined });

@@ -13,7 +13,7 @@ import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { collectPaths, loadFile, type LoadedScenario } from '../scenarios/library.js';
 import { describeStep } from './run.js';
 import { BUILTIN_SCENARIOS_DIR } from '../paths.js';
-import { checkFlags, parseArgs, writeOut } from './io.js';
+import { parseCommand, writeOut } from './io.js';
 
 export interface ScenarioCheck {
   path: string;
@@ -82,7 +82,7 @@ export function checkPaths(args: readonly string[], opts: { strict?: boolean; qu
   for (const path of collectPaths(args)) {
     let loaded: LoadedScenario;
     try {
-      loaded = loadFile(path, registry.map((v) => v.id));
+      loaded = loadFile(path, registry.map((v) => v.id), registry);
     } catch (e) {
       if (e instanceof ScenarioError) {
         checks.push({ path, error: e.message });
@@ -96,10 +96,9 @@ export function checkPaths(args: readonly string[], opts: { strict?: boolean; qu
 }
 
 export async function cmdCheck(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  checkFlags(args, ['strict', 'quiet']);
-  const targets = args.positional.length ? args.positional : [BUILTIN_SCENARIOS_DIR];
-  const report = checkPaths(targets, { strict: args.flags.has('strict'), quiet: args.flags.has('quiet') });
+  const args = parseCommand('check', argv);
+  const targets = args.positionals.length ? args.positionals : [BUILTIN_SCENARIOS_DIR];
+  const report = checkPaths(targets, { strict: !!args.values.strict, quiet: !!args.values.quiet });
   await writeOut(report.text);
   return report.code;
 }

@@ -8,7 +8,7 @@
  * classification; --timeline prints only the timeline (a row per step, a column per version in
  * release order, runs of identical behaviour and the cause of each flip).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSIONS } from '../registry.js';
 import { comparisonJson } from '../diff/classify.js';
@@ -17,24 +17,19 @@ import { compareMarkdown, mdText, stepLabel } from '../report/markdown.js';
 import { timeline } from '../diff/timeline.js';
 import { timelineMarkdown } from '../report/timeline.js';
 import { scenarioFiles, slugOf } from '../report/generate.js';
-import { checkFlags, loadScenario, parseArgs, progress, UsageError, writeOut } from './io.js';
-
-const USAGE = 'usage: vmx compare <scenario.json | built-in name> [--json | --timeline] [--versions a,b] [--out DIR] [--map-step N,M]';
+import { loadScenario, parseCommand, prepareOutDir, progress, UsageError, writeOut } from './io.js';
 
 export async function cmdCompare(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['versions', 'out', 'map-step']);
-  checkFlags(args, ['json', 'timeline', 'versions', 'out', 'map-step']);
-  if (args.positional.length !== 1) throw new UsageError(USAGE);
-  const out = args.flags.get('out');
-  if (out === true) throw new UsageError('option --out needs a directory');
-  const s = loadScenario(args.positional[0], args.flags.get('versions') as string | undefined);
-  const json = args.flags.has('json');
-  if (json && args.flags.has('timeline')) throw new UsageError('--json and --timeline are alternatives; give one');
+  const args = parseCommand('compare', argv);
+  const out = prepareOutDir(args.values.out);
+  const s = loadScenario(args.positionals[0], args.values.versions);
+  const json = !!args.values.json;
+  if (json && args.values.timeline) throw new UsageError('--json and --timeline are alternatives; give one');
   const say = progress(!json);
   const n = s.steps.length;
-  const mapArg = args.flags.get('map-step');
-  const mapSteps = typeof mapArg === 'string' ? mapArg.split(',').map((x) => Number(x.trim())) : mapArg ? [NaN] : [];
-  for (const m of mapSteps) if (!Number.isInteger(m) || m < 0 || m >= n) throw new UsageError(`--map-step: want step numbers from 0 to ${n - 1} (got ${mapArg === true ? 'nothing' : mapArg})`);
+  const mapArg = args.values['map-step'] as string | undefined;
+  const mapSteps = mapArg !== undefined ? mapArg.split(',').map((x) => (x.trim() === '' ? NaN : Number(x.trim()))) : [];
+  for (const m of mapSteps) if (!Number.isInteger(m) || m < 0 || m >= n) throw new UsageError(`--map-step: want step numbers from 0 to ${n - 1} (got ${mapArg === '' ? 'nothing' : mapArg})`);
   const c = collect(s, {
     registry: VERSIONS,
     mapSteps,
@@ -42,9 +37,8 @@ export async function cmdCompare(argv: string[]): Promise<number> {
   });
   say('');
   if (out) {
-    mkdirSync(out, { recursive: true });
     const files = new Map<string, string>();
-    scenarioFiles(slugOf(args.positional[0].replace(/^.*[\\/]/, '')), c, files);
+    scenarioFiles(slugOf(args.positionals[0].replace(/^.*[\\/]/, '')), c, files);
     for (const [name, content] of files) writeFileSync(join(out, name), content);
     if (!json) process.stderr.write(`vmx compare: wrote ${[...files.keys()].join(', ')} to ${out}\n`);
   }
@@ -52,7 +46,7 @@ export async function cmdCompare(argv: string[]): Promise<number> {
     await writeOut(JSON.stringify(comparisonJson(c.comparison), null, 1) + '\n');
     return 0;
   }
-  if (args.flags.has('timeline')) {
+  if (args.values.timeline) {
     const lines = timelineMarkdown(timeline(c.runs, c.comparison), s.steps, stepLabel, mdText);
     await writeOut((lines.length ? lines.join('\n') : `Only ${c.runs.map((r) => r.version).join('') || 'no version'} ran this scenario: no timeline.`) + '\n');
     return 0;

@@ -9,13 +9,13 @@ import { parseScenario } from '../harness/scenario.js';
 import { runScenario } from '../harness/runner.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { formatRunTable } from './run.js';
-import { checkFlags, parseArgs, writeOut } from './io.js';
+import { parseCommand, writeOut } from './io.js';
 
 /** The built-in scenarios the demo shows, in order (the rest are listed by `vmx list`). */
 export const DEMO_SCENARIOS = ['scullv-quanta-i386', 'reuse-freed-space', 'vmalloc-zero', 'vread-holes'];
 
 export async function cmdDemo(argv: string[]): Promise<number> {
-  checkFlags(parseArgs(argv), []);
+  parseCommand('demo', argv);
   const available = new Set(readdirSync(BUILTIN_SCENARIOS_DIR).map((f) => f.replace(/\.json$/, '')));
   for (const name of DEMO_SCENARIOS.filter((n) => available.has(n))) {
     const path = join(BUILTIN_SCENARIOS_DIR, `${name}.json`);

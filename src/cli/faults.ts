@@ -6,7 +6,7 @@
  * stale page-table entries or a vmlist / vmap_area inconsistency (src/harness/faultsweep.ts).
  * `--all` sweeps every built-in scenario. Markdown on stdout, or `--json`. docs/faults.md is
  * this command's output:
- *   npx tsc -p tsconfig.json && node bin/vmx.js faults --all --max-per-site 24 > docs/faults.md
+ *   npx vmx faults --all --max-per-site 24 > docs/faults.md
  * Exit 0 when the sweep ran (kernel findings are results), 1 when the simulator was
  * inconsistent during an injected run (a vmx defect), 2 for bad input.
  */
@@ -14,45 +14,47 @@ import { FAULT_SITES, type FaultSite } from '../kernel/faults.js';
 import { formatSweepMarkdown, sweepJson, sweepScenario, VERDICT_CLASSES, type ScenarioSweep } from '../harness/faultsweep.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { builtinPaths, collectPaths, loadFile } from '../scenarios/library.js';
-import { checkFlags, parseArgs, progress, UsageError, writeOut } from './io.js';
+import { parseCommand, progress, UsageError, versionList, writeOut } from './io.js';
+import { archProblem } from '../harness/scenario.js';
 
 const USAGE = 'usage: vmx faults <scenario.json | built-in name | folder>… | --all  [--json] [--versions a,b] [--sites alloc_page,pte_alloc,kmalloc] [--max-per-site N]';
 
 export async function cmdFaults(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['versions', 'sites', 'max-per-site']);
-  checkFlags(args, ['all', 'json', 'versions', 'sites', 'max-per-site']);
-  const all = args.flags.has('all');
-  if (all === args.positional.length > 0) throw new UsageError(USAGE);
-  const paths = all ? builtinPaths() : collectPaths(args.positional);
+  const args = parseCommand('faults', argv);
+  const all = !!args.values.all;
+  if (all === args.positionals.length > 0) throw new UsageError(USAGE);
+  const paths = all ? builtinPaths() : collectPaths(args.positionals);
 
   let versions = VERSIONS;
-  const vflag = args.flags.get('versions');
-  if (vflag !== undefined) {
-    const ids = String(vflag).split(',').map((x) => x.trim()).filter(Boolean);
-    for (const id of ids) if (!VERSION_IDS.includes(id)) throw new UsageError(`--versions: ${id} is not a registered version (registered: ${VERSION_IDS.join(', ')})`);
-    versions = VERSIONS.filter((v) => ids.includes(v.id));
-  }
+  const ids = versionList(args.values.versions);
+  if (ids) versions = VERSIONS.filter((v) => ids.includes(v.id));
   let sites: FaultSite[] = [...FAULT_SITES];
-  const sflag = args.flags.get('sites');
+  const sflag = args.values.sites;
   if (sflag !== undefined) {
     sites = String(sflag).split(',').map((x) => x.trim()).filter(Boolean) as FaultSite[];
     for (const s of sites) if (!(FAULT_SITES as readonly string[]).includes(s)) throw new UsageError(`--sites: ${s} is not a fault site (sites: ${FAULT_SITES.join(', ')})`);
   }
   let maxPerSite: number | undefined;
-  const mflag = args.flags.get('max-per-site');
+  const mflag = args.values['max-per-site'];
   if (mflag !== undefined) {
     maxPerSite = Number(mflag);
     if (!Number.isSafeInteger(maxPerSite) || maxPerSite < 2) throw new UsageError('--max-per-site must be an integer of at least 2');
   }
 
   // Validate everything before running anything: a bad file never yields a partial report.
-  const scenarios = paths.map((p) => loadFile(p, VERSION_IDS).scenario);
-  const json = args.flags.has('json');
+  const scenarios = paths.map((p) => loadFile(p, VERSION_IDS, VERSIONS).scenario);
+  // A version named with --versions that cannot run a single one of the scenarios' machines is a mistake.
+  for (const v of versions)
+    if (ids && scenarios.length && !scenarios.some((s) => !archProblem(s.machine.arch, v))) throw new UsageError(`--versions: ${archProblem(scenarios[0].machine.arch, v)}`);
+  const json = !!args.values.json;
   const say = progress(!json);
   // A scenario naming its versions keeps those of them --versions allows (possibly none).
-  const sweeps: ScenarioSweep[] = scenarios.map((s) =>
-    sweepScenario({ ...s, versions: s.versions?.filter((id) => versions.some((v) => v.id === id)) }, versions, { sites, maxPerSite, onProgress: say }),
-  );
+  const started = Date.now();
+  const sweeps: ScenarioSweep[] = scenarios.map((s, k) => {
+    const eta = k === 0 ? '' : `, ETA ${formatDuration(((Date.now() - started) / k) * (scenarios.length - k))}`;
+    const prefix = `scenario ${k + 1}/${scenarios.length}${eta}: `;
+    return sweepScenario({ ...s, versions: s.versions?.filter((id) => versions.some((v) => v.id === id)) }, versions, { sites, maxPerSite, onProgress: (m) => say(prefix + m) });
+  });
   say('');
   const defects = sweeps.flatMap((sw) => sw.versions.flatMap((v) => v.injections.filter((i) => i.defect).map((i) => `${sw.scenario} ${v.version} ${i.site} call ${i.nth}: ${i.defect}`)));
   if (json) await writeOut(JSON.stringify(sweepJson(sweeps), null, 1) + '\n');
@@ -65,11 +67,11 @@ export async function cmdFaults(argv: string[]): Promise<number> {
 }
 
 function header(sweeps: readonly ScenarioSweep[], ids: readonly string[], sites: readonly FaultSite[], argv: readonly string[]): string {
-  const command = ['node bin/vmx.js faults', ...argv.map((a) => (/^[\w./,=-]+$/.test(a) ? a : JSON.stringify(a)))].join(' ');
+  const command = ['npx vmx faults', ...argv.map((a) => (/^[\w./,=-]+$/.test(a) ? a : JSON.stringify(a)))].join(' ');
   return [
     '# Fault-injection sweep: which versions clean up after themselves',
     '',
-    `Generated by \`npx tsc -p tsconfig.json && ${command}\` over ${sweeps.length} scenario(s), versions ${ids.join(', ')}, sites ${sites.join(', ')}. How the sweep works and what the checks mean: [reliability.md](reliability.md).`,
+    `Generated by \`${command}\` (rerun it from a clone after \`npm install\`) over ${sweeps.length} scenario(s), versions ${ids.join(', ')}, sites ${sites.join(', ')}. How the sweep works and what the checks mean: [reliability.md](reliability.md).`,
     '',
     'For each version, a run without injected failures counts the calls the scenario makes at each fault site. Then each of those calls (or, with --max-per-site, an even spread of them) is made to fail, one per run, checked by the machine invariants after the failing step and at the end; then every area still live is freed (the scenario\'s handles first, then the rest of vmlist) and vm_unmap_aliases forces lazy frees out. A failure is *clean* when it leaves nothing the clean run did not: no new finding at the failing step, no new lost resource later, no extra leftover after freeing everything, no BUG or oops where the clean run had none. Findings of the run without injected failures are listed per version: they are the scenario\'s, not a failure path\'s. Verdict classes:',
     '',
@@ -77,4 +79,10 @@ function header(sweeps: readonly ScenarioSweep[], ids: readonly string[], sites:
     '',
     '',
   ].join('\n');
+}
+
+/** "1 min 5 s", "40 s". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
 }

@@ -13,7 +13,7 @@ import { describeStep } from './run.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { builtinPaths, firstSentence, loadFile, type LoadedScenario } from '../scenarios/library.js';
 import { GENERATION_SYNTAX } from '../scenarios/syntax.js';
-import { checkFlags, parseArgs, UsageError, writeOut } from './io.js';
+import { parseCommand, writeOut } from './io.js';
 import { basename } from 'node:path';
 
 export interface LibraryEntry {
@@ -96,10 +96,8 @@ export function runLibrary(): LibraryEntry[] {
 }
 
 export async function cmdList(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  checkFlags(args, ['markdown']);
-  if (args.positional.length) throw new UsageError('usage: vmx list [--markdown]');
-  if (args.flags.has('markdown')) {
+  const args = parseCommand('list', argv);
+  if (args.values.markdown) {
     await writeOut(scenariosMarkdown(runLibrary()));
     return 0;
   }

@@ -15,7 +15,7 @@ import { pinDocument, versionKeys } from '../harness/expect.js';
 import { runScenario } from '../harness/runner.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { collectPaths, loadFile } from '../scenarios/library.js';
-import { checkFlags, parseArgs, UsageError, writeOut } from './io.js';
+import { parseCommand, UsageError, writeOut } from './io.js';
 
 const WIDTH = 110;
 
@@ -71,17 +71,15 @@ function flatJson(value: unknown): string {
 }
 
 export async function cmdPin(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['result']);
-  checkFlags(args, ['write', 'result']);
-  if (args.positional.length === 0) throw new UsageError('usage: vmx pin <scenario file, built-in name or folder…> [--write] [--result run.json]');
-  const write = args.flags.has('write');
-  const resultPath = args.flags.get('result');
-  if (resultPath === true) throw new UsageError('--result needs a file (a vmx run --json result document)');
-  const paths = collectPaths(args.positional);
+  const args = parseCommand('pin', argv);
+  const write = !!args.values.write;
+  const resultPath = args.values.result as string | undefined;
+  if (resultPath === '') throw new UsageError('--result needs a file (a vmx run --json result document)');
+  const paths = collectPaths(args.positionals);
   if (!write && paths.length > 1) throw new UsageError('pin prints one scenario; give --write to pin several files in place');
   if (resultPath && paths.length > 1) throw new UsageError('--result pins one scenario');
   for (const path of paths) {
-    const loaded = loadFile(path, VERSION_IDS);
+    const loaded = loadFile(path, VERSION_IDS, VERSIONS);
     const runs: readonly VersionResult[] = resultPath
       ? readResult(resultPath, loaded.scenario)
       : runScenario(loaded.scenario, VERSIONS, { detail: false });

@@ -10,22 +10,19 @@ import { DOCS_DIR } from '../paths.js';
 import { VERSIONS } from '../registry.js';
 import { generateReports, REGENERATE_COMMAND } from '../report/generate.js';
 import { builtinScenarios, staleFiles, writeReports } from './report-files.js';
-import { checkFlags, parseArgs, progress, UsageError, writeOut } from './io.js';
+import { parseCommand, prepareOutDir, progress, writeOut } from './io.js';
 
 export async function cmdReport(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['out']);
-  checkFlags(args, ['out', 'check', 'json']);
-  if (args.positional.length) throw new UsageError('usage: vmx report [--out DIR] [--check] [--json]');
-  const out = args.flags.get('out');
-  if (out === true) throw new UsageError('option --out needs a directory');
-  const dir = out ?? join(DOCS_DIR, 'reports');
-  const json = args.flags.has('json');
+  const args = parseCommand('report', argv);
+  // Checked (and created) before anything runs: a bad --out never costs a whole report run.
+  const dir = prepareOutDir(args.values.out) ?? join(DOCS_DIR, 'reports');
+  const json = !!args.values.json;
   const say = progress(!json);
   const builtin = builtinScenarios(VERSIONS);
   for (const bad of builtin.invalid) if (!json) process.stderr.write(`vmx report: skipping ${bad.message}\n`);
   const files = generateReports({ registry: VERSIONS, scenarios: builtin.scenarios, invalid: builtin.invalid, onProgress: say });
   say('');
-  if (args.flags.has('check')) {
+  if (args.values.check) {
     const stale = staleFiles(dir, files);
     if (json) await writeOut(JSON.stringify({ stale }, null, 1) + '\n');
     else if (stale.length) process.stderr.write(`vmx report: ${stale.length} stale file(s) in ${dir}: ${stale.join(', ')}\nregenerate with: ${REGENERATE_COMMAND}\n`);

@@ -1,32 +1,40 @@
 /**
- * vmx run <scenario> [--json | --summary] [--versions a,b] [--trace]
- * Runs a scenario on every version it names and prints a side-by-side table, or with --json
- * exactly the contract's result document (streamed), or with --summary one line per version
- * with a digest of every step's outcome (nothing per step is kept in memory).
+ * vmx run <scenario> [--json [fields] | --summary | --format F] [--versions a,b] [--trace]
+ * Runs a scenario on every version it names and prints a side-by-side table (or, with --format,
+ * the step table as markdown, csv or json), or with --json the contract's result document
+ * (streamed) with the machine and the steps' inputs beside it, or with --summary one line per
+ * version with a digest of every step's outcome (nothing per step is kept in memory).
  */
 import { createHash } from 'node:crypto';
 import { finalState, pagesMapped, pageTablePages } from '../harness/final.js';
-import { bootVersion, runScenario, runStep, versionsFor, type RunOptions, type VersionRunResult } from '../harness/runner.js';
+import { bootVersion, runScenario, runStep, versionsFor, type RunOptions, type VersionRun, type VersionRunResult } from '../harness/runner.js';
 import type { Scenario, Step } from '../harness/scenario.js';
 import type { KernelVersion } from '../contract/version.js';
 import { VERSIONS } from '../registry.js';
 import { formatTrace } from '../kernel/trace.js';
-import { checkFlags, loadScenario, parseArgs, progress, UsageError, writeOut } from './io.js';
+import { JSON_FIELDS, type JsonField } from './commands.js';
+import { loadScenario, parseCommand, progress, UsageError, writeOut } from './io.js';
+
+const FORMATS = ['table', 'markdown', 'csv', 'json'] as const;
+type Format = (typeof FORMATS)[number];
 
 export async function cmdRun(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['versions']);
-  checkFlags(args, ['json', 'versions', 'trace', 'summary']);
-  if (args.positional.length !== 1) throw new UsageError('usage: vmx run <scenario.json | built-in name> [--json] [--summary] [--versions a,b] [--trace]');
-  const s = loadScenario(args.positional[0], args.flags.get('versions') as string | undefined);
-  const json = args.flags.has('json');
-  const summary = args.flags.has('summary');
-  if (json && summary) throw new UsageError('--json and --summary are alternatives; give one');
-  if (summary && args.flags.has('trace')) throw new UsageError('--trace shows per-step traces; it does not go with --summary');
+  const args = parseCommand('run', argv);
+  const v = args.values;
+  const json = v.json !== undefined;
+  const summary = !!v.summary;
+  const format = v.format as string | undefined;
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: want one of ${FORMATS.join(', ')} (got ${JSON.stringify(format)})`);
+  if ([json, summary, format !== undefined].filter(Boolean).length > 1) throw new UsageError('--json, --summary and --format are alternatives; give one');
+  if (summary && v.trace) throw new UsageError('--trace shows per-step traces; it does not go with --summary');
+  if (json && v.trace) throw new UsageError('--trace shows per-step traces in the table; the result document has none');
+  if (format !== undefined && format !== 'table' && v.trace) throw new UsageError('--trace goes with the table, not with --format ' + format);
+  const s = loadScenario(args.positionals[0], v.versions);
   const say = progress(!json);
-  const onStep = s.steps.length > 20000 ? (i: number) => i % 10000 === 0 && say(`step ${i}/${s.steps.length}`) : undefined;
+  const onStep = s.steps.length > 20000 ? (i: number, run: VersionRun) => i % 10000 === 0 && say(`${run.version.id}: step ${i}/${s.steps.length}`) : undefined;
   if (summary) {
-    for (const v of versionsFor(s, VERSIONS)) {
-      const line = formatSummary(summariseVersion(s, v, { onStep }));
+    for (const ver of versionsFor(s, VERSIONS)) {
+      const line = formatSummary(summariseVersion(s, ver, { onStep }));
       say('');
       await writeOut(line + '\n');
     }
@@ -34,13 +42,15 @@ export async function cmdRun(argv: string[]): Promise<number> {
   }
   if (json) {
     // Streamed, one version at a time: no version's steps are kept in memory.
-    await streamResultDocument(s, versionsFor(s, VERSIONS), writeOut, { onStep });
+    const fields = new Set<JsonField>(v.json ? ((v.json as string).split(',') as JsonField[]) : JSON_FIELDS);
+    await streamResultDocument(s, versionsFor(s, VERSIONS), writeOut, { onStep, fields });
     say('');
     return 0;
   }
-  const runs = runScenario(s, VERSIONS, { trace: args.flags.has('trace'), detail: true, onStep });
+  const runs = runScenario(s, VERSIONS, { trace: !!v.trace, detail: true, onStep });
   say('');
-  await writeOut(formatRunTable(s, runs, args.flags.has('trace')));
+  const f = (format ?? 'table') as Format;
+  await writeOut(f === 'table' ? formatRunTable(s, runs, !!v.trace) : formatStepTable(s, runs, f));
   return 0;
 }
 
@@ -66,8 +76,32 @@ export function cellOf(r: VersionRunResult, i: number): string {
   return 'ok';
 }
 
+/** Log lines longer than this go below the table, referenced from their cell. */
+const LOG_CELL_MAX = 56;
+
+/** What an op returned beyond its cell, per version: vmallocinfo text, kmemleak reports, vread data. */
+export function outputOf(st: VersionRunResult['steps'][number]): string | undefined {
+  if (st.text !== undefined) return st.text.replace(/\n$/, '') || '(empty)';
+  if (st.data !== undefined && st.data.length > 16) return hexDump(st.data);
+  return undefined;
+}
+
+/** Hex bytes, 16 per line, each line with its offset. */
+function hexDump(data: string): string {
+  const lines: string[] = [];
+  for (let o = 0; o < data.length; o += 32) {
+    lines.push(`${(o / 2).toString(16).padStart(6, '0')}  ${data.slice(o, o + 32).replace(/(..)(?!$)/g, '$1 ')}`);
+    if (lines.length === 64 && o + 32 < data.length) {
+      lines.push(`… ${(data.length - o - 32) / 2} more bytes (the whole buffer is in --json)`);
+      break;
+    }
+  }
+  return lines.join('\n');
+}
+
 export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], withTrace = false): string {
   const out: string[] = [];
+  const several = runs.length > 1;
   out.push(`scenario ${s.name}: ${s.machine.arch}, ${s.machine.ramMiB} MiB, ${s.machine.cpus} CPU(s)`);
   if (s.description) out.push(s.description);
   if (s.origins) out.push(`steps generated from the scenario's generators: ${s.steps.length} steps, random seed ${s.seed}`);
@@ -75,22 +109,43 @@ export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], w
   const headers = ['#', 'step', ...runs.map((r) => r.version)];
   const rows: string[][] = [];
   const steps = s.steps.length > 400 ? 400 : s.steps.length;
+  const longLogs: string[] = [];
+  const outputs: string[] = [];
   for (let i = 0; i < steps; i++) {
     const cells = runs.map((r) => cellOf(r, i));
     const logs = runs.map((r) => r.steps[i].log.join(' | '));
-    const differs = new Set(cells).size > 1 || new Set(logs).size > 1;
-    rows.push([`${differs ? '*' : ' '}${i}`, describeStep(s.steps[i]), ...cells]);
+    const differs = several && (new Set(cells).size > 1 || new Set(logs).size > 1);
+    rows.push([several ? `${differs ? '*' : ' '}${i}` : String(i), describeStep(s.steps[i]), ...cells]);
     runs.forEach((r, j) => {
-      for (const line of r.steps[i].log) rows.push(['', `  ${r.version} log`, ...runs.map((_, jj) => (jj === j ? line : ''))]);
+      for (const line of r.steps[i].log) {
+        let cell = line;
+        if (line.length > LOG_CELL_MAX) {
+          longLogs.push(`  [${longLogs.length + 1}] step ${i}, ${r.version}: ${line}`);
+          cell = `log [${longLogs.length}] below`;
+        }
+        rows.push(['', `  ${r.version} log`, ...runs.map((_, jj) => (jj === j ? cell : ''))]);
+      }
     });
+    // Op outputs: one block per distinct output, naming the versions that gave it.
+    const byText = new Map<string, string[]>();
+    for (const r of runs) {
+      const o = outputOf(r.steps[i]);
+      if (o === undefined) continue;
+      const vs = byText.get(o);
+      if (vs) vs.push(r.version);
+      else byText.set(o, [r.version]);
+    }
+    for (const [text, vs] of byText) outputs.push(`step ${i} ${s.steps[i].op}, ${vs.join(', ')}:`, text.replace(/^/gm, '  '));
   }
   const widths = headers.map((h, c) => Math.min(60, Math.max(h.length, ...rows.map((row) => row[c].length))));
   const fmt = (row: string[]) => row.map((c, j) => c.padEnd(widths[j])).join('  ').trimEnd();
   out.push('', fmt(headers), widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) out.push(fmt(row));
   if (s.steps.length > steps) out.push(`… ${s.steps.length - steps} more steps (use --json or --summary)`);
-  out.push('', '* marks steps where the versions differ (outcome, address or log)', '');
-  out.push('final state:');
+  if (several) out.push('', '* marks steps where the versions differ (outcome, address or log)');
+  if (longLogs.length) out.push('', 'long log lines:', ...longLogs);
+  if (outputs.length) out.push('', 'op outputs (vmallocinfo, kmemleak reports, vread data), by step:', ...outputs);
+  out.push('', 'final state:');
   for (const r of runs) {
     const f = r.final;
     out.push(`  ${r.version}: ${f.areas.length} areas, ${f.pagesMapped} ptes present, ${f.pageTablePages} page-table pages, kmemleak ${f.kmemleak === null ? 'n/a' : f.kmemleak.length + ' objects'}`);
@@ -108,14 +163,55 @@ export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], w
   return out.join('\n') + '\n';
 }
 
+/** The step table for --format markdown | csv | json: one row per step, one column per version. */
+export function formatStepTable(s: Scenario, runs: readonly VersionRunResult[], format: Exclude<Format, 'table'>): string {
+  const versions = runs.map((r) => r.version);
+  const several = runs.length > 1;
+  const rows = s.steps.map((step, i) => {
+    const cells = runs.map((r) => cellOf(r, i));
+    const logs = runs.map((r) => r.steps[i].log.join(' | '));
+    return { step: i, op: step.op, description: describeStep(step), cells, logs, differs: several && (new Set(cells).size > 1 || new Set(logs).size > 1) };
+  });
+  if (format === 'json') {
+    const doc = {
+      scenario: s.name,
+      versions,
+      rows: rows.map((r) => ({
+        step: r.step,
+        description: r.description,
+        results: Object.fromEntries(versions.map((v, j) => [v, r.cells[j]])),
+        log: Object.fromEntries(versions.map((v, j) => [v, runs[j].steps[r.step].log])),
+        ...(several ? { differs: r.differs } : {}),
+      })),
+    };
+    return JSON.stringify(doc, null, 1) + '\n';
+  }
+  if (format === 'csv') {
+    const q = (c: string) => (/[",\n\r]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+    const header = ['step', 'description', ...versions, ...versions.map((v) => `${v} log`), ...(several ? ['differs'] : [])];
+    const lines = [header, ...rows.map((r) => [String(r.step), r.description, ...r.cells, ...r.logs, ...(several ? [r.differs ? 'yes' : 'no'] : [])])];
+    return lines.map((l) => l.map(q).join(',')).join('\r\n') + '\r\n';
+  }
+  const esc = (c: string) => c.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, '\\`').replace(/[*_[\]<>]/g, (m) => '\\' + m);
+  const header = ['#', 'step', ...versions, ...(several ? ['differs'] : [])];
+  const out = [`| ${header.join(' | ')} |`, `|${header.map((h, j) => (j === 0 ? '--:' : ':--')).join('|')}|`];
+  for (const r of rows) {
+    const cells = r.cells.map((c, j) => esc(c) + (r.logs[j] ? `<br>log: ${esc(r.logs[j])}` : ''));
+    out.push(`| ${[String(r.step), esc(r.description), ...cells, ...(several ? [r.differs ? 'yes' : ''] : [])].join(' | ')} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
 // ---- --summary and streamed --json (issue 8): one step at a time, nothing kept per step ----------
 
 /** One version's run in brief: what `vmx run --summary` prints. */
 export interface RunSummary {
   version: string;
   steps: number;
-  /** Steps whose result has ok: false (ENOMEM, BUG, OOPS, unsupported, rejected frees…). */
+  /** Steps whose result has ok: false other than "unsupported" (ENOMEM, BUG, OOPS, rejected frees…). */
   failures: number;
+  /** Steps whose op the version does not have (error "unsupported"): absent, not failed. */
+  unsupported: number;
   /** Live areas at the end (the final state's areas). */
   areas: number;
   pagesMapped: number;
@@ -139,10 +235,14 @@ export function summariseVersion(s: Scenario, v: KernelVersion, opts: Pick<RunOp
   const run = bootVersion(s, v, stepOpts);
   const hash = createHash('sha256');
   let failures = 0;
+  let unsupported = 0;
   let pending = '';
   for (let i = 0; i < s.steps.length; i++) {
     const { result } = runStep(run, s.steps[i], stepOpts);
-    if (!result.ok) failures++;
+    if (!result.ok) {
+      if (result.error === 'unsupported') unsupported++;
+      else failures++;
+    }
     pending += stepDigestLine(i, result);
     if (pending.length > 65536) {
       hash.update(pending);
@@ -155,6 +255,7 @@ export function summariseVersion(s: Scenario, v: KernelVersion, opts: Pick<RunOp
     version: v.id,
     steps: s.steps.length,
     failures,
+    unsupported,
     areas: run.api.areas().length,
     pagesMapped: pagesMapped(run),
     pageTablePages: pageTablePages(run),
@@ -163,7 +264,7 @@ export function summariseVersion(s: Scenario, v: KernelVersion, opts: Pick<RunOp
 }
 
 export function formatSummary(r: RunSummary): string {
-  return `${r.version}: ${r.steps} steps, ${r.failures} failed, ${r.areas} areas, ${r.pagesMapped} pages mapped, ${r.pageTablePages} page-table pages, sha256 ${r.digest}`;
+  return `${r.version}: ${r.steps} steps, ${r.failures} failed, ${r.unsupported} unsupported, ${r.areas} areas, ${r.pagesMapped} pages mapped, ${r.pageTablePages} page-table pages, sha256 ${r.digest}`;
 }
 
 /** Indent every line after the first of a JSON.stringify(…, null, 1) text by `pad`. */
@@ -171,35 +272,56 @@ function reindent(text: string, pad: string): string {
   return text.indexOf('\n') < 0 ? text : text.replace(/\n/g, '\n' + pad);
 }
 
+/** A step as the scenario gave it (after generators), without its expectations: the "inputs" of --json. */
+export function stepInput(step: Step): Record<string, unknown> {
+  const { expect: _expect, ...rest } = step;
+  return rest;
+}
+
 /**
  * Write the contract's result document for `versions` through `write`, one version at a time and
  * each step as it completes, byte for byte what `JSON.stringify(doc, null, 1) + "\n"` gives for the
  * whole document. Output is buffered into chunks of about 1 MiB; `write` may apply backpressure.
+ * `fields` picks what goes in: "machine" and "inputs" (the scenario's machine and steps, new
+ * fields beside the contract's, so a saved result reads on its own), "steps" and "final" (each
+ * version's); without it, exactly the contract's document (steps and final).
  */
 export async function streamResultDocument(
   s: Scenario,
   versions: readonly KernelVersion[],
   write: (chunk: string) => Promise<void> | void,
-  opts: Pick<RunOptions, 'onStep'> = {},
+  opts: Pick<RunOptions, 'onStep'> & { fields?: ReadonlySet<JsonField> } = {},
 ): Promise<void> {
-  let buf = `{\n "scenario": ${JSON.stringify(s.name)},\n "results": [`;
+  const fields = opts.fields ?? new Set<JsonField>(['steps', 'final']);
+  let buf = `{\n "scenario": ${JSON.stringify(s.name)},`;
+  if (fields.has('machine')) buf += `\n "machine": ${reindent(JSON.stringify(s.machine, null, 1), ' ')},`;
+  if (fields.has('inputs')) {
+    buf += '\n "inputs": [';
+    for (let i = 0; i < s.steps.length; i++) buf += (i ? ',\n  ' : '\n  ') + reindent(JSON.stringify(stepInput(s.steps[i]), null, 1), '  ');
+    buf += s.steps.length ? '\n ],' : '],';
+  }
+  buf += '\n "results": [';
   const flush = async (): Promise<void> => {
     if (buf) await write(buf);
     buf = '';
   };
   const stepOpts: RunOptions = { detail: false };
+  const withSteps = fields.has('steps');
+  const withFinal = fields.has('final');
   for (let vi = 0; vi < versions.length; vi++) {
     const v = versions[vi];
-    buf += `${vi ? ',' : ''}\n  {\n   "version": ${JSON.stringify(v.id)},\n   "steps": [`;
+    buf += `${vi ? ',' : ''}\n  {\n   "version": ${JSON.stringify(v.id)}`;
+    if (withSteps) buf += ',\n   "steps": [';
     const run = bootVersion(s, v, stepOpts);
     for (let i = 0; i < s.steps.length; i++) {
       const { result } = runStep(run, s.steps[i], stepOpts);
-      buf += (i ? ',\n    ' : '\n    ') + reindent(JSON.stringify(result, null, 1), '    ');
+      if (withSteps) buf += (i ? ',\n    ' : '\n    ') + reindent(JSON.stringify(result, null, 1), '    ');
       if (buf.length > 1 << 20) await flush();
       opts.onStep?.(i, run);
     }
-    buf += s.steps.length ? '\n   ],' : '],';
-    buf += `\n   "final": ${reindent(JSON.stringify(finalState(run), null, 1), '   ')}\n  }`;
+    if (withSteps) buf += s.steps.length ? '\n   ]' : ']';
+    if (withFinal) buf += `,\n   "final": ${reindent(JSON.stringify(finalState(run), null, 1), '   ')}`;
+    buf += '\n  }';
   }
   buf += versions.length ? '\n ]\n}\n' : ']\n}\n';
   await flush();

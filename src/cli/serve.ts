@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { basename, join, relative, resolve } from 'node:path';
 import { EXPLORER_HTML } from '../paths.js';
-import { checkFlags, parseArgs, UsageError, writeOut } from './io.js';
+import { parseCommand, UsageError, writeOut } from './io.js';
 
 export const DEFAULT_PORT = 8019;
 export const MAX_FILES = 200;
@@ -133,21 +133,20 @@ function explorerHtml(): string {
 }
 
 export async function cmdServe(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['port']);
-  checkFlags(args, ['port']);
-  const p = args.flags.get('port') ?? String(DEFAULT_PORT);
-  if (p === true || !/^\d+$/.test(p) || Number(p) > 65535) throw new UsageError(`--port must be a port number from 0 to 65535 (got ${p === true ? 'nothing' : p})`);
-  const { files, skipped } = scenarioFiles(args.positional);
+  const args = parseCommand('serve', argv);
+  const p = (args.values.port as string | undefined) ?? String(DEFAULT_PORT);
+  if (!/^\d+$/.test(p) || Number(p) > 65535) throw new UsageError(`--port must be a port number from 0 to 65535 (got ${p === '' ? 'nothing' : p})`);
+  const { files, skipped } = scenarioFiles(args.positionals);
   const html = explorerHtml();
   let server: Server;
   try {
-    server = await startServer({ html, paths: args.positional, port: Number(p) });
+    server = await startServer({ html, paths: args.positionals, port: Number(p) });
   } catch (e) {
     throw new UsageError(`cannot listen on 127.0.0.1:${p} (${(e as Error).message}); try --port 0 for any free port`);
   }
   const port = (server.address() as AddressInfo).port;
   for (const s of skipped) process.stderr.write(`vmx serve: skipping ${s}\n`);
-  await writeOut(`vmx serve: http://127.0.0.1:${port}/ with ${files.length} scenario file${files.length === 1 ? '' : 's'} from ${args.positional.join(', ') || 'the current folder'} (Ctrl-C stops)\n`);
+  await writeOut(`vmx serve: http://127.0.0.1:${port}/ with ${files.length} scenario file${files.length === 1 ? '' : 's'} from ${args.positionals.join(', ') || 'the current folder'} (Ctrl-C stops)\n`);
   await new Promise<void>((done) => {
     const stop = () => server.close(() => done());
     process.once('SIGINT', stop);

@@ -148,7 +148,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   const d = expansion ? expansion.doc : (doc as Record<string, unknown>);
   const gen = expansion !== undefined && expansion.generated;
   const topFields = new Set(['name', 'description', 'machine', 'versions', 'steps', 'expectFinal', 'seed', 'about', 'source', 'question', 'answers', 'pinned', 'pictures']);
-  for (const k of Object.keys(d)) if (!topFields.has(k)) fail(`unknown top-level field "${k}"`);
+  for (const k of Object.keys(d)) if (!topFields.has(k)) fail(`unknown top-level field "${k}"${didYouMean(k, topFields)}`);
   if (typeof d.name !== 'string' || d.name.length === 0) fail('field "name" must be a non-empty string');
   if (d.description !== undefined && typeof d.description !== 'string') fail('field "description" must be a string');
 
@@ -156,7 +156,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   if (!isObject(d.machine)) fail('field "machine" must be an object');
   const m = d.machine as Record<string, unknown>;
   const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB']);
-  for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}" (known: ${[...machineFields].join(', ')})`);
+  for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}"${didYouMean(k, machineFields)} (known: ${[...machineFields].join(', ')})`);
   if (!isArchName(m.arch)) fail(`machine.arch must be one of ${Object.keys(ARCHES).join(', ')} (got ${JSON.stringify(m.arch)})`);
   const arch = ARCHES[m.arch as ArchName];
   const maxRam = arch.bitsPerLong === 32 ? (m.arch === 'i386' ? 4096 : 65536) : 1024 * 1024;
@@ -218,22 +218,23 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   /** The step's place in messages: its index, and where a generated step came from. */
   const at = (i: number): string =>
     gen ? `step ${i} (${expansion!.origins[i]}${expansion!.bindings[i] ? ' with ' + expansion!.bindings[i] : ''})` : `step ${i}`;
+  const typed = BIG_LITERALS.get(doc as object);
   const bad = (i: number, op: string, k: string, v: unknown, what: string): never =>
-    fail(`${at(i)} (${op}): field "${k}" ${what} (got ${JSON.stringify(v)?.slice(0, 80)})`);
+    fail(`${at(i)} (${op}): field "${k}" ${what} (got ${(typeof v === 'number' && typed?.get(v)) || JSON.stringify(v)?.slice(0, 80)})`);
   for (let i = 0; i < rawSteps.length; i++) {
     const raw = rawSteps[i];
     if (!isObject(raw)) fail(`${at(i)}: a step must be an object`);
     const s = raw as Record<string, unknown>;
     if (typeof s.op !== 'string') fail(`${at(i)}: field "op" is missing or not a string`);
     const spec = OP_SPECS.get(s.op as string);
-    if (spec === undefined) return fail(`${at(i)}: field "op": unknown op ${JSON.stringify(s.op)}`);
+    if (spec === undefined) return fail(`${at(i)}: field "op": unknown op ${JSON.stringify(s.op)}${didYouMean(s.op as string, OP_SPECS.keys())}`);
     const op = s.op as OpName;
     if (spec.target !== 0) {
       if ((s.ref === undefined) === (s.addr === undefined)) fail(`${at(i)} (${op}): give exactly one of "ref" or "addr"`);
       if (spec.target === 2 && s.addr !== undefined && s.offset !== undefined) fail(`${at(i)} (${op}): "offset" goes with "ref", not with "addr"`);
     }
     const keys = Object.keys(s);
-    for (let j = 0; j < keys.length; j++) if (!spec.allowed.has(keys[j])) fail(`${at(i)} (${op}): unknown field "${keys[j]}"`);
+    for (let j = 0; j < keys.length; j++) if (!spec.allowed.has(keys[j])) fail(`${at(i)} (${op}): unknown field "${keys[j]}"${didYouMean(keys[j], spec.allowed)}`);
     for (let j = 0; j < spec.required.length; j++) if (s[spec.required[j]] === undefined) fail(`${at(i)} (${op}): field "${spec.required[j]}" is required`);
     for (let j = 0; j < keys.length; j++) {
       const k = keys[j];
@@ -349,13 +350,188 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   return out;
 }
 
-/** Parse JSON text and validate it; JSON syntax errors become ScenarioErrors too. */
-export function parseScenario(text: string, known: readonly string[], where = 'scenario'): Scenario {
+/** Why `version` cannot run a machine of `arch` (one line), or null when it models that arch. */
+export function archProblem(arch: string, version: { id: string; arches: readonly string[] }): string | null {
+  if (version.arches.includes(arch)) return null;
+  return `${version.id} does not model ${arch} (it models ${version.arches.join(', ')}; see docs/contract.md)`;
+}
+
+/** A scenario naming in "versions" a version that does not model its machine's arch is refused. */
+export function checkVersionArches(s: Scenario, registry: readonly { id: string; arches: readonly string[] }[], where = 'scenario'): void {
+  s.versions?.forEach((id, i) => {
+    const v = registry.find((r) => r.id === id);
+    const problem = v && archProblem(s.machine.arch, v);
+    if (problem) throw new ScenarioError(`${where}: versions[${i}]: ${problem}`);
+  });
+}
+
+/** Integer literals a document was written with that a JavaScript number cannot hold exactly, by the number they parse to. */
+const BIG_LITERALS = new WeakMap<object, Map<number, string>>();
+
+/** Integer literals beyond 2^53 in JSON text (outside strings), as typed. Cheap when there are none. */
+function bigLiterals(text: string): Map<number, string> | null {
+  if (!/\d{16}/.test(text)) return null;
+  const out = new Map<number, string>();
+  const re = /"(?:[^"\\]|\\.)*"|-?\d{16,}(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+  for (let m; (m = re.exec(text)); ) {
+    if (m[0].charCodeAt(0) === 34) continue;
+    const n = Number(m[0]);
+    if (!Number.isSafeInteger(n) && String(n) !== m[0]) out.set(n, m[0]);
+  }
+  return out.size ? out : null;
+}
+
+/** Line and column (1-based) of a character offset. */
+function lineColumn(text: string, offset: number): string {
+  let line = 1;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    last = i;
+  }
+  return `line ${line}, column ${offset - last}`;
+}
+
+/** Offset of the first JSON syntax error in `text` (text.length when it ends early), for messages V8 gives no position in. */
+function jsonErrorOffset(text: string): number {
+  const n = text.length;
+  let i = 0;
+  const ws = () => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  // Stack of open containers: '{' or '['; `want` is what may come next.
+  const stack: string[] = [];
+  let want: 'value' | 'key' | 'key-or-end' | 'value-or-end' | 'after' = 'value';
+  for (;;) {
+    ws();
+    if (i >= n) return stack.length || want !== 'after' ? n : -1;
+    const c = text[i];
+    if (want === 'after') {
+      if (!stack.length) return i;
+      const top = stack[stack.length - 1];
+      if (c === ',') {
+        i++;
+        want = top === '{' ? 'key' : 'value';
+      } else if ((c === '}' && top === '{') || (c === ']' && top === '[')) {
+        i++;
+        stack.pop();
+      } else return i;
+      continue;
+    }
+    if (want === 'key' || want === 'key-or-end') {
+      if (c === '}' && want === 'key-or-end') {
+        i++;
+        stack.pop();
+        want = 'after';
+        continue;
+      }
+      if (c !== '"') return i;
+    } else if (c === ']' && want === 'value-or-end') {
+      i++;
+      stack.pop();
+      want = 'after';
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      while (i < n && text[i] !== '"') {
+        if (text.charCodeAt(i) < 0x20) return i;
+        if (text[i] === '\\') {
+          i++;
+          if (i >= n) return n;
+          if (text[i] === 'u') {
+            if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) return i;
+            i += 4;
+          } else if (!'"\\/bfnrt'.includes(text[i])) return i;
+        }
+        i++;
+      }
+      if (i >= n) return n;
+      i++;
+      if (want === 'key' || want === 'key-or-end') {
+        ws();
+        if (i >= n) return n;
+        if (text[i] !== ':') return i;
+        i++;
+        want = 'value';
+      } else want = 'after';
+      continue;
+    }
+    if (c === '{' || c === '[') {
+      stack.push(c);
+      i++;
+      want = c === '{' ? 'key-or-end' : 'value-or-end';
+      continue;
+    }
+    const lit = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (!lit) {
+      const word = /^[a-z]+/.exec(text.slice(i, i + 8));
+      // "nul" at the very end: the text ends inside a literal.
+      if (word && i + word[0].length >= n && ['true', 'false', 'null'].some((w) => w.startsWith(word[0]))) return n;
+      return i;
+    }
+    i += lit[0].length;
+    want = 'after';
+  }
+}
+
+/**
+ * JSON.parse with the problem's place as line and column (V8 gives an offset), and the integer
+ * literals beyond 2^53 remembered so that messages echo them as typed.
+ */
+export function parseJsonText(text: string, where = 'scenario'): unknown {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new ScenarioError(`${where}: not valid JSON (${(e as Error).message})`);
+    const msg = (e as Error).message;
+    const pos = /at position (\d+)/.exec(msg);
+    const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
+    const reason = /^Unexpected end of JSON input/.test(msg) || offset >= text.length
+      ? 'the text ends before the document does'
+      : msg.replace(/ in JSON at position \d+.*$/s, '').replace(/^(Unexpected token '.*?'), ".*" is not valid JSON$/s, '$1');
+    throw new ScenarioError(`${where}: not valid JSON${offset >= 0 ? ` at ${lineColumn(text, offset)}` : ''} (${reason})`);
   }
-  return validateScenario(doc, known, where);
+  if (typeof doc === 'object' && doc !== null) {
+    const big = bigLiterals(text);
+    if (big) BIG_LITERALS.set(doc, big);
+  }
+  return doc;
+}
+
+/** Parse JSON text and validate it; JSON syntax errors become ScenarioErrors too. */
+export function parseScenario(text: string, known: readonly string[], where = 'scenario'): Scenario {
+  return validateScenario(parseJsonText(text, where), known, where);
+}
+
+/** The closest of `candidates` to a misspelt `name` (edit distance at most 2, or a case slip), or undefined. */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  const a = name.toLowerCase();
+  for (const c of candidates) {
+    const b = c.toLowerCase();
+    if (Math.abs(a.length - b.length) >= bestD) continue;
+    // Optimal string alignment distance (a transposition counts 1).
+    const d: number[][] = [];
+    for (let i = 0; i <= a.length; i++) d.push([i]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++) {
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    const dist = d[a.length][b.length];
+    if (dist < bestD && dist < Math.max(2, b.length / 2)) {
+      best = c;
+      bestD = dist;
+    }
+  }
+  return best;
+}
+
+/** ` (did you mean "size"?)` for a misspelt field, or ''. */
+function didYouMean(name: string, candidates: Iterable<string>): string {
+  const c = closest(name, candidates);
+  return c ? ` (did you mean "${c}"?)` : '';
 }

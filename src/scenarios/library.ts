@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_SCENARIOS_DIR } from '../paths.js';
-import { ScenarioError, validateScenario, type Scenario } from '../harness/scenario.js';
+import { checkVersionArches, parseJsonText, ScenarioError, validateScenario, type Scenario } from '../harness/scenario.js';
 
 export interface LoadedScenario {
   path: string;
@@ -54,21 +54,20 @@ export function collectPaths(args: readonly string[]): string[] {
   return out;
 }
 
-/** Read, parse and validate one scenario file; ScenarioError on any problem. */
-export function loadFile(path: string, known: readonly string[]): LoadedScenario {
+/**
+ * Read, parse and validate one scenario file; ScenarioError on any problem. With `registry`, a
+ * version the scenario names that does not model its arch is a problem too.
+ */
+export function loadFile(path: string, known: readonly string[], registry?: readonly { id: string; arches: readonly string[] }[]): LoadedScenario {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new ScenarioError(`${path}: cannot read (${(e as Error).message})`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new ScenarioError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
+  const doc = parseJsonText(text, path);
   const scenario = validateScenario(doc, known, path);
+  if (registry) checkVersionArches(scenario, registry, path);
   return { path, source: doc as Record<string, unknown>, scenario };
 }
 
