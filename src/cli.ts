@@ -75,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    if (name !== 'help' && wantsHelp(rest)) {
+    if (wantsHelp(rest)) {
       await writeOut(commandHelp(findCommand(name)!));
       return 0;
     }

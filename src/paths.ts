@@ -1,17 +1,18 @@
 /**
  * Where the package's own files are, whether running from src/ (vitest) or dist/ (the CLI).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function findRoot(): string {
   let d = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'versions'))) return d;
+    // The package.json of vmx itself (an installed package has no versions/ or tests, only bin/, dist/, …).
+    if (existsSync(join(d, 'package.json')) && /"name":\s*"vmalloc-explorer"/.test(readFileSync(join(d, 'package.json'), 'utf8'))) return d;
     d = dirname(d);
   }
-  throw new Error('vmx: cannot find the package root (package.json beside versions/)');
+  throw new Error('vmx: cannot find the package root (the package.json of vmalloc-explorer)');
 }
 
 export const PACKAGE_ROOT = findRoot();

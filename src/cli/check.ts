@@ -9,6 +9,7 @@ import { runScenario, type VersionRunResult } from '../harness/runner.js';
 import { ScenarioError } from '../harness/scenario.js';
 import { checkRuns, showValue, type CheckOutcome } from '../harness/expect.js';
 import type { KernelVersion } from '../contract/version.js';
+import { isDeepStrictEqual } from 'node:util';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { collectPaths, loadFile, type LoadedScenario } from '../scenarios/library.js';
 import { describeStep } from './run.js';
@@ -41,6 +42,38 @@ export function checkLoaded(loaded: LoadedScenario, registry: readonly KernelVer
   return { path: loaded.path, loaded, runs: r, outcome };
 }
 
+/** A value in full, for the element that differs. */
+function full(v: unknown): string {
+  return v === undefined ? 'absent' : JSON.stringify(v);
+}
+
+/**
+ * One mismatch: short values as they are; for lists (log lines, areas, leaks) and multi-line
+ * text (vmallocinfo, kmemleak reports) the first element or line that differs, in full, with
+ * its index, so a long value never hides the difference behind "…".
+ */
+export function mismatchText(field: string, expected: unknown, actual: unknown): string {
+  const short = `${field} expected ${showValue(expected)}, actual ${showValue(actual)}`;
+  if (!short.includes('…')) return short;
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    let i = 0;
+    while (i < expected.length && i < actual.length && isDeepStrictEqual(expected[i], actual[i])) i++;
+    const lengths = expected.length === actual.length ? `both ${expected.length} long` : `${expected.length} expected, ${actual.length} actual`;
+    return `${field}[${i}] expected ${full(expected[i])}, actual ${full(actual[i])} (first difference; ${lengths})`;
+  }
+  if (typeof expected === 'string' && typeof actual === 'string') {
+    const e = expected.split('\n');
+    const a = actual.split('\n');
+    let i = 0;
+    while (i < e.length && i < a.length && e[i] === a[i]) i++;
+    if (e.length > 1 || a.length > 1) return `${field} line ${i + 1} expected ${full(e[i])}, actual ${full(a[i])} (first difference; ${e.length} lines expected, ${a.length} actual)`;
+    let c = 0;
+    while (c < expected.length && expected[c] === actual[c]) c++;
+    return `${field} differs from character ${c}: expected ${full(expected)}, actual ${full(actual)}`;
+  }
+  return `${field} expected ${full(expected)}, actual ${full(actual)}`;
+}
+
 /** Format the results of checking scenarios, and the exit code. */
 export function formatChecks(checks: readonly ScenarioCheck[], strict: boolean, quiet = false): CheckReport {
   const lines: string[] = [];
@@ -63,8 +96,7 @@ export function formatChecks(checks: readonly ScenarioCheck[], strict: boolean, 
     const versions = c.runs!.map((r) => r.version).join(', ') || 'no version';
     if (ok && quiet && o.notes.length === 0) continue;
     lines.push(`${ok ? 'ok  ' : 'FAIL'} ${s.name} (${c.path}): ${s.steps.length} steps on ${versions}${seed}, ${o.compared} expectations compared`);
-    for (const m of o.mismatches)
-      lines.push(`  ${s.name}: ${m.where}, ${m.version}: ${m.field} expected ${showValue(m.expected)}, actual ${showValue(m.actual)}`);
+    for (const m of o.mismatches) lines.push(`  ${s.name}: ${m.where}, ${m.version}: ${mismatchText(m.field, m.expected, m.actual)}`);
     for (const n of o.notes) lines.push(`  ${unpinnedFail && n.startsWith('not pinned') ? 'error' : 'note'}: ${n}`);
   }
   const total = checks.length;

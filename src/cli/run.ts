@@ -76,8 +76,8 @@ export function cellOf(r: VersionRunResult, i: number): string {
   return 'ok';
 }
 
-/** Log lines longer than this go below the table, referenced from their cell. */
-const LOG_CELL_MAX = 56;
+/** The run table stays within this many columns: log lines that would widen it go below it. */
+const TABLE_WIDTH = 150;
 
 /** What an op returned beyond its cell, per version: vmallocinfo text, kmemleak reports, vread data. */
 export function outputOf(st: VersionRunResult['steps'][number]): string | undefined {
@@ -107,25 +107,26 @@ export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], w
   if (s.origins) out.push(`steps generated from the scenario's generators: ${s.steps.length} steps, random seed ${s.seed}`);
   for (const r of runs) out.push(`  ${r.version}: vmalloc window ${r.run.kernel.hex(r.window.start)}-${r.run.kernel.hex(r.window.end)}`);
   const headers = ['#', 'step', ...runs.map((r) => r.version)];
-  const rows: string[][] = [];
+  // A row is the step's cells, or a log line spanning the row under its step (never widening a column).
+  const rows: (string[] | string)[] = [];
   const steps = s.steps.length > 400 ? 400 : s.steps.length;
   const longLogs: string[] = [];
   const outputs: string[] = [];
+  const indent = ' '.repeat(String(steps).length + 3);
   for (let i = 0; i < steps; i++) {
     const cells = runs.map((r) => cellOf(r, i));
     const logs = runs.map((r) => r.steps[i].log.join(' | '));
     const differs = several && (new Set(cells).size > 1 || new Set(logs).size > 1);
     rows.push([several ? `${differs ? '*' : ' '}${i}` : String(i), describeStep(s.steps[i]), ...cells]);
-    runs.forEach((r, j) => {
+    for (const r of runs)
       for (const line of r.steps[i].log) {
-        let cell = line;
-        if (line.length > LOG_CELL_MAX) {
+        const span = `${indent}${r.version} log: ${line}`;
+        if (span.length <= TABLE_WIDTH) rows.push(span);
+        else {
           longLogs.push(`  [${longLogs.length + 1}] step ${i}, ${r.version}: ${line}`);
-          cell = `log [${longLogs.length}] below`;
+          rows.push(`${indent}${r.version} log: [${longLogs.length}] below`);
         }
-        rows.push(['', `  ${r.version} log`, ...runs.map((_, jj) => (jj === j ? cell : ''))]);
       }
-    });
     // Op outputs: one block per distinct output, naming the versions that gave it.
     const byText = new Map<string, string[]>();
     for (const r of runs) {
@@ -137,10 +138,11 @@ export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], w
     }
     for (const [text, vs] of byText) outputs.push(`step ${i} ${s.steps[i].op}, ${vs.join(', ')}:`, text.replace(/^/gm, '  '));
   }
-  const widths = headers.map((h, c) => Math.min(60, Math.max(h.length, ...rows.map((row) => row[c].length))));
+  const cellRows = rows.filter((r): r is string[] => Array.isArray(r));
+  const widths = headers.map((h, c) => Math.min(60, Math.max(h.length, ...cellRows.map((row) => row[c].length))));
   const fmt = (row: string[]) => row.map((c, j) => c.padEnd(widths[j])).join('  ').trimEnd();
   out.push('', fmt(headers), widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows) out.push(fmt(row));
+  for (const row of rows) out.push(typeof row === 'string' ? row : fmt(row));
   if (s.steps.length > steps) out.push(`… ${s.steps.length - steps} more steps (use --json or --summary)`);
   if (several) out.push('', '* marks steps where the versions differ (outcome, address or log)');
   if (longLogs.length) out.push('', 'long log lines:', ...longLogs);

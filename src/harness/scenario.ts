@@ -489,7 +489,7 @@ export function parseJsonText(text: string, where = 'scenario'): unknown {
     const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
     const reason = /^Unexpected end of JSON input/.test(msg) || offset >= text.length
       ? 'the text ends before the document does'
-      : msg.replace(/ in JSON at position \d+.*$/s, '').replace(/^(Unexpected token '.*?'), ".*" is not valid JSON$/s, '$1');
+      : msg.replace(/ (?:in JSON )?at position \d+.*$/s, '').replace(/^(Unexpected (?:token|non-whitespace character)\b.*?), .*is not valid JSON$/s, '$1');
     throw new ScenarioError(`${where}: not valid JSON${offset >= 0 ? ` at ${lineColumn(text, offset)}` : ''} (${reason})`);
   }
   if (typeof doc === 'object' && doc !== null) {

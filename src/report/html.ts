@@ -24,6 +24,7 @@ th, td { border: 1px solid #d6d6d6; padding: 3px 8px; text-align: left; vertical
 th { background: #f0f2f5; }
 tr:nth-child(even) td { background: #fafafa; }
 td strong { color: #b00020; }
+.absent { color: #8a8a8a; font-style: italic; cursor: help; border-bottom: 1px dotted #b0b0b0; }
 code { font: 12.5px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; background: #f3f3f3; padding: 0 3px; border-radius: 3px; }
 pre { background: #f7f7f7; border: 1px solid #e2e2e2; padding: 10px 12px; overflow-x: auto; border-radius: 4px; }
 pre code { background: none; padding: 0; font-size: 12px; }
@@ -94,6 +95,8 @@ export function renderHtml(markdown: string, opts: HtmlOptions): string {
           const href = token.href.replace(/\.md(#|$)/, '.html$1');
           return `<a href="${escapeHtml(href)}">${this.parser.parseInline(token.tokens)}</a>`;
         }
+        // An absent function (markdown.ts absentCell): grey, with the release that introduced it as the tooltip.
+        if (token.href === '#absent') return `<span class="absent" title="${escapeHtml(token.title ?? 'not in this version')}">${this.parser.parseInline(token.tokens)}</span>`;
         if (/^#[A-Za-z0-9_-]*$/.test(token.href)) return `<a href="${escapeHtml(token.href)}">${this.parser.parseInline(token.tokens)}</a>`;
         // Source and commit links (src/report/links.ts) to the three hosts they use.
         if (/^https:\/\/(elixir\.bootlin\.com|github\.com|git\.kernel\.org)\/[A-Za-z0-9._~:/?#=&%+-]*$/.test(token.href))
@@ -111,7 +114,7 @@ export function renderHtml(markdown: string, opts: HtmlOptions): string {
       code(token: Tokens.Code): string {
         const body = escapeHtml(token.text);
         if (token.lang === 'diff') return `<pre><code class="language-diff">${colourDiffLines(body)}</code></pre>\n`;
-        if (token.lang === 'side-by-side') return `<pre><code class="side-by-side">${colourSideBySide(token.text)}</code></pre>\n`;
+        if (token.lang === 'side-by-side' || token.lang === 'text side-by-side') return `<pre><code class="side-by-side">${colourSideBySide(token.text)}</code></pre>\n`;
         return `<pre><code>${body}</code></pre>\n`;
       },
     },

@@ -10,6 +10,7 @@ import type { KernelVersion, VersionChange } from '../contract/version.js';
 import { commitUrl, functionUrl, logLineUrl } from './links.js';
 import { timeline } from '../diff/timeline.js';
 import { timelineMarkdown } from './timeline.js';
+import { compareReleases } from '../contract/release.js';
 import type { VersionRunResult } from '../harness/runner.js';
 import type { Step } from '../harness/scenario.js';
 import { CLASS_LABEL, isFreeOp, type Comparison, type Explanation, type Finding, type StepComparison } from '../diff/classify.js';
@@ -38,8 +39,12 @@ export function mdBlock(s: string): string {
   return mdText(s).replace(/^(\s*)([#+=-]|\d+[.)])/, (_m, sp: string, mark: string) => sp + mark.slice(0, -1) + '\\' + mark.slice(-1));
 }
 
-/** A fenced code block whose fence is longer than any backtick run inside. */
-export function fence(body: string, info = ''): string {
+/**
+ * A fenced code block whose fence is longer than any backtick run inside. The info string starts
+ * with a language every markdown host knows (text by default, diff), so the block renders anywhere;
+ * a second word (`text side-by-side`) tells our own HTML renderer how to colour it.
+ */
+export function fence(body: string, info = 'text'): string {
   const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const f = '`'.repeat(longest + 1);
   return `${f}${info}\n${body}\n${f}`;
@@ -106,6 +111,29 @@ function logLine(v: KernelVersion, line: string): string {
 /** The commits a change cites, linked. */
 function commitLinks(ch: VersionChange): string {
   return (ch.commits ?? []).map((id) => `[${id}](${commitUrl(ch, id)})`).join(', ');
+}
+
+/**
+ * The release that introduced a kernel function, as far as the registered versions' catalogues
+ * say (the earliest `since` of a change naming the function or the op), or undefined.
+ */
+export function introducedIn(op: string, registry: readonly KernelVersion[]): string | undefined {
+  let best: string | undefined;
+  for (const v of registry)
+    for (const ch of v.changes)
+      if (ch.functions.includes(op) || (ch.ops?.length === 1 && ch.ops[0] === op)) if (best === undefined || compareReleases(ch.since, best) < 0) best = ch.since;
+  return best;
+}
+
+/**
+ * An "unsupported" cell: the function is absent from that version, which is not an error. A link
+ * to #absent whose title says what is known: the HTML renderer turns it into a grey, un-linked
+ * label with that tooltip; other markdown hosts show the title on hover.
+ */
+export function absentCell(op: string, version: string, registry: readonly KernelVersion[] = []): string {
+  const since = introducedIn(op, registry);
+  const why = since && compareReleases(version, since) < 0 ? `${op} is not in ${version} (the change catalogue dates it to ${since})` : `${op} is not in this version`;
+  return `[unsupported](#absent "${why.replace(/["\\]/g, '')}")`;
 }
 
 function explanationText(e: Explanation, steps: readonly Step[], seen: Seen): string {
@@ -185,6 +213,7 @@ function stepsTable(c: CollectedRun, opts: MarkdownOptions): string[] {
       mdText(stepLabel(s.steps[i])),
       ...runs.map((r) => {
         const t = mdText(cellText(r.steps[i]));
+        if (r.steps[i].error === 'unsupported') return absentCell(s.steps[i].op, r.version, runs.map((x) => x.run.version));
         return r.steps[i].ok ? t : `**${t}**`;
       }),
       runs.length < 2 ? '–' : st.classes.length ? st.classes.join(', ') : 'same',
@@ -251,7 +280,7 @@ function stepDetail(c: CollectedRun, st: StepComparison, withTraces: boolean, se
       const b = { label: runs[j + 1].version, trace: runs[j + 1].details[st.index]?.trace };
       const udiff = unifiedTraceDiff(a, b);
       if (!udiff) continue;
-      out.push('', `#### Traces, ${a.label} and ${b.label}`, '', 'Side by side (`|` changed, `<` only left, `>` only right):', '', fence(sideBySideText(a, b), 'side-by-side'), '', 'Unified diff:', '', fence(udiff, 'diff'));
+      out.push('', `#### Traces, ${a.label} and ${b.label}`, '', 'Side by side (`|` changed, `<` only left, `>` only right):', '', fence(sideBySideText(a, b), 'text side-by-side'), '', 'Unified diff:', '', fence(udiff, 'diff'));
     }
   }
   out.push('');

@@ -73,8 +73,11 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
 }
 
+/** The private build's bin/vmx.js (for tests that run it some other way, e.g. under script(1) for a terminal). */
+export const VMX_ENTRY = ENTRY;
+
 /** Run `node bin/vmx.js args…` (the private build) with a time limit: a hang is a failure, not a stuck test. */
-export function vmx(args: readonly string[], timeoutMs = 60_000): CliResult {
-  const r = spawnSync(process.execPath, [ENTRY, ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 30 });
+export function vmx(args: readonly string[], timeoutMs = 60_000, env?: NodeJS.ProcessEnv): CliResult {
+  const r = spawnSync(process.execPath, [ENTRY, ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 30, env: env ?? process.env });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', signal: r.signal };
 }
