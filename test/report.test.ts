@@ -127,7 +127,7 @@ describe('counter plots', () => {
 describe('markdown and HTML', () => {
   it('mdText escapes markdown and HTML; fence outgrows backtick runs', () => {
     expect(mdText('a|b *c* <x> & [l](u) `q`')).toBe('a\\|b \\*c\\* &lt;x&gt; &amp; \\[l\\](u) \\`q\\`');
-    expect(fence('x ``` y')).toBe('````\nx ``` y\n````');
+    expect(fence('x ``` y')).toBe('````text\nx ``` y\n````');
   });
 
   it('raw HTML in markdown never reaches the page, and links go nowhere outside the reports', () => {
