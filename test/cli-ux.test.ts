@@ -19,7 +19,8 @@ import { resultDocument } from '../src/harness/document.js';
 import { runScenario } from '../src/harness/runner.js';
 import { checkVersionArches, closest, parseScenario, ScenarioError } from '../src/harness/scenario.js';
 import { VERSIONS, VERSION_IDS } from '../src/registry.js';
-import { collect } from '../src/report/collect.js';
+import { collect, snapshotAt } from '../src/report/collect.js';
+import { mapGeometry, renderAreaMap, renderCounterPlots } from '../src/report/svg.js';
 import { compareMarkdown, fence } from '../src/report/markdown.js';
 import { renderHtml } from '../src/report/html.js';
 import { loadScenario } from '../src/cli/io.js';
@@ -500,6 +501,40 @@ describe('reports (items 5, 15)', () => {
     expect(md).not.toMatch(/^```side-by-side/m);
     expect(renderHtml(md, { title: 't', svgs: new Map() })).toContain('<pre><code class="side-by-side">');
     expect(fence('a')).toBe('```text\na\n```');
+  });
+
+  it('maps label areas by the scenario\'s names, set the key apart and wrap the 2.6.32 summary instead of cutting it (item 7)', () => {
+    const c = collect(loadScenario('ldd3-ioremap'), { registry: VERSIONS });
+    // After step 2: quantum, fb and regs (regs is an offset pointer into its area) are live on every version.
+    const snaps = c.runs.map((r) => snapshotAt(c.snapshots.get(r.version), 2)!);
+    const svg = renderAreaMap(snaps, { id: 'm' });
+    // fb is wide enough to hold its name; quantum and regs are a few pixels wide: their names sit above the bar.
+    expect(svg).toMatch(/<text [^>]*font-weight="bold" class="name">fb<\/text>/);
+    for (const name of ['quantum', 'regs']) expect(svg).toMatch(new RegExp(`<text [^>]*class="name-above">${name}</text>`));
+    expect(svg).toMatch(/<title>fb: 0xc8805000 size 1052672 /);
+    expect(svg).toContain('class="legend"');
+    expect(svg).toMatch(/>key:<\/text>/);
+    expect(svg).not.toContain('…');
+    const g = mapGeometry(snaps);
+    const v32 = g.rows.find((r) => r.version === '2.6.32')!;
+    const summary = Object.entries(v32.summary).map(([k, v]) => `${k} ${v}`).join(', ');
+    expect(v32.summaryLines.join(' ')).toBe(summary);
+    for (const line of v32.summaryLines) expect(svg).toContain(`class="summary">${line}</text>`);
+    // Rows follow each other: a wrapped summary makes its row taller.
+    g.rows.forEach((r, i) => i && expect(r.y).toBe(g.rows[i - 1].y + g.rows[i - 1].h));
+  });
+
+  it('counter plots: a ptes-present panel, a dash pattern per version, step ticks, the last change inside the frame (item 8)', () => {
+    const c = collect(loadScenario('lazy-purge-threshold'), { registry: VERSIONS });
+    const svg = renderCounterPlots(c.series, { title: 't' });
+    expect(svg).toContain('ptes present in the window');
+    const dashes = [...svg.matchAll(/<polyline [^>]*?(?:stroke-dasharray="([^"]+)")?[^>]*data-version="([^"]+)"/g)].map((m) => `${m[2]} ${m[1] ?? 'solid'}`);
+    expect(new Set(dashes.map((d) => d.split(' ')[0]))).toEqual(new Set(c.runs.map((r) => r.version)));
+    expect(new Set(dashes).size).toBe(c.runs.length); // one pattern per version, the same in every panel
+    expect(svg.match(/class="tick"/g)!.length).toBeGreaterThan(4 * 3);
+    // 2.6.32's ptes present drop at its purge and stay visible: its last sample equals the final state.
+    const s32 = c.series.find((s) => s.version === '2.6.32')!;
+    expect(s32.ptesPresent[s32.ptesPresent.length - 1]).toBe(c.runs.find((r) => r.version === '2.6.32')!.final.pagesMapped);
   });
 
   it('vitest under CI=true prints no colour codes', () => {

@@ -112,15 +112,18 @@ describe('address map geometry', () => {
 describe('counter plots', () => {
   it('one polyline per version and panel, step-shaped', () => {
     const series = [
-      { version: 'a', steps: [0, 1, 2], pageTablePages: [1, 1, 2], liveAreas: [1, 2, 1], tlbFlushes: [0, 0, 1] },
-      { version: 'b', steps: [0, 1, 2], pageTablePages: [1, 1, 1], liveAreas: [1, 2, 2], tlbFlushes: [0, 0, 0] },
+      { version: 'a', steps: [0, 1, 2], pageTablePages: [1, 1, 2], liveAreas: [1, 2, 1], tlbFlushes: [0, 0, 1], ptesPresent: [16, 32, 16] },
+      { version: 'b', steps: [0, 1, 2], pageTablePages: [1, 1, 1], liveAreas: [1, 2, 2], tlbFlushes: [0, 0, 0], ptesPresent: [16, 32, 32] },
     ];
     const svg = renderCounterPlots(series, { title: 'plot' });
-    expect(svg.match(/<polyline /g)!.length).toBe(6);
-    expect(svg.match(/data-version="a"/g)!.length).toBe(3);
-    // Four points for three samples of a step line: (x0,y0) (x1,y0) (x1,y1) (x2,y1) (x2,y2).
+    expect(svg.match(/<polyline /g)!.length).toBe(8);
+    expect(svg.match(/data-version="a"/g)!.length).toBe(4);
+    // Three samples of a step line, held to one past the last step: (x0,y0) (x1,y0) (x1,y1) (x2,y1) (x2,y2) (x3,y2).
     const first = /<polyline points="([^"]+)"/.exec(svg)![1].split(' ');
-    expect(first.length).toBe(5);
+    expect(first.length).toBe(6);
+    // The last step's change lies inside the frame: the axis runs to step 3 (x = 60 + 880).
+    expect(first[4].split(',')[0]).toBe('646.67'); // 60 + (2 / 3) * 880
+    expect(first[5].split(',')[0]).toBe('940');
   });
 });
 

@@ -5,7 +5,7 @@
 import { ARCHES, type ArchName } from '../hw/arch.js';
 import { hexAddr, type Addr } from '../hw/addr.js';
 import { COUNTER_INDEX } from '../kernel/counters.js';
-import { pageTablePages } from '../harness/final.js';
+import { pagesMapped, pageTablePages } from '../harness/final.js';
 import { bootVersion, runScenario, runStep, type VersionRun, type VersionRunResult } from '../harness/runner.js';
 import type { Scenario, Step } from '../harness/scenario.js';
 import type { AreaView, KernelVersion, RangeView, VmallocWindow } from '../contract/version.js';
@@ -21,6 +21,8 @@ export interface MapSnapshot {
   areas: AreaView[];
   ranges: RangeView[];
   summary: Record<string, number | string>;
+  /** The scenario's names ("as") bound to an address at that point, by address (for map labels). */
+  names?: { addr: Addr; name: string }[];
 }
 
 /** Counters and state of one version sampled after some steps. */
@@ -31,6 +33,8 @@ export interface Series {
   liveAreas: number[];
   /** Cumulative flush_tlb_all + flush_tlb_kernel_range calls. */
   tlbFlushes: number[];
+  /** Present ptes in the vmalloc window (stale ptes of lazily freed areas included). */
+  ptesPresent: number[];
 }
 
 export interface CollectOptions {
@@ -96,6 +100,7 @@ export function snapshot(run: VersionRun, step: number): MapSnapshot {
     areas: run.api.areas(),
     ranges: run.api.ranges?.() ?? [],
     summary: run.api.stateSummary?.() ?? {},
+    names: [...run.bindings].filter(([, a]) => a !== 0).map(([name, addr]) => ({ addr, name })),
   };
 }
 
@@ -117,12 +122,13 @@ export function collect(s: Scenario, opts: CollectOptions): CollectedRun {
   const sample = (i: number, run: VersionRun) => {
     const id = run.version.id;
     let se = series.get(id);
-    if (!se) series.set(id, (se = { version: id, steps: [], pageTablePages: [], liveAreas: [], tlbFlushes: [] }));
+    if (!se) series.set(id, (se = { version: id, steps: [], pageTablePages: [], liveAreas: [], tlbFlushes: [], ptesPresent: [] }));
     const c = run.kernel.counters;
     se.steps.push(i);
     se.pageTablePages.push(pageTablePages(run));
     se.liveAreas.push(run.api.areas().length);
     se.tlbFlushes.push(c[COUNTER_INDEX.tlb_flush_all] + c[COUNTER_INDEX.tlb_flush_range]);
+    se.ptesPresent.push(pagesMapped(run));
   };
   const runs = runScenario(s, opts.registry, {
     trace: traced,

@@ -428,12 +428,12 @@ export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string 
     out.push(
       opts.picture(
         'counters',
-        'page-table pages, live areas and TLB flushes per version over the steps',
+        'page-table pages, live areas, ptes present and TLB flushes per version over the steps',
         () => renderCounterPlots(c.series, { title: `${s.name}: counters over the steps` }),
         () =>
           fence(
             c.series
-              .map((se) => `${se.version}: page-table pages ${se.pageTablePages[se.pageTablePages.length - 1]}, live areas ${se.liveAreas[se.liveAreas.length - 1]}, TLB flushes ${se.tlbFlushes[se.tlbFlushes.length - 1]} (after the last step)`)
+              .map((se) => `${se.version}: page-table pages ${se.pageTablePages[se.pageTablePages.length - 1]}, live areas ${se.liveAreas[se.liveAreas.length - 1]}, ptes present ${se.ptesPresent[se.ptesPresent.length - 1]}, TLB flushes ${se.tlbFlushes[se.tlbFlushes.length - 1]} (after the last step)`)
               .join('\n'),
           ),
       ),

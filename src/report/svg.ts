@@ -54,6 +54,8 @@ export interface AreaBox {
   vpages: boolean;
   nrPages?: number;
   pagesArray?: Addr;
+  /** The scenario's names ("as") pointing into the area, in binding order. */
+  names: string[];
   /** The whole area (guard page included) on the full-window bar. */
   full: Span;
   /** On the zoom bar: the usable part and the guard page (the last page of `size`). */
@@ -80,8 +82,12 @@ export interface MapRow {
   /** The zoomed span on the full bar. */
   lens: Span;
   summary: Record<string, number | string>;
+  /** The summary as the lines drawn under the row's heading (wrapped, never cut). */
+  summaryLines: string[];
   /** Top of the row in the picture. */
   y: number;
+  /** Height of the row (more when its summary wraps). */
+  h: number;
 }
 
 export interface MapGeometry {
@@ -108,6 +114,24 @@ export interface MapOptions {
 const ROW_H = 118;
 const HEAD_H = 34;
 const LEGEND_H = 30;
+/** Height of one wrapped summary line under a row's heading, and the width of a 10px character. */
+const SUMMARY_LINE_H = 12;
+const SUMMARY_CHAR_W = 6.1;
+
+/** "k v, k v, …" wrapped at item boundaries into lines of at most `chars` characters. */
+export function wrapSummary(summary: Record<string, number | string>, chars: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const [k, v] of Object.entries(summary)) {
+    const item = `${k} ${v}`;
+    if (cur && cur.length + 2 + item.length > chars) {
+      lines.push(cur + ',');
+      cur = item;
+    } else cur = cur ? `${cur}, ${item}` : item;
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}
 
 /**
  * Outer area → the area holding its vmalloc'ed pages array: AreaView.pagesArray when the version
@@ -182,7 +206,8 @@ export function mapGeometry(snaps: readonly MapSnapshot[], opts: MapOptions = {}
     return { x, w: Math.max(x1 > x0 ? 1.5 : 0, ((x1 - x0) / zs) * barW) };
   };
   const anyArch = snaps[0]?.arch ?? 'i386';
-  const rows: MapRow[] = snaps.map((s, i) => {
+  let rowY = HEAD_H;
+  const rows: MapRow[] = snaps.map((s) => {
     const ws = (s.window.end - s.window.start) || 1;
     const toFull = (a: number, b: number): Span => ({ x: barX + ((a - s.window.start) / ws) * barW, w: Math.max(0.5, ((b - a) / ws) * barW) });
     const arch = ARCHES[s.arch];
@@ -197,6 +222,7 @@ export function mapGeometry(snaps: readonly MapSnapshot[], opts: MapOptions = {}
         flags: a.flags,
         kind: kindOf(a, arrays),
         vpages: a.flags.includes('VM_VPAGES'),
+        names: (s.names ?? []).filter((n) => n.addr >= a.addr && n.addr < a.addr + a.size).map((n) => n.name),
         full: toFull(a.addr, a.addr + a.size),
         zoom: toZoom(a.addr, guardAt),
         guard: toZoom(guardAt, a.addr + a.size),
@@ -213,6 +239,10 @@ export function mapGeometry(snaps: readonly MapSnapshot[], opts: MapOptions = {}
     });
     const lensA = Math.max(s.window.start, z.start);
     const lensB = Math.min(s.window.end, z.end);
+    const summaryLines = wrapSummary(s.summary, Math.floor(barW / SUMMARY_CHAR_W));
+    const h = ROW_H + SUMMARY_LINE_H * summaryLines.length;
+    const y = rowY;
+    rowY += h;
     return {
       version: s.version,
       step: s.step,
@@ -222,13 +252,15 @@ export function mapGeometry(snaps: readonly MapSnapshot[], opts: MapOptions = {}
       ranges,
       lens: toFull(lensA, Math.max(lensA, lensB)),
       summary: s.summary,
-      y: HEAD_H + i * ROW_H,
+      summaryLines,
+      y,
+      h,
     };
   });
   const arch = ARCHES[anyArch];
   return {
     width,
-    height: HEAD_H + rows.length * ROW_H + LEGEND_H,
+    height: rowY + LEGEND_H,
     barX,
     barW,
     zoomStart: z.start,
@@ -288,7 +320,7 @@ function text(x: number, y: number, s: string, attrs = ''): string {
 }
 
 function areaTitle(a: AreaBox): string {
-  const parts = [`${a.hex} size ${a.size} (0x${a.size.toString(16)}, ${humanSize(a.size)} incl. one guard page)`, a.flags.join('|') || 'no flags'];
+  const parts = [`${a.names.length ? a.names.join(', ') + ': ' : ''}${a.hex} size ${a.size} (0x${a.size.toString(16)}, ${humanSize(a.size)} incl. one guard page)`, a.flags.join('|') || 'no flags'];
   if (a.nrPages !== undefined) parts.push(`${a.nrPages} pages`);
   if (a.vpages) parts.push("pages array vmalloc'ed (VM_VPAGES)");
   if (a.kind === 'pages-array') parts.push('holds the pages array of a larger area');
@@ -312,18 +344,15 @@ export function renderAreaMap(snaps: readonly MapSnapshot[], opts: MapOptions = 
   out.push(text(g.barX, 29, `zoom: ${g.zoomHexStart} - ${g.zoomHexEnd} (${humanSize(g.zoomEnd - g.zoomStart)}), the same span for every version`, 'fill="#555"'));
   for (const r of g.rows) {
     const y = r.y;
-    const fullY = y + 22;
-    const zoomY = y + 56;
+    // The version's state summary wraps under the heading (never cut), pushing the bars down.
+    const off = SUMMARY_LINE_H * r.summaryLines.length;
+    const fullY = y + 22 + off;
+    const zoomY = y + 56 + off;
     const laneY = zoomY + 30;
-    const summary = Object.entries(r.summary)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
     out.push(`<g class="row" data-version="${escapeXml(r.version)}" data-step="${r.step}">`);
     const head = `${r.version}  ${r.step < 0 ? 'after boot' : `after step ${r.step}`}: ${r.areas.length} area${r.areas.length === 1 ? '' : 's'}`;
-    const room = Math.floor((g.width - 2 * g.barX) / 6.7) - head.length - 2;
-    out.push(
-      `<text x="${g.barX}" y="${y + 12}"><tspan font-weight="bold">${escapeXml(head)}</tspan>${summary && room > 8 ? `<tspan fill="#555">  ${escapeXml(summary.length > room ? summary.slice(0, room - 1) + '…' : summary)}</tspan>` : ''}</text>`,
-    );
+    out.push(`<text x="${g.barX}" y="${y + 12}" font-weight="bold">${escapeXml(head)}</text>`);
+    r.summaryLines.forEach((line, k) => out.push(text(g.barX, y + 12 + SUMMARY_LINE_H * (k + 1), line, 'fill="#555" font-size="10" class="summary"')));
     const many = r.areas.length > MAX_SEPARATE_BOXES;
     // Full window bar.
     out.push(rect({ x: g.barX, w: g.barW }, fullY, 12, 'fill="#f4f4f4" stroke="#999" stroke-width="0.5"'));
@@ -345,6 +374,8 @@ export function renderAreaMap(snaps: readonly MapSnapshot[], opts: MapOptions = 
     const zoomRuns = many
       ? coalesce(r.areas, (a) => ({ x: a.zoom.x, w: a.guard.x + a.guard.w - a.zoom.x }), (a) => a.kind + (a.vpages ? '+vpages' : ''))
       : r.areas.map((a) => ({ x: a.zoom.x, end: a.guard.x + a.guard.w, items: [a] }));
+    // Names of areas too narrow to hold them go just above the zoom bar, left to right, none overlapping.
+    let nameEnd = -Infinity;
     for (const run of zoomRuns) {
       if (run.items.length > 1) {
         const first = run.items[0];
@@ -366,8 +397,17 @@ export function renderAreaMap(snaps: readonly MapSnapshot[], opts: MapOptions = 
       );
       out.push(rect(a.guard, zoomY, 24, `fill="url(#${guardId})" class="guard"`, `guard page of ${a.hex}`));
       if (a.vpages) out.push(rect(a.zoom, zoomY, 24, 'fill="none" stroke="#d45a9a" stroke-width="2" stroke-dasharray="4 2" class="vpages"'));
-      const label = a.kind === 'pages-array' ? 'pages[]' : a.hex;
-      if (a.zoom.w >= label.length * 6.7 + 4) out.push(text(a.zoom.x + 3, zoomY + 16, label, 'fill="#ffffff"'));
+      // The scenario's names label an area where they fit (all of them, else the first), else its address.
+      const named = a.names.length ? [a.names.join(', '), a.names[0]] : [];
+      const label = [...named, a.kind === 'pages-array' ? 'pages[]' : a.hex].find((l) => a.zoom.w >= l.length * 6.7 + 4);
+      if (label) out.push(text(a.zoom.x + 3, zoomY + 16, label, `fill="#ffffff"${named.includes(label) ? ' font-weight="bold" class="name"' : ''}`));
+      if (named.length && !named.includes(label ?? '')) {
+        const above = named.find((l) => a.zoom.x + l.length * 5.5 <= g.barX + g.barW) ?? named[named.length - 1];
+        if (a.zoom.x >= nameEnd + 4) {
+          out.push(text(a.zoom.x, zoomY - 2, above, 'fill="#1d1d1f" font-size="9" font-weight="bold" class="name-above"'));
+          nameEnd = a.zoom.x + above.length * 5.5;
+        }
+      }
     }
     // Nesting: a curve from a VM_VPAGES area to the area holding its pages array.
     for (const a of r.areas) {
@@ -402,10 +442,14 @@ export function renderAreaMap(snaps: readonly MapSnapshot[], opts: MapOptions = 
     [RANGE_STYLE.lazy.fill, 'lazily freed'],
     [RANGE_STYLE.block.fill, 'vmap block'],
   ];
-  let lx = g.barX;
+  // The key is set apart (a framed strip headed "key:", grey italic text) so that no entry reads
+  // like one of the scenario's names, which label the areas in bold white.
+  out.push(`<rect x="${g.barX - 4}" y="${ly - 14}" width="${g.barW + 8}" height="20" fill="#f7f7f7" stroke="#cccccc" stroke-width="0.5" class="legend"/>`);
+  out.push(text(g.barX, ly, 'key:', 'fill="#555" font-weight="bold"'));
+  let lx = g.barX + 40;
   for (const [fill, label] of items) {
     out.push(`<rect x="${lx}" y="${ly - 9}" width="12" height="10" fill="${fill}" stroke="#666" stroke-width="0.5"/>`);
-    out.push(text(lx + 16, ly, label));
+    out.push(text(lx + 16, ly, label, 'fill="#444" font-style="italic"'));
     lx += 24 + label.length * 6.7;
   }
   out.push('</svg>');
@@ -449,8 +493,26 @@ export interface PlotPanel {
 export const DEFAULT_PANELS: readonly PlotPanel[] = [
   { title: 'page-table pages in the vmalloc window', pick: (s) => s.pageTablePages },
   { title: 'live areas (vmlist)', pick: (s) => s.liveAreas },
+  { title: 'ptes present in the window (lazily freed areas stay mapped until a purge)', pick: (s) => s.ptesPresent },
   { title: 'TLB flushes so far (flush_tlb_all + flush_tlb_kernel_range)', pick: (s) => s.tlbFlushes },
 ];
+
+/** Per version (by position): a dash pattern, so that series drawn on top of each other stay apart. */
+export const VERSION_DASHES = ['', '8 4', '2 3', '12 3 2 3', '5 2 1 2'];
+
+/** Line width per version position: wider underneath, so coinciding series show as nested strokes. */
+function lineWidth(si: number): number {
+  return Math.max(1.2, 5.5 - si * 1.8);
+}
+
+/** A tick interval of 1, 2 or 5 × 10^k giving at most `max` intervals over `span`. */
+function tickStep(span: number, max = 10): number {
+  if (span <= 0) return 1;
+  const raw = span / max;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return Math.max(1, m * p);
+  return 10 * p;
+}
 
 function niceMax(v: number): number {
   if (v <= 0) return 1;
@@ -481,7 +543,14 @@ export function renderCounterPlots(
   const height = top + panels.length * panelH + legendH;
   const px = 60;
   const pw = width - px - 20;
-  const maxStep = Math.max(1, ...series.map((s) => s.steps[s.steps.length - 1] ?? 0));
+  const lastStep = Math.max(0, ...series.map((s) => s.steps[s.steps.length - 1] ?? 0));
+  // The x axis runs past the last step (by 3% of the steps, at least one): the value after step i
+  // holds from i to the next sample, and the last one to the end, so the last step's change shows
+  // inside the frame, not on its right edge.
+  const maxStep = lastStep + Math.max(1, Math.ceil(lastStep * 0.03));
+  const xOf = (st: number) => px + (st / maxStep) * pw;
+  const ticks: number[] = [];
+  for (let t = 0, d = tickStep(lastStep); t <= lastStep; t += d) ticks.push(t);
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="11" role="img">`,
@@ -502,38 +571,44 @@ export function renderCounterPlots(
       out.push(`<line x1="${px}" y1="${num(gy)}" x2="${px + pw}" y2="${num(gy)}" stroke="#e2e2e2" stroke-width="0.6"/>`);
       out.push(text(px - 6, gy + 4, num(f * vmax), 'text-anchor="end" fill="#555"'));
     }
-    out.push(text(px, y0 + ph + 14, 'step 0', 'fill="#555"'));
-    out.push(text(px + pw, y0 + ph + 14, `step ${maxStep}`, 'fill="#555" text-anchor="end"'));
+    // Step ticks along the bottom of the frame, labelled; the axis ends one past the last step.
+    for (const t of ticks) {
+      const tx = xOf(t);
+      out.push(`<line x1="${num(tx)}" y1="${y0 + ph}" x2="${num(tx)}" y2="${y0 + ph + 4}" stroke="#999" stroke-width="0.6" class="tick"/>`);
+      out.push(text(tx, y0 + ph + 14, t === 0 ? 'step 0' : String(t), `fill="#555" text-anchor="${t === 0 ? 'start' : 'middle'}"`));
+    }
     if (opts.marker !== undefined && opts.marker >= 0) {
-      const mx = px + (Math.min(opts.marker, maxStep) / maxStep) * pw;
+      const mx = xOf(Math.min(opts.marker, lastStep));
       out.push(`<line x1="${num(mx)}" y1="${y0}" x2="${num(mx)}" y2="${y0 + ph}" stroke="#333" stroke-width="1" stroke-dasharray="4 3" class="marker"/>`);
     }
     series.forEach((s, si) => {
       const vals = p.pick(s);
-      const xs = s.steps.map((st) => px + (st / maxStep) * pw);
+      const xs = s.steps.map(xOf);
       const ys = vals.map((v) => y0 + ph - (v / vmax) * inner);
       const colour = colours[si % colours.length];
-      const widthPx = Math.max(1.2, 5.5 - si * 1.8);
-      if (vals.length === 1) {
-        out.push(`<circle cx="${num(xs[0])}" cy="${num(ys[0])}" r="${num(widthPx)}" fill="${colour}" data-version="${escapeXml(s.version)}"/>`);
-        return;
-      }
-      // Steps: the value holds until the next sample.
+      const widthPx = lineWidth(si);
+      const dash = VERSION_DASHES[si % VERSION_DASHES.length];
+      if (!vals.length) return;
+      // Steps: the value holds until the next sample, and the last one to the end of the axis.
       const pts: string[] = [];
       for (let k = 0; k < vals.length; k++) {
         if (k > 0) pts.push(`${num(xs[k])},${num(ys[k - 1])}`);
         pts.push(`${num(xs[k])},${num(ys[k])}`);
       }
-      out.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${colour}" stroke-width="${num(widthPx)}" stroke-opacity="0.85" stroke-linejoin="round" data-version="${escapeXml(s.version)}"/>`);
+      pts.push(`${num(xOf(maxStep))},${num(ys[ys.length - 1])}`);
+      out.push(
+        `<polyline points="${pts.join(' ')}" fill="none" stroke="${colour}" stroke-width="${num(widthPx)}" stroke-opacity="0.85" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''} data-version="${escapeXml(s.version)}"/>`,
+      );
     });
   });
   let lx = px;
   const ly = height - 8;
   series.forEach((s, si) => {
     const colour = colours[si % colours.length];
-    out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 18}" y2="${ly - 4}" stroke="${colour}" stroke-width="${num(Math.max(1.2, 5.5 - si * 1.8))}"/>`);
-    out.push(text(lx + 22, ly, s.version));
-    lx += 40 + s.version.length * 7;
+    const dash = VERSION_DASHES[si % VERSION_DASHES.length];
+    out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 28}" y2="${ly - 4}" stroke="${colour}" stroke-width="${num(lineWidth(si))}"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
+    out.push(text(lx + 32, ly, s.version));
+    lx += 50 + s.version.length * 7;
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
