@@ -131,6 +131,8 @@ export async function cmdCheck(argv: string[]): Promise<number> {
   const args = parseCommand('check', argv);
   const targets = args.positionals.length ? args.positionals : [BUILTIN_SCENARIOS_DIR];
   const report = checkPaths(targets, { strict: !!args.values.strict, quiet: !!args.values.quiet });
-  await writeOut(report.text);
+  // Exit 2 (a scenario that is not valid) leaves stdout empty, as every exit 2 does: the report goes to stderr.
+  if (report.code === 2) process.stderr.write(report.text);
+  else await writeOut(report.text);
   return report.code;
 }
