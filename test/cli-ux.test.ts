@@ -118,6 +118,8 @@ describe('--version, help and usage', () => {
     badUsage(['run', 'vread-holes', '--jsn'], /unknown option --jsn \(allowed: --json, --summary, --format, --versions, --trace/);
     badUsage(['run', 'vread-holes', '--summary=yes'], /option --summary takes no value/);
     badUsage(['run', 'vread-holes', '--versions'], /option --versions needs a value/);
+    badUsage(['faults', 'vmalloc-zero', '--max-per-site', '-3'], /option --max-per-site needs a value \(a value starting with "-" goes as --max-per-site=VALUE\)/);
+    badUsage(['faults', 'vmalloc-zero', '--max-per-site=-3'], /--max-per-site must be an integer of at least 2/);
   });
 });
 

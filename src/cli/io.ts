@@ -71,7 +71,13 @@ export function parseCommand(name: string, argv: readonly string[]): Parsed {
     const allowed = spec.options.map((o) => '--' + o.name).join(', ') || 'none';
     if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${opt} (allowed: ${allowed}; ${usage})`);
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
-      throw new UsageError(/does not take an argument/.test(err.message) ? `option ${opt} takes no value` : `option ${opt} needs a value`);
+      throw new UsageError(
+        /does not take an argument/.test(err.message)
+          ? `option ${opt} takes no value`
+          : /ambiguous/.test(err.message)
+            ? `option ${opt} needs a value (a value starting with "-" goes as ${opt}=VALUE)`
+            : `option ${opt} needs a value`,
+      );
     throw new UsageError(`${err.message.split('\n')[0]} (${usage})`);
   }
   for (const l of lists) {
