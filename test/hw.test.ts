@@ -77,7 +77,7 @@ describe('page-table walks on the three geometries', () => {
 
   // 2.4 arch/i386/mm/init.c pagetable_init (PAE): set_pgd(pgd_base + i, __pgd(1 +
   // __pa(empty_zero_page))) for all four slots, then slot 3 (PAGE_OFFSET 0xc0000000) gets its
-  // bootmem pmd. include/asm-i386/pgtable-3level.h (2.4.1 on): pgd_none() is 0, so
+  // bootmem pmd. include/asm-i386/pgtable-3level.h (2.4.3 on): pgd_none() is 0, so
   // include/linux/mm.h pmd_alloc() is pmd_offset(): a user address uses empty_zero_page as its pmd.
   it('i386-pae, 2.4 boot tables: user slots share empty_zero_page as their pmd; pmd_offset there writes into it', () => {
     const k = new Kernel({ arch: 'i386-pae', ramMiB: 128, cpus: 1, nodes: 1 }, { ...CONFIG, paeUserPgd: 'empty_zero_page' });

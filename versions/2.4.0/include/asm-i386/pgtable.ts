@@ -45,7 +45,7 @@ export function defaultWindow(k: Kernel): VmallocWindow {
 /**
  * 2-level: the constant 0. PAE: `pgd_val(x) == EMPTY_PGD`, EMPTY_PGD being
  * `__pa(empty_zero_page) + 1`, which pagetable_init (__pgd_clear) puts in every user slot: in
- * 2.4.0 a user pgd slot is none until pmd_alloc gives it a pmd page (2.4.1's pgtable-3level.h
+ * 2.4.0 a user pgd slot is none until pmd_alloc gives it a pmd page (2.4.3's pgtable-3level.h, linux-history 8b11a705bdc5,
  * made pgd_none() the constant 0 and stopped allocating pmds).
  */
 export function pgd_none(k: Kernel, pgd: EntryPtr): boolean {
