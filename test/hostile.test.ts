@@ -212,6 +212,19 @@ describe('machine profiles', () => {
     rejects(doc([], I386, { versions: ['9.9.9'] }), /versions\[0\]: "9.9.9" is not a registered version/, false);
   });
 
+  it('a window end as a kernel writes it (not page-aligned) is accepted and every version runs on it; what cannot be a window is refused naming the field', () => {
+    // 2.6.32 x86_64's own VMALLOC_END is 0xffffe8ffffffffff; an i386 end off a page boundary likewise
+    const steps = [{ op: 'vmalloc', size: 4096, as: 'a' }, { op: 'vmalloc', size: 1 << 20 }, { op: 'vfree', ref: 'a' }, { op: 'vmallocinfo' }];
+    runs(doc(steps, { arch: 'i386', ramMiB: 128, vmallocStart: '0xd0000000', vmallocEnd: '0xd0203fff' }), false);
+    runs(doc(steps, { arch: 'i386-pae', ramMiB: 128, vmallocStart: '0xd0000000', vmallocEnd: '0xd0203001' }), false);
+    if (anyX86_64) runs(doc(steps, { arch: 'x86_64', ramMiB: 256, vmallocStart: '0xffffe8fffff00000', vmallocEnd: '0xffffe8ffffffffff' }), false);
+    rejects(doc([], { arch: 'i386', ramMiB: 128, vmallocStart: '0xd0000800', vmallocEnd: '0xd0400000' }), /machine.vmallocStart must be a page-aligned kernel address \(got 0xd0000800\)/, false);
+    rejects(doc([], { arch: 'i386', ramMiB: 128, vmallocStart: '0xd0000000', vmallocEnd: '0x1ffffffff' }), /machine.vmallocEnd: address 0x1ffffffff does not fit a 32-bit unsigned long/, false);
+    rejects(doc([], { arch: 'x86_64', ramMiB: 256, vmallocStart: '0xffffc90000000000', vmallocEnd: '0x1fff' }), /machine.vmallocEnd must be a kernel address \(got 0x1fff\)/, false);
+    rejects(doc([], { arch: 'i386', ramMiB: 128, vmallocStart: '0xd0000000', vmallocEnd: '0x0' }), /machine.vmallocEnd must be a kernel address \(got 0x0\)/, false);
+    rejects(doc([], { arch: 'i386', ramMiB: 128, vmallocStart: '0xd0000000', vmallocEnd: '0xd0000000' }), /machine.vmallocStart must be below machine.vmallocEnd/, false);
+  });
+
   it('the largest machines each arch allows boot and run', () => {
     runs(doc([{ op: 'vmalloc', size: 1 << 20 }], { arch: 'i386', ramMiB: 4096, cpus: 4096 }), false);
     runs(doc([{ op: 'vmalloc', size: 1 << 20 }], { arch: 'i386-pae', ramMiB: 65536 }), false);

@@ -165,6 +165,29 @@ describe('zones and gfp zone fallback', () => {
     expect(m.highMemory).toBe(0xc0000000 + 896 * MiB);
   });
 
+  it("the lowmem limit is the kernel's (KernelConfig.lowmemLimit): 2.6.32's MAXMEM 0x377fe000 moves high_memory and the HIGHMEM boundary", () => {
+    // the arch default (2.4's MAXMEM, 896 MiB) above; here a version's own: 2.6.32 i386
+    // MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE = 0xff7fe000 - 0xc0000000 - 0x8000000
+    const MAXMEM = 0x377fe000;
+    const m = new Machine({ arch: 'i386', ramMiB: 1024, cpus: 1, nodes: 1 }, MAXMEM);
+    expect(m.mem.zones.map((z) => [z.name, z.startPfn, z.endPfn])).toEqual([
+      ['DMA', 0, 4096],
+      ['NORMAL', 4096, 0x377fe],
+      ['HIGHMEM', 0x377fe, 262144],
+    ]);
+    expect(m.highMemory).toBe(0xf77fe000);
+    const k = new Kernel({ arch: 'i386', ramMiB: 1024, cpus: 1, nodes: 1 }, { ...CONFIG, lowmemLimit: (a) => (a === 'x86_64' ? undefined : MAXMEM) });
+    expect(k.high_memory).toBe(0xf77fe000);
+    // below the limit RAM is all lowmem: high_memory = PAGE_OFFSET + RAM
+    const small = new Kernel({ arch: 'i386', ramMiB: 512, cpus: 1, nodes: 1 }, { ...CONFIG, lowmemLimit: () => MAXMEM });
+    expect(small.high_memory).toBe(0xe0000000);
+    expect(small.machine.mem.zones.map((z) => z.name)).toEqual(['DMA', 'NORMAL']);
+    // undefined keeps the arch's default
+    expect(new Kernel({ arch: 'x86_64', ramMiB: 256, cpus: 1, nodes: 1 }, { ...CONFIG, lowmemLimit: (a) => (a === 'x86_64' ? undefined : MAXMEM) }).high_memory).toBe(
+      kernel('x86_64', 256).high_memory,
+    );
+  });
+
   it('i386 with 128 MiB has no HIGHMEM; __GFP_HIGHMEM falls back to NORMAL', () => {
     const k = kernel('i386', 128);
     expect(k.machine.mem.zones.map((z) => z.name)).toEqual(['DMA', 'NORMAL']);

@@ -36,6 +36,19 @@ export function byRelease<T extends { id: string }>(versions: readonly T[]): T[]
   return [...versions].sort((a, b) => compareReleases(a.id, b.id));
 }
 
+/**
+ * 2.5.0 was forked from 2.4.15 (linux-history: "v2.4.15 -> v2.5.0"): the later 2.4 releases are a
+ * line of their own, in the history of no 2.5 or 2.6 release.
+ */
+const FORK_25_FROM = '2.4.15';
+
+/** True when release `a` is in the history of release `b`: no later, and on b's line of development. */
+export function inHistoryOf(a: string, b: string): boolean {
+  if (compareReleases(a, b) > 0) return false;
+  if (compareReleases(a, '2.5') < 0 && compareReleases(b, '2.5') >= 0) return compareReleases(a, FORK_25_FROM) <= 0;
+  return true;
+}
+
 /** A catalogued change and the version whose catalogue lists it. */
 export interface CataloguedChange {
   version: string;
@@ -46,7 +59,8 @@ export interface CataloguedChange {
  * The changes that separate release `from` (exclusive) from `to` (inclusive), from every registered
  * version's catalogue: catalogues in release order, each in its own order (the order ties are
  * listed in); an id listed by several versions counts once, with the newest catalogue's entry.
- * Order of the arguments does not matter.
+ * Order of the arguments does not matter. A change must also be in the newer release's history:
+ * 2.4.23-2.4.31's changes sort between 2.4.22 and 2.6.9 but 2.6.9 never had them (inHistoryOf).
  */
 export function changesBetween(registry: readonly KernelVersion[], from: string, to: string): CataloguedChange[] {
   let lo = from;
@@ -55,7 +69,8 @@ export function changesBetween(registry: readonly KernelVersion[], from: string,
   const byId = new Map<string, CataloguedChange>();
   for (const v of byRelease(registry)) {
     for (const change of v.changes) {
-      if (compareReleases(change.since, lo) > 0 && compareReleases(change.since, hi) <= 0) byId.set(change.id, { version: v.id, change });
+      if (compareReleases(change.since, lo) > 0 && compareReleases(change.since, hi) <= 0 && inHistoryOf(change.since, hi))
+        byId.set(change.id, { version: v.id, change });
     }
   }
   return [...byId.values()];

@@ -18,6 +18,8 @@ export interface MachineSpec {
   zones?: 'single' | 'split';
   vmallocStart?: string;
   vmallocEnd?: string;
+  /** The vmalloc=<size> boot option in MiB (default 128); read by the versions that have it. */
+  vmallocReserveMiB?: number;
 }
 
 export interface Step {

@@ -78,8 +78,10 @@ export interface Explanation {
   via: number[];
   /** The catalogued functions seen (this step first). */
   functions: string[];
-  /** Evidence score (see the file comment); explanations are sorted by it. */
+  /** Evidence score (see the file comment). */
   score: number;
+  /** Depth of the deepest differing trace line among the evidence functions (deeper = closer to the divergence). */
+  depth: number;
 }
 
 /** Versions sharing one value. */
@@ -294,12 +296,14 @@ function describeGroups(groups: readonly ValueGroup[]): string {
 export interface Evidence {
   /** Functions on trace lines that differ between the two versions in this step. */
   changed: ReadonlySet<string>;
+  /** The same functions with the depth of their deepest differing line (0 = the op's own function). */
+  depths?: ReadonlyMap<string, number>;
   /** Functions that ran in this step on either version, and words of their log lines. */
   now: ReadonlySet<string>;
   /** Functions on differing trace lines of earlier steps; VMALLOC_START/END when the windows differ. */
   before: ReadonlySet<string>;
   /** Earlier steps that last touched the ranges in question, with the functions on their differing trace lines. */
-  state?: readonly { step: number; functions: ReadonlySet<string> }[];
+  state?: readonly { step: number; functions: ReadonlyMap<string, number> }[];
   /** The op, when one of the two versions does not have it. */
   unsupportedOp?: string;
 }
@@ -317,7 +321,7 @@ export function explain(
   const op = ev.unsupportedOp;
   if (op) {
     const avail = catalogue.filter(({ change }) => change.functions.includes(op) || change.ops?.includes(op));
-    if (avail.length) return avail.map(({ version, change }) => ({ version, change, match: 'step' as const, via: [], functions: [op], score: 10 }));
+    if (avail.length) return avail.map(({ version, change }) => ({ version, change, match: 'step' as const, via: [], functions: [op], score: 10, depth: 0 }));
   }
   const eligible = catalogue.filter(({ change }) => change.affects.includes(cls) && (!change.ops || change.ops.some((o) => ops.has(o))));
   const withFns: Explanation[] = [];
@@ -328,27 +332,50 @@ export function explain(
     const beforeFns = CARRIES_STATE.has(cls) ? change.functions.filter((f) => ev.before.has(f) && !nowFns.includes(f)) : [];
     const via: number[] = [];
     const stateFns: string[] = [];
+    let stateDepth = -1;
     if (cls === 'address')
       for (const st of ev.state ?? []) {
         const hit = change.functions.filter((f) => st.functions.has(f));
         if (!hit.length) continue;
         if (!via.includes(st.step)) via.push(st.step);
-        for (const f of hit) if (!stateFns.includes(f) && !nowFns.includes(f)) stateFns.push(f);
+        for (const f of hit) {
+          stateDepth = Math.max(stateDepth, st.functions.get(f) ?? 0);
+          if (!stateFns.includes(f) && !nowFns.includes(f)) stateFns.push(f);
+        }
       }
+    let stepDepth = -1;
+    for (const f of change.functions) if (ev.changed.has(f)) stepDepth = Math.max(stepDepth, ev.depths?.get(f) ?? 0);
     let score = explicitOp ? 2 : 0;
     if (change.functions.some((f) => ev.changed.has(f))) score += 4;
     if (nowFns.length) score += 2;
     if (via.length) score += 3;
     if (beforeFns.length) score += 1;
     const fns = [...nowFns, ...stateFns, ...beforeFns.filter((f) => !stateFns.includes(f))];
-    if (nowFns.length) withFns.push({ version, change, match: 'step', via, functions: fns, score });
-    else if (via.length) withFns.push({ version, change, match: 'state', via, functions: fns, score });
-    else if (beforeFns.length) withFns.push({ version, change, match: 'earlier', via, functions: fns, score });
-    else if (explicitOp) opOnly.push({ version, change, match: 'op', via, functions: [], score });
+    // An address that differs because of what an earlier step left there is explained by the
+    // divergence in that step; otherwise by the divergence in this one.
+    const depth = Math.max(0, via.length ? stateDepth : stepDepth);
+    if (nowFns.length) withFns.push({ version, change, match: 'step', via, functions: fns, score, depth });
+    else if (via.length) withFns.push({ version, change, match: 'state', via, functions: fns, score, depth });
+    else if (beforeFns.length) withFns.push({ version, change, match: 'earlier', via, functions: fns, score, depth });
+    else if (explicitOp) opOnly.push({ version, change, match: 'op', via, functions: [], score, depth: 0 });
   }
   const list = withFns.length ? withFns : opOnly;
-  // Stable: best score first, catalogue order among equals.
-  return list.map((e, i) => ({ e, i })).sort((a, b) => b.e.score - a.e.score || a.i - b.i).map(({ e }) => e);
+  // Stable: strongest evidence first (evidenceOrder), catalogue order among equals.
+  return list.map((e, i) => ({ e, i })).sort((a, b) => evidenceOrder(cls, a.e, b.e) || a.i - b.i).map(({ e }) => e);
+}
+
+/**
+ * Which of two explanations has the stronger evidence (negative: a). For an address, the state an
+ * earlier step left where the other version placed its area comes first (the range was taken or
+ * free because of that step); then the deepest divergence in the call chain; then the score.
+ */
+export function evidenceOrder(cls: DiffClass, a: Explanation, b: Explanation): number {
+  if (cls === 'address') {
+    const sa = a.via.length ? 1 : 0;
+    const sb = b.via.length ? 1 : 0;
+    if (sa !== sb) return sb - sa;
+  }
+  return b.depth - a.depth || b.score - a.score;
 }
 
 const FN_LINE_RE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\(\)/;
@@ -378,14 +405,28 @@ export function changedFunctions(a: readonly TraceNode[] | undefined, b: readonl
 }
 
 function changedFromLines(la: readonly string[], lb: readonly string[], into = new Set<string>()): Set<string> {
+  for (const fn of changedDepths(la, lb).keys()) into.add(fn);
+  return into;
+}
+
+/**
+ * Functions on the differing trace lines with the depth of the deepest such line (0 = the op's
+ * own function): where the two versions' call chains diverge furthest down.
+ */
+function changedDepths(la: readonly string[], lb: readonly string[]): Map<string, number> {
   const count = new Map<string, number>();
   for (const l of la) count.set(l, (count.get(l) ?? 0) + 1);
   for (const l of lb) count.set(l, (count.get(l) ?? 0) - 1);
+  const out = new Map<string, number>();
   for (const [l, n] of count) if (n !== 0) {
-    const fn = l.slice(0, l.indexOf('\u0000'));
-    if (fn) into.add(fn);
+    const cut = l.indexOf('\u0000');
+    const fn = l.slice(0, cut);
+    if (!fn) continue;
+    // formatTrace indents two spaces per level under a two-space margin.
+    const depth = Math.max(0, Math.floor((l.length - cut - 1 - l.slice(cut + 1).trimStart().length) / 2) - 1);
+    out.set(fn, Math.max(out.get(fn) ?? 0, depth));
   }
-  return into;
+  return out;
 }
 
 // ---- the engine ------------------------------------------------------------------------------
@@ -495,6 +536,7 @@ function mergeExplanations(lists: readonly Explanation[][]): Explanation[] {
         for (const v of e.via) if (!have.via.includes(v)) have.via.push(v);
         if (MATCH_RANK[e.match] > MATCH_RANK[have.match]) have.match = e.match;
         have.score = Math.max(have.score, e.score);
+        have.depth = Math.max(have.depth, e.depth);
         for (const f of e.functions) if (!have.functions.includes(f)) have.functions.push(f);
       }
     }
@@ -521,7 +563,7 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
   const steps: StepComparison[] = [];
   // Per pair: functions on differing trace lines so far, plus the window macros if windows differ.
   const before = pairIdx.map(([a, b]) => windowNames(runs[a], runs[b]));
-  const changedByStep: Set<string>[][] = pairIdx.map(() => []);
+  const changedByStep: Map<string, number>[][] = pairIdx.map(() => []);
   const touches = runs.map((r) => new TouchLog(r.run.kernel.arch));
   // Each run's keyed trace lines for the current step (shared by the two pairs a run is in).
   const lines = (j: number, i: number) => keyedLines(runs[j].details[i]?.trace);
@@ -538,10 +580,11 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
       }
       // An op one side lacks: the function itself appeared or went away.
       const unsupportedOp = (runs[a].steps[i].error === 'unsupported') !== (runs[b].steps[i].error === 'unsupported') ? step.op : undefined;
-      const changed = changedFromLines(stepLines[a], stepLines[b]);
-      changedByStep[p].push(changed);
+      const depths = changedDepths(stepLines[a], stepLines[b]);
+      const changed = new Set(depths.keys());
+      changedByStep[p].push(depths);
       // Address differences: which earlier step last touched, on one version, where the other put its area?
-      const state: { step: number; functions: ReadonlySet<string> }[] = [];
+      const state: { step: number; functions: ReadonlyMap<string, number> }[] = [];
       const ra = runs[a].steps[i];
       const rb = runs[b].steps[i];
       if (ra.ok && rb.ok && typeof ra.addr === 'string' && typeof rb.addr === 'string' && ra.addr !== rb.addr) {
@@ -552,7 +595,7 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
           if (j !== undefined && !state.some((x) => x.step === j)) state.push({ step: j, functions: changedByStep[p][j] });
         }
       }
-      const findings = findingsFor(probes, [a, b], versions, catalogues[p], ops, { changed, now, before: before[p], state, ...(unsupportedOp ? { unsupportedOp } : {}) });
+      const findings = findingsFor(probes, [a, b], versions, catalogues[p], ops, { changed, depths, now, before: before[p], state, ...(unsupportedOp ? { unsupportedOp } : {}) });
       for (const f of changed) before[p].add(f);
       return { from: versions[a], to: versions[b], findings };
     });
@@ -575,7 +618,7 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
         if (runs[j].steps[i].error === 'unsupported') now.add(s.steps[i].op);
       }
     }
-    for (const ch of changedByStep[p]) for (const f of ch) changed.add(f);
+    for (const ch of changedByStep[p]) for (const f of ch.keys()) changed.add(f);
     const ev: Evidence = { changed, now, before: windowNames(runs[a], runs[b]) };
     return { from: versions[a], to: versions[b], findings: findingsFor(fprobes, [a, b], versions, catalogues[p], scenarioOps, ev) };
   });
@@ -614,7 +657,7 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
 export function causesOf(f: Finding): Explanation[] {
   const withEvidence = f.explanations.filter((e) => e.match !== 'op');
   const top = withEvidence[0];
-  return top ? withEvidence.filter((e) => e.score === top.score && e.match === top.match) : [];
+  return top ? withEvidence.filter((e) => e.match === top.match && evidenceOrder(f.class, e, top) === 0) : [];
 }
 
 /** True when nothing differs anywhere. */

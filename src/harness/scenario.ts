@@ -155,7 +155,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   // machine
   if (!isObject(d.machine)) fail('field "machine" must be an object');
   const m = d.machine as Record<string, unknown>;
-  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd']);
+  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB']);
   for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}" (known: ${[...machineFields].join(', ')})`);
   if (!isArchName(m.arch)) fail(`machine.arch must be one of ${Object.keys(ARCHES).join(', ')} (got ${JSON.stringify(m.arch)})`);
   const arch = ARCHES[m.arch as ArchName];
@@ -171,7 +171,12 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
     if (typeof m[f] !== 'string') fail(`machine.${f} must be a hex string like "0xd0800000"`);
     const a = parseAddr(arch, m[f] as string);
     if (typeof a === 'string') fail(`machine.${f}: ${a}`);
-    if ((a as number) <= 0 || (a as number) % 4096 !== 0) fail(`machine.${f} must be a page-aligned kernel address (got ${m[f]})`);
+    // A kernel-half address (not NULL, not a user address). VMALLOC_END need not be page-aligned:
+    // a kernel's macro may hold any unsigned long (x86_64's 0xffffe8ffffffffff in 2.6.32) and each
+    // version's code compares against it as it is. VMALLOC_START is high_memory + an offset or a
+    // page-aligned constant in every version, so a start off a page boundary is refused.
+    if ((a as number) <= 0) fail(`machine.${f} must be a kernel address (got ${m[f]})`);
+    if (f === 'vmallocStart' && (a as number) % 4096 !== 0) fail(`machine.${f} must be a page-aligned kernel address (got ${m[f]})`);
   }
   if ((m.vmallocStart === undefined) !== (m.vmallocEnd === undefined)) fail('machine.vmallocStart and machine.vmallocEnd must be given together');
   if (m.vmallocStart !== undefined) {
@@ -179,9 +184,13 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
     const e = parseAddr(arch, m.vmallocEnd as string) as number;
     if (s >= e) fail('machine.vmallocStart must be below machine.vmallocEnd');
   }
+  // vmalloc=<size>: MAXMEM = -PAGE_OFFSET - __VMALLOC_RESERVE must leave some lowmem (1 GiB kernel space).
+  if (m.vmallocReserveMiB !== undefined && (!isNonNegInt(m.vmallocReserveMiB) || m.vmallocReserveMiB < 1 || m.vmallocReserveMiB > 1008))
+    fail(`machine.vmallocReserveMiB must be an integer from 1 to 1008 (got ${JSON.stringify(m.vmallocReserveMiB)})`);
   if (m.zones !== undefined && m.zones !== 'single' && m.zones !== 'split') fail(`machine.zones must be "single" or "split" (got ${JSON.stringify(m.zones)})`);
   const machine: MachineSpec = { arch: m.arch as ArchName, ramMiB: m.ramMiB as number, cpus: cpus as number, nodes: nodes as number };
   if (m.zones !== undefined) machine.zones = m.zones as 'single' | 'split';
+  if (m.vmallocReserveMiB !== undefined) machine.vmallocReserveMiB = m.vmallocReserveMiB as number;
   if (m.vmallocStart !== undefined) {
     machine.vmallocStart = m.vmallocStart as string;
     machine.vmallocEnd = m.vmallocEnd as string;

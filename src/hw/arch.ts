@@ -35,7 +35,12 @@ export interface ArchProfile {
   readonly bitsPerLong: 32 | 64;
   /** PAGE_OFFSET: start of the kernel's linear map of RAM (biased). */
   readonly pageOffset: number;
-  /** Bytes of RAM the linear map can reach (lowmem); above it is HIGHMEM (i386 only). */
+  /**
+   * Default bytes of RAM the linear map can reach (lowmem); above it is HIGHMEM (i386 only). How
+   * much RAM a kernel maps directly is the kernel's choice (MAXMEM in its headers), not the
+   * hardware's: a version gives its own through KernelConfig.lowmemLimit, and this default is
+   * 2.4's i386 MAXMEM (-PAGE_OFFSET - __VMALLOC_RESERVE = 1 GiB - 128 MiB = 896 MiB).
+   */
   readonly lowmemLimit: number;
   /** Top-level entries pre-populated at boot for the kernel half (PAE's kernel pmds). */
   readonly bootKernelPgdFrom?: number;

@@ -150,6 +150,29 @@ export class PhysicalMemory {
     return -1;
   }
 
+  /**
+   * Allocate `n` physically contiguous frames (a slab of a multi-page kmalloc class, as the
+   * buddy allocator gives a high-order block) from the never-used frames of the first zone of
+   * `zonelist` with room; the first frame, or -1. SIMPLIFIED: freed frames are not coalesced
+   * into blocks, so a zone whose never-used frames ran out has no block to give.
+   */
+  allocContig(zonelist: readonly Zone[], owner: Owner, n: number): number {
+    for (let zi = 0; zi < zonelist.length; zi++) {
+      const z = zonelist[zi];
+      if (z.endPfn - z.bump < n) continue;
+      const first = z.bump;
+      z.bump += n;
+      z.nrFree -= n;
+      for (let pfn = first; pfn < first + n; pfn++) {
+        this.setRefcount(pfn, 1);
+        this.setOwner(pfn, owner);
+        if (this.contents.size !== 0) this.contents.delete(pfn);
+      }
+      return first;
+    }
+    return -1;
+  }
+
   /** Return a frame to its zone. Contents are kept: a stale mapping still reads them. */
   release(pfn: number): void {
     const z = this.zoneOf(pfn);

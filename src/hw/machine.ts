@@ -20,6 +20,11 @@ export interface MachineConfig {
    * (DMA below 16 MiB, NORMAL, HIGHMEM above lowmem, with the usual fallback order).
    */
   zones?: 'single' | 'split';
+  /**
+   * The `vmalloc=<size>` boot option in MiB (__VMALLOC_RESERVE); undefined means the kernel's
+   * default of 128 MiB. Only versions that have the option read it (Kernel.vmalloc_reserve).
+   */
+  vmallocReserveMiB?: number;
 }
 
 /** Result of an MMU access: the byte, or a page fault at `addr`. */
@@ -30,11 +35,18 @@ export class Machine {
   readonly mem: PhysicalMemory;
   readonly pt: PageTables;
   readonly tlb: Tlb;
+  /**
+   * Bytes of RAM the kernel maps directly (its MAXMEM, page-aligned): the end of lowmem, of the
+   * NORMAL zone and of high_memory. The kernel's own figure when it gives one (KernelConfig
+   * .lowmemLimit), else the arch's default.
+   */
+  readonly lowmemLimit: number;
 
-  constructor(readonly config: MachineConfig) {
+  constructor(readonly config: MachineConfig, lowmemLimit?: number) {
     this.arch = ARCHES[config.arch];
+    this.lowmemLimit = lowmemLimit ?? this.arch.lowmemLimit;
     const ramBytes = config.ramMiB * 1024 * 1024;
-    this.mem = new PhysicalMemory(zoneLayoutFor(config.arch, ramBytes, this.arch.lowmemLimit));
+    this.mem = new PhysicalMemory(zoneLayoutFor(config.arch, ramBytes, this.lowmemLimit));
     this.pt = new PageTables(this.arch);
     this.tlb = new Tlb(config.cpus);
     this.bootPageTables();
@@ -73,7 +85,7 @@ export class Machine {
 
   /** high_memory: the biased virtual address just past the directly mapped RAM. */
   get highMemory(): Addr {
-    const direct = Math.min(this.mem.maxPfn * PAGE_SIZE, this.arch.lowmemLimit);
+    const direct = Math.min(this.mem.maxPfn * PAGE_SIZE, this.lowmemLimit);
     return this.arch.pageOffset + direct;
   }
 

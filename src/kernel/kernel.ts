@@ -4,7 +4,7 @@
  * mechanism) or STUBBED (a no-op that is only counted). Every call bumps a counter and, when
  * tracing, records a trace leaf.
  */
-import { PAGE_SIZE, type ArchProfile } from '../hw/arch.js';
+import { PAGE_SIZE, type ArchName, type ArchProfile } from '../hw/arch.js';
 import { fmtPointer, hexAddr, parseAddr, realAddr, type Addr } from '../hw/addr.js';
 import { Owner, type PhysicalMemory, type Zone } from '../hw/frames.js';
 import { Machine, type MachineConfig } from '../hw/machine.js';
@@ -18,6 +18,7 @@ import { Tracer } from './trace.js';
 import { Locks, type KernelLock } from './locks.js';
 
 /** The address and page-table entry types the ported code uses (versions import them from here, not from src/hw). */
+export type { ArchName } from '../hw/arch.js';
 export type { Addr } from '../hw/addr.js';
 export type { EntryPtr } from '../hw/pagetable.js';
 export { KernelHang, type KernelLock } from './locks.js';
@@ -68,6 +69,14 @@ export interface KernelConfig {
    * Default: the entries stay 0 (none).
    */
   paeUserPgd?: 'empty_zero_page';
+  /**
+   * The version's lowmem limit on `arch`: the bytes of RAM its linear map covers (MAXMEM, rounded
+   * down to a page as max_low_pfn = MAXMEM >> PAGE_SHIFT does), computed from the version's own
+   * headers. It sets high_memory (= PAGE_OFFSET + min(RAM, limit)) and where ZONE_HIGHMEM starts.
+   * undefined (or no function): the arch's default, 2.4's 896 MiB on i386 (src/hw/arch.ts). The
+   * x86_64 direct map has no such limit here.
+   */
+  lowmemLimit?: (arch: ArchName) => number | undefined;
 }
 
 /** The two faults arch/.../mm/fault.c tells apart. */
@@ -130,7 +139,7 @@ export class Kernel {
     machineConfig: MachineConfig,
     readonly config: KernelConfig,
   ) {
-    this.machine = new Machine(machineConfig);
+    this.machine = new Machine(machineConfig, config.lowmemLimit?.(machineConfig.arch));
     this.arch = this.machine.arch;
     this.trace = new Tracer(this.counters);
     this.slab = new Slab(this.machine, config.kmallocSizes);
@@ -399,6 +408,15 @@ export class Kernel {
     return this.mem.owner(pfn) === Owner.Boot;
   }
 
+  /**
+   * __VMALLOC_RESERVE in bytes: the `vmalloc=<size>` boot option (machine.vmallocReserveMiB),
+   * 128 MiB when not given (FAITHFUL to arch/i386: `unsigned int __VMALLOC_RESERVE = 128 << 20`).
+   * A version without the option (2.4) never reads it.
+   */
+  get vmalloc_reserve(): number {
+    return (this.machine.config.vmallocReserveMiB ?? 128) * 1024 * 1024;
+  }
+
   /** PageBuddy: the frame is free in the page allocator (FAITHFUL as a query). */
   PageBuddy(pfn: number): boolean {
     return this.mem.owner(pfn) === Owner.Free;
@@ -541,6 +559,20 @@ export class Kernel {
       this.pt.set(parent, pfn + 1);
     }
     return this.offset(cl, parent, addr);
+  }
+
+  /**
+   * A page-table page of the boot image linked below `parent` when that entry is none: owner
+   * Boot, so never counted in pageTablePages and never fault-injected (2.6.9 x86_64's static
+   * boot_vmalloc_pgt, which setup64.c puts in init_level4_pgt[510]). SIMPLIFIED: the frame is
+   * the lowest free lowmem one at the time of the call (the kernel's is in the image).
+   */
+  boot_table(level: 'pud' | 'pmd' | 'pte', parent: EntryPtr): void {
+    const pl = this.physLevel[C_LEVELS.indexOf(level)];
+    if (this.pt.get(parent) !== 0) return;
+    const pfn = this.mem.reserveBoot(this.machine.lowZones());
+    this.pt.install(pfn, pl);
+    this.pt.set(parent, pfn + 1);
   }
 
   /** pud_alloc(&init_mm, pgd, addr). */

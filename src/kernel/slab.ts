@@ -62,20 +62,9 @@ export class Slab {
   private grow(cls: SizeClass): boolean {
     const pages = Math.max(1, Math.ceil(cls.size / PAGE_SIZE));
     const zones = this.machine.lowZones();
-    const first = this.machine.mem.alloc(zones, Owner.Slab);
+    // A multi-page slab is one physically contiguous block for one lowmem range.
+    const first = pages === 1 ? this.machine.mem.alloc(zones, Owner.Slab) : this.machine.mem.allocContig(zones, Owner.Slab, pages);
     if (first < 0) return false;
-    const pfns = [first];
-    // Multi-page slabs need physically contiguous frames for one lowmem range; take the
-    // following frames and give up (returning what was taken) if they are not contiguous.
-    for (let i = 1; i < pages; i++) {
-      const p = this.machine.mem.alloc(zones, Owner.Slab);
-      if (p !== first + i) {
-        if (p >= 0) pfns.push(p);
-        for (const f of pfns) this.machine.mem.release(f);
-        return false;
-      }
-      pfns.push(p);
-    }
     this.frames += pages;
     cls.slabs++;
     const base = this.machine.lowmemAddress(first);

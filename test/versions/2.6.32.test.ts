@@ -586,6 +586,101 @@ describe('2.6.32 ioremap (arch/x86/mm/ioremap.c)', () => {
   });
 });
 
+describe('2.6.32 ioremap on i386-pae (resource_size_t 64-bit, unsigned long 32-bit)', () => {
+  // arch/x86/mm/ioremap.c __ioremap_caller: last_addr = phys_addr + size - 1 (64-bit);
+  // phys_addr &= PAGE_MASK (the 32-bit unsigned long mask, zero-extended: bits 32-63 cleared);
+  // size = PAGE_ALIGN(last_addr+1) - phys_addr (ALIGN in the 64-bit type, stored in the
+  // unsigned long size); area->phys_addr and ioremap_page_range's phys_addr are unsigned long.
+  // 128 MiB: VMALLOC_START 0xc8800000. VM_IOREMAP areas align to 1 << fls(size).
+  it('maps a page ending exactly at 4 GiB (PAGE_ALIGN(0x100000000) stays 64-bit: size 0x1000)', () => {
+    const r = boot({ arch: 'i386-pae' });
+    expect(step(r, { op: 'ioremap', phys: '0xfffff000', size: 0x1000, as: 'a' })).toEqual({ op: 'ioremap', ok: true, addr: '0xc8800000', log: [] });
+    expect(r.kernel.walk(0xc8800000)).toBe(0xfffff);
+    // fls(0x1000) = 13: 8 KiB alignment, area of 2 pages with the guard page
+    expect(step(r, { op: 'vmallocinfo' }).text).toBe('0xc8800000-0xc8802000    8192 ioremap+0x0/0x0 phys=fffff000 ioremap\n');
+    expect(step(r, { op: 'iounmap', ref: 'a' })).toEqual({ op: 'iounmap', ok: true, log: [] });
+  });
+
+  it('truncates a BAR above 4 GiB to its alias below (phys_addr &= PAGE_MASK); phys_addr 0 prints no phys= (QUERY)', () => {
+    const r = boot({ arch: 'i386-pae' });
+    step(r, { op: 'ioremap', phys: '0xfffff000', size: 0x1000 });
+    // 0x100000800 + 0x1000 - 1 = 0x1000017ff; phys_addr -> 0, size = 0x100002000 - 0 -> 0x2000;
+    // fls(0x2000) = 14: 16 KiB alignment after [0xc8800000, 0xc8802000) + 1 page: 0xc8804000
+    expect(step(r, { op: 'ioremap', phys: '0x100000800', size: 0x1000, as: 'b' })).toEqual({ op: 'ioremap', ok: true, addr: '0xc8804800', log: [] });
+    expect([r.kernel.walk(0xc8804000), r.kernel.walk(0xc8805000)]).toEqual([0, 1]);
+    expect(step(r, { op: 'vmallocinfo' }).text).toBe(
+      '0xc8800000-0xc8802000    8192 ioremap+0x0/0x0 phys=fffff000 ioremap\n' + '0xc8804000-0xc8807000   12288 ioremap+0x0/0x0 ioremap\n',
+    );
+    expect(step(r, { op: 'iounmap', ref: 'b' })).toEqual({ op: 'iounmap', ok: true, log: [] });
+  });
+
+  it('the RAM check compares addresses mod 4 GiB: it ends, checks the right pfns within one 4 GiB bank and none across a 4 GiB boundary (QUERY)', () => {
+    // 8 GiB of RAM (max_pfn 0x200000). Lowmem: MAXMEM 0x379fe000, so VMALLOC_START 0xf81fe000.
+    const r = boot({ arch: 'i386-pae', ramMiB: 8192 });
+    // [0x100000000, 0x100001fff]: (pfn << 12) = 0 < (last_addr & PAGE_MASK) = 0x1000, pfn 0x100000 is RAM: refused
+    expect(step(r, { op: 'ioremap', phys: '0x100000000', size: 0x2000 })).toMatchObject({ ok: false, error: 'ENOMEM' });
+    // [0xfffff000, 0x100001fff] crosses 4 GiB: 0xfffff000 < 0x1000 is false at once, RAM pfns
+    // 0xfffff..0x100001 are mapped; fls(0x3000) = 14: ALIGN(0xf81fe000, 16 KiB) = 0xf8200000
+    expect(step(r, { op: 'ioremap', phys: '0xfffff000', size: 0x3000, as: 'c' })).toEqual({ op: 'ioremap', ok: true, addr: '0xf8200000', log: [] });
+    expect([r.kernel.walk(0xf8200000), r.kernel.walk(0xf8201000), r.kernel.walk(0xf8202000)]).toEqual([0xfffff, 0x100000, 0x100001]);
+    // [0x200000000, 0x200000fff]: one page, nothing checked; phys_addr -> 0: frame 0 is mapped.
+    // Its 2-page, 8 KiB-aligned area fits the hole below c: [0xf81fe000, 0xf8200000) (addr + size
+    // > first->va_start is false at equality)
+    expect(step(r, { op: 'ioremap', phys: '0x200000000', size: 0x1000 })).toEqual({ op: 'ioremap', ok: true, addr: '0xf81fe000', log: [] });
+    expect(r.kernel.walk(0xf81fe000)).toBe(0);
+  });
+
+  it('plain i386 (32-bit resource_size_t) maps the page ending at 4 GiB too: PAGE_ALIGN wraps to 0, 0 - 0xfffff000 = 0x1000', () => {
+    const r = boot();
+    expect(step(r, { op: 'ioremap', phys: '0xfffff000', size: 0x1000 })).toEqual({ op: 'ioremap', ok: true, addr: '0xc8800000', log: [] });
+    expect(r.kernel.walk(0xc8800000)).toBe(0xfffff);
+  });
+});
+
+describe('2.6.32 /proc/vmallocinfo s_show: "0x%p-0x%p %7ld"', () => {
+  it('prints a size of 2 GiB or more as a negative long on i386 (the oracle host cannot reserve this window; vector o14 has the wrapping end)', () => {
+    // get_vm_area(0x80000000) at 0x40000000: vm->size = 0x80000000 + guard page = 0x80001000,
+    // as a 32-bit long 0x80001000 - 2^32 = -2147479552; the end 0xc0001000 does not wrap
+    const r = boot({ vmallocStart: '0x40000000', vmallocEnd: '0xc0400000' });
+    expect(step(r, { op: 'get_vm_area', size: 0x80000000 })).toMatchObject({ ok: true, addr: '0x40000000' });
+    expect(step(r, { op: 'vmallocinfo' }).text).toBe('0x40000000-0xc0001000 -2147479552 get_vm_area+0x0/0x0 vmalloc\n');
+  });
+
+  it('x86_64 longs are 64-bit: a 4 GiB area prints its size as is', () => {
+    const r = boot({ arch: 'x86_64', ramMiB: 256 });
+    expect(step(r, { op: 'get_vm_area', size: 0x100000000 })).toMatchObject({ ok: true, addr: '0xffffc90000000000' });
+    expect(step(r, { op: 'vmallocinfo' }).text).toBe('0xffffc90000000000-0xffffc90100001000 4294971392 get_vm_area+0x0/0x0 vmalloc\n');
+  });
+});
+
+describe('2.6.32 i386 lowmem: MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE', () => {
+  // pgtable_32_types.h: VMALLOC_END 0xff7fe000 (PAE 0xff9fe000), __VMALLOC_RESERVE 128 MiB
+  // (pgtable_32.c): MAXMEM 0x377fe000 (PAE 0x379fe000); init_32.c: max_low_pfn =
+  // min(max_pfn, MAXMEM_PFN), high_memory = __va(max_low_pfn * PAGE_SIZE - 1) + 1.
+  it('1 GiB: high_memory 0xf77fe000, VMALLOC_START 0xf7ffe000 (PAE 0xf79fe000 and 0xf81fe000)', () => {
+    const r = boot({ ramMiB: 1024 });
+    expect(r.kernel.high_memory).toBe(0xf77fe000);
+    expect(r.window).toEqual({ start: 0xf7ffe000, end: 0xff7fe000 });
+    const p = boot({ arch: 'i386-pae', ramMiB: 1024 });
+    expect(p.kernel.high_memory).toBe(0xf79fe000);
+    expect(p.window).toEqual({ start: 0xf81fe000, end: 0xff9fe000 });
+    // 4 GiB: capped the same way
+    expect(boot({ ramMiB: 4096 }).window.start).toBe(0xf7ffe000);
+  });
+
+  it('RAM below MAXMEM is all lowmem: 887 MiB gives high_memory 0xf7700000, VMALLOC_START 0xf7f00000', () => {
+    const r = boot({ ramMiB: 887 });
+    expect(r.kernel.high_memory).toBe(0xc0000000 + 887 * MiB);
+    expect(r.window.start).toBe(0xf7f00000);
+  });
+
+  it('iounmap treats only addresses up to high_memory as the linear map: 0xf7800000 is looked up on vmlist', () => {
+    const r = boot({ ramMiB: 1024 });
+    expect(step(r, { op: 'iounmap', addr: '0xf77fe000' })).toEqual({ op: 'iounmap', ok: true, log: [] });
+    expect(step(r, { op: 'iounmap', addr: '0xf7800000' })).toEqual({ op: 'iounmap', ok: false, error: 'nonexistent', log: ['iounmap: bad address f7800000'] });
+  });
+});
+
 describe('lib/rbtree.c (2.6.32)', () => {
   interface N {
     key: number;

@@ -371,6 +371,22 @@ describe('2.6.39 ioremap (arch/x86/mm/ioremap.c)', () => {
     expect(r.kernel.walk(0xc8800000)).toBe(0x100000);
     expect(step(r, { op: 'vmallocinfo' }).text).toBe('0xc8800000-0xc8802000    8192 ioremap+0x0/0x0 phys=100000000 ioremap\n');
   });
+
+  it('iounmap walks vmlist under read_lock(&vmlist_lock) (ioremap.c:285): it spins on a dead writer; the ISA case returns before', () => {
+    const r = boot();
+    step(r, { op: 'ioremap', phys: '0x1000', size: 2 * PAGE, as: 'low' });
+    step(r, { op: 'vmalloc', size: PAGE, as: 'a' });
+    step(r, { op: 'vfree', ref: 'a' });
+    // the second vfree before the purge: remove_vm_area's walk under write_lock(&vmlist_lock) runs
+    // off vmlist's end and oopses (show_fault_oops, %p of NULL padded to 8 columns), the lock kept
+    expect(step(r, { op: 'vfree', ref: 'a' })).toEqual({ op: 'vfree', ok: false, error: 'OOPS', log: ['BUG: unable to handle kernel NULL pointer dereference at   (null)'] });
+    // an address no area starts at: the walk itself spins (it would print "iounmap: bad address")
+    expect(step(r, { op: 'iounmap', addr: '0xc8900000' })).toEqual({ op: 'iounmap', ok: false, error: 'HANG', held: 'vmlist_lock (held since step 3)', log: [] });
+    expect(step(r, { op: 'iounmap', ref: 'low' })).toMatchObject({ ok: false, error: 'HANG', held: 'vmlist_lock (held since step 3)' });
+    // 640K-1M: the linear address, no area; iounmap returns at its ISA test, before the lock
+    expect(step(r, { op: 'ioremap', phys: '0xa0000', size: PAGE, as: 'isa' }).addr).toBe('0xc00a0000');
+    expect(step(r, { op: 'iounmap', ref: 'isa' })).toEqual({ op: 'iounmap', ok: true, log: [] });
+  });
 });
 
 describe('lib/rbtree.c augment helpers (2.6.39)', () => {

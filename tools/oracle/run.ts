@@ -12,7 +12,7 @@ import { defaultWindow, type OracleArch } from './versions.js';
 /** The parts of a (validated, generator-free) scenario the oracle reads. */
 export interface OracleScenario {
   name: string;
-  machine: { arch: string; ramMiB: number; cpus: number; nodes?: number; zones?: string; vmallocStart?: string; vmallocEnd?: string };
+  machine: { arch: string; ramMiB: number; cpus: number; nodes?: number; zones?: string; vmallocStart?: string; vmallocEnd?: string; vmallocReserveMiB?: number };
   steps: readonly Record<string, unknown>[];
 }
 
@@ -65,7 +65,7 @@ export function driverInput(s: OracleScenario, version: string): string {
   const w =
     s.machine.vmallocStart !== undefined && s.machine.vmallocEnd !== undefined
       ? { start: BigInt(s.machine.vmallocStart), end: BigInt(s.machine.vmallocEnd) }
-      : defaultWindow(version, arch, s.machine.ramMiB);
+      : defaultWindow(version, arch, s.machine.ramMiB, s.machine.vmallocReserveMiB);
   const lines = [`machine ${s.machine.ramMiB} ${s.machine.cpus} ${w.start.toString(16)} ${w.end.toString(16)}`];
   for (const st of s.steps) lines.push(stepLine(st));
   return lines.join('\n') + '\n';

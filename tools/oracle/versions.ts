@@ -120,8 +120,10 @@ const align8m = (x: bigint): bigint => (x + 2n * VMALLOC_OFFSET - 1n) & ~(VMALLO
  * VMALLOC_START/END each version derives from its own asm headers when the scenario gives no window
  * (the config-dependent parts, the fixmap behind PKMAP_BASE / FIXADDR_START, are the oracle's stated
  * assumptions: VERSIONS.md). Exact integers (bigint): x86_64 addresses do not fit a double.
+ * `reserveMiB` is the machine's vmallocReserveMiB (the vmalloc= boot option), which 2.6.9's i386
+ * setup.c honours; the other versions' windows here keep the 128 MiB default.
  */
-export function defaultWindow(version: string, arch: OracleArch, ramMiB: number): { start: bigint; end: bigint } {
+export function defaultWindow(version: string, arch: OracleArch, ramMiB: number, reserveMiB?: number): { start: bigint; end: bigint } {
   if (arch === 'x86_64') {
     // 2.6.9 asm-x86_64/pgtable.h: one pml4 slot (510)
     if (version === '2.6.9') return { start: 0xffffff0000000000n, end: 0xffffff7fffffffffn };
@@ -137,7 +139,9 @@ export function defaultWindow(version: string, arch: OracleArch, ramMiB: number)
     // 2.6.9 asm-i386/page.h, 2.6.27 asm-x86/page_32.h: MAXMEM = -__PAGE_OFFSET - __VMALLOC_RESERVE (896 MiB);
     // VMALLOC_START = (high_memory [+ vmalloc_earlyreserve, 0 without EFI] + 2*VMALLOC_OFFSET-1) & ~(VMALLOC_OFFSET-1);
     // VMALLOC_END = PKMAP_BASE - 2 pages (CONFIG_HIGHMEM), with 2.6.32's assumed fixmap (PKMAP_BASE 0xff800000, PAE 0xffa00000)
-    const high = lowmem((1n << 32n) - PAGE_OFFSET - VMALLOC_RESERVE);
+    // 2.6.9 setup.c: vmalloc=<size> sets __VMALLOC_RESERVE (8cc3d21cc3)
+    const reserve = version === '2.6.9' && reserveMiB !== undefined ? BigInt(reserveMiB) * MiB : VMALLOC_RESERVE;
+    const high = lowmem((1n << 32n) - PAGE_OFFSET - reserve);
     return { start: align8m(high), end: pae ? 0xff9fe000n : 0xff7fe000n };
   }
   if (version.startsWith('2.4.')) {

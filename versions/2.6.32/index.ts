@@ -1,5 +1,5 @@
 /**
- * Linux 2.6.32 as a vmx version: metadata, the catalogue of what changed since 2.4.22, and the
+ * Linux 2.6.32 as a vmx version: metadata, the catalogue of what changed since 2.6.9, and the
  * contract's ops mapped onto the kernel functions this release has.
  *
  * Callers: C records __builtin_return_address(0) of each API entry (vm_struct->caller, the
@@ -9,7 +9,7 @@
  */
 import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/contract/version.js';
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
-import { defaultWindow } from './arch/x86/include/asm/pgtable_types.js';
+import { defaultWindow, lowmemLimit } from './arch/x86/include/asm/pgtable_types.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
 import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
@@ -52,28 +52,22 @@ const changes: VersionChange[] = [
     ops: ['vmalloc', 'vmap', 'get_vm_area'],
   },
   {
-    id: 'pages-array',
-    since: '2.6.0',
-    summary: 'vm_struct records its pages in pages[]/nr_pages; the array is kmalloc\'ed up to PAGE_SIZE and otherwise vmalloc\'ed itself (flagged VM_VPAGES since 2.6.18, 8757d5fa6b7; a second area placed after the first); __vunmap frees pages from the array instead of walking page tables.',
+    id: 'pages-array-vmalloced',
+    since: '2.6.11',
+    commits: ['1dbd4652aedf'],
+    summary: 'A pages array larger than a page is vmalloc\'ed itself, kmalloc\'ed only up to PAGE_SIZE (2.6.9 always kmalloc\'ed it, so more than 32768 pages failed; 1dbd4652ae "Fix small vmalloc per allocation limit" in linux-history); flagged VM_VPAGES since 2.6.18 (8757d5fa6b7), it is a second area placed after the first.',
     functions: ['__vmalloc_area_node', '__vunmap'],
-    affects: ['address', 'layout', 'cost'],
+    affects: ['address', 'layout', 'cost', 'outcome'],
     ops: ['vmalloc', 'vfree'],
   },
   {
-    id: 'map-after-alloc',
-    since: '2.6.0',
-    summary: 'All data pages are allocated before any page table (map_vm_area/vmap_page_range); an allocation failure maps nothing, and mapping refuses a dirty pte with WARN_ON and -EBUSY instead of overwriting it.',
-    functions: ['__vmalloc_area_node', 'map_vm_area', 'vmap_pte_range'],
-    affects: ['cost', 'log', 'outcome'],
+    id: 'vmap-pte-ebusy',
+    since: '2.6.28',
+    commits: ['db64fe02258f'],
+    summary: 'vmap_pte_range refuses a pte that is already set with WARN_ON and -EBUSY (2.6.9\'s map_area_pte warned and overwrote it); the mapping is done by vmap_page_range over the whole range.',
+    functions: ['map_vm_area', 'vmap_page_range', 'vmap_pte_range'],
+    affects: ['log', 'outcome'],
     ops: ['vmalloc', 'vmap'],
-  },
-  {
-    id: 'vmap-no-page-refs',
-    since: '2.6.0',
-    summary: 'vmap takes no page references and vunmap (__vunmap(addr, 0)) frees no pages; 2.4.22\'s vunmap was vfree and dropped the reference it had taken.',
-    functions: ['vmap', 'vunmap', '__vunmap'],
-    affects: ['cost', 'outcome'],
-    ops: ['vmap', 'vunmap', 'vfree'],
   },
   {
     id: 'warn-on-bad-vfree',
@@ -82,14 +76,6 @@ const changes: VersionChange[] = [
     functions: ['__vunmap'],
     affects: ['log'],
     ops: ['vfree', 'vunmap'],
-  },
-  {
-    id: 'ioremap-alignment',
-    since: '2.6.12',
-    summary: 'VM_IOREMAP areas are aligned to 1 << fls(size), clamped to [PAGE_SHIFT, IOREMAP_MAX_ORDER = 19] (already there when git history starts at 2.6.12-rc2).',
-    functions: ['__get_vm_area_node'],
-    affects: ['address', 'layout'],
-    ops: ['get_vm_area', 'alloc_vm_area', 'ioremap'],
   },
   {
     id: 'totalram-limit',
@@ -139,12 +125,13 @@ const changes: VersionChange[] = [
     ops: ['vmallocinfo'],
   },
   {
-    id: 'no-vmalloc-dma',
-    since: '2.6.0',
-    summary: 'vmalloc_dma is gone; vmalloc_user, vmalloc_node, vmalloc_exec, vmalloc_32_user, remove_vm_area and alloc_vm_area/free_vm_area exist.',
-    functions: ['vmalloc_dma', 'vmalloc_user', 'vmalloc_node', 'alloc_vm_area', 'free_vm_area', 'remove_vm_area'],
+    id: 'more-vmalloc-apis',
+    since: '2.6.15',
+    commits: ['930fc45a49dd', '833423143c3a', '5f4352fbffd6'],
+    summary: 'vmalloc_node (2.6.15, 930fc45a49d), vmalloc_user and vmalloc_32_user (2.6.18, 833423143c3) and alloc_vm_area/free_vm_area (2.6.23, 5f4352fbffd) exist (vmalloc_dma went and remove_vm_area came in 2.5.32: see 2.6.9).',
+    functions: ['vmalloc_user', 'vmalloc_node', 'alloc_vm_area', 'free_vm_area'],
     affects: ['outcome'],
-    ops: ['vmalloc_dma', 'vmalloc_user', 'vmalloc_node', 'alloc_vm_area', 'free_vm_area', 'remove_vm_area'],
+    ops: ['vmalloc_user', 'vmalloc_node', 'alloc_vm_area', 'free_vm_area'],
   },
 ];
 
@@ -165,6 +152,8 @@ export const version: KernelVersion = {
     oopsLine,
     // lib/vsprintf.c pointer(): if (!ptr) return string(buf, end, "(null)", spec)
     pointerNull: '(null)',
+    // MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE (pgtable_32_types.h): 0x377fe000 on i386
+    lowmemLimit,
   },
   defaultWindow,
   boot(k, window): VersionApi {

@@ -4,15 +4,15 @@
  * Same function names and order as the C file, with its section banners. The file statics
  * (vmap_area_root, vmap_area_list, vmap_lazy_nr, vmlist, the per-CPU vmap_block_queue…) live in
  * the closure `boot()` creates, because several kernels run side by side in one process.
- * Locks are no-ops (one thread of control); RCU callbacks run at once.
+ * Spinlocks and rwlocks are taken and released where the C takes them (k.spin_lock…, see
+ * src/kernel/locks.ts): one thread of control, but a step that dies in BUG/oops keeps what it
+ * held, so a later step that needs the lock hangs. RCU callbacks run at once.
  *
  * Pointers: a vm_struct, vmap_area or vmap_block is a JS object that also carries the address
  * kmalloc gave it (`self`), so a stale pointer can be followed the way the C follows it (see
  * remove_vm_area). Error pointers (ERR_PTR) are negative errno numbers.
  */
-import type { Addr } from '../../../src/kernel/kernel.js';
-import type { EntryPtr } from '../../../src/kernel/kernel.js';
-import type { Kernel } from '../../../src/kernel/kernel.js';
+import type { Addr, EntryPtr, Kernel, KernelLock } from '../../../src/kernel/kernel.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import {
@@ -77,11 +77,13 @@ export interface vmap_block {
   /** on vbq->free (list_add_rcu'ed and not yet list_del_rcu'ed) */
   onFreeList: boolean;
   self: Addr;
+  lock: KernelLock;
 }
 
 export interface vmap_block_queue {
   /** list_head free: list_add_rcu puts new blocks first. (2.6.33 dropped `dirty` and `nr_dirty`.) */
   free: vmap_block[];
+  lock: KernelLock;
 }
 
 /** Machine-independent build options of the modelled kernel (.config). */
@@ -303,6 +305,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
   /*** Global kva allocator ***/
 
+  /* static DEFINE_SPINLOCK(vmap_area_lock); */
+  const vmap_area_lock = k.lock_init('vmap_area_lock');
   const vmap_area_root: rb_root<vmap_area> = { rb_node: null };
   /* LIST_HEAD(vmap_area_list): first and last entries */
   let vmap_area_list_first: vmap_area | null = null;
@@ -439,7 +443,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
          * else runs. Same walk, same count.
          */
         let visited = 0;
-        /* spin_lock(&vmap_area_lock); */
+        k.spin_lock(vmap_area_lock);
         search: {
           /*
            * Invalidate cache if we have more permissive parameters.
@@ -523,7 +527,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
         /* found: */
         if (overflow || k.ulong(addr + size) > vend) {
           /* overflow: */
-          /* spin_unlock(&vmap_area_lock); */
+          k.spin_unlock(vmap_area_lock);
           if (!purged) {
             purge_vmap_area_lazy();
             purged = 1;
@@ -541,7 +545,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
       va.flags = 0;
       __insert_vmap_area(va);
       free_vmap_cache = va.rb_node;
-      /* spin_unlock(&vmap_area_lock); */
+      k.spin_unlock(vmap_area_lock);
 
       k.BUG_ON(va.va_start % align !== 0, 434);
       k.BUG_ON(va.va_start < vstart, 435);
@@ -592,7 +596,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
   // free_vmap_area (mm/vmalloc.c)
   const free_vmap_area = (va: vmap_area): void => {
+    k.spin_lock(vmap_area_lock);
     __free_vmap_area(va);
+    k.spin_unlock(vmap_area_lock);
   };
 
   // unmap_vmap_area (mm/vmalloc.c)
@@ -628,8 +634,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
     vmap_lazy_nr = lazy_max_pages() + 1; /* atomic_set(&vmap_lazy_nr, lazy_max_pages()+1) */
   });
 
-  /** static DEFINE_SPINLOCK(purge_lock) in __purge_vmap_area_lazy: held while a purge runs. */
-  let purge_lock = false;
+  /* static DEFINE_SPINLOCK(purge_lock); in __purge_vmap_area_lazy */
+  const purge_lock = k.lock_init('purge_lock');
 
   /*
    * Purges all lazily-freed vmap areas.
@@ -651,13 +657,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
      * should not expect such behaviour. This just simplifies locking for
      * the case that isn't actually used at the moment anyway.
      */
+    // The trylock fails when this purge is nested in a sync one (purge_fragmented_blocks freeing a
+    // block pushes vmap_lazy_nr over the limit) or when a dead step kept purge_lock.
     if (!sync && !force_flush) {
-      /* spin_trylock fails only when this purge is nested in another (a purge of fragmented
-         blocks freeing a block pushes vmap_lazy_nr over the limit): one thread of control */
-      if (purge_lock) return;
-    }
-    /* else spin_lock(&purge_lock): never held here (a sync purge is never nested) */
-    purge_lock = true;
+      if (!k.spin_trylock(purge_lock)) return;
+    } else k.spin_lock(purge_lock);
 
     if (sync) purge_fragmented_blocks_allcpus();
 
@@ -681,11 +685,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
     if (nr) {
       k.count('purges');
-      /* spin_lock(&vmap_area_lock); */
+      k.spin_lock(vmap_area_lock);
       for (const va of valist) __free_vmap_area(va);
-      /* spin_unlock(&vmap_area_lock); */
+      k.spin_unlock(vmap_area_lock);
     }
-    purge_lock = false; /* spin_unlock(&purge_lock) */
+    k.spin_unlock(purge_lock);
   });
 
   /*
@@ -734,7 +738,12 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
   });
 
   // find_vmap_area (mm/vmalloc.c)
-  const find_vmap_area = (addr: Addr): vmap_area | null => __find_vmap_area(addr);
+  const find_vmap_area = (addr: Addr): vmap_area | null => {
+    k.spin_lock(vmap_area_lock);
+    const va = __find_vmap_area(addr);
+    k.spin_unlock(vmap_area_lock);
+    return va;
+  };
 
   // free_unmap_vmap_area_addr (mm/vmalloc.c)
   const free_unmap_vmap_area_addr = (addr: Addr): void => {
@@ -765,7 +774,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
   const vmap_initialized = true; /* vmalloc_init() ran at boot */
 
   /* static DEFINE_PER_CPU(struct vmap_block_queue, vmap_block_queue); (per possible CPU) */
-  const vmap_block_queue: vmap_block_queue[] = Array.from({ length: k.num_online_cpus() }, () => ({ free: [] }));
+  /* vmalloc_init: spin_lock_init(&vbq->lock) for each possible CPU */
+  const vmap_block_queue: vmap_block_queue[] = Array.from({ length: k.num_online_cpus() }, () => ({ free: [], lock: k.lock_init('vbq->lock') }));
+
+  /* static DEFINE_SPINLOCK(vmap_block_tree_lock); */
+  const vmap_block_tree_lock = k.lock_init('vmap_block_tree_lock');
 
   /* static RADIX_TREE(vmap_block_tree, GFP_ATOMIC); */
   const vmap_block_tree = new Map<number, vmap_block>();
@@ -800,17 +813,23 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
       dirty_map: new Uint8Array(VMAP_BBMAP_BITS),
       onFreeList: false, /* INIT_LIST_HEAD(&vb->free_list) */
       self,
+      lock: k.lock_init('vb->lock'), /* spin_lock_init(&vb->lock) */
     };
     va.block = vb;
 
     const vb_idx = addr_to_vb_idx(va.va_start);
-    k.BUG_ON(vmap_block_tree.has(vb_idx), 827); /* radix_tree_insert: -EEXIST */
-    vmap_block_tree.set(vb_idx, vb);
+    k.spin_lock(vmap_block_tree_lock);
+    const err = vmap_block_tree.has(vb_idx); /* radix_tree_insert: -EEXIST */
+    if (!err) vmap_block_tree.set(vb_idx, vb);
+    k.spin_unlock(vmap_block_tree_lock);
+    k.BUG_ON(err, 827);
 
     const vbq = vmap_block_queue[k.cpu]; /* &get_cpu_var(vmap_block_queue) */
     vb.vbq = vbq;
+    k.spin_lock(vbq.lock);
     vbq.free.unshift(vb); /* list_add_rcu(&vb->free_list, &vbq->free) */
     vb.onFreeList = true;
+    k.spin_unlock(vbq.lock);
     /* put_cpu_var(vmap_block_queue) (the 2.6.32 name mismatch was fixed by 3f04ba859597) */
 
     return vb;
@@ -824,8 +843,10 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
   // free_vmap_block (mm/vmalloc.c)
   const free_vmap_block = k.traced('free_vmap_block', (vb: vmap_block): void => {
     const vb_idx = addr_to_vb_idx(vb.va.va_start);
+    k.spin_lock(vmap_block_tree_lock);
     const tmp = vmap_block_tree.get(vb_idx);
     vmap_block_tree.delete(vb_idx);
+    k.spin_unlock(vmap_block_tree_lock);
     k.BUG_ON(tmp !== vb, 856);
 
     free_vmap_area_noflush(vb.va);
@@ -848,15 +869,18 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
       visit();
       if (!(vb.free + vb.dirty === VMAP_BBMAP_BITS && vb.dirty !== VMAP_BBMAP_BITS)) continue;
 
-      /* spin_lock(&vb->lock); */
+      k.spin_lock(vb.lock);
       if (vb.free + vb.dirty === VMAP_BBMAP_BITS && vb.dirty !== VMAP_BBMAP_BITS) {
         vb.free = 0; /* prevent further allocs after releasing lock */
         vb.dirty = VMAP_BBMAP_BITS; /* prevent purging it again */
         vb.alloc_map.fill(1); /* bitmap_fill(vb->alloc_map, VMAP_BBMAP_BITS) */
         vb.dirty_map.fill(1); /* bitmap_fill(vb->dirty_map, VMAP_BBMAP_BITS) */
-        list_del_free(vbq, vb); /* under vbq->lock */
+        k.spin_lock(vbq.lock);
+        list_del_free(vbq, vb);
+        k.spin_unlock(vbq.lock);
+        k.spin_unlock(vb.lock);
         purge.push(vb); /* list_add_tail(&vb->purge, &purge) */
-      }
+      } else k.spin_unlock(vb.lock);
     }
     /* rcu_read_unlock(); */
 
@@ -918,8 +942,12 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
       const vbq = vmap_block_queue[k.cpu]; /* &get_cpu_var(vmap_block_queue) */
       for (const vb of vbq.free) {
         visit();
-        /* spin_lock(&vb->lock); */
-        if (vb.free < 2 ** order) continue; /* goto next */
+        k.spin_lock(vb.lock);
+        if (vb.free < 2 ** order) {
+          /* goto next */
+          k.spin_unlock(vb.lock);
+          continue;
+        }
 
         const i = bitmap_find_free_region(vb.alloc_map, VMAP_BBMAP_BITS, order);
 
@@ -929,14 +957,21 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
             k.BUG_ON(vb.dirty !== VMAP_BBMAP_BITS, 938);
             purge = 1;
           }
-          continue; /* goto next */
+          /* goto next */
+          k.spin_unlock(vb.lock);
+          continue;
         }
         addr = vb.va.va_start + i * PAGE_SIZE;
         k.BUG_ON(addr_to_vb_idx(addr) !== addr_to_vb_idx(vb.va.va_start), 944);
         vb.free -= 2 ** order;
-        if (vb.free === 0) list_del_free(vbq, vb); /* under vbq->lock */
-        /* spin_unlock(&vb->lock); */
+        if (vb.free === 0) {
+          k.spin_lock(vbq.lock);
+          list_del_free(vbq, vb);
+          k.spin_unlock(vbq.lock);
+        }
+        k.spin_unlock(vb.lock);
         break;
+        /* next: spin_unlock(&vb->lock); (at each goto next above) */
       }
 
       if (purge) purge_fragmented_blocks_thiscpu();
@@ -971,15 +1006,15 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
     /* the ptes go now (64141da58724); the TLB flush waits for vm_unmap_aliases or a purge */
     vunmap_page_range(addr, addr + size);
 
-    /* spin_lock(&vb->lock); */
+    k.spin_lock(vb!.lock);
     k.BUG_ON(bitmap_allocate_region(vb!.dirty_map, Math.floor(offset / PAGE_SIZE), order) !== 0, 999);
 
     vb!.dirty += 2 ** order;
     if (vb!.dirty === VMAP_BBMAP_BITS) {
       k.BUG_ON(vb!.free !== 0, 1003);
-      /* spin_unlock(&vb->lock); */
+      k.spin_unlock(vb!.lock);
       free_vmap_block(vb!);
-    }
+    } else k.spin_unlock(vb!.lock);
   });
 
   /**
@@ -1009,7 +1044,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
       // TLB entries for them survive this call unless the purge's range covers them).
       for (const vb of vbq.free) {
         visit();
-        /* spin_lock(&vb->lock); */
+        k.spin_lock(vb.lock);
         let i = vb.dirty_map.indexOf(1); /* find_first_bit */
         if (i < 0) i = VMAP_BBMAP_BITS;
         while (i < VMAP_BBMAP_BITS) {
@@ -1027,6 +1062,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
           i = vb.dirty_map.indexOf(1, i); /* find_next_bit */
           if (i < 0) i = VMAP_BBMAP_BITS;
         }
+        k.spin_unlock(vb.lock);
       }
     }
 
@@ -1127,7 +1163,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
   });
 
   /*** Old vmalloc interfaces ***/
-  let vmlist: vm_struct | null = null; /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
+  /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
+  const vmlist_lock = k.lock_init('vmlist_lock');
+  let vmlist: vm_struct | null = null;
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
   const arrayFrameOwner = new Map<number, PagesArray>();
 
@@ -1140,7 +1178,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
     va.private = vm;
     va.flags |= VM_VM_AREA;
 
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let tmp: vm_struct | null;
     let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
@@ -1153,7 +1191,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
     vm.next = tmp;
     if (prev) prev.next = vm;
     else vmlist = vm;
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
   };
 
   // __get_vm_area_node (mm/vmalloc.c)
@@ -1239,7 +1277,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
        * before unmap. (address range confliction is maintained by
        * vmap.)
        */
-      /* write_lock(&vmlist_lock); */
+      k.write_lock(vmlist_lock);
       let prev: vm_struct | null = null;
       let tmp = vmlist;
       let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
@@ -1263,7 +1301,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
       const vm = tmp;
       if (prev) prev.next = tmp.next;
       else vmlist = tmp.next;
-      /* write_unlock(&vmlist_lock); */
+      k.write_unlock(vmlist_lock);
 
       vmap_debug_free_range(va.va_start, va.va_end);
       free_unmap_vmap_area(va);
@@ -1617,7 +1655,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
-    /* read_lock(&vmlist_lock); */
+    k.read_lock(vmlist_lock);
     finished: for (let tmp = vmlist; count && tmp; tmp = tmp.next) {
       visit();
       const vaddr = tmp.addr;
@@ -1639,7 +1677,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
       addr += n;
       count -= n;
     }
-    /* finished: read_unlock(&vmlist_lock); */
+    /* finished: */
+    k.read_unlock(vmlist_lock);
 
     if (b === 0) return 0;
     /* zero-fill memory holes */
@@ -1661,7 +1700,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
     const buflen = count;
 
-    /* read_lock(&vmlist_lock); */
+    k.read_lock(vmlist_lock);
     finished: for (let tmp = vmlist; count && tmp; tmp = tmp.next) {
       visit();
       const vaddr = tmp.addr;
@@ -1684,7 +1723,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
       addr += n;
       count -= n;
     }
-    /* finished: read_unlock(&vmlist_lock); */
+    /* finished: */
+    k.read_unlock(vmlist_lock);
     if (!copied) return 0;
     return buflen;
   });
@@ -1751,7 +1791,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
   /** /proc/vmallocinfo: s_start / s_next / s_show over vmlist. */
   const vmallocinfo = (): string => {
     let out = '';
+    k.read_lock(vmlist_lock); /* s_start */
     for (let v = vmlist; v; v = v.next) out += s_show(v);
+    k.read_unlock(vmlist_lock); /* s_stop */
     return out;
   };
 
@@ -1763,6 +1805,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
   };
 
   return {
+    vmlist_lock,
     VMALLOC_START,
     VMALLOC_END,
     VMAP_MAX_ALLOC,

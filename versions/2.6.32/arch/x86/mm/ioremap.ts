@@ -77,10 +77,17 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
 
     /* Don't allow anybody to remap normal RAM that we're using.. */
     // QUERY: the test is `<`, so the last page of the range is never checked: a one-page
-    // ioremap of RAM in use succeeds. (On PAE `pfn << PAGE_SHIFT` also wraps at 4 GiB;
-    // SIM: vmx compares without the wrap.)
-    const lastPage = Math.floor(last_addr / PAGE_SIZE) * PAGE_SIZE;
-    for (let pfn = Math.floor(phys_addr / PAGE_SIZE); pfn * PAGE_SIZE < lastPage; pfn++) {
+    // ioremap of RAM in use succeeds.
+    // QUERY: on i386-pae (resource_size_t 64-bit, unsigned long 32-bit) `pfn << PAGE_SHIFT` is an
+    // unsigned long and wraps at 4 GiB, and `last_addr & PAGE_MASK` zero-extends the 32-bit
+    // PAGE_MASK, dropping bits 32-63 of last_addr: both sides are the addresses mod 4 GiB. The
+    // loop always ends (both sides stay below 4 GiB and the left one climbs to the right one);
+    // above 4 GiB it checks the right pfns when the range stays in one 4 GiB bank, and none when
+    // the range crosses a 4 GiB boundary (the left side starts at or above the right one).
+    const pae = phys64 && k.arch.bitsPerLong === 32;
+    const shifted = (pfn: number): number => (pae ? (pfn * PAGE_SIZE) % 2 ** 32 : pfn * PAGE_SIZE); /* pfn << PAGE_SHIFT */
+    const lastPage = Math.floor((pae ? last_addr % 2 ** 32 : last_addr) / PAGE_SIZE) * PAGE_SIZE; /* last_addr & PAGE_MASK */
+    for (let pfn = Math.floor(phys_addr / PAGE_SIZE); shifted(pfn) < lastPage; pfn++) {
       const is_ram = page_is_ram(pfn);
 
       if (is_ram && k.pfn_valid(pfn) && !k.PageReserved(pfn)) return 0;
@@ -88,10 +95,20 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     }
 
     /* Mappings have to be page-aligned */
-    const offset = phys_addr % PAGE_SIZE;
+    const offset = phys_addr % PAGE_SIZE; /* phys_addr & ~PAGE_MASK */
+    // QUERY: `phys_addr &= PAGE_MASK` ANDs the 64-bit resource_size_t with the zero-extended
+    // 32-bit unsigned long PAGE_MASK on i386-pae: bits 32-63 are cleared, the frame above 4 GiB
+    // becomes its alias below (fixed in 2.6.36 by PHYSICAL_PAGE_MASK, ffa71f33a820).
     phys_addr -= offset;
-    size = k.PAGE_ALIGN(last_addr + 1) - phys_addr;
-    if (!phys64) size = k.ulong(size);
+    if (pae) phys_addr %= 2 ** 32;
+    /*
+     * size = PAGE_ALIGN(last_addr+1) - phys_addr: PAGE_ALIGN is ALIGN(x, PAGE_SIZE) in x's type,
+     * so 64-bit with PAE (a page ending at 4 GiB gives 0x100000000, not 0), 32-bit on plain i386
+     * (wraps to 0 there); the difference is stored in the unsigned long size.
+     */
+    const aligned_end = phys64 ? Math.ceil((last_addr + 1) / PAGE_SIZE) * PAGE_SIZE : k.PAGE_ALIGN(last_addr + 1);
+    size = aligned_end - phys_addr;
+    if (k.arch.bitsPerLong === 32) size = k.ulong(size);
 
     /* reserve_memtype(phys_addr, phys_addr + size, prot_val, &new_prot_val): PAT off */
     const new_prot_val = prot_val === _PAGE_CACHE_WC ? _PAGE_CACHE_UC_MINUS : prot_val;
@@ -101,13 +118,13 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     /* Ok, go for it.. */
     const area = mm.get_vm_area_caller(size, VM_IOREMAP, caller);
     if (!area) return 0; /* goto err_free_memtype */
-    area.phys_addr = phys_addr;
+    area.phys_addr = phys_addr; /* unsigned long: already truncated on PAE */
     const vaddr = area.addr;
 
     /* kernel_map_sync_memtype(phys_addr, size, prot_val): no cpa in vmx */
 
-    // ioremap_page_range takes an unsigned long: on i386-pae a frame above 4 GiB is truncated.
-    if (ioremap_page_range(vaddr, vaddr + size, phys64 && k.arch.bitsPerLong === 32 ? phys_addr % 2 ** 32 : phys_addr, prot)) {
+    /* ioremap_page_range takes an unsigned long phys_addr (below 4 GiB here on PAE, see above) */
+    if (ioremap_page_range(vaddr, k.ulong(vaddr + size), phys_addr, prot)) {
       mm.free_vm_area(area); /* err_free_area */
       return 0; /* err_free_memtype: free_memtype() */
     }

@@ -9,8 +9,7 @@
  * iomem_map_sanity_check finds nothing (no iomem resource tree), mmiotrace is off, and
  * early_ioremap is not modelled. boot_cpu_data.x86_phys_bits is taken as 36.
  */
-import type { Addr } from '../../../../../src/kernel/kernel.js';
-import type { Kernel } from '../../../../../src/kernel/kernel.js';
+import type { Addr, Kernel, KernelLock } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, get_vm_area_size, type vm_struct } from '../../../include/linux/vmalloc.js';
 import { bootIoremapRange } from '../../../lib/ioremap.js';
@@ -33,6 +32,7 @@ export const _PAGE_CACHE_UC = 0x18;
 
 /** What ioremap.c calls in mm/vmalloc.c. */
 export interface VmallocForIoremap {
+  readonly vmlist_lock: KernelLock;
   vmlist(): vm_struct | null;
   get_vm_area_caller(size: number, flags: number, caller: string): vm_struct | null;
   remove_vm_area(addr: Addr): vm_struct | null;
@@ -143,13 +143,13 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
 
     addr -= addr % PAGE_SIZE;
 
-    /* read_lock(&vmlist_lock); */
+    k.read_lock(mm.vmlist_lock);
     let p: vm_struct | null;
     for (p = mm.vmlist(); p; p = p.next) {
       k.count('nodes_visited');
       if (p.addr === addr) break;
     }
-    /* read_unlock(&vmlist_lock); */
+    k.read_unlock(mm.vmlist_lock);
 
     if (!p) {
       k.printk(`iounmap: bad address ${k.p(addr)}`); /* then dump_stack() */
