@@ -68,9 +68,47 @@ describe('page-table walks on the three geometries', () => {
     expect(ptr % 1024).toBe(511);
     expect(k.machine.pt.translate(a + 0x1ff000)).toBe(pfn);
     expect(k.machine.mem.inUse[Owner.PageTable]).toBe(1);
-    // A user address in slot 0 needs a pmd page and a pte page.
+    // The default boot tables leave the user slots none (as 2.6's swapper_pg_dir may): a user
+    // address in slot 0 goes through the generic pmd_alloc (2.6 mm/memory.c __pmd_alloc when
+    // pud_none) and needs a pmd page and a pte page. 2.4 never does this: see the next test.
     mapOne(k, 0x08048000);
     expect(k.machine.mem.inUse[Owner.PageTable]).toBe(3);
+  });
+
+  // 2.4 arch/i386/mm/init.c pagetable_init (PAE): set_pgd(pgd_base + i, __pgd(1 +
+  // __pa(empty_zero_page))) for all four slots, then slot 3 (PAGE_OFFSET 0xc0000000) gets its
+  // bootmem pmd. include/asm-i386/pgtable-3level.h (2.4.3 on): pgd_none() is 0, so
+  // include/linux/mm.h pmd_alloc() is pmd_offset(): a user address uses empty_zero_page as its pmd.
+  it('i386-pae, 2.4 boot tables: user slots share empty_zero_page as their pmd; pmd_offset there writes into it', () => {
+    const k = new Kernel({ arch: 'i386-pae', ramMiB: 128, cpus: 1, nodes: 1 }, { ...CONFIG, paeUserPgd: 'empty_zero_page' });
+    const slot = (i: number) => k.machine.pt.get(k.pgd_offset_k(i * 2 ** 30));
+    expect(slot(1)).toBe(slot(0));
+    expect(slot(2)).toBe(slot(0));
+    expect(slot(3)).not.toBe(slot(0));
+    for (const i of [0, 1, 2, 3]) expect(k.pgd_none(k.pgd_offset_k(i * 2 ** 30))).toBe(false);
+    expect(k.pgd_is_empty_zero_page(k.pgd_offset_k(0))).toBe(true);
+    expect(k.pgd_is_empty_zero_page(k.pgd_offset_k(0xc0000000))).toBe(false);
+    // swapper_pg_dir and slot 3's pmd from bootmem; empty_zero_page is in the kernel image.
+    expect(k.machine.mem.inUse[Owner.Boot]).toBe(2);
+    // 0x08048000 >> PMD_SHIFT (21) = 0x40: entry 0x40 of empty_zero_page, none (the page is zero).
+    const u = 0x08048000;
+    const pmd = k.pmd_offset(k.pud_offset(k.pgd_offset_k(u), u), u);
+    expect(pmd % 1024).toBe(0x40);
+    expect(k.pmd_none(pmd)).toBe(true);
+    const pte = k.pte_alloc(pmd, u);
+    const pfn = k.alloc_page(0);
+    k.set_pte(pte, pfn);
+    // One pte page (no pmd page), linked in empty_zero_page's entry 0x40 ...
+    expect(k.machine.mem.inUse[Owner.PageTable]).toBe(1);
+    expect(k.machine.pt.translate(u)).toBe(pfn);
+    // ... which every user slot shares: 1 GiB and 2 GiB higher the same entry maps the same page.
+    expect(k.machine.pt.translate(u + 2 ** 30)).toBe(pfn);
+    expect(k.machine.pt.translate(u + 2 * 2 ** 30)).toBe(pfn);
+    expect(k.pmd_none(k.pmd_offset(k.pud_offset(k.pgd_offset_k(u + 2 ** 30), u + 2 ** 30), u + 2 ** 30))).toBe(false);
+    // The kernel slot has its own pmd: nothing at 0xc8048000.
+    expect(k.machine.pt.translate(0xc0000000 + u)).toBe(-1);
+    // The shared page is walked once: one pte table below the user slots.
+    expect(k.machine.pt.tablesCovering(0, 0xc0000000).filter((f) => k.machine.mem.owner(f) === Owner.PageTable).length).toBe(1);
   });
 
   it('x86_64: 4 levels of 512; 0xffffc20000000000 (VMALLOC_START) is pgd 388, pud 0, pmd 0, pte 0; three table pages', () => {

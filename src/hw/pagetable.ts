@@ -25,6 +25,11 @@ export class PageTables {
   private readonly span: Float64Array;
   private readonly entries: Float64Array;
   pgdPfn = -1;
+  /**
+   * Tables the boot image links under more than one entry (PAE 2.4's empty_zero_page under the
+   * user pgd slots): walkRange visits each of them once, at its first link.
+   */
+  private readonly shared = new Set<number>();
   /** Single-entry cache for the hot path (consecutive ptes of one table). */
   private lastPfn = -1;
   private lastTable: Float64Array | undefined;
@@ -55,6 +60,11 @@ export class PageTables {
   private lookup(pfn: number): Float64Array | undefined {
     const c = this.tableChunks[pfn >>> TCHUNK_SHIFT];
     return c === undefined ? undefined : c[pfn & (TCHUNK - 1)];
+  }
+
+  /** Mark a table as linked more than once by design (see `shared`). */
+  markShared(pfn: number): void {
+    this.shared.add(pfn);
   }
 
   isTable(pfn: number): boolean {
@@ -116,6 +126,7 @@ export class PageTables {
    */
   private walkRange(start: Addr, end: Addr, onLeaf?: (addr: Addr, pfn: number) => void, onTable?: (pfn: number) => void): void {
     const last = this.levels.length - 1;
+    const sharedSeen = this.shared.size ? new Set<number>() : undefined;
     const walk = (tablePfn: number, level: number, base: Addr): void => {
       const l = this.levels[level];
       const span = 2 ** l.shift;
@@ -128,6 +139,10 @@ export class PageTables {
         if (level === last) {
           onLeaf?.(lo, e - 1);
         } else {
+          if (sharedSeen !== undefined && this.shared.has(e - 1)) {
+            if (sharedSeen.has(e - 1)) continue;
+            sharedSeen.add(e - 1);
+          }
           onTable?.(e - 1);
           walk(e - 1, level + 1, lo);
         }

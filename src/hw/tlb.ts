@@ -34,6 +34,11 @@ export class Tlb {
     for (let i = 0; i < e.length; i++) if (e[i].size !== 0) e[i].clear();
   }
 
+  /** Drop every cached translation of one CPU (a local flush, x86's __flush_tlb). */
+  flushCpu(cpu: number): void {
+    if (this.entries[cpu].size !== 0) this.entries[cpu].clear();
+  }
+
   /** Drop cached translations of [start, end) on every CPU. */
   flushRange(start: Addr, end: Addr): void {
     const lo = Math.floor(start / PAGE_SIZE);

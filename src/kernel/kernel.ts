@@ -62,6 +62,14 @@ export interface KernelConfig {
    */
   oopsLine?: (k: Kernel, what: OopsKind, addr: Addr) => string;
   /**
+   * What the boot code puts in the pgd entries below the kernel's on PAE (arch.bootKernelPgdFrom).
+   * "empty_zero_page": 2.4's arch/i386/mm/init.c pagetable_init first points every entry of
+   * swapper_pg_dir at empty_zero_page (the CPU wants the four PDPT entries present), then the
+   * kernel's slots at their boot pmds; the user slots share that one page as their pmd table.
+   * Default: the entries stay 0 (none).
+   */
+  paeUserPgd?: 'empty_zero_page';
+  /**
    * The version's lowmem limit on `arch`: the bytes of RAM its linear map covers (MAXMEM, rounded
    * down to a page as max_low_pfn = MAXMEM >> PAGE_SHIFT does), computed from the version's own
    * headers. It sets high_memory (= PAGE_OFFSET + min(RAM, limit)) and where ZONE_HIGHMEM starts.
@@ -76,7 +84,11 @@ export type OopsKind = 'NULL pointer dereference' | 'paging request';
 
 type CLevel = 'pgd' | 'pud' | 'pmd' | 'pte';
 
-/** A frame number no RAM or device has, for the table of zeroes below an empty entry (Kernel.zeroTable). */
+/**
+ * A frame number no RAM or device has, for the table of zeroes below an empty entry
+ * (Kernel.zeroTable); with KernelConfig.paeUserPgd it is empty_zero_page, which the boot code
+ * links under the user pgd slots.
+ */
 const ZERO_TABLE_PFN = 2 ** 32 - 1;
 /** Another such frame number, for the pte table of the kernel image (Kernel.image_pte_table). */
 const IMAGE_PTE_TABLE_PFN = 2 ** 32 - 2;
@@ -156,6 +168,47 @@ export class Kernel {
     this.zlHigh = m.zonelist(['HIGHMEM', 'NORMAL', 'DMA32', 'DMA']);
     this.zlNormal = m.zonelist(['NORMAL', 'DMA32', 'DMA']);
     this.splitZones = machineConfig.zones === 'split';
+    if (config.paeUserPgd === 'empty_zero_page') this.linkUserPgdsToZeroPage();
+  }
+
+  /**
+   * set_pgd(pgd_base + i, __pgd(1 + __pa(empty_zero_page))) for the pgd slots below the kernel's
+   * boot pmds (2.4 arch/i386/mm/init.c pagetable_init, PAE). FAITHFUL: one page, linked under
+   * every user slot, so a pte table set up through one of them is seen through all of them (and
+   * the zero page is no longer zero). The page is part of the kernel image: its frame lies
+   * outside RAM and it is never counted.
+   */
+  private linkUserPgdsToZeroPage(): void {
+    const from = this.arch.bootKernelPgdFrom;
+    if (from === undefined) return;
+    const pt = this.pt;
+    const zero = this.zeroTable();
+    pt.markShared(zero);
+    for (let i = 0; i < from; i++) pt.set(pt.ptr(pt.pgdPfn, i), zero + 1);
+  }
+
+  /** pgd_val(*pgd) == EMPTY_PGD (__pa(empty_zero_page) + 1): the entry points at the zero page. */
+  pgd_is_empty_zero_page(p: EntryPtr): boolean {
+    return this.pt.get(p) === ZERO_TABLE_PFN + 1;
+  }
+
+  /** set_pgd(pgd, __pgd(1 + __pa(table))): point a pgd entry at a pmd table. FAITHFUL. */
+  set_pgd(pgd: EntryPtr, tablePfn: number): void {
+    this.pt.set(pgd, tablePfn + 1);
+  }
+
+  /** __flush_tlb(): the current CPU's TLB only (a trace leaf; no global-flush counter). */
+  __flush_tlb(): void {
+    this.machine.tlb.flushCpu(this.cpu);
+    this.leaf('__flush_tlb');
+  }
+
+  /**
+   * __get_free_page(GFP_KERNEL) + memset for a pmd table the caller links itself (2.4.0's
+   * get_pmd_slow, PAE); fault site "pte_alloc" like every page-table page. The frame, or -1.
+   */
+  pmd_page_alloc(fn: string): number {
+    return this.alloc_table_page(fn, this.physLevel[2]);
   }
 
   // ---- probes ---------------------------------------------------------------------------

@@ -103,6 +103,8 @@ export const version: KernelVersion = {
     // 2.4's kbuild compiles inside mm/, so __FILE__ is the bare name
     vmallocFile: 'vmalloc.c',
     oopsLine,
+    // arch/i386/mm/init.c pagetable_init (PAE): every pgd entry below the kernel's points at empty_zero_page
+    paeUserPgd: 'empty_zero_page',
   },
   defaultWindow,
   boot(k, window): VersionApi {

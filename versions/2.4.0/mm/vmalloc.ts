@@ -21,6 +21,7 @@ import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.j
 import { SIZEOF_VM_STRUCT, VM_ALLOC, type vm_struct } from '../include/linux/vmalloc.js';
 import { gfpZoneBits } from '../include/linux/mm.js';
 import type { Pgalloc240 } from '../include/asm-i386/pgalloc.js';
+import { pgd_none } from '../include/asm-i386/pgtable.js';
 
 const ENOMEM = 12;
 
@@ -53,7 +54,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
     // SIM: pmd_bad() is never true for tables the simulator builds, so pmd_ERROR/pmd_clear never run.
     let pte = k.pte_offset(pmd, address);
     address = address % PMD_SIZE;
-    let end = address + size;
+    let end = k.ulong(address + size);
     if (end > PMD_SIZE) end = PMD_SIZE;
     do {
       const page = k.ptep_get_and_clear(pte);
@@ -73,14 +74,14 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
 
   // free_area_pmd (mm/vmalloc.c 2.4.0)
   const free_area_pmd = k.traced('free_area_pmd', (dir: EntryPtr, address: Addr, size: number): void => {
-    if (k.pgd_none(dir)) return;
+    if (pgd_none(k, dir)) return;
     // SIM: pgd_bad() is always 0 on i386 (and never true here).
     let pmd = k.pmd_offset(k.pud_offset(dir, address), address);
     address = address % PGDIR_SIZE;
-    let end = address + size;
+    let end = k.ulong(address + size);
     if (end > PGDIR_SIZE) end = PGDIR_SIZE;
     do {
-      free_area_pte(pmd, address, end - address);
+      free_area_pte(pmd, address, k.ulong(end - address));
       address = k.levelFloor(address + PMD_SIZE, PMD_SIZE);
       pmd++;
     } while (address < end);
@@ -102,7 +103,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
   // alloc_area_pte (mm/vmalloc.c 2.4.0)
   const alloc_area_pte = k.traced('alloc_area_pte', (pte: EntryPtr, address: Addr, size: number, gfp_mask: number, _prot: number): number => {
     address = address % PMD_SIZE;
-    let end = address + size;
+    let end = k.ulong(address + size);
     if (end > PMD_SIZE) end = PMD_SIZE;
     do {
       // QUERY: a dirty pte is reported, then overwritten rather than refused (and a page
@@ -121,12 +122,12 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
   // alloc_area_pmd (mm/vmalloc.c 2.4.0)
   const alloc_area_pmd = k.traced('alloc_area_pmd', (pmd: EntryPtr, address: Addr, size: number, gfp_mask: number, prot: number): number => {
     address = address % PGDIR_SIZE;
-    let end = address + size;
+    let end = k.ulong(address + size);
     if (end > PGDIR_SIZE) end = PGDIR_SIZE;
     do {
       const pte = pte_alloc_kernel(pmd, address);
       if (pte < 0) return -ENOMEM;
-      if (alloc_area_pte(pte, address, end - address, gfp_mask, prot)) return -ENOMEM;
+      if (alloc_area_pte(pte, address, k.ulong(end - address), gfp_mask, prot)) return -ENOMEM;
       address = k.levelFloor(address + PMD_SIZE, PMD_SIZE);
       pmd++;
     } while (address < end);

@@ -14,6 +14,7 @@ import type { EntryPtr } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import { SIZEOF_VM_STRUCT, VM_ALLOC, type vm_struct } from '../include/linux/vmalloc.js';
+import { pmd_alloc } from '../include/linux/mm.js';
 
 const ENOMEM = 12;
 
@@ -56,7 +57,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
     // SIM: pmd_bad() is never true for tables the simulator builds, so pmd_ERROR/pmd_clear never run.
     let pte = k.pte_offset(pmd, address);
     address = address % PMD_SIZE;
-    let end = address + size;
+    let end = k.ulong(address + size);
     if (end > PMD_SIZE) end = PMD_SIZE;
     do {
       const page = k.ptep_get_and_clear(pte);
@@ -80,10 +81,10 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
     // SIM: pgd_bad() is always 0 on i386 (and never true here).
     let pmd = k.pmd_offset(k.pud_offset(dir, address), address);
     address = address % PGDIR_SIZE;
-    let end = address + size;
+    let end = k.ulong(address + size);
     if (end > PGDIR_SIZE) end = PGDIR_SIZE;
     do {
-      free_area_pte(pmd, address, end - address);
+      free_area_pte(pmd, address, k.ulong(end - address));
       address = k.levelFloor(address + PMD_SIZE, PMD_SIZE);
       pmd++;
     } while (address < end);
@@ -107,7 +108,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
     'alloc_area_pte',
     (pte: EntryPtr, address: Addr, size: number, gfp_mask: number, _prot: number, pages: PageCursor | null): number => {
       address = address % PMD_SIZE;
-      let end = address + size;
+      let end = k.ulong(address + size);
       if (end > PMD_SIZE) end = PMD_SIZE;
       do {
         let page: number;
@@ -138,12 +139,12 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
     'alloc_area_pmd',
     (pmd: EntryPtr, address: Addr, size: number, gfp_mask: number, prot: number, pages: PageCursor | null): number => {
       address = address % PGDIR_SIZE;
-      let end = address + size;
+      let end = k.ulong(address + size);
       if (end > PGDIR_SIZE) end = PGDIR_SIZE;
       do {
         const pte = k.pte_alloc(pmd, address);
         if (pte < 0) return -ENOMEM;
-        if (alloc_area_pte(pte, address, end - address, gfp_mask, prot, pages)) return -ENOMEM;
+        if (alloc_area_pte(pte, address, k.ulong(end - address), gfp_mask, prot, pages)) return -ENOMEM;
         address = k.levelFloor(address + PMD_SIZE, PMD_SIZE);
         pmd++;
       } while (address < end);
@@ -160,7 +161,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
       let dir = k.pgd_offset_k(address);
       k.spin_lock(k.init_mm.page_table_lock);
       do {
-        const pmd = k.pmd_alloc(k.pud_offset(dir, address), address);
+        const pmd = pmd_alloc(k, dir, address); /* pmd_alloc(&init_mm, dir, address) */
         // QUERY: ret = -ENOMEM is assigned twice in a row in the C (dead code, removed in 2.4.26).
         ret = -ENOMEM;
         if (pmd < 0) break;

@@ -11,7 +11,7 @@
  * window covers the 4 MiB kmap area [0xfe000000, 0xfe400000), so a large enough vmalloc takes
  * addresses kmap() also hands out (and shares pkmap's page table there).
  */
-import type { Kernel } from '../../../../src/kernel/kernel.js';
+import type { EntryPtr, Kernel } from '../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../src/contract/version.js';
 
 export const VMALLOC_OFFSET = 8 * 1024 * 1024;
@@ -39,4 +39,15 @@ export const VMALLOC_END = FIXADDR_START;
 
 export function defaultWindow(k: Kernel): VmallocWindow {
   return { start: VMALLOC_START(k.high_memory), end: VMALLOC_END };
+}
+
+// pgd_none (include/asm-i386/pgtable-2level.h / pgtable-3level.h 2.4.0)
+/**
+ * 2-level: the constant 0. PAE: `pgd_val(x) == EMPTY_PGD`, EMPTY_PGD being
+ * `__pa(empty_zero_page) + 1`, which pagetable_init (__pgd_clear) puts in every user slot: in
+ * 2.4.0 a user pgd slot is none until pmd_alloc gives it a pmd page (2.4.3's pgtable-3level.h, linux-history 8b11a705bdc5,
+ * made pgd_none() the constant 0 and stopped allocating pmds).
+ */
+export function pgd_none(k: Kernel, pgd: EntryPtr): boolean {
+  return k.arch.name === 'i386-pae' && k.pgd_is_empty_zero_page(pgd);
 }

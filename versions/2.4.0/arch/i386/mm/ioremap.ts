@@ -43,7 +43,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pgalloc: Pgalloc240): Ior
   // remap_area_pte (arch/i386/mm/ioremap.c 2.4.0)
   const remap_area_pte = k.traced('remap_area_pte', (pte: EntryPtr, address: Addr, size: number, phys_addr: number, _flags: number): void => {
     address = address % PMD_SIZE;
-    let end = address + size;
+    let end = k.ulong(address + size);
     if (end > PMD_SIZE) end = PMD_SIZE;
     if (address >= end) k.BUG(25, FILE);
     do {
@@ -64,14 +64,14 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pgalloc: Pgalloc240): Ior
   // remap_area_pmd (arch/i386/mm/ioremap.c 2.4.0)
   const remap_area_pmd = k.traced('remap_area_pmd', (pmd: EntryPtr, address: Addr, size: number, phys_addr: number, flags: number): number => {
     address = address % PGDIR_SIZE;
-    let end = address + size;
+    let end = k.ulong(address + size);
     if (end > PGDIR_SIZE) end = PGDIR_SIZE;
     phys_addr = k.ulong(phys_addr - address);
     if (address >= end) k.BUG(50, FILE);
     do {
       const pte = pte_alloc_kernel(pmd, address);
       if (pte < 0) return -ENOMEM;
-      remap_area_pte(pte, address, end - address, k.ulong(address + phys_addr), flags);
+      remap_area_pte(pte, address, k.ulong(end - address), k.ulong(address + phys_addr), flags);
       address = k.levelFloor(address + PMD_SIZE, PMD_SIZE);
       pmd++;
     } while (address && address < end);

@@ -14,6 +14,7 @@ import type { Kernel } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, type vm_struct } from '../../../include/linux/vmalloc.js';
 import { phys_to_virt, virt_to_phys } from '../../../include/asm-i386/io.js';
+import { pmd_alloc } from '../../../include/linux/mm.js';
 
 const ENOMEM = 12;
 /* 2.4's kbuild compiles inside arch/i386/mm, so __FILE__ is the bare name */
@@ -38,7 +39,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap): Ioremap2419 {
   // remap_area_pte (arch/i386/mm/ioremap.c 2.4.19)
   const remap_area_pte = k.traced('remap_area_pte', (pte: EntryPtr, address: Addr, size: number, phys_addr: number, _flags: number): void => {
     address = address % PMD_SIZE;
-    let end = address + size;
+    let end = k.ulong(address + size);
     if (end > PMD_SIZE) end = PMD_SIZE;
     if (address >= end) k.BUG(25, FILE);
     do {
@@ -59,14 +60,14 @@ export function boot(k: Kernel, mm: VmallocForIoremap): Ioremap2419 {
   // remap_area_pmd (arch/i386/mm/ioremap.c 2.4.19)
   const remap_area_pmd = k.traced('remap_area_pmd', (pmd: EntryPtr, address: Addr, size: number, phys_addr: number, flags: number): number => {
     address = address % PGDIR_SIZE;
-    let end = address + size;
+    let end = k.ulong(address + size);
     if (end > PGDIR_SIZE) end = PGDIR_SIZE;
     phys_addr = k.ulong(phys_addr - address);
     if (address >= end) k.BUG(50, FILE);
     do {
       const pte = k.pte_alloc(pmd, address);
       if (pte < 0) return -ENOMEM;
-      remap_area_pte(pte, address, end - address, k.ulong(address + phys_addr), flags);
+      remap_area_pte(pte, address, k.ulong(end - address), k.ulong(address + phys_addr), flags);
       address = k.levelFloor(address + PMD_SIZE, PMD_SIZE);
       pmd++;
     } while (address && address < end);
@@ -83,7 +84,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap): Ioremap2419 {
     if (address >= end) k.BUG(73, FILE);
     k.spin_lock(k.init_mm.page_table_lock);
     do {
-      const pmd = k.pmd_alloc(k.pud_offset(dir, address), address);
+      const pmd = pmd_alloc(k, dir, address); /* pmd_alloc(&init_mm, dir, address) */
       error = -ENOMEM;
       if (pmd < 0) break;
       if (remap_area_pmd(pmd, address, k.ulong(end - address), k.ulong(phys_addr + address), flags)) break;
