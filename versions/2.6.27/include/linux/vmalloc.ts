@@ -1,0 +1,69 @@
+/**
+ * Linux 2.6.27 include/linux/vmalloc.h (commit 3fa8749e584b, blob 328eb402): struct vm_struct,
+ * its flags, IOREMAP_MAX_ORDER and get_vm_area_size. The same struct and flags as 2.6.32's
+ * header (duplicated here: a version imports no other version).
+ */
+import type { Addr } from '../../../../src/hw/addr.js';
+
+/* bits in flags of vmalloc's vm_struct below */
+export const VM_IOREMAP = 0x00000001; /* ioremap() and friends */
+export const VM_ALLOC = 0x00000002; /* vmalloc() */
+export const VM_MAP = 0x00000004; /* vmap()ed pages */
+export const VM_USERMAP = 0x00000008; /* suitable for remap_vmalloc_range */
+export const VM_VPAGES = 0x00000010; /* buffer for pages was vmalloc'ed */
+/* bits [20..32] reserved for arch specific ioremap internals */
+
+export const PAGE_SHIFT = 12;
+/** Maximum alignment for ioremap() regions: 7 + PAGE_SHIFT (128 pages). */
+export const IOREMAP_MAX_ORDER = 7 + PAGE_SHIFT;
+
+/** The pages array: where C holds `struct page **pages`. */
+export interface PagesArray {
+  /** The array's own address: a kmalloc object, or a vmalloc area when VM_VPAGES. */
+  ptr: Addr;
+  /** Frame numbers (our struct page *); -1 for a NULL slot (kzalloc'ed, not yet filled). */
+  pfns: number[];
+  /**
+   * SIM: when VM_VPAGES, the frames the vmalloc'ed array was given, page by page. `pfns` is
+   * what those frames hold; once the array is vfree'd and its addresses map other pages, a
+   * load of pages[i] reads those pages instead (see __vunmap).
+   */
+  frames?: number[];
+  /** SIM: those of `frames` that have been freed since (they no longer hold the array once reused). */
+  freedFrames?: Set<number>;
+}
+
+export interface vm_struct {
+  /* keep next,addr,size together to speedup lookups */
+  next: vm_struct | null;
+  addr: Addr;
+  size: number;
+  flags: number;
+  pages: PagesArray | null;
+  nr_pages: number;
+  phys_addr: number;
+  /** __builtin_return_address(0) of the API entry, as the symbol sprint_symbol prints. */
+  caller: string | null;
+  /** SIM: the kzalloc'ed address of this descriptor (C's `area` pointer value). */
+  self: Addr;
+}
+
+/** sizeof(struct vm_struct): 8 fields, 32 bytes on 32-bit, 64 on x86_64 (nr_pages padded). */
+export function SIZEOF_VM_STRUCT(ptrBytes: number): number {
+  return ptrBytes === 4 ? 32 : 64;
+}
+
+/** get_vm_area_size: actual size without the guard page. */
+export function get_vm_area_size(area: vm_struct): number {
+  return area.size - 4096;
+}
+
+export function vmFlagNames(flags: number): string[] {
+  const out: string[] = [];
+  if (flags & VM_IOREMAP) out.push('VM_IOREMAP');
+  if (flags & VM_ALLOC) out.push('VM_ALLOC');
+  if (flags & VM_MAP) out.push('VM_MAP');
+  if (flags & VM_USERMAP) out.push('VM_USERMAP');
+  if (flags & VM_VPAGES) out.push('VM_VPAGES');
+  return out;
+}

@@ -1,0 +1,257 @@
+/**
+ * Linux 2.6.27 as a vmx version: metadata, the catalogue of what changed since 2.4.22 (the
+ * previous registered version), and the contract's ops mapped onto the kernel functions this
+ * release has. The last vmlist kernel: no vmap_area, no lazy freeing, no vm_map_ram, no
+ * vm_unmap_aliases, no kmemleak hooks, no __vmalloc_node with an alignment (those ops are
+ * "unsupported").
+ *
+ * Callers: C records __builtin_return_address(0) of each API entry (vm_struct->caller). In vmx
+ * the caller is the scenario, which has no kernel symbol, so the symbol printed is the API
+ * function the scenario entered ("vmalloc+0x0/0x0"); vmalloc_user and vmalloc_32 go through
+ * __vmalloc, whose return address lies in them, so they print as themselves too. A nested pages
+ * array carries its outer caller, as in C.
+ */
+import type { AreaView, KernelVersion, VersionApi, VersionChange } from '../../src/harness/version.js';
+import { defaultWindow } from './include/asm-x86/pgtable.js';
+import { bootIoremap } from './arch/x86/mm/ioremap.js';
+import { PAGE_KERNEL } from './include/linux/gfp.js';
+import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
+import { boot as bootVmalloc } from './mm/vmalloc.js';
+
+/**
+ * Every behavioural difference from 2.4.22, with the release that brought it. Commits from 2.6.12
+ * on are mainline ids (sepen/linux-2.6.32.y); earlier ones are ids of the linux-history tree
+ * (MaximeChretien/linux-history), where git history before 2.6.12-rc2 lives.
+ */
+const changes: VersionChange[] = [
+  {
+    id: 'pages-array',
+    since: '2.5.32',
+    summary:
+      'vm_struct records its pages in pages[]/nr_pages (a kmalloc\'ed array); __vunmap frees the pages from that array instead of walking the page tables as 2.4\'s free_area_pte did.',
+    commits: ['d24919a7fbc6', '0bf7d47d9069'],
+    functions: ['__vmalloc_area_node', '__vunmap', 'remove_vm_area'],
+    affects: ['cost'],
+    ops: ['vmalloc', 'vmalloc_32', 'vfree'],
+  },
+  {
+    id: 'map-after-alloc',
+    since: '2.5.32',
+    summary:
+      'All data pages are allocated before any page table (map_vm_area after the alloc_page loop): an allocation failure maps nothing; a pte found set is reported by WARN_ON (mm/vmalloc.c:107 in vmap_pte_range) and overwritten, where 2.4.22 printed "alloc_area_pte: page already exists".',
+    commits: ['d24919a7fbc6'],
+    functions: ['__vmalloc_area_node', 'map_vm_area', 'vmap_pte_range'],
+    affects: ['cost', 'log', 'outcome'],
+    ops: ['vmalloc', 'vmalloc_32', 'vmap'],
+  },
+  {
+    id: 'vmap-no-page-refs',
+    since: '2.5.32',
+    summary:
+      'vmap takes no page references and flags its area VM_MAP (callers pass the flags and prot since 2.5.69, 2096040f5178); vunmap is __vunmap(addr, 0) and frees no pages, where 2.4.22\'s vunmap was vfree and dropped the reference vmap had taken.',
+    commits: ['d24919a7fbc6', '2096040f5178'],
+    functions: ['vmap', 'vunmap', '__vunmap'],
+    affects: ['cost', 'outcome'],
+    ops: ['vmap', 'vunmap', 'vfree'],
+  },
+  {
+    id: 'remove-vm-area',
+    since: '2.5.32',
+    summary:
+      'remove_vm_area exists: it takes the vm_struct off vmlist and (since 2.5.70, 9bc3b5f16f58) unmaps and flushes its range before returning it; vmalloc_dma is gone.',
+    commits: ['d24919a7fbc6', '9bc3b5f16f58'],
+    functions: ['remove_vm_area', '__remove_vm_area', 'vmalloc_dma'],
+    affects: ['outcome'],
+    ops: ['remove_vm_area', 'vmalloc_dma'],
+  },
+  {
+    id: 'get-vm-area-range',
+    since: '2.6.0',
+    summary:
+      '__get_vm_area(size, flags, start, end) searches [start, end) and its walk steps over entries below start; get_vm_area is the VMALLOC_START..VMALLOC_END case, which places areas as before.',
+    commits: ['72d717bfd9a9'],
+    functions: ['__get_vm_area', '__get_vm_area_node', 'get_vm_area'],
+    affects: ['address'],
+    ops: [],
+  },
+  {
+    id: 'warn-on-bad-vfree',
+    since: '2.6.27',
+    summary:
+      'A bad or nonexistent vfree/vunmap address is reported with WARN: "WARNING: at mm/vmalloc.c:384 __vunmap()" (390 for a nonexistent area) before the message (2.6.7 added a WARN_ON after the printk, 3b15e36b41c2; 2.6.27 made it WARN(1, ...), 4c8573e25f27).',
+    commits: ['3b15e36b41c2', '4c8573e25f27'],
+    functions: ['__vunmap'],
+    affects: ['log'],
+    ops: ['vfree', 'vunmap'],
+  },
+  {
+    id: 'ioremap-alignment',
+    since: '2.6.9',
+    summary: 'VM_IOREMAP areas are aligned to 1 << fls(size), clamped to [PAGE_SHIFT, IOREMAP_MAX_ORDER = 7 + PAGE_SHIFT = 19].',
+    commits: ['ea71450720bf', '6522176763ba'],
+    functions: ['__get_vm_area_node'],
+    affects: ['address', 'layout'],
+    ops: ['get_vm_area', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
+  },
+  {
+    id: 'out-of-vmalloc-space-printk',
+    since: '2.6.9',
+    summary:
+      'When no gap fits, __get_vm_area prints the rate-limited "allocation failed: out of vmalloc space - use vmalloc=<size> to increase size." (2.4.22 failed silently).',
+    commits: ['8cc3d21cc33c'],
+    functions: ['__get_vm_area_node'],
+    affects: ['log'],
+    ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vmap', 'get_vm_area', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
+  },
+  {
+    id: 'pages-array-vmalloced',
+    since: '2.6.11',
+    summary:
+      'A pages array larger than PAGE_SIZE (more than 1024 pages on i386, 512 on x86_64) is vmalloc\'ed itself, a second area placed after the first and flagged VM_VPAGES on the outer area (since 2.6.18, 8757d5fa6b75); before, kmalloc capped a vmalloc at what its largest cache held.',
+    commits: ['1dbd4652aedf', '8757d5fa6b75'],
+    functions: ['__vmalloc_area_node', '__vunmap'],
+    affects: ['address', 'layout', 'cost', 'outcome'],
+    ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vfree'],
+  },
+  {
+    id: 'vmalloc-end-pkmap',
+    since: '2.6.11',
+    summary:
+      'i386 VMALLOC_END is PKMAP_BASE - 2 pages with PKMAP_BASE derived from the fixmap (0xff800000 here, 0xffa00000 with PAE; 2.5.55 had moved it from 0xfe000000 to 0xff800000, 148b113a1ce3): the default window ends at 0xff7fe000 instead of 0xfdffe000.',
+    commits: ['148b113a1ce3', '5b1aa76283cf'],
+    functions: ['VMALLOC_END'],
+    affects: ['outcome', 'log'],
+    ops: ['vmalloc', 'vmap', 'get_vm_area', 'ioremap', 'ioremap_nocache'],
+  },
+  {
+    id: 'get-vm-area-page-align',
+    since: '2.6.12',
+    summary:
+      '__get_vm_area page-aligns the size and refuses 0 before adding the guard page, which moved 2.4.20\'s zero check ahead of the addition: a size that wraps to 0 with the guard page (0xfffff000 on i386) is accepted again and inserts a zero-sized area, on whose vfree unmap_kernel_range BUGs (mm/vmalloc.c:80).',
+    commits: ['54fe2b5bfa88'],
+    commitNote: 'Commit of the linux-history tree (in 2.6.12-rc1, before the mainline git history starts at 2.6.12-rc2).',
+    functions: ['__get_vm_area_node', 'unmap_kernel_range'],
+    affects: ['address', 'layout', 'outcome', 'log'],
+    ops: ['get_vm_area', 'vfree', 'vunmap', 'remove_vm_area'],
+  },
+  {
+    id: 'vmalloc-node',
+    since: '2.6.15',
+    summary: 'vmalloc_node(size, node) and get_vm_area_node exist (the node reaches kmalloc_node and alloc_pages_node).',
+    commits: ['930fc45a49dd'],
+    functions: ['vmalloc_node', '__vmalloc_node', '__get_vm_area_node'],
+    affects: ['outcome'],
+    ops: ['vmalloc_node'],
+  },
+  {
+    id: 'vmalloc-user',
+    since: '2.6.18',
+    summary: 'vmalloc_user and vmalloc_32_user allocate zeroed areas flagged VM_USERMAP for remap_vmalloc_range.',
+    commits: ['833423143c3a'],
+    functions: ['vmalloc_user', 'vmalloc_32_user', '__find_vm_area'],
+    affects: ['outcome'],
+    ops: ['vmalloc_user'],
+  },
+  {
+    id: 'alloc-vm-area',
+    since: '2.6.23',
+    summary: 'alloc_vm_area reserves a VM_IOREMAP area and builds its page tables (apply_to_page_range, guard page included) without mapping pages; free_vm_area removes it.',
+    commits: ['5f4352fbffd6'],
+    functions: ['alloc_vm_area', 'free_vm_area'],
+    affects: ['outcome', 'cost'],
+    ops: ['alloc_vm_area', 'free_vm_area'],
+  },
+  {
+    id: 'get-vm-area-end-check',
+    since: '2.6.25',
+    summary:
+      '__get_vm_area_node checks for wrap and for end - size also when the walk runs off the list, so an empty vmlist no longer accepts an area larger than the window (2.4.22 had no end check there).',
+    commits: ['5dc331852848'],
+    functions: ['__get_vm_area_node'],
+    affects: ['outcome', 'address', 'log'],
+    ops: ['get_vm_area', 'vmalloc', 'vmap', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
+  },
+  {
+    id: 'vmallocinfo',
+    since: '2.6.26',
+    summary: '/proc/vmallocinfo lists vmlist: range, size with guard page, caller, pages=, phys= and flag words.',
+    commits: ['a10aa579878f', '2301696932b5'],
+    functions: ['s_start', 's_next', 's_show'],
+    affects: ['log'],
+    ops: ['vmallocinfo'],
+  },
+  {
+    id: 'x86-ioremap',
+    since: '2.6.26',
+    summary:
+      'arch/x86/mm/ioremap.c: ioremap is ioremap_nocache (_PAGE_CACHE_UC_MINUS), RAM is recognised through the e820 map (page_is_ram) with the last page of the range unchecked, mapping goes through lib/ioremap.c, ioremap_change_attr flushes the TLB when the range aliases the direct map, and iounmap prints "iounmap: bad address %p" for an unknown address.',
+    commitNote: 'Many commits of the 2.6.24 x86 merge and the 2.6.25/2.6.26 PAT work (e.g. 38cb47ba018, de33c442ed2, cb8ab687c32); the behaviour modelled is 2.6.27\'s.',
+    functions: ['__ioremap_caller', 'ioremap_nocache', 'iounmap', 'page_is_ram', 'ioremap_change_attr'],
+    affects: ['outcome', 'log', 'cost'],
+    ops: ['ioremap', 'ioremap_nocache', 'iounmap'],
+  },
+];
+
+export const version: KernelVersion = {
+  id: '2.6.27',
+  title: 'Linux 2.6.27: the last vmlist kernel (pages array, VM_IOREMAP alignment, vmallocinfo)',
+  source:
+    'mainline v2.6.27 (3fa8749e584b) mm/vmalloc.c, include/linux/vmalloc.h, mm/memory.c (apply_to_page_range), lib/ioremap.c, arch/x86/mm/ioremap.c, include/asm-x86/pgtable_32.h, pgtable_64.h, page_32.h',
+  arches: ['i386', 'i386-pae', 'x86_64'],
+  changes,
+  hasKmemleak: false,
+  kernelConfig: {
+    // SLAB include/linux/kmalloc_sizes.h with 4 KiB pages, L1_CACHE_BYTES 64 (no kmalloc-96),
+    // KMALLOC_MAX_SIZE 4 MiB (MAX_ORDER 11): the same list as 2.6.32's
+    kmallocSizes: [32, 64, 128, 192, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4194304],
+    vmallocFile: 'mm/vmalloc.c',
+  },
+  defaultWindow,
+  boot(k, window): VersionApi {
+    const mm = bootVmalloc(k, window);
+    const io = bootIoremap(k, mm);
+    // resource_size_t is 32-bit on i386 without PAE (CONFIG_RESOURCES_64BIT off): a larger
+    // physical address is truncated.
+    const phys = (p: number) => (k.arch.name === 'i386' ? p % 2 ** 32 : p);
+    const findArea = (addr: number) => {
+      for (let v = mm.vmlist(); v; v = v.next) if (v.addr === addr) return v;
+      return null;
+    };
+    return {
+      vmalloc: (size) => mm.vmalloc(size),
+      vmalloc_32: (size) => mm.vmalloc_32(size),
+      vmalloc_user: (size) => mm.vmalloc_user(size),
+      vmalloc_node: (size, node) => mm.vmalloc_node(size, node),
+      vfree: (addr) => mm.vfree(addr),
+      vunmap: (addr) => mm.vunmap(addr),
+      vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, PAGE_KERNEL),
+      get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
+      remove_vm_area: (addr) => mm.remove_vm_area(addr)?.self ?? 0,
+      alloc_vm_area: (size) => mm.alloc_vm_area(size)?.addr ?? 0,
+      free_vm_area(addr) {
+        // SIM: the caller holds the vm_struct; the scenario holds its address, looked up here.
+        const area = findArea(addr);
+        if (!area) return 'nonexistent';
+        mm.free_vm_area(area);
+        return 'ok';
+      },
+      vread: (buf, addr, count) => mm.vread(buf, addr, count),
+      vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),
+      vmalloc_to_page: (addr) => mm.vmalloc_to_page(addr),
+      vmallocinfo: () => mm.vmallocinfo(),
+      ioremap: (p, size) => io.ioremap(phys(p), size),
+      ioremap_nocache: (p, size) => io.ioremap_nocache(phys(p), size),
+      iounmap: (addr) => io.iounmap(addr),
+      areas(): AreaView[] {
+        const out: AreaView[] = [];
+        for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags), nrPages: a.nr_pages });
+        return out;
+      },
+      stateSummary() {
+        let n = 0;
+        for (let a = mm.vmlist(); a; a = a.next) n++;
+        return { vmlist_entries: n };
+      },
+    };
+  },
+};
