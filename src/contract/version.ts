@@ -115,13 +115,6 @@ export interface VersionChange {
   affects: DiffClass[];
   /** Ops whose results it can change. */
   ops?: string[];
-  /**
-   * Commits that made the change: 12-hex mainline ids (sepen/linux-2.6.32.y) from 2.6.12 on,
-   * ids of the linux-history tree for 2.4 and 2.6.0-2.6.11.
-   */
-  commits?: string[];
-  /** Why no commit is cited, or what the cited ones leave out. */
-  commitNote?: string;
 }
 
 /** Where a version's C lives, for source links and line tables (tools/line-tables.mjs). */

@@ -11,12 +11,13 @@
  * __vmalloc, whose return address lies in them, so they print as themselves too. A nested pages
  * array carries its outer caller, as in C.
  */
-import type { AreaView, KernelVersion, VersionApi, VersionChange } from '../../src/harness/version.js';
+import type { AreaView, KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-x86/pgtable.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
 import { PAGE_KERNEL } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
+import { SOURCE_LINES } from './source-lines.js';
 
 /**
  * Every behavioural difference from 2.4.22, with the release that brought it. Commits from 2.6.12
@@ -197,6 +198,12 @@ export const version: KernelVersion = {
   title: 'Linux 2.6.27: the last vmlist kernel (pages array, VM_IOREMAP alignment, vmallocinfo)',
   source:
     'mainline v2.6.27 (3fa8749e584b) mm/vmalloc.c, include/linux/vmalloc.h, mm/memory.c (apply_to_page_range), lib/ioremap.c, arch/x86/mm/ioremap.c, include/asm-x86/pgtable_32.h, pgtable_64.h, page_32.h',
+  tree: {
+    repo: 'sepen/linux-2.6.32.y',
+    ref: '3fa8749e584b',
+    files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'lib/ioremap.c', 'mm/memory.c', 'arch/x86/mm/ioremap.c', 'include/asm-x86/pgtable_32.h', 'include/asm-x86/pgtable_64.h'],
+  },
+  lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae', 'x86_64'],
   changes,
   hasKmemleak: false,

@@ -3,8 +3,8 @@
  * caller's physical frames (device memory above RAM has no struct page; its frame numbers go
  * into the ptes as they are).
  */
-import type { Addr } from '../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../src/hw/pagetable.js';
+import type { Addr } from '../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import { addr_end } from '../mm/memory.js';
 

@@ -3,8 +3,8 @@
  * them on init_mm (pte_alloc_kernel, no pte lock). Only the page-table building is modelled;
  * the callback gets the pte pointer.
  */
-import type { Addr } from '../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../src/hw/pagetable.js';
+import type { Addr } from '../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 
 const ENOMEM = 12;

@@ -10,12 +10,11 @@
  * vm_struct is a JS object that also carries the address kmalloc gave it (`self`).
  * Unsigned-long arithmetic that can wrap in C is wrapped with k.ulong.
  */
-import type { Addr } from '../../../src/hw/addr.js';
-import type { EntryPtr } from '../../../src/hw/pagetable.js';
-import { Owner } from '../../../src/hw/frames.js';
+import type { Addr } from '../../../src/kernel/kernel.js';
+import type { EntryPtr } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
-import type { FreeOutcome, VmallocWindow } from '../../../src/harness/version.js';
+import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import {
   IOREMAP_MAX_ORDER,
   PAGE_SHIFT,
@@ -394,7 +393,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
           // page pointer). A freed page nobody took yet still holds the old entries.
           const frames = area.pages!.frames;
           const f = frames ? frames[Math.floor((i * PTR) / PAGE_SIZE)] : -1;
-          if (frames && (k.walk(slot) !== f || (area.pages!.freedFrames?.has(f) && k.machine.mem.owner(f) !== Owner.Free))) {
+          if (frames && (k.walk(slot) !== f || (area.pages!.freedFrames?.has(f) && !k.PageBuddy(f)))) {
             let v = 0;
             for (let b = 0; b < PTR; b++) v |= k.readByte(k.ulong(slot + b));
             if (v === 0) page = -1;
@@ -405,7 +404,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
         k.__free_page(page);
         // SIM: a page holding another area's vmalloc'ed pages array stops holding it once freed
         const holder = arrayFrameOwner.get(page);
-        if (holder && k.machine.mem.owner(page) === Owner.Free) {
+        if (holder && k.PageBuddy(page)) {
           (holder.freedFrames ??= new Set()).add(page);
           arrayFrameOwner.delete(page);
         }

@@ -3,7 +3,7 @@
  * its flags, IOREMAP_MAX_ORDER and get_vm_area_size. The same struct and flags as 2.6.32's
  * header (duplicated here: a version imports no other version).
  */
-import type { Addr } from '../../../../src/hw/addr.js';
+import type { Addr } from '../../../../src/kernel/kernel.js';
 
 /* bits in flags of vmalloc's vm_struct below */
 export const VM_IOREMAP = 0x00000001; /* ioremap() and friends */

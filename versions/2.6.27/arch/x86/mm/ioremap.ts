@@ -12,9 +12,9 @@
  * its linear-map alias uncached; the new vmalloc-space ptes already carry the requested type).
  * Splitting the linear map's large pages is not modelled. boot_cpu_data.x86_phys_bits is 36.
  */
-import type { Addr } from '../../../../../src/hw/addr.js';
+import type { Addr } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
-import type { FreeOutcome } from '../../../../../src/harness/version.js';
+import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, get_vm_area_size, type vm_struct } from '../../../include/linux/vmalloc.js';
 import { bootIoremapRange } from '../../../lib/ioremap.js';
 
@@ -66,14 +66,14 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     if (pagenr === 0) return 0;
     /* Some BIOSen report the PC BIOS area (640->1Mb) as ram even though it is not. */
     if (pagenr >= BIOS_BEGIN / PAGE_SIZE && pagenr < BIOS_END / PAGE_SIZE) return 0;
-    return pagenr < k.machine.mem.maxPfn ? 1 : 0;
+    return pagenr < k.max_pfn ? 1 : 0;
   };
 
   // ioremap_change_attr (arch/x86/mm/ioremap.c 2.6.27), SIMPLIFIED (see the header comment)
   const ioremap_change_attr = (vaddr: Addr, size: number, phys_addr: number): number => {
     void vaddr;
     /* max_pfn_mapped: the direct map covers lowmem */
-    const max_pfn_mapped = Math.floor((k.machine.highMemory - k.arch.pageOffset) / PAGE_SIZE);
+    const max_pfn_mapped = Math.floor((k.high_memory - k.arch.pageOffset) / PAGE_SIZE);
     const first = Math.floor(phys_addr / PAGE_SIZE);
     if (first < max_pfn_mapped && size > 0) k.flush_tlb_all(); /* cpa_flush_range: on_each_cpu(__cpa_flush_range) */
     return 0;
@@ -155,7 +155,7 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
 
   // iounmap (arch/x86/mm/ioremap.c 2.6.27)
   const iounmap = k.traced('iounmap', (addr: Addr): FreeOutcome => {
-    if (addr <= k.machine.highMemory) return 'ok';
+    if (addr <= k.high_memory) return 'ok';
 
     /* __ioremap special-cases the PCI/ISA range by not instantiating a vm_area. */
     if (addr >= phys_to_virt(ISA_START_ADDRESS) && addr < phys_to_virt(ISA_END_ADDRESS)) return 'ok';
