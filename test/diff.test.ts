@@ -118,7 +118,8 @@ describe('classification', () => {
     const cost3 = cmp.steps[3].pairs[0].findings.find((f) => f.class === 'cost')!;
     expect(cost3.detail).toContain('ptes_cleared 16 vs 0');
     expect(cost3.detail).toContain('tlb_flush_all 1 vs 0');
-    expect(cost3.explanations[0].change.id).toBe('lazy-free');
+    // With 2.6.27 registered the pair spans the 2.6 vmlist era too (pages-array ties); lazy-free is among the causes.
+    expect(cost3.explanations.map((e) => e.change.id)).toContain('lazy-free');
     // Final layout: same count, different places; 2.6.32 still maps b's 16 pages (lazily freed).
     // kmemleak is compared only between versions with its hooks.
     const layout = cmp.final.overall.find((f) => f.class === 'layout')!;

@@ -26,6 +26,15 @@ import { SOURCE_LINES } from './source-lines.js';
  */
 const changes: VersionChange[] = [
   {
+    id: 'flush-tlb-kernel-range',
+    since: '2.5.8',
+    summary: 'Unmapping flushes with flush_tlb_kernel_range(start, end) instead of flush_tlb_all() (the same full flush on x86, counted apart).',
+    commits: ['95519b264d7d'],
+    functions: ['unmap_kernel_range', 'flush_tlb_kernel_range'],
+    affects: ['cost'],
+    ops: ['vfree', 'vunmap', 'remove_vm_area', 'free_vm_area', 'iounmap'],
+  },
+  {
     id: 'pages-array',
     since: '2.5.32',
     summary:
