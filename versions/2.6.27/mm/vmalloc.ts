@@ -6,13 +6,12 @@
  * db64fe02258f), no kmemleak hooks (2.6.31).
  *
  * The file statics (vmlist, vmlist_lock) live in the closure `boot()` creates, because several
- * kernels run side by side in one process. Locks are no-ops (one thread of control). A
+ * kernels run side by side in one process. vmlist_lock is taken and released where the C does
+ * (the kernel services track holders: a step that dies holding it leaves it held). A
  * vm_struct is a JS object that also carries the address kmalloc gave it (`self`).
  * Unsigned-long arithmetic that can wrap in C is wrapped with k.ulong.
  */
-import type { Addr } from '../../../src/kernel/kernel.js';
-import type { EntryPtr } from '../../../src/kernel/kernel.js';
-import type { Kernel } from '../../../src/kernel/kernel.js';
+import type { Addr, EntryPtr, Kernel } from '../../../src/kernel/kernel.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import {
@@ -58,6 +57,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
   const ALIGN = (x: number, a: number): number => (a === 1 ? k.ulong(x) : k.ulong(Math.floor(k.ulong(x + a - 1) / a) * a));
 
   /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
+  const vmlist_lock = k.lock_init('vmlist_lock');
   let vmlist: vm_struct | null = null;
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
   const arrayFrameOwner = new Map<number, PagesArray>();
@@ -215,7 +215,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   /** The printk of __get_vm_area_node's out: label. */
   const out = (area: Addr): null => {
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     k.kfree(area);
     if (k.printk_ratelimit()) k.printk('allocation failed: out of vmalloc space - use vmalloc=<size> to increase size.');
     return null;
@@ -253,7 +253,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
       // (unmap_kernel_range's BUG_ON(addr >= end), line 80).
       size = k.ulong(size + PAGE_SIZE);
 
-      /* write_lock(&vmlist_lock); */
+      k.write_lock(vmlist_lock);
       let prev: vm_struct | null = null; /* p = &vmlist, or &prev->next */
       let tmp: vm_struct | null;
       let fail = false; /* goto out */
@@ -286,7 +286,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
       const area: vm_struct = { next: tmp, addr, size, flags, pages: null, nr_pages: 0, phys_addr: 0, caller, self };
       if (prev) prev.next = area;
       else vmlist = area;
-      /* write_unlock(&vmlist_lock); */
+      k.write_unlock(vmlist_lock);
 
       return area;
     },
@@ -357,9 +357,9 @@ export function boot(k: Kernel, window: VmallocWindow) {
    */
   // remove_vm_area (mm/vmalloc.c 2.6.27)
   const remove_vm_area = k.traced('remove_vm_area', (addr: Addr): vm_struct | null => {
-    /* write_lock(&vmlist_lock); */
+    k.write_lock(vmlist_lock);
     const v = __remove_vm_area(addr);
-    /* write_unlock(&vmlist_lock); */
+    k.write_unlock(vmlist_lock);
     return v;
   });
 
@@ -548,10 +548,10 @@ export function boot(k: Kernel, window: VmallocWindow) {
   const vmalloc_user = k.traced('vmalloc_user', (size: number): Addr => {
     const ret = __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO, PAGE_KERNEL, 'vmalloc_user');
     if (ret) {
-      /* write_lock(&vmlist_lock); */
+      k.write_lock(vmlist_lock);
       const area = __find_vm_area(ret)!;
       area.flags |= VM_USERMAP;
-      /* write_unlock(&vmlist_lock); */
+      k.write_unlock(vmlist_lock);
     }
     return ret;
   });
@@ -585,8 +585,10 @@ export function boot(k: Kernel, window: VmallocWindow) {
   const vmalloc_32_user = k.traced('vmalloc_32_user', (size: number): Addr => {
     const ret = __vmalloc(size, GFP_VMALLOC32 | __GFP_ZERO, PAGE_KERNEL, 'vmalloc_32_user');
     if (ret) {
+      k.write_lock(vmlist_lock);
       const area = __find_vm_area(ret)!;
       area.flags |= VM_USERMAP;
+      k.write_unlock(vmlist_lock);
     }
     return ret;
   });
@@ -598,8 +600,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
-    /* read_lock(&vmlist_lock); */
-    for (let tmp = vmlist; tmp; tmp = tmp.next) {
+    k.read_lock(vmlist_lock);
+    finished: for (let tmp = vmlist; tmp; tmp = tmp.next) {
       counters[NODES_VISITED]++;
       const vaddr = tmp.addr;
       const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
@@ -611,18 +613,19 @@ export function boot(k: Kernel, window: VmallocWindow) {
         b += gap;
         addr += gap;
         count -= gap;
-        if (addr < vaddr) return b; /* finished */
+        if (addr < vaddr) break finished;
       }
       let n = k.ulong(vend - addr);
       do {
-        if (count === 0) return b; /* goto finished */
+        if (count === 0) break finished; /* goto finished */
         // `*buf = *addr`: a plain load through the CPU's mapping (an unmapped page oopses).
         buf[b++] = k.readByte(addr);
         addr++;
         count--;
       } while (--n > 0);
     }
-    /* finished: read_unlock(&vmlist_lock); */
+    /* finished: */
+    k.read_unlock(vmlist_lock);
     // QUERY: bytes past the last area are neither written nor counted: a read that runs off
     // the end returns less than count (2.6.32's rewrite zero-fills and returns count).
     return b;
@@ -635,8 +638,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
     /* Don't allow overflow */
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
-    /* read_lock(&vmlist_lock); */
-    for (let tmp = vmlist; tmp; tmp = tmp.next) {
+    k.read_lock(vmlist_lock);
+    finished: for (let tmp = vmlist; tmp; tmp = tmp.next) {
       counters[NODES_VISITED]++;
       const vaddr = tmp.addr;
       const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
@@ -647,11 +650,11 @@ export function boot(k: Kernel, window: VmallocWindow) {
         b += gap;
         addr += gap;
         count -= gap;
-        if (addr < vaddr) return b; /* finished */
+        if (addr < vaddr) break finished;
       }
       let n = k.ulong(vend - addr);
       do {
-        if (count === 0) return b; /* goto finished */
+        if (count === 0) break finished; /* goto finished */
         // QUERY: `*addr = *buf` stores straight into whatever the area maps, ioremap'ed device
         // memory included (2.6.32 skips VM_IOREMAP areas).
         k.writeByte(addr, buf[b]);
@@ -660,7 +663,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
         count--;
       } while (--n > 0);
     }
-    /* finished: read_unlock(&vmlist_lock); */
+    /* finished: */
+    k.read_unlock(vmlist_lock);
     return b;
   });
 
@@ -726,7 +730,9 @@ export function boot(k: Kernel, window: VmallocWindow) {
   /** /proc/vmallocinfo: vmalloc_op's s_start / s_next / s_show / s_stop over vmlist. */
   const vmallocinfo = (): string => {
     let text = '';
+    k.read_lock(vmlist_lock); /* s_start */
     for (let v = vmlist; v; v = v.next) text += s_show(v);
+    k.read_unlock(vmlist_lock); /* s_stop */
     return text;
   };
 
@@ -734,6 +740,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     VMALLOC_START,
     VMALLOC_END,
     vmlist: () => vmlist,
+    vmlist_lock,
     unmap_kernel_range,
     map_vm_area: (area: vm_struct, prot: number, pages: readonly number[]) => map_vm_area(area, prot, { pages, off: 0 }),
     vmalloc_to_page,

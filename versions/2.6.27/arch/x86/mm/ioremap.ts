@@ -12,7 +12,7 @@
  * its linear-map alias uncached; the new vmalloc-space ptes already carry the requested type).
  * Splitting the linear map's large pages is not modelled. boot_cpu_data.x86_phys_bits is 36.
  */
-import type { Addr } from '../../../../../src/kernel/kernel.js';
+import type { Addr, KernelLock } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, get_vm_area_size, type vm_struct } from '../../../include/linux/vmalloc.js';
@@ -34,6 +34,7 @@ export const _PAGE_CACHE_UC = 0x18;
 /** What ioremap.c calls in mm/vmalloc.c. */
 export interface VmallocForIoremap {
   vmlist(): vm_struct | null;
+  readonly vmlist_lock: KernelLock;
   get_vm_area_caller(size: number, flags: number, caller: string): vm_struct | null;
   remove_vm_area(addr: Addr): vm_struct | null;
   free_vm_area(area: vm_struct): void;
@@ -164,13 +165,13 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
 
     /* mmiotrace_iounmap(addr): off */
 
-    /* read_lock(&vmlist_lock); */
+    k.read_lock(mm.vmlist_lock);
     let p: vm_struct | null;
     for (p = mm.vmlist(); p; p = p.next) {
       k.count('nodes_visited');
       if (p.addr === addr) break;
     }
-    /* read_unlock(&vmlist_lock); */
+    k.read_unlock(mm.vmlist_lock);
 
     if (!p) {
       k.printk(`iounmap: bad address ${k.p(addr)}`); /* then dump_stack() */
