@@ -44,7 +44,7 @@ export interface vm_struct {
   phys_addr: number;
   /** __builtin_return_address(0) of the API entry, as the symbol sprint_symbol prints. */
   caller: string | null;
-  /** SIM: the kzalloc'ed address of this descriptor (C's `area` pointer value). */
+  /** SIM: the kmalloc_node'd address of this descriptor (C's `area` pointer value). */
   self: Addr;
 }
 

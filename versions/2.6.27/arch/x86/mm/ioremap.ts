@@ -70,7 +70,7 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     return pagenr < k.max_pfn ? 1 : 0;
   };
 
-  // ioremap_change_attr (arch/x86/mm/ioremap.c 2.6.27), SIMPLIFIED (see the header comment)
+  // ioremap_change_attr (arch/x86/mm/ioremap.c 2.6.27). SIM: reduced to cpa_flush_range's TLB flush (see the header comment)
   const ioremap_change_attr = (vaddr: Addr, size: number, phys_addr: number): number => {
     void vaddr;
     /* max_pfn_mapped: the direct map covers lowmem */
