@@ -127,7 +127,7 @@ const changes: VersionChange[] = [
     id: 'vmalloc-end-pkmap',
     since: '2.6.11',
     summary:
-      'i386 VMALLOC_END is PKMAP_BASE - 2 pages with PKMAP_BASE derived from the fixmap (0xff800000 here, 0xffa00000 with PAE; 2.5.55 had moved it from 0xfe000000 to 0xff800000, 148b113a1ce3): the default window ends at 0xff7fe000 instead of 0xfdffe000.',
+      'i386 VMALLOC_END is PKMAP_BASE - 2 pages with PKMAP_BASE derived from the fixmap (0xff800000 here, 0xffa00000 with PAE; 2.5.55 had moved it from 0xfe000000 to 0xff800000, 148b113a1ce3): the default window ends at 0xff7fe000 instead of 2.4.22\'s 0xfdffe000 (2.4.26 made 2.4\'s PKMAP_BASE 0xff800000 too).',
     commits: ['148b113a1ce3', '5b1aa76283cf'],
     functions: ['VMALLOC_END'],
     affects: ['outcome', 'log'],
