@@ -221,6 +221,8 @@ export const version: KernelVersion = {
     // KMALLOC_MAX_SIZE 4 MiB (MAX_ORDER 11): the same list as 2.6.32's
     kmallocSizes: [32, 64, 128, 192, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4194304],
     vmallocFile: 'mm/vmalloc.c',
+    // pointerNull unset: lib/vsprintf.c pointer() has no NULL case yet, %p of NULL prints zeros;
+    // oopsLine unset: arch/x86/mm/fault.c show_fault_oops, "BUG: unable to handle kernel ... at %p"
   },
   defaultWindow,
   boot(k, window): VersionApi {
