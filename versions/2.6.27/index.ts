@@ -88,8 +88,8 @@ const changes: VersionChange[] = [
     id: 'warn-on-bad-vfree',
     since: '2.6.27',
     summary:
-      'A bad or nonexistent vfree/vunmap address is reported with WARN: "WARNING: at mm/vmalloc.c:384 __vunmap()" (390 for a nonexistent area) before the message (2.6.7 added a WARN_ON after the printk, 3b15e36b41c2; 2.6.27 made it WARN(1, ...), 4c8573e25f27).',
-    commits: ['3b15e36b41c2', '4c8573e25f27'],
+      'A bad or nonexistent vfree/vunmap address is reported with WARN: "WARNING: at mm/vmalloc.c:384 __vunmap()" (390 for a nonexistent area) before the message; 2.4.22 printed the message alone (2.6.7 had added a WARN_ON after the printk, linux-history 3b15e36b41c2; 2.6.27 made it one WARN(1, ...)).',
+    commits: ['4c8573e25f27'],
     functions: ['__vunmap'],
     affects: ['log'],
     ops: ['vfree', 'vunmap'],
@@ -117,8 +117,8 @@ const changes: VersionChange[] = [
     id: 'pages-array-vmalloced',
     since: '2.6.11',
     summary:
-      'A pages array larger than PAGE_SIZE (more than 1024 pages on i386, 512 on x86_64) is vmalloc\'ed itself, a second area placed after the first and flagged VM_VPAGES on the outer area (since 2.6.18, 8757d5fa6b75); before, kmalloc capped a vmalloc at what its largest cache held.',
-    commits: ['1dbd4652aedf', '8757d5fa6b75'],
+      'A pages array larger than PAGE_SIZE (more than 1024 pages on i386, 512 on x86_64) is vmalloc\'ed itself, a second area placed after the first with the outer caller; before, kmalloc capped a vmalloc at what its largest cache held.',
+    commits: ['1dbd4652aedf'],
     functions: ['__vmalloc_area_node', '__vunmap'],
     affects: ['address', 'layout', 'cost', 'outcome'],
     ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vfree'],
@@ -135,7 +135,7 @@ const changes: VersionChange[] = [
   },
   {
     id: 'get-vm-area-page-align',
-    since: '2.6.12',
+    since: '2.6.12-rc1',
     summary:
       '__get_vm_area page-aligns the size and refuses 0 before adding the guard page, which moved 2.4.20\'s zero check ahead of the addition: a size that wraps to 0 with the guard page (0xfffff000 on i386) is accepted again and inserts a zero-sized area, on whose vfree unmap_kernel_range BUGs (mm/vmalloc.c:80).',
     commits: ['54fe2b5bfa88'],
@@ -152,6 +152,16 @@ const changes: VersionChange[] = [
     functions: ['vmalloc_node', '__vmalloc_node', '__get_vm_area_node'],
     affects: ['outcome'],
     ops: ['vmalloc_node'],
+  },
+  {
+    id: 'vm-vpages-flag',
+    since: '2.6.18',
+    summary:
+      'The outer area of a vmalloc\'ed pages array is flagged VM_VPAGES ("vpages" in /proc/vmallocinfo), and __vunmap frees the array by that flag instead of by comparing nr_pages with PAGE_SIZE / sizeof(struct page *), which a failed allocation had lowered (the oom roll-back fix).',
+    commits: ['8757d5fa6b75'],
+    functions: ['__vmalloc_area_node', '__vunmap'],
+    affects: ['layout', 'log', 'cost'],
+    ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vfree', 'vmallocinfo'],
   },
   {
     id: 'vmalloc-user',
