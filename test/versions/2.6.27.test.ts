@@ -143,6 +143,15 @@ describe('2.6.27 first fit over vmlist (__get_vm_area_node, lines 210-285)', () 
   });
 });
 
+describe('2.6.27 /proc/vmallocinfo (s_show, lines 951-990)', () => {
+  it('prints the size with %7ld: an area of 2 GiB or more is negative on i386', () => {
+    // get_vm_area(0x80000000): size 0x80001000 with the guard page, as a signed long -2147479552
+    const r = run('ld', [{ op: 'get_vm_area', size: 0x80000000, as: 'g' }, { op: 'vmallocinfo' }], { vmallocStart: '0x40000000', vmallocEnd: '0xff7fe000' });
+    expect(r.steps[0].addr).toBe('0x40000000');
+    expect(r.steps[1].text).toBe('0x40000000-0xc0001000 -2147479552 get_vm_area+0x0/0x0 vmalloc\n');
+  });
+});
+
 describe('2.6.27 pages array (__vmalloc_area_node, lines 483-534)', () => {
   it('kmallocs the array up to PAGE_SIZE (1024 pages on i386) and vmallocs it beyond, flagged VM_VPAGES', () => {
     const r = run('threshold', [

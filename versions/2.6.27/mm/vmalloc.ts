@@ -709,7 +709,11 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   // s_show (mm/vmalloc.c 2.6.27): one line of /proc/vmallocinfo
   const s_show = (v: vm_struct): string => {
-    let line = `0x${k.p(v.addr)}-0x${k.p(k.ulong(v.addr + v.size))} ${String(v.size).padStart(7, ' ')}`;
+    // seq_printf(m, "0x%p-0x%p %7ld", v->addr, v->addr + v->size, v->size): the end is pointer
+    // arithmetic and wraps (an area ending at 2^32 prints its end as %p of NULL: zeros in 2.6.27),
+    // and %7ld prints the unsigned long size as signed (2 GiB or more is negative on i386).
+    const size_ld = k.arch.bitsPerLong === 32 && v.size >= 2 ** 31 ? v.size - 2 ** 32 : v.size;
+    let line = `0x${k.p(v.addr)}-0x${k.p(k.ulong(v.addr + v.size))} ${String(size_ld).padStart(7, ' ')}`;
 
     if (v.caller) line += ' ' + v.caller + '+0x0/0x0'; /* sprint_symbol(buff, v->caller) */
 
