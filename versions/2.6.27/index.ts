@@ -1,6 +1,6 @@
 /**
- * Linux 2.6.27 as a vmx version: metadata, the catalogue of what changed since 2.4.22 (the
- * previous registered version), and the contract's ops mapped onto the kernel functions this
+ * Linux 2.6.27 as a vmx version: metadata, the catalogue of what changed since 2.6.9 (the
+ * registered release before it in the 2.6 line), and the contract's ops mapped onto the kernel functions this
  * release has. The last vmlist kernel: no vmap_area, no lazy freeing, no vm_map_ram, no
  * vm_unmap_aliases, no kmemleak hooks, no __vmalloc_node with an alignment (those ops are
  * "unsupported").
@@ -20,98 +20,22 @@ import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { SOURCE_LINES } from './source-lines.js';
 
 /**
- * Every behavioural difference from 2.4.22, with the release that brought it. Commits from 2.6.12
+ * Every behavioural difference from 2.6.9 (whose catalogue holds the 2.5 and early 2.6 changes:
+ * pages array, map after alloc, vmap without page references, remove_vm_area, VM_IOREMAP
+ * alignment, the out-of-space printk, ...), with the release that brought it. Commits from 2.6.12
  * on are mainline ids (sepen/linux-2.6.32.y); earlier ones are ids of the linux-history tree
  * (MaximeChretien/linux-history), where git history before 2.6.12-rc2 lives.
  */
 const changes: VersionChange[] = [
   {
-    id: 'flush-tlb-kernel-range',
-    since: '2.5.8',
-    summary: 'Unmapping flushes with flush_tlb_kernel_range(start, end) instead of flush_tlb_all() (the same full flush on x86, counted apart).',
-    commits: ['95519b264d7d'],
-    functions: ['unmap_kernel_range', 'flush_tlb_kernel_range'],
-    affects: ['cost'],
-    ops: ['vfree', 'vunmap', 'remove_vm_area', 'free_vm_area', 'iounmap'],
-  },
-  {
-    id: 'pages-array',
-    since: '2.5.32',
-    summary:
-      'vm_struct records its pages in pages[]/nr_pages (a kmalloc\'ed array); __vunmap frees the pages from that array instead of walking the page tables as 2.4\'s free_area_pte did.',
-    commits: ['d24919a7fbc6', '0bf7d47d9069'],
-    functions: ['__vmalloc_area_node', '__vunmap', 'remove_vm_area'],
-    affects: ['cost'],
-    ops: ['vmalloc', 'vmalloc_32', 'vfree'],
-  },
-  {
-    id: 'map-after-alloc',
-    since: '2.5.32',
-    summary:
-      'All data pages are allocated before any page table (map_vm_area after the alloc_page loop): an allocation failure maps nothing; a pte found set is reported by WARN_ON (mm/vmalloc.c:107 in vmap_pte_range) and overwritten, where 2.4.22 printed "alloc_area_pte: page already exists".',
-    commits: ['d24919a7fbc6'],
-    functions: ['__vmalloc_area_node', 'map_vm_area', 'vmap_pte_range'],
-    affects: ['cost', 'log', 'outcome'],
-    ops: ['vmalloc', 'vmalloc_32', 'vmap'],
-  },
-  {
-    id: 'vmap-no-page-refs',
-    since: '2.5.32',
-    summary:
-      'vmap takes no page references and flags its area VM_MAP (callers pass the flags and prot since 2.5.69, 2096040f5178); vunmap is __vunmap(addr, 0) and frees no pages, where 2.4.22\'s vunmap was vfree and dropped the reference vmap had taken.',
-    commits: ['d24919a7fbc6', '2096040f5178'],
-    functions: ['vmap', 'vunmap', '__vunmap'],
-    affects: ['cost', 'outcome'],
-    ops: ['vmap', 'vunmap', 'vfree'],
-  },
-  {
-    id: 'remove-vm-area',
-    since: '2.5.32',
-    summary:
-      'remove_vm_area exists: it takes the vm_struct off vmlist and (since 2.5.70, 9bc3b5f16f58) unmaps and flushes its range before returning it; vmalloc_dma is gone.',
-    commits: ['d24919a7fbc6', '9bc3b5f16f58'],
-    functions: ['remove_vm_area', '__remove_vm_area', 'vmalloc_dma'],
-    affects: ['outcome'],
-    ops: ['remove_vm_area', 'vmalloc_dma'],
-  },
-  {
-    id: 'get-vm-area-range',
-    since: '2.6.0',
-    summary:
-      '__get_vm_area(size, flags, start, end) searches [start, end) and its walk steps over entries below start; get_vm_area is the VMALLOC_START..VMALLOC_END case, which places areas as before.',
-    commits: ['72d717bfd9a9'],
-    functions: ['__get_vm_area', '__get_vm_area_node', 'get_vm_area'],
-    affects: ['address'],
-    ops: [],
-  },
-  {
     id: 'warn-on-bad-vfree',
     since: '2.6.27',
     summary:
-      'A bad or nonexistent vfree/vunmap address is reported with WARN: "WARNING: at mm/vmalloc.c:384 __vunmap()" (390 for a nonexistent area) before the message; 2.4.22 printed the message alone (2.6.7 had added a WARN_ON after the printk, linux-history 3b15e36b41c2; 2.6.27 made it one WARN(1, ...)).',
+      'A bad or nonexistent vfree/vunmap address is reported with one WARN(1, ...): "WARNING: at mm/vmalloc.c:384 __vunmap()" (390 for a nonexistent area) before the message, where 2.6.9 printed the message and then WARN_ON\'s "Badness in __vunmap at mm/vmalloc.c:NNN".',
     commits: ['4c8573e25f27'],
     functions: ['__vunmap'],
     affects: ['log'],
     ops: ['vfree', 'vunmap'],
-  },
-  {
-    id: 'ioremap-alignment',
-    since: '2.6.9',
-    summary: 'VM_IOREMAP areas are aligned to 1 << fls(size), clamped to [PAGE_SHIFT, IOREMAP_MAX_ORDER = 7 + PAGE_SHIFT = 19].',
-    commits: ['ea71450720bf', '6522176763ba'],
-    functions: ['__get_vm_area_node'],
-    affects: ['address', 'layout'],
-    ops: ['get_vm_area', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
-  },
-  {
-    id: 'out-of-vmalloc-space-printk',
-    since: '2.6.9',
-    summary:
-      'When no gap fits, __get_vm_area prints the rate-limited "allocation failed: out of vmalloc space - use vmalloc=<size> to increase size." (2.4.22 failed silently).',
-    commits: ['8cc3d21cc33c'],
-    functions: ['__get_vm_area_node'],
-    affects: ['log'],
-    ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vmap', 'get_vm_area', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
   },
   {
     id: 'pages-array-vmalloced',
@@ -124,20 +48,10 @@ const changes: VersionChange[] = [
     ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vfree'],
   },
   {
-    id: 'vmalloc-end-pkmap',
-    since: '2.6.11',
-    summary:
-      'i386 VMALLOC_END is PKMAP_BASE - 2 pages with PKMAP_BASE derived from the fixmap (0xff800000 here, 0xffa00000 with PAE; 2.5.55 had moved it from 0xfe000000 to 0xff800000, 148b113a1ce3): the default window ends at 0xff7fe000 instead of 2.4.22\'s 0xfdffe000 (2.4.26 made 2.4\'s PKMAP_BASE 0xff800000 too).',
-    commits: ['148b113a1ce3', '5b1aa76283cf'],
-    functions: ['VMALLOC_END'],
-    affects: ['outcome', 'log'],
-    ops: ['vmalloc', 'vmap', 'get_vm_area', 'ioremap', 'ioremap_nocache'],
-  },
-  {
     id: 'get-vm-area-page-align',
     since: '2.6.12-rc1',
     summary:
-      '__get_vm_area page-aligns the size and refuses 0 before adding the guard page, which moved 2.4.20\'s zero check ahead of the addition: a size that wraps to 0 with the guard page (0xfffff000 on i386) is accepted again and inserts a zero-sized area, on whose vfree unmap_kernel_range BUGs (mm/vmalloc.c:80).',
+      '__get_vm_area page-aligns the size and refuses 0 before adding the guard page, where 2.6.9 (like 2.4.20 on) added the guard page unaligned and then refused a size that had wrapped to 0: get_vm_area(5000) takes 3 pages, and a size that wraps to 0 with the guard page (0xfffff000 on i386) is accepted and inserts a zero-sized area, on whose vfree unmap_kernel_range BUGs (mm/vmalloc.c:80).',
     commits: ['54fe2b5bfa88'],
     commitNote: 'Commit of the linux-history tree (in 2.6.12-rc1, before the mainline git history starts at 2.6.12-rc2).',
     functions: ['__get_vm_area_node', 'unmap_kernel_range'],
@@ -185,11 +99,20 @@ const changes: VersionChange[] = [
     id: 'get-vm-area-end-check',
     since: '2.6.25',
     summary:
-      '__get_vm_area_node checks for wrap and for end - size also when the walk runs off the list, so an empty vmlist no longer accepts an area larger than the window (2.4.22 had no end check there).',
+      '__get_vm_area_node checks for wrap and for end - size also when the walk runs off the list, so an empty vmlist no longer accepts an area larger than the window (2.6.9, like 2.4, checked only inside the loop).',
     commits: ['5dc331852848'],
     functions: ['__get_vm_area_node'],
     affects: ['outcome', 'address', 'log'],
     ops: ['get_vm_area', 'vmalloc', 'vmap', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
+  },
+  {
+    id: 'vm-struct-caller',
+    since: '2.6.26',
+    summary: 'struct vm_struct gains `caller` (__builtin_return_address of the API entry, printed by /proc/vmallocinfo): 32 bytes on i386 instead of 28, 64 on x86_64 instead of 56, so each area\'s kmalloc_node asks 4 (8) bytes more.',
+    commits: ['2301696932b5'],
+    functions: ['__get_vm_area_node', 's_show'],
+    affects: ['cost'],
+    ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vmap', 'get_vm_area', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
   },
   {
     id: 'vmallocinfo',
