@@ -360,8 +360,12 @@ export function explain(
     else if (explicitOp) opOnly.push({ version, change, match: 'op', via, functions: [], score, depth: 0 });
   }
   const list = withFns.length ? withFns : opOnly;
-  // Stable: strongest evidence first (evidenceOrder), catalogue order among equals.
-  return list.map((e, i) => ({ e, i })).sort((a, b) => evidenceOrder(cls, a.e, b.e) || a.i - b.i).map(({ e }) => e);
+  // Stable: strongest evidence first (evidenceOrder); among equals the more specific claim (fewer
+  // catalogued functions) first, then catalogue order.
+  return list
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => evidenceOrder(cls, a.e, b.e) || a.e.change.functions.length - b.e.change.functions.length || a.i - b.i)
+    .map(({ e }) => e);
 }
 
 /**

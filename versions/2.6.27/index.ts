@@ -127,11 +127,22 @@ const changes: VersionChange[] = [
     id: 'x86-ioremap',
     since: '2.6.26',
     summary:
-      'arch/x86/mm/ioremap.c: ioremap is ioremap_nocache (_PAGE_CACHE_UC_MINUS), RAM is recognised through the e820 map (page_is_ram) with the last page of the range unchecked, mapping goes through lib/ioremap.c, ioremap_change_attr flushes the TLB when the range aliases the direct map, and iounmap prints "iounmap: bad address %p" for an unknown address.',
+      'arch/x86/mm/ioremap.c: ioremap is ioremap_nocache (_PAGE_CACHE_UC_MINUS), RAM is recognised through the e820 map (page_is_ram), mapping goes through lib/ioremap.c, ioremap_change_attr flushes the TLB when the range aliases the direct map, and iounmap prints "iounmap: bad address %p" for an unknown address.',
     commitNote: 'Many commits of the 2.6.24 x86 merge and the 2.6.25/2.6.26 PAT work (e.g. 38cb47ba018, de33c442ed2, cb8ab687c32); the behaviour modelled is 2.6.27\'s.',
-    functions: ['__ioremap_caller', 'ioremap_nocache', 'iounmap', 'page_is_ram', 'ioremap_change_attr'],
-    affects: ['outcome', 'log', 'cost'],
+    functions: ['__ioremap_caller', 'ioremap_nocache', 'iounmap', 'ioremap_change_attr'],
+    // Whether RAM is refused is ioremap-ram-check-skips-last-page's: this entry is the rest.
+    affects: ['log', 'cost'],
     ops: ['ioremap', 'ioremap_nocache', 'iounmap'],
+  },
+  {
+    id: 'ioremap-ram-check-skips-last-page',
+    since: '2.6.26',
+    commits: ['cb8ab687c323'],
+    summary:
+      'QUERY: __ioremap_caller refuses RAM in use only for pfns with (pfn << PAGE_SHIFT) < (last_addr & PAGE_MASK) ("x86: ioremap ram check fix"), so the last page of the range is never checked: a one-page ioremap of ordinary RAM maps it (2.4 and 2.6.9 refuse it with ENOMEM; 35be1b716a4 in 2.6.36 checks the last pfn again).',
+    functions: ['__ioremap_caller', 'page_is_ram'],
+    affects: ['outcome', 'address', 'layout', 'cost', 'log'],
+    ops: ['ioremap', 'ioremap_nocache'],
   },
 ];
 

@@ -105,7 +105,7 @@ const changes: VersionChange[] = [
     since: '2.6.36',
     commits: ['35be1b716a47'],
     summary: '__ioremap_caller\'s RAM check runs pfn up to and including last_pfn: a one-page ioremap of RAM in use is refused (2.6.32 never checked the last page).',
-    functions: ['__ioremap_caller'],
+    functions: ['__ioremap_caller', 'page_is_ram'],
     affects: ['outcome', 'address'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
