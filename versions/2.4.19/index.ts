@@ -31,7 +31,7 @@ export const version: KernelVersion = {
       commitNote: 'linux-history "v2.4.0 -> v2.4.0.1", a pre-release of 2.4.1',
       summary:
         'include/asm-i386/pgtable.h: VMALLOC_END is PKMAP_BASE - 2 pages with CONFIG_HIGHMEM (0xfdffe000) instead of FIXADDR_START (0xfffb5000 in the SMP configuration), so the window no longer covers the kmap area at 0xfe000000 and ends 2 pages below it: 0x1fb7000 bytes (about 31.7 MiB) shorter.',
-      functions: ['get_vm_area'],
+      functions: ['VMALLOC_END'],
       affects: ['outcome', 'address', 'layout'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'get_vm_area', 'ioremap', 'ioremap_nocache'],
     },

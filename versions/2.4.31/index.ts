@@ -49,7 +49,7 @@ const changes: readonly VersionChange[] = [
     commits: ['4d89c6e886d9'],
     summary:
       'include/asm-i386/highmem.h moves PKMAP_BASE from 0xfe000000 to 0xff800000, so the default VMALLOC_END (PKMAP_BASE - 2 pages) is 0xff7fe000 instead of 0xfdffe000: the window is 24 MiB longer (i386 and PAE).',
-    functions: ['get_vm_area'],
+    functions: ['VMALLOC_END'],
     affects: ['outcome', 'address', 'layout'],
     ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'vmap', 'get_vm_area', 'ioremap', 'ioremap_nocache'],
   },
