@@ -211,7 +211,7 @@ describe('markdown and HTML', () => {
     const md = compareMarkdown(c, { picture: (name, alt) => (pictures.push(name), `![${alt}](${name}.svg)`) });
     expect(md).toContain('| 4 | vmalloc size=65536 (64 KiB) → d | 0xc8811000 | 0xc8836000 | address, cost |');
     expect(md).toContain('- **different address**: address: 2.4.22: 0xc8811000 · 2.6.32: 0xc8836000');
-    expect(md).toMatch(/explained by 2\.6\.32 `lazy-free`.*the state left by step 3 \(vfree ref=b\)/);
+    expect(md).toMatch(/caused by 2\.6\.32 `lazy-free`.*the state left by step 3 \(vfree ref=b\)/);
     expect(md).toContain('#### Traces, 2.4.22 and 2.6.32');
     expect(md).toContain('```diff\n--- 2.4.22\n+++ 2.6.32');
     expect(pictures).toEqual(['map-final', 'map-step-1', 'map-step-4', 'counters']);
@@ -251,7 +251,7 @@ describe('vmx compare', () => {
     expect(code).toBe(0);
     expect(out).toContain('| 4 | vmalloc size=65536 (64 KiB) → d | 0xc8811000 | 0xc8811000 | 0xc8836000 | address, cost |');
     expect(out).toContain('- **different address**: address: 2.4.19, 2.4.22: 0xc8811000 · 2.6.32: 0xc8836000');
-    expect(out).toMatch(/explained by 2\.6\.32 `lazy-free`[^\n]*the state left by step 3 \(vfree ref=b\)/);
+    expect(out).toMatch(/caused by 2\.6\.32 `lazy-free`[^\n]*the state left by step 3 \(vfree ref=b\)/);
     expect(out).toContain('- **different outcome**: outcome: 2.4.19, 2.4.22: unsupported · 2.6.32: ok');
     expect(out).toContain('#### Traces, 2.4.22 and 2.6.32');
     expect(out).toMatch(/\n\+\s*__vmalloc_node\(\) \{/);

@@ -13,7 +13,7 @@ import { timelineMarkdown } from './timeline.js';
 import { compareReleases } from '../contract/release.js';
 import type { VersionRunResult } from '../harness/runner.js';
 import type { Step } from '../harness/scenario.js';
-import { CLASS_LABEL, isFreeOp, type Comparison, type Explanation, type Finding, type StepComparison } from '../diff/classify.js';
+import { causesOf, CLASS_LABEL, isFreeOp, type Comparison, type Explanation, type Finding, type PairDiff, type StepComparison } from '../diff/classify.js';
 import { sideBySideText, unifiedTraceDiff, traceText } from '../diff/traces.js';
 import { COUNTERS } from '../kernel/counters.js';
 import { pictureSteps, snapshotAt, type CollectedRun, type MapSnapshot } from './collect.js';
@@ -158,13 +158,36 @@ function explanationText(e: Explanation, steps: readonly Step[], seen: Seen): st
 /** Explanations shown in full per finding (plus any that point at an earlier step's state); the rest are listed by id. */
 const SHOWN_EXPLANATIONS = 3;
 
-function findingLines(f: Finding, steps: readonly Step[], seen: Seen): string[] {
+/** The cause of one pair's finding: the change with the strongest evidence, ties beside it, weaker ones by id. */
+function causeLines(f: Finding, steps: readonly Step[], seen: Seen, indent: string): string[] {
+  const out: string[] = [];
+  const causes = causesOf(f);
+  if (!causes.length) {
+    const named = f.explanations.map((e) => `${e.version} ${code(e.change.id)}`);
+    out.push(`${indent}- unexplained: no catalogued change has evidence for this difference${named.length ? ` (catalogued for this op: ${named.join(', ')})` : ''}`);
+    return out;
+  }
+  out.push(`${indent}- caused by ${explanationText(causes[0], steps, seen)}`);
+  for (const e of causes.slice(1, SHOWN_EXPLANATIONS)) out.push(`${indent}- also in this interval, with the same evidence: ${explanationText(e, steps, seen)}`);
+  const rest = f.explanations.filter((e) => !causes.includes(e) && e.match !== 'op');
+  if (causes.length > SHOWN_EXPLANATIONS || rest.length)
+    out.push(`${indent}- weaker evidence: ${[...causes.slice(SHOWN_EXPLANATIONS), ...rest].map((e) => `${e.version} ${code(e.change.id)}`).join(', ')}`);
+  return out;
+}
+
+/**
+ * A difference across all versions, then, per consecutive pair in release order where it flips,
+ * its cause (causesOf): a change is named only with evidence, and only for the release interval
+ * where the behaviour changed.
+ */
+function findingLines(f: Finding, pairs: readonly PairDiff[], steps: readonly Step[], seen: Seen): string[] {
   const out = [`- **${CLASS_LABEL[f.class]}**: ${mdText(f.detail)}`];
-  if (!f.explanations.length) out.push('  - unexplained: no catalogued change matches this difference');
-  const full = f.explanations.filter((e, k) => k < SHOWN_EXPLANATIONS || e.match === 'state');
-  for (const e of full) out.push(`  - explained by ${explanationText(e, steps, seen)}`);
-  const rest = f.explanations.filter((e) => !full.includes(e));
-  if (rest.length) out.push(`  - also consistent with: ${rest.map((e) => `${e.version} ${code(e.change.id)}`).join(', ')}`);
+  const flips = pairs.map((p) => ({ p, pf: p.findings.find((x) => x.class === f.class) })).filter((x) => x.pf);
+  if (flips.length === 1 && pairs.length === 1) return [...out, ...causeLines(flips[0].pf!, steps, seen, '  ')];
+  for (const { p, pf } of flips) {
+    out.push(`  - ${p.from} → ${p.to}:`);
+    out.push(...causeLines(pf!, steps, seen, '    '));
+  }
   return out;
 }
 
@@ -269,7 +292,7 @@ function stepDetail(c: CollectedRun, st: StepComparison, withTraces: boolean, se
   if (alike) out.push(alike, '');
   const comment = s.steps[st.index].comment;
   if (comment) out.push(`> ${mdBlock(comment)}`, '');
-  for (const f of st.overall) out.push(...findingLines(f, s.steps, seen));
+  for (const f of st.overall) out.push(...findingLines(f, st.pairs, s.steps, seen));
   if (runs.length > 2) out.push('', `Between consecutive versions: ${mdText(pairLine(st))}.`);
   if (st.classes.includes('log')) {
     out.push('', table(['version', 'log'], runs.map((r) => [r.version, r.steps[st.index].log.map((l) => logLine(r.run.version, l)).join(' · ') || '(nothing)'])));
@@ -309,7 +332,7 @@ function finalSection(c: CollectedRun, seen: Seen): string[] {
     '',
   );
   if (!cmp.final.overall.length) out.push('The final state is the same on every version.');
-  else for (const f of cmp.final.overall) out.push(...findingLines(f, c.scenario.steps, seen));
+  else for (const f of cmp.final.overall) out.push(...findingLines(f, cmp.final.pairs, c.scenario.steps, seen));
   const rows: string[][] = [];
   const cap = 16;
   for (const r of runs) {
