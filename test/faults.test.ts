@@ -3,7 +3,7 @@
  * cleans up after an allocation failure from one that does not (a toy version with switchable
  * bugs is the control), it runs on every registered version over the built-in scenarios without
  * a simulator inconsistency, and its report is deterministic. The verdicts for the real versions
- * are in docs/faults.md (regenerate: npx vmx faults --all > docs/faults.md).
+ * are in docs/faults.md (regenerate: npx vmx faults --all --max-per-site 24 > docs/faults.md).
  * Run: npx vitest run test/faults.test.ts
  */
 import { beforeAll, describe, expect, it } from 'vitest';

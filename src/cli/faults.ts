@@ -11,7 +11,7 @@
  * the results are put back in the serial order, so the output is the same byte for byte as with
  * `--jobs 1`, which runs them one after the other in this process. docs/faults.md is this
  * command's output:
- *   npx vmx faults --all > docs/faults.md
+ *   npx vmx faults --all --max-per-site 24 > docs/faults.md
  * Exit 0 when the sweep ran (kernel findings are results), 1 when the simulator was
  * inconsistent during an injected run (a vmx defect), 2 for bad input.
  */
