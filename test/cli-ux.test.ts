@@ -432,11 +432,11 @@ describe.skipIf(!hasScript)('progress on a terminal only (item 12)', () => {
     expect(piped.stderr).toBe('');
   });
 
-  it('vmx faults shows scenario k/N, the version and an ETA', () => {
-    const t = onTerminal(['faults', 'vmalloc-zero', 'printk-texts', '--max-per-site', '2', '--versions', '2.4.22']);
+  it('vmx faults shows jobs done k/N, the scenario, the version and an ETA', () => {
+    const t = onTerminal(['faults', 'vmalloc-zero', 'printk-texts', '--max-per-site', '2', '--versions', '2.4.22', '--jobs', '1']);
     expect(t.status).toBe(0);
-    expect(t.out).toMatch(/\r\x1b\[Kscenario 1\/2: vmalloc-zero 2\.4\.22 /);
-    expect(t.out).toMatch(/\r\x1b\[Kscenario 2\/2, ETA \d+ s: printk-texts 2\.4\.22 /);
+    expect(t.out).toMatch(/\r\x1b\[K0\/2 jobs done: vmalloc-zero 2\.4\.22 /);
+    expect(t.out).toMatch(/\r\x1b\[K1\/2 jobs done, ETA \d+ s: printk-texts 2\.4\.22 /);
     const j = onTerminal(['faults', 'vmalloc-zero', '--max-per-site', '2', '--versions', '2.4.22', '--json']);
     expect(j.out).not.toContain('\x1b[K');
   });

@@ -8,6 +8,13 @@
  * gives CPU time beside wall time and a calibration loop that shows how busy the machine was.
  *
  * Usage: node dist/src/bench/main.js [--quick] [--no-write] [--reps N (3)] [--big-reps N (1, for lbl-15000x20000)]
+ *          [--native DIR]… [--oracle-build-dir DIR] [--versions a,b] [--only w1,w2] [--steps N]
+ * --native DIR (a kernel git directory, repeatable, as tools/oracle's --kernel-git): build or find
+ * the native -fast binaries through tools/oracle (native-run.ts) and time them in the same run as
+ * vmx, pair by pair (vmx, native, vmx, native…), for the ratios in docs/perf.md. A short run for
+ * checking the plumbing: --only keeps some workloads, --steps N cuts each to its first N steps;
+ * either makes it a short run, which times only the per-call pairs, prints the report section on
+ * stdout and never writes docs/perf.md.
  * Internal: --child-measure <workload> <version> <reps> [variant]   --child-cli <vmx args…>
  */
 import { spawnSync } from 'node:child_process';
@@ -22,7 +29,8 @@ import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { costCurve, curvesSvg, type Curve } from './curves.js';
 import { measure, median, type Measurement } from './measure.js';
 import { randomMix, workloads, type Workload } from './workloads.js';
-import { renderReport, type BenchResults, type WholeProcess } from './report.js';
+import { renderNative, renderReport, type BenchResults, type NativePair, type WholeProcess } from './report.js';
+import { fastSameAsNormal, prepareNative, runNative, type NativeTarget } from './native-run.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const VMX = join(PACKAGE_ROOT, 'bin', 'vmx.js');
@@ -38,11 +46,22 @@ export function onX86_64(doc: Record<string, unknown>): Record<string, unknown> 
 function variantDoc(w: Workload, variant: Variant): unknown {
   if (variant === 'half') return randomMix({ calls: 100_000 });
   if (variant === 'x86_64-64GiB') return onX86_64(w.doc() as Record<string, unknown>);
-  return w.doc();
+  return cut(w.doc());
 }
 
+/** A short run (--steps N, passed to the children as VMX_BENCH_STEPS): the workload's first N steps. */
+function cut(doc: unknown): unknown {
+  const n = Number(process.env.VMX_BENCH_STEPS ?? '');
+  if (!n) return doc;
+  const d = doc as { steps: unknown[] };
+  return { ...d, steps: d.steps.slice(0, n) };
+}
+
+/** --versions: the bench measures only these. */
+let onlyVersions: readonly string[] | undefined;
+
 function versionsFor(s: Scenario): KernelVersion[] {
-  return VERSIONS.filter((v) => v.arches.includes(s.machine.arch));
+  return VERSIONS.filter((v) => v.arches.includes(s.machine.arch) && (!onlyVersions || onlyVersions.includes(v.id)));
 }
 
 // ---- child processes ------------------------------------------------------------------------
@@ -111,14 +130,25 @@ function calibrate(): { wall: number; cpu: number } {
 
 // ---- orchestration --------------------------------------------------------------------------
 
-async function bench(quick: boolean, write: boolean, reps: number, bigReps: number): Promise<void> {
+interface BenchOptions {
+  /** Kernel git directories for the native builds (none: no native figures). */
+  native: string[];
+  oracleBuildDir?: string;
+  versions?: string[];
+  only?: string[];
+  /** --only or --steps: time the per-call pairs only, print, write nothing. */
+  short: boolean;
+}
+
+async function bench(quick: boolean, write: boolean, reps: number, bigReps: number, o: BenchOptions): Promise<void> {
   const say = (m: string) => process.stderr.write(m + '\n');
   if (quick) reps = bigReps = 1;
+  onlyVersions = o.versions;
   const calibrationBefore = calibrate();
   const results: BenchResults = {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     calibrationNs: [calibrationBefore],
-    versions: VERSIONS.map((v) => v.id),
+    versions: VERSIONS.map((v) => v.id).filter((id) => !o.versions || o.versions.includes(id)),
     workloads: [],
     measurements: {},
     whole: {},
@@ -128,20 +158,53 @@ async function bench(quick: boolean, write: boolean, reps: number, bigReps: numb
     reps,
     bigReps,
   };
-  const ws = workloads();
-  for (const w of ws) {
-    const s = validateScenario(w.doc(), VERSION_IDS, w.id);
-    results.workloads.push({ id: w.id, source: w.source, steps: s.steps.length, description: s.description ?? '', arch: s.machine.arch, ramMiB: s.machine.ramMiB });
-    for (const v of versionsFor(s)) {
-      const r = w.id === 'lbl-15000x20000' ? bigReps : reps;
-      say(`bench: ${w.id} on ${v.id} (${r} runs)`);
-      (results.measurements[w.id] ??= {})[v.id] = runChild(['--child-measure', w.id, v.id, String(r)]);
-    }
-  }
-
-  // Whole process, --summary per version and --json over all versions, on the random mix file.
+  const ws = workloads().filter((w) => !o.only || o.only.includes(w.id));
   const tmp = mkdtempSync(join(tmpdir(), 'vmx-bench-'));
   try {
+    // The native binaries and their inputs, for every workload at once (one tools/oracle run).
+    let native: NativeTarget[] = [];
+    if (o.native.length) {
+      const files = ws.map((w) => {
+        const f = join(tmp, `${w.id}.json`);
+        writeFileSync(f, JSON.stringify(cut(w.doc())));
+        return f;
+      });
+      native = prepareNative(o.native, files, join(tmp, 'native'), { versions: o.versions, buildDir: o.oracleBuildDir, say });
+      results.native = { kernelDirs: o.native, pairs: {} };
+    }
+    for (const w of ws) {
+      const s = validateScenario(cut(w.doc()), VERSION_IDS, w.id);
+      results.workloads.push({ id: w.id, source: w.source + (process.env.VMX_BENCH_STEPS ? ` (first ${s.steps.length} steps only: a short run)` : ''), steps: s.steps.length, description: s.description ?? '', arch: s.machine.arch, ramMiB: s.machine.ramMiB });
+      for (const v of versionsFor(s)) {
+        const r = w.id === 'lbl-15000x20000' ? bigReps : reps;
+        const t = native.find((x) => x.scenario === w.id && x.version === v.id);
+        if (!t) {
+          say(`bench: ${w.id} on ${v.id} (${r} runs)`);
+          (results.measurements[w.id] ??= {})[v.id] = runChild(['--child-measure', w.id, v.id, String(r)]);
+          continue;
+        }
+        // Pair by pair: a fresh vmx child (one timed run after its warm-up), then the native binary.
+        say(`bench: ${w.id} on ${v.id}, vmx and native, ${r} pairs`);
+        const pair: NativePair = { arch: t.arch, binary: t.fastBinary, fastSameAsNormal: fastSameAsNormal(t), vmx: [], native: [] };
+        for (let i = 0; i < r; i++) {
+          pair.vmx.push(runChild(['--child-measure', w.id, v.id, '1']));
+          pair.native.push(runNative(t));
+        }
+        results.native!.pairs[w.id] ??= {};
+        results.native!.pairs[w.id][v.id] = pair;
+        const m = pair.vmx[0];
+        (results.measurements[w.id] ??= {})[v.id] = { ...m, wallMs: pair.vmx.flatMap((x) => x.wallMs), cpuMs: pair.vmx.flatMap((x) => x.cpuMs), maxRssKiB: Math.max(...pair.vmx.map((x) => x.maxRssKiB)) };
+      }
+    }
+    if (o.short) {
+      results.calibrationNs.push(calibrate());
+      process.stdout.write(renderNative(results) + '\n');
+      writeFileSync(join(tmpdir(), 'vmx-bench-results.json'), JSON.stringify(results, null, 1));
+      say(`bench: a short run (${o.only ? `workloads ${o.only.join(', ')}` : 'all workloads'}${process.env.VMX_BENCH_STEPS ? `, first ${process.env.VMX_BENCH_STEPS} steps` : ''}): docs/perf.md not written; results in ${join(tmpdir(), 'vmx-bench-results.json')}`);
+      return;
+    }
+
+    // Whole process, --summary per version and --json over all versions, on the random mix file.
     const rm = ws.find((w) => w.id === 'random-mix-200k')!;
     let file = rm.file;
     if (!file) {
@@ -184,7 +247,7 @@ async function bench(quick: boolean, write: boolean, reps: number, bigReps: numb
 
   // Cost curves (counts only, deterministic).
   const curves: Curve[] = [];
-  for (const v of VERSIONS.filter((x) => x.arches.includes('i386'))) {
+  for (const v of VERSIONS.filter((x) => x.arches.includes('i386') && (!onlyVersions || onlyVersions.includes(x.id)))) {
     say(`bench: cost curve of ${v.id}`);
     curves.push(costCurve(v, undefined, VERSION_IDS));
   }
@@ -228,7 +291,32 @@ async function mainBench(argv: string[]): Promise<void> {
     const i = argv.indexOf(flag);
     return i >= 0 ? Number(argv[i + 1]) : dflt;
   };
-  await bench(argv.includes('--quick'), !argv.includes('--no-write'), num('--reps', 3), num('--big-reps', 1));
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return undefined;
+    if (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) throw new Error(`${flag} needs a value`);
+    return argv[i + 1];
+  };
+  const native = argv.flatMap((a, i) => (a === '--native' ? [argv[i + 1]] : []));
+  if (native.some((d) => d === undefined || d.startsWith('--'))) throw new Error('--native needs a kernel git directory');
+  const list = (flag: string) => value(flag)?.split(',').map((x) => x.trim()).filter(Boolean);
+  const only = list('--only');
+  const known = workloads().map((w) => w.id);
+  for (const id of only ?? []) if (!known.includes(id)) throw new Error(`--only: no workload ${id} (workloads: ${known.join(', ')})`);
+  const versions = list('--versions');
+  for (const id of versions ?? []) if (!VERSION_IDS.includes(id)) throw new Error(`--versions: ${id} is not registered (${VERSION_IDS.join(', ')})`);
+  const steps = value('--steps');
+  if (steps !== undefined) {
+    if (!/^[1-9]\d*$/.test(steps)) throw new Error('--steps must be a positive integer');
+    process.env.VMX_BENCH_STEPS = steps; // the children inherit it
+  }
+  await bench(argv.includes('--quick'), !argv.includes('--no-write'), num('--reps', 3), num('--big-reps', 1), {
+    native,
+    oracleBuildDir: value('--oracle-build-dir'),
+    versions,
+    only,
+    short: only !== undefined || steps !== undefined,
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

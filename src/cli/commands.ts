@@ -3,6 +3,7 @@
  * argument parser (io.ts parseCommand), `vmx help <command>`, `-h/--help` and the shell
  * completion scripts (completion.ts) are all derived from it, so they cannot disagree.
  */
+import { DEFAULT_MAX_PER_SITE } from '../harness/faultsweep.js';
 
 export interface OptionSpec {
   name: string;
@@ -50,7 +51,7 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
   },
   {
     name: 'faults',
-    synopsis: '<scenario…> | --all  [--json] [--versions a,b] [--sites s,…] [--max-per-site N]',
+    synopsis: '<scenario…> | --all  [--json] [--versions a,b] [--sites s,…] [--max-per-site N | --exhaustive] [--jobs N]',
     summary: 'fail each alloc_page / pte_alloc / kmalloc in turn: which versions leak',
     positionals: { min: 0, max: Infinity, complete: 'scenarios' },
     options: [
@@ -58,9 +59,11 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
       { name: 'json', type: 'boolean', help: 'the sweep as JSON instead of markdown' },
       VERSIONS_OPT,
       { name: 'sites', type: 'string', value: 's,…', complete: ['alloc_page', 'pte_alloc', 'kmalloc'], help: 'fault sites to fail (alloc_page, pte_alloc, kmalloc; default all)' },
-      { name: 'max-per-site', type: 'string', value: 'N', help: 'fail at most N calls per site, evenly spread (N >= 2)' },
+      { name: 'max-per-site', type: 'string', value: 'N', help: `fail at most N calls per site and version, evenly spread, first and last included (N >= 2; default ${DEFAULT_MAX_PER_SITE})` },
+      { name: 'exhaustive', type: 'boolean', help: 'fail every call at every site (no sampling; --all takes many minutes)' },
+      { name: 'jobs', type: 'string', value: 'N', help: 'run the (scenario, version) sweeps in N worker threads (default: the cores available; 1: in this process). The output does not depend on N' },
     ],
-    details: ['Exit 0 when the sweep ran (kernel findings are results), 1 on a simulator inconsistency (a vmx defect).'],
+    details: [`By default at most ${DEFAULT_MAX_PER_SITE} calls per site and version are failed, spread evenly over its calls (the first and the last included); --exhaustive fails every one.`, 'Exit 0 when the sweep ran (kernel findings are results), 1 on a simulator inconsistency (a vmx defect).'],
   },
   {
     name: 'demo',

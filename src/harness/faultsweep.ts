@@ -213,6 +213,15 @@ function shape(f: Finding): string {
   return `${f.kind}|${f.message.replace(/0x[0-9a-f]+/g, 'X').replace(/\b\d+\b/g, 'N')}`;
 }
 
+/**
+ * Calls failed per site and version by `vmx faults` unless told otherwise (--max-per-site N,
+ * --exhaustive): pick() spreads them evenly over the site's calls, the first and the last
+ * included, so a site with more calls than this is sampled, not swept. Chosen so that
+ * `vmx faults --all` takes about a minute on a quiet 2-core machine (the exhaustive sweep of the
+ * built-in library is hours of CPU: tens of thousands of calls at alloc_page in the long ones).
+ */
+export const DEFAULT_MAX_PER_SITE = 8;
+
 /** The calls to sweep at a site: all of them, or `max` spread evenly (first and last included). */
 function pick(count: number, max?: number): number[] {
   if (!max || count <= max) return Array.from({ length: count }, (_, i) => i + 1);

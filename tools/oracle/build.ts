@@ -71,6 +71,11 @@ export const wordFlag = (arch: OracleArch): '-m32' | '-m64' => (arch === 'x86_64
 export interface BuildTarget {
   source: ResolvedSource;
   arch: OracleArch;
+  /**
+   * The timing build (`<version>-<arch>-fast`, -DORACLE_FAST as ../shared/oracle/build.sh
+   * ORACLE_FAST=1 makes it): fresh pages are not zeroed, so a run is the kernel code's own cost.
+   */
+  fast?: boolean;
 }
 
 export interface Built {
@@ -149,10 +154,10 @@ function writeSources(buildDir: string, src: ResolvedSource): string {
 
 async function buildOne(buildDir: string, t: BuildTarget, tool: string, gcc: string): Promise<Built> {
   const v = t.source.version;
-  const name = `${v.id}-${t.arch}`;
+  const name = `${v.id}-${t.arch}${t.fast ? '-fast' : ''}`;
   const bin = join(buildDir, 'bin', name);
   const m = wordFlag(t.arch);
-  const defs = defines(v, t.arch);
+  const defs = [...defines(v, t.arch), ...(t.fast ? ['-DORACLE_FAST'] : [])];
   const key = createHash('sha256')
     .update(JSON.stringify({ tool, gcc, m, CFLAGS, defs, blobs: v.files.map((f) => f.blob) }))
     .digest('hex');

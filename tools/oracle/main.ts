@@ -13,7 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildAll, BuildError, C_DIR, DEFAULT_BUILD_DIR, gccCanBuild, wordFlag, type BuildTarget } from './build.js';
 import { firstDifference, formatDifference } from './compare.js';
-import { limitations, OracleRunError, runOracle, type OracleScenario, type OracleVersionResult } from './run.js';
+import { driverInput, limitations, OracleRunError, runOracle, type OracleScenario, type OracleVersionResult } from './run.js';
 import { openKernelDir, resolveVersion, SourceError, type KernelDir, type ResolvedSource } from './sources.js';
 import { ORACLE_ARCHES, ORACLE_VERSIONS, oracleVersion, type OracleArch } from './versions.js';
 import { isScenarioError, loadVmxScenario, runVmx, vmxArches, vmxVersionIds, type Scenario } from './vmx.js';
@@ -29,6 +29,10 @@ export const USAGE = `usage: npm run oracle -- --kernel-git DIR [--kernel-git DI
   --write-expected OUT  write the oracle's result document: a file for one scenario, a directory
                         (NAME.expected.json each) for several
   --jobs N              gcc builds at a time (default 2)
+  --timing DIR          for the bench (npm run bench -- --native): also build the -fast timing
+                        binaries, write each scenario's driver input per version into DIR, and print
+                        one JSON line per scenario, version and arch (binary, fastBinary, input)
+                        instead of comparing
 exit: 0 identical, 1 a difference, 2 bad usage, 3 the oracle could not be built or run
 `;
 
@@ -60,6 +64,7 @@ function parse(argv: readonly string[]) {
         'build-dir': { type: 'string' },
         'write-expected': { type: 'string' },
         jobs: { type: 'string' },
+        timing: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -103,6 +108,8 @@ async function oracle(argv: readonly string[], io: Io): Promise<number> {
   if (existsSync(buildDir) && !statSync(buildDir).isDirectory()) throw new Usage(`--build-dir ${o['build-dir']}: not a directory`);
   const repo = resolve(C_DIR, '..', '..', '..');
   if (buildDir === repo || buildDir.startsWith(repo + '/')) throw new Usage(`--build-dir ${o['build-dir']}: inside the repository (${repo}); kernel source stays out of it`);
+  const timing = o.timing === undefined ? undefined : resolve(o.timing);
+  if (timing !== undefined && o['write-expected'] !== undefined) throw new Usage('--timing writes driver inputs, not expected results; give one of them');
   const out = o['write-expected'];
   const outIsDir = out !== undefined && (positionals.length > 1 || out.endsWith('/') || (existsSync(out) && statSync(out).isDirectory()));
   if (out !== undefined && arch !== undefined) throw new Usage('--write-expected records the scenario as written; it does not go with --arch');
@@ -168,7 +175,10 @@ async function oracle(argv: readonly string[], io: Io): Promise<number> {
   const targets: BuildTarget[] = [];
   for (const v of needed) {
     for (const a of ORACLE_ARCHES) {
-      if (jobsList.some((j) => j.versions.includes(v.id) && j.scenario.machine.arch === a)) targets.push({ source: sources.get(v.id)!, arch: a });
+      if (jobsList.some((j) => j.versions.includes(v.id) && j.scenario.machine.arch === a)) {
+        targets.push({ source: sources.get(v.id)!, arch: a });
+        if (timing !== undefined) targets.push({ source: sources.get(v.id)!, arch: a, fast: true });
+      }
     }
   }
   for (const m of new Set(targets.map((t) => wordFlag(t.arch)))) {
@@ -193,6 +203,18 @@ async function oracle(argv: readonly string[], io: Io): Promise<number> {
     mkdirSync(buildDir, { recursive: true });
     const built = await buildAll(buildDir, targets, jobs, (b) => io.out(`${b.cached ? 'cached' : 'built '} ${b.binary}\n`));
     writeFileSync(join(buildDir, 'BLOBS'), blobLines.join('\n') + '\n');
+    if (timing !== undefined) {
+      mkdirSync(timing, { recursive: true });
+      for (const j of jobsList) {
+        const a = j.scenario.machine.arch;
+        for (const id of j.versions) {
+          const input = join(timing, `${j.stem}.${id}-${a}.in`);
+          writeFileSync(input, driverInput(j.scenario as unknown as OracleScenario, id));
+          io.out(JSON.stringify({ scenario: j.stem, version: id, arch: a, binary: built.get(`${id}-${a}`)!.binary, fastBinary: built.get(`${id}-${a}-fast`)!.binary, input }) + '\n');
+        }
+      }
+      return 0;
+    }
     let identical = 0;
     let different = 0;
     let uncompared = 0;
