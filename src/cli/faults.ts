@@ -103,7 +103,7 @@ export async function cmdFaults(argv: string[]): Promise<number> {
   say('');
   const defects = sweeps.flatMap((sw) => sw.versions.flatMap((v) => v.injections.filter((i) => i.defect).map((i) => `${sw.scenario} ${v.version} ${i.site} call ${i.nth}: ${i.defect}`)));
   if (json) await writeOut(JSON.stringify(sweepJson(sweeps), null, 1) + '\n');
-  else await writeOut(header(sweeps, versions.map((v) => v.id), sites, argv, maxPerSite) + formatSweepMarkdown(sweeps, versions.map((v) => v.id)) + '\n');
+  else await writeOut(header(sweeps, versions.map((v) => v.id), sites, argv, maxPerSite) + formatSweepMarkdown(sweeps, versions.map((v) => v.id), versions) + '\n');
   if (defects.length) {
     process.stderr.write(`vmx faults: ${defects.length} injected runs hit a simulator inconsistency (a vmx defect):\n${defects.join('\n')}\n`);
     return 1;

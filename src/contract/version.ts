@@ -107,6 +107,8 @@ export interface VersionChange {
   commits?: string[];
   /** Why no commit is cited, when `commits` is empty or absent. */
   commitNote?: string;
+  /** A kernel bug the port reproduces on purpose (QUERY in its code): reports name it as the cause of the damage it does. */
+  query?: boolean;
   /** One sentence a kernel developer would write, e.g. "get_vm_area checks size + PAGE_SIZE for wrap to 0". */
   summary: string;
   /** Kernel functions involved. */

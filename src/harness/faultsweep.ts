@@ -319,10 +319,23 @@ export function summaryTable(sweeps: readonly ScenarioSweep[], versionIds: reado
   ].join('\n');
 }
 
-export function formatSweepMarkdown(sweeps: readonly ScenarioSweep[], versionIds: readonly string[]): string {
+export function formatSweepMarkdown(sweeps: readonly ScenarioSweep[], versionIds: readonly string[], registry: readonly KernelVersion[] = []): string {
   const out: string[] = [];
   out.push('## Summary', '', 'Injected failures per version, over every scenario below, and how many of them left each kind of damage (one failure can leave several).', '');
   out.push(summaryTable(sweeps, versionIds), '');
+  // The catalogued kernel bugs (QUERY) of each version whose failure paths left damage: the cause,
+  // as the version's catalogue states it, with the release and commit that brought it.
+  const causes: string[] = [];
+  for (const id of versionIds) {
+    // The ops at whose step an injected failure left damage.
+    const ops = new Set<string>();
+    for (const sw of sweeps) for (const v of sw.versions) if (v.version === id) for (const i of v.injections) if (i.classes.some((c) => c !== 'vmx')) ops.add(i.op);
+    const v = registry.find((x) => x.id === id);
+    if (!ops.size || !v) continue;
+    for (const ch of v.changes.filter((c) => c.query && c.affects.some((a) => a === 'layout' || a === 'cost') && (!c.ops || c.ops.some((o) => ops.has(o)))))
+      causes.push(`- ${id}: \`${ch.id}\` (since ${ch.since}${ch.commits?.length ? `, ${ch.commits.join(', ')}` : ''}): ${esc(ch.summary)}`);
+  }
+  if (causes.length) out.push('Catalogued kernel bugs (QUERY in the ports) behind that damage:', '', ...causes, '');
   for (const sw of sweeps) {
     const ids = versionIds.filter((id) => sw.versions.some((v) => v.version === id));
     out.push(`## ${sw.scenario} (${sw.arch})`, '');

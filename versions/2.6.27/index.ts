@@ -138,6 +138,7 @@ const changes: VersionChange[] = [
     id: 'ioremap-ram-check-skips-last-page',
     since: '2.6.26',
     commits: ['cb8ab687c323'],
+    query: true,
     summary:
       'QUERY: __ioremap_caller refuses RAM in use only for pfns with (pfn << PAGE_SHIFT) < (last_addr & PAGE_MASK) ("x86: ioremap ram check fix"), so the last page of the range is never checked: a one-page ioremap of ordinary RAM maps it (2.4 and 2.6.9 refuse it with ENOMEM; 35be1b716a4 in 2.6.36 checks the last pfn again).',
     functions: ['__ioremap_caller', 'page_is_ram'],
