@@ -156,7 +156,8 @@ export interface CompareOptions {
 
 /** A step's outcome as one comparable string: "ok", "ok count 6 data 0102…", or the error. */
 export function outcomeOf(st: StepResult): string {
-  if (!st.ok) return st.error ?? 'failed';
+  // A hang names the lock it spins on and the step that died holding it.
+  if (!st.ok) return st.error === 'HANG' && st.held ? `HANG on ${st.held}` : (st.error ?? 'failed');
   let s = 'ok';
   if (st.count !== undefined) s += ` count ${st.count}`;
   if (st.data !== undefined) s += ` data ${st.data.length > 32 ? st.data.slice(0, 32) + '…' : st.data}`;
