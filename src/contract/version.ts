@@ -109,6 +109,8 @@ export interface VersionChange {
   commitNote?: string;
   /** A kernel bug the port reproduces on purpose (QUERY in its code): reports name it as the cause of the damage it does. */
   query?: boolean;
+  /** The arches whose behaviour it changes, when not all (e.g. a PAE-only page-table change). */
+  arches?: readonly ArchName[];
   /** One sentence a kernel developer would write, e.g. "get_vm_area checks size + PAGE_SIZE for wrap to 0". */
   summary: string;
   /** Kernel functions involved. */

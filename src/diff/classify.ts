@@ -562,7 +562,9 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
   const versions = runs.map((r) => r.version);
   const registry = opts.registry ?? runs.map((r) => r.run.version);
   const pairIdx = versions.slice(1).map((_, j) => [j, j + 1]);
-  const catalogues = pairIdx.map(([a, b]) => changesBetween(registry, versions[a], versions[b]));
+  // A change that concerns some arches only (VersionChange.arches) explains nothing on the others.
+  const arch = s.machine.arch;
+  const catalogues = pairIdx.map(([a, b]) => changesBetween(registry, versions[a], versions[b]).filter(({ change }) => !change.arches || change.arches.includes(arch)));
   const allIdx = versions.map((_, j) => j);
 
   const steps: StepComparison[] = [];

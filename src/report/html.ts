@@ -35,7 +35,6 @@ figure svg { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
 figcaption { font-size: 13px; color: #555; }
 ul { padding-left: 1.4em; }
 nav { font-size: 13px; margin-bottom: 1em; }
-td.eq { white-space: nowrap; }
 td.eqA { background: #e8f1fb; }
 td.eqB { background: #fde9cf; background-image: repeating-linear-gradient(135deg, transparent 0 6px, rgba(0,0,0,.05) 6px 8px); }
 td.eqC { background: #d7f0e6; background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(0,0,0,.05) 6px 8px); }

@@ -53,6 +53,7 @@ export const version: KernelVersion = {
       commitNote: 'linux-history "v2.4.2.7 -> v2.4.2.8", a pre-release of 2.4.3',
       summary:
         `include/asm-i386/pgtable-3level.h (PAE): pgd_none() is the constant 0 and the pmd allocation of pgalloc-3level.h is gone, so pmd_alloc() is pmd_offset(): a user pgd slot (empty_zero_page) serves as its own pmd table. 2.4.0's pgd_none() was pgd_val == EMPTY_PGD (__pa(empty_zero_page) + 1) and pmd_alloc gave such a slot a pmd page (get_pmd_fast, then get_pmd_slow: a failed page is tried twice), a page-table page and pte_alloc fault-site call(s) that 2.4.3 and later never make.`,
+      arches: ['i386-pae'],
       functions: ['vmalloc_area_pages', 'remap_area_pages', 'free_area_pmd', 'pmd_alloc'],
       affects: ['cost', 'layout', 'outcome'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'ioremap', 'ioremap_nocache'],
