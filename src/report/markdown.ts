@@ -400,7 +400,7 @@ export function compareMarkdown(c: CollectedRun, opts: MarkdownOptions): string 
     );
   }
   out.push('## Steps', '', ...stepsTable(c, opts), '');
-  out.push(...timelineMarkdown(timeline(runs, cmp), s.steps, stepLabel, mdText));
+  out.push(...timelineMarkdown(timeline(runs, cmp), s.steps, stepLabel, mdText, (op, v) => absentCell(op, v, runs.map((x) => x.run.version))));
 
   const differing = cmp.steps.filter((st) => st.classes.length);
   if (differing.length) {

@@ -14,7 +14,17 @@ const LETTERS = 'ABCDEFGH';
 /** Rows shown in full up to this many steps; longer scenarios show the rows with flips. */
 const FULL_ROWS = 60;
 
-export function timelineMarkdown(t: Timeline, steps: readonly Step[], label: (s: Step) => string, esc: (s: string) => string): string[] {
+/**
+ * `absent` renders an op a version lacks (markdown.ts absentCell: grey in HTML, with the release
+ * that brought the function); without it the cell says "unsupported".
+ */
+export function timelineMarkdown(
+  t: Timeline,
+  steps: readonly Step[],
+  label: (s: Step) => string,
+  esc: (s: string) => string,
+  absent?: (op: string, version: string) => string,
+): string[] {
   if (t.versions.length < 2) return [];
   const out = [
     '## Timeline',
@@ -28,7 +38,8 @@ export function timelineMarkdown(t: Timeline, steps: readonly Step[], label: (s:
     const cells = r.cells.map((c, j) => {
       const flip = r.flips.find((f) => f.at === j);
       const note = flip ? ` ◀ ${flip.cause ? `\`${flip.cause.id}\` (${flip.cause.since})` : 'unexplained'}` : '';
-      return `${LETTERS[Math.min(c.cls, LETTERS.length - 1)]}${CLASS_MARK} ${esc(c.value)}${note}`;
+      const value = c.value === 'unsupported' && absent ? absent(steps[r.step].op, t.versions[j]) : esc(c.value);
+      return `${LETTERS[Math.min(c.cls, LETTERS.length - 1)]}${CLASS_MARK} ${value}${note}`;
     });
     out.push(`| ${r.step} | ${esc(label(steps[r.step]))} | ${cells.join(' | ')} |`);
   }
