@@ -37,7 +37,9 @@ export type OpReturn =
   | 'count' // vwrite: the return value as `count`
   | 'read' // vread: `count` and the buffer's first `count` bytes as `data`
   | 'text' // vmallocinfo: `text`
-  | 'vm_struct'; // remove_vm_area: the vm_struct (kfree'd by the harness), NULL = nonexistent
+  | 'vm_struct' // remove_vm_area: the vm_struct (kfree'd by the harness), NULL = nonexistent
+  | 'pfn' // vmalloc_to_page/vmalloc_to_pfn: the frame number as `count`; NULL (-1) = nonexistent
+  | 'errno'; // 0 = ok; -EINVAL = error EINVAL
 
 export interface OpRow {
   readonly name: string;
@@ -136,6 +138,42 @@ export const OP_TABLE = [
   }),
   row({ name: 'vm_map_ram', fields: ['pages', 'as?'], api: 'vm_map_ram', args: ['pages'], returns: 'address', description: 'vm_map_ram(pages, n, node -1, PAGE_KERNEL) of harness pages, as for vmap' }),
   row({ name: 'vm_unmap_ram', fields: ['target', 'pages'], api: 'vm_unmap_ram', args: ['target', 'npages'], returns: 'void', frees: true, description: 'vm_unmap_ram(addr, pages)' }),
+  row({
+    name: 'vmalloc_to_page',
+    fields: ['target+offset'],
+    api: 'vmalloc_to_page',
+    args: ['target'],
+    returns: 'pfn',
+    description:
+      "vmalloc_to_page(addr): the kernel page-table walk (pgd, pud, pmd, pte_present); result carries the page's frame number as `count`; NULL (no page mapped there) gives ok false, error `nonexistent`",
+  }),
+  row({
+    name: 'vmalloc_to_pfn',
+    fields: ['target+offset'],
+    api: 'vmalloc_to_pfn',
+    args: ['target'],
+    returns: 'pfn',
+    description:
+      'vmalloc_to_pfn(addr) = page_to_pfn(vmalloc_to_page(addr)); the frame number as `count`; where the C takes page_to_pfn(NULL) (a meaningless number) the result is error `nonexistent`',
+  }),
+  row({
+    name: 'module_alloc',
+    fields: ['size', 'as?'],
+    api: 'module_alloc',
+    args: ['size'],
+    returns: 'address',
+    description:
+      "the arch's module_alloc(size) (arch/x86/kernel/module*.c): on x86_64 a VM_ALLOC area in MODULES_VADDR..MODULES_END (0xffffffffa0000000..0xffffffffff000000) mapped PAGE_KERNEL_EXEC; on i386 the vmalloc window (vmalloc_exec in 2.6.27); freed by vfree (module_free)",
+  }),
+  row({
+    name: 'remap_vmalloc_range',
+    fields: ['target+offset', 'pages?'],
+    api: 'remap_vmalloc_range',
+    args: ['target', 'npages'],
+    returns: 'errno',
+    description:
+      "remap_vmalloc_range(vma, addr, 0) into a user vma of `pages` pages (default: the whole area): only the C's -EINVAL checks are modelled (addr page-aligned, find_vm_area finds it, VM_USERMAP set, vma size + pgoff within area->size - PAGE_SIZE); ok or error `EINVAL`; no user vma exists, so vm_insert_page's loop maps nothing",
+  }),
   row({ name: 'vmallocinfo', fields: [], api: 'vmallocinfo', args: [], returns: 'text', description: '/proc/vmallocinfo; result carries `text`' }),
   row({
     name: 'kmemleak_scan',

@@ -69,7 +69,14 @@ export interface VersionApi {
   vm_unmap_aliases?(): void;
   vm_map_ram?(pages: readonly number[]): Addr;
   vm_unmap_ram?(addr: Addr, count: number): void;
+  /** vmalloc_to_page(addr): the frame number of the page mapped there, -1 for NULL. */
   vmalloc_to_page?(addr: Addr): number;
+  /** vmalloc_to_pfn(addr): the frame number, -1 where the C takes page_to_pfn(NULL). */
+  vmalloc_to_pfn?(addr: Addr): number;
+  /** The arch's module_alloc(size): the address or 0. */
+  module_alloc?(size: number): Addr;
+  /** remap_vmalloc_range's -EINVAL checks for a user vma of `pages` pages (undefined: the whole area), pgoff 0: 0 or -EINVAL (-22). */
+  remap_vmalloc_range?(addr: Addr, pages: number | undefined): number;
   /** /proc/vmallocinfo text. */
   vmallocinfo?(): string;
   ioremap?(phys: number, size: number): Addr;

@@ -157,6 +157,17 @@ export function runOp(ctx: OpContext): StepResult {
       run.kernel.kfree(vm);
       return { op, ok: true, log: [] };
     }
+    case 'pfn': {
+      const pfn = ret as number;
+      if (pfn < 0) return { op, ok: false, error: 'nonexistent', log: [] };
+      return { op, ok: true, count: pfn, log: [] };
+    }
+    case 'errno': {
+      const err = ret as number;
+      if (err === 0) return { op, ok: true, log: [] };
+      if (err === -22) return { op, ok: false, error: 'EINVAL', log: [] };
+      throw new Error(`${op}: unexpected return ${err}`);
+    }
   }
 }
 

@@ -17,6 +17,7 @@ import { bootIoremap } from './arch/x86/mm/ioremap.js';
 import { PAGE_KERNEL } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
+import { bootModule } from './arch/x86/kernel/module.js';
 import { SOURCE_LINES } from './source-lines.js';
 
 /**
@@ -180,6 +181,7 @@ export const version: KernelVersion = {
       for (let v = mm.vmlist(); v; v = v.next) if (v.addr === addr) return v;
       return null;
     };
+    const modules = bootModule(k, mm);
     return {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
@@ -201,6 +203,9 @@ export const version: KernelVersion = {
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
       vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),
       vmalloc_to_page: (addr) => mm.vmalloc_to_page(addr),
+      vmalloc_to_pfn: (addr) => mm.vmalloc_to_pfn(addr),
+      module_alloc: (size) => modules.module_alloc(size),
+      remap_vmalloc_range: (addr, pages) => mm.remap_vmalloc_range(addr, pages === undefined ? undefined : k.ulong(pages * k.PAGE_SIZE)),
       vmallocinfo: () => mm.vmallocinfo(),
       ioremap: (p, size) => io.ioremap(phys(p), size),
       ioremap_nocache: (p, size) => io.ioremap_nocache(phys(p), size),

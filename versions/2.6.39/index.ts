@@ -16,6 +16,7 @@ import { bootIoremap } from './arch/x86/mm/ioremap.js';
 import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
+import { bootModule } from './arch/x86/kernel/module.js';
 import { SOURCE_LINES } from './source-lines.js';
 
 /*
@@ -244,6 +245,7 @@ export const version: KernelVersion = {
       for (let v = mm.vmlist(); v; v = v.next) if (v.addr === addr) return v;
       return null;
     };
+    const modules = bootModule(k, mm, window);
     return {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
@@ -274,6 +276,9 @@ export const version: KernelVersion = {
       vm_map_ram: (pages) => mm.vm_map_ram(pages, pages.length, -1, PAGE_KERNEL),
       vm_unmap_ram: (addr, count) => mm.vm_unmap_ram(addr, count),
       vmalloc_to_page: (addr) => mm.vmalloc_to_page(addr),
+      vmalloc_to_pfn: (addr) => mm.vmalloc_to_pfn(addr),
+      module_alloc: (size) => modules.module_alloc(size),
+      remap_vmalloc_range: (addr, pages) => mm.remap_vmalloc_range(addr, pages === undefined ? undefined : k.ulong(pages * k.PAGE_SIZE)),
       vmallocinfo: () => mm.vmallocinfo(),
       ioremap: (p, size) => io.ioremap(phys(p), size),
       ioremap_nocache: (p, size) => io.ioremap_nocache(phys(p), size),

@@ -740,6 +740,36 @@ export function boot(k: Kernel, window: VmallocWindow) {
     return text;
   };
 
+  /**
+   *	remap_vmalloc_range  -  map vmalloc pages to userspace
+   */
+  // remap_vmalloc_range (mm/vmalloc.c 2.6.27). SIM: only the -EINVAL checks, pgoff 0, a user vma of
+  // usize bytes; there is no user vma, so the vm_insert_page loop and VM_RESERVED are not modelled.
+  const remap_vmalloc_range = k.traced('remap_vmalloc_range', (addr: Addr, usize: number | undefined): number => {
+    const pgoff = 0;
+
+    if ((PAGE_SIZE - 1) & addr) return -EINVAL;
+
+    k.read_lock(vmlist_lock);
+    const area = __find_vm_area(addr);
+    if (!area) return out_einval_locked();
+
+    if (!(area.flags & VM_USERMAP)) return out_einval_locked();
+
+    if (usize === undefined) usize = area.size - PAGE_SIZE; /* SIM: the default vma covers the whole area */
+    if (k.ulong(usize + pgoff * PAGE_SIZE) > area.size - PAGE_SIZE) return out_einval_locked();
+    k.read_unlock(vmlist_lock);
+
+    /* addr += pgoff << PAGE_SHIFT; do { vm_insert_page(vma, uaddr, vmalloc_to_page(addr)) ... } while (usize > 0) */
+    return 0;
+  });
+  const EINVAL = 22;
+  /* out_einval_locked: */
+  const out_einval_locked = (): number => {
+    k.read_unlock(vmlist_lock);
+    return -EINVAL;
+  };
+
   return {
     VMALLOC_START,
     VMALLOC_END,
@@ -749,6 +779,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     map_vm_area: (area: vm_struct, prot: number, pages: readonly number[]) => map_vm_area(area, prot, { pages, off: 0 }),
     vmalloc_to_page,
     vmalloc_to_pfn,
+    remap_vmalloc_range,
     __get_vm_area,
     get_vm_area,
     get_vm_area_caller,

@@ -1606,6 +1606,29 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     return out;
   };
 
+  /**
+   *	remap_vmalloc_range  -  map vmalloc pages to userspace
+   */
+  // remap_vmalloc_range (mm/vmalloc.c). SIM: only the -EINVAL checks, pgoff 0, a user vma of
+  // usize bytes; there is no user vma, so the vm_insert_page loop and VM_RESERVED are not modelled.
+  const remap_vmalloc_range = k.traced('remap_vmalloc_range', (addr: Addr, usize: number | undefined): number => {
+    const EINVAL = 22;
+    const pgoff = 0;
+
+    if ((PAGE_SIZE - 1) & addr) return -EINVAL;
+
+    const area = find_vm_area(addr);
+    if (!area) return -EINVAL;
+
+    if (!(area.flags & VM_USERMAP)) return -EINVAL;
+
+    if (usize === undefined) usize = area.size - PAGE_SIZE; /* SIM: the default vma covers the whole area */
+    if (k.ulong(usize + pgoff * PAGE_SIZE) > area.size - PAGE_SIZE) return -EINVAL;
+
+    /* addr += pgoff << PAGE_SHIFT; do { vm_insert_page(vma, uaddr, vmalloc_to_page(addr)) ... } while (usize > 0) */
+    return 0;
+  });
+
   return {
     vmlist_lock,
     VMALLOC_START,
@@ -1624,6 +1647,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     is_vmalloc_or_module_addr,
     vmalloc_to_page,
     vmalloc_to_pfn,
+    remap_vmalloc_range,
     alloc_vmap_area,
     free_vmap_area,
     find_vmap_area,
