@@ -163,7 +163,7 @@ export const OP_TABLE = [
     args: ['size'],
     returns: 'address',
     description:
-      "the arch's module_alloc(size) (arch/x86/kernel/module*.c): on x86_64 a VM_ALLOC area in MODULES_VADDR..MODULES_END (0xffffffffa0000000..0xffffffffff000000) mapped PAGE_KERNEL_EXEC; on i386 the vmalloc window (vmalloc_exec in 2.6.27); freed by vfree (module_free)",
+      "the arch's module_alloc(size) (arch/x86/kernel/module*.c): on x86_64 a VM_ALLOC area in MODULES_VADDR..MODULES_END (0xffffffffa0000000..0xffffffffff000000) mapped PAGE_KERNEL_EXEC; on i386 the vmalloc window (vmalloc_exec in 2.6.27); freed by vfree (module_free). The final state's pagesMapped and pageTablePages count the vmalloc window only, so they leave x86_64 module areas out",
   }),
   row({
     name: 'remap_vmalloc_range',

@@ -69,6 +69,10 @@ export const COVERAGE: Record<OpName, Coverage> = {
   vzalloc_node: { not: 'vmalloc_node with __GFP_ZERO (2.6.37+); the k39 vectors cover it' },
   __vmalloc_node_range: { not: 'needs a window and an alignment (2.6.38+); k39-vzalloc and k39-random-mix-600 cover it' },
   set_iounmap_nonlazy: { not: 'changes when the next free purges (2.6.37+); test/versions/2.6.39.test.ts covers it' },
+  vmalloc_to_page: { not: 'a read-only page-table walk giving a frame number the model does not track; test/versions/ops-2.6.test.ts covers it' },
+  vmalloc_to_pfn: { not: 'vmalloc_to_page as a pfn; test/versions/ops-2.6.test.ts covers it' },
+  module_alloc: { not: 'allocates outside the vmalloc window on x86_64 (MODULES_VADDR..MODULES_END), beyond the model\'s window invariants; test/versions/ops-2.6.test.ts covers it' },
+  remap_vmalloc_range: { not: 'only its -EINVAL checks are modelled (no user vma); test/versions/ops-2.6.test.ts covers it' },
 };
 
 const ALLOC_OPS: AllocOp[] = [];
