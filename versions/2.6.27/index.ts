@@ -152,7 +152,7 @@ export const version: KernelVersion = {
   id: '2.6.27',
   title: 'Linux 2.6.27: the last vmlist kernel (pages array, VM_IOREMAP alignment, vmallocinfo)',
   source:
-    'mainline v2.6.27 (3fa8749e584b) mm/vmalloc.c, include/linux/vmalloc.h, mm/memory.c (apply_to_page_range), lib/ioremap.c, arch/x86/mm/ioremap.c, include/asm-x86/pgtable_32.h, pgtable_64.h, page_32.h',
+    'mainline v2.6.27 (3fa8749e584b) mm/vmalloc.c, include/linux/vmalloc.h, mm/memory.c (apply_to_page_range), lib/ioremap.c, arch/x86/mm/ioremap.c, arch/x86/kernel/module_{32,64}.c (module_alloc), include/asm-x86/pgtable_32.h, pgtable_64.h, page_32.h',
   tree: {
     repo: 'sepen/linux-2.6.32.y',
     ref: '3fa8749e584b',

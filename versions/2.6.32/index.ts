@@ -159,7 +159,7 @@ const changes: VersionChange[] = [
 export const version: KernelVersion = {
   id: '2.6.32',
   title: 'Linux 2.6.32: rbtree vmap_area allocator, lazy TLB-batched freeing, vmap blocks',
-  source: 'mainline v2.6.32 (22763c5cf3690a681551162c15d34d935308c8d7) mm/vmalloc.c, include/linux/vmalloc.h, lib/rbtree.c, mm/memory.c (apply_to_page_range), lib/ioremap.c, arch/x86/mm/ioremap.c, arch/x86/include/asm/pgtable_{32,64}_types.h',
+  source: 'mainline v2.6.32 (22763c5cf3690a681551162c15d34d935308c8d7) mm/vmalloc.c, include/linux/vmalloc.h, lib/rbtree.c, mm/memory.c (apply_to_page_range), lib/ioremap.c, arch/x86/mm/ioremap.c, arch/x86/kernel/module.c (module_alloc), arch/x86/include/asm/pgtable_{32,64}_types.h',
   tree: { repo: 'sepen/linux-2.6.32.y', ref: '22763c5cf369', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'lib/rbtree.c', 'lib/ioremap.c', 'mm/memory.c', 'arch/x86/mm/ioremap.c'] },
   lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae', 'x86_64'],

@@ -216,7 +216,7 @@ const changes: VersionChange[] = [
 export const version: KernelVersion = {
   id: '2.6.39',
   title: 'Linux 2.6.39: free_vmap_cache search, ptes cleared at free with the TLB flush deferred, fragmented vmap blocks purged',
-  source: 'mainline v2.6.39 (61c4f2c81c61, in gpl-releases/linux-2.6.39.3) mm/vmalloc.c (blob 5d603023), include/linux/vmalloc.h, lib/rbtree.c, mm/memory.c (apply_to_page_range), lib/ioremap.c, arch/x86/mm/ioremap.c, kernel/resource.c (page_is_ram), arch/x86/include/asm/pgtable_{32,64}_types.h',
+  source: 'mainline v2.6.39 (61c4f2c81c61, in gpl-releases/linux-2.6.39.3) mm/vmalloc.c (blob 5d603023), include/linux/vmalloc.h, lib/rbtree.c, mm/memory.c (apply_to_page_range), lib/ioremap.c, arch/x86/mm/ioremap.c, kernel/resource.c (page_is_ram), arch/x86/kernel/module.c (module_alloc), arch/x86/include/asm/pgtable_{32,64}_types.h',
   tree: {
     repo: 'gpl-releases/linux-2.6.39.3',
     ref: '61c4f2c81c61',

@@ -24,6 +24,7 @@ export function bootModule(k: Kernel, mm: Vmalloc2639, window: VmallocWindow) {
   // module_alloc (arch/x86/kernel/module.c 2.6.39)
   const module_alloc = k.traced('module_alloc', (size: number): Addr => {
     if (k.PAGE_ALIGN(size) > MODULES_LEN) return 0;
+    // SIM: C passes __builtin_return_address(0), module_alloc's caller; vmx names module_alloc
     return mm.__vmalloc_node_range(size, 1, MODULES_VADDR, MODULES_END, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL_EXEC, -1, 'module_alloc');
   });
   return { module_alloc };
