@@ -92,6 +92,9 @@ describe.each(VERSIONS_26)('%s vmalloc_to_page / vmalloc_to_pfn', (v) => {
     expect(p.ok).toBe(true);
     expect(p.count).toBeGreaterThanOrEqual(0);
     expect(step(r, { op: 'vmalloc_to_page', ref: 'a', offset: PAGE })).toEqual(NULL_PAGE('vmalloc_to_page'));
+    // user-half addresses: init_level4_pgt's user slots are empty after boot, NULL (a SIM guard in vmx)
+    expect(step(r, { op: 'vmalloc_to_page', addr: '0x1000' })).toEqual(NULL_PAGE('vmalloc_to_page'));
+    expect(step(r, { op: 'vmalloc_to_pfn', addr: '0xc0000000' })).toEqual(NULL_PAGE('vmalloc_to_pfn'));
   });
 });
 
@@ -180,10 +183,31 @@ describe.each(VERSIONS_26)('%s remap_vmalloc_range (the -EINVAL checks)', (v) =>
   });
 });
 
-describe('2.6.9 has none of the new ops in the port', () => {
-  it('reports them unsupported', () => {
+describe('2.6.9: vmalloc_to_page (mm/memory.c line 1765) and the i386 module_alloc; no vmalloc_to_pfn or remap_vmalloc_range yet', () => {
+  it('walks pgd, pmd, pte to the vmap frames; NULL on the guard page and without a pte page', () => {
+    for (const arch of ['i386', 'x86_64'] as const) {
+      const r = boot('2.6.9', arch);
+      const pages = [r.kernel.harness_alloc_page(), r.kernel.harness_alloc_page()];
+      const a = r.api.vmap!(pages);
+      expect(a).toBe(arch === 'i386' ? 0xc8800000 : r.window.start);
+      expect(step(r, { op: 'vmalloc_to_page', addr: r.kernel.hex(a) })).toEqual({ op: 'vmalloc_to_page', ok: true, count: pages[0], log: [] });
+      expect(step(r, { op: 'vmalloc_to_page', addr: r.kernel.hex(a + PAGE + 0xfff) })).toEqual({ op: 'vmalloc_to_page', ok: true, count: pages[1], log: [] });
+      expect(step(r, { op: 'vmalloc_to_page', addr: r.kernel.hex(a + 2 * PAGE) })).toEqual(NULL_PAGE('vmalloc_to_page'));
+      // vfree -> unmap_vm_area clears the ptes at once
+      step(r, { op: 'vunmap', addr: r.kernel.hex(a) });
+      expect(step(r, { op: 'vmalloc_to_page', addr: r.kernel.hex(a) })).toEqual(NULL_PAGE('vmalloc_to_page'));
+    }
+    expect(step(boot('2.6.9'), { op: 'vmalloc_to_page', addr: '0xf0000000' })).toEqual(NULL_PAGE('vmalloc_to_page'));
+  });
+
+  it('i386 module_alloc is vmalloc_exec (arch/i386/kernel/module.c), NULL for 0; x86_64 module_alloc and the rest are unsupported', () => {
     const r = boot('2.6.9');
-    expect(step(r, { op: 'vmalloc_to_page', addr: '0xc8800000' })).toMatchObject({ ok: false, error: 'unsupported' });
-    expect(step(r, { op: 'module_alloc', size: PAGE })).toMatchObject({ ok: false, error: 'unsupported' });
+    expect(step(r, { op: 'module_alloc', size: 0 })).toEqual({ op: 'module_alloc', ok: false, error: 'ENOMEM', addr: null, log: [] });
+    expect(step(r, { op: 'module_alloc', size: 5000, as: 'm' }).addr).toBe('0xc8800000');
+    expect(finalState(r).areas).toEqual([{ addr: '0xc8800000', size: 0x3000, flags: ['VM_ALLOC'] }]);
+    expect(step(r, { op: 'vfree', ref: 'm' }).ok).toBe(true);
+    expect(step(r, { op: 'vmalloc_to_pfn', addr: '0xc8800000' })).toMatchObject({ ok: false, error: 'unsupported' });
+    expect(step(r, { op: 'remap_vmalloc_range', addr: '0xc8800000' })).toMatchObject({ ok: false, error: 'unsupported' });
+    expect(step(boot('2.6.9', 'x86_64'), { op: 'module_alloc', size: PAGE })).toMatchObject({ ok: false, error: 'unsupported' });
   });
 });

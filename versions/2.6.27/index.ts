@@ -202,8 +202,10 @@ export const version: KernelVersion = {
       },
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
       vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),
-      vmalloc_to_page: (addr) => mm.vmalloc_to_page(addr),
-      vmalloc_to_pfn: (addr) => mm.vmalloc_to_pfn(addr),
+      // SIM: an x86_64 user-half address (negative in vmx's biased space) has no slot in the
+      // simulated pgd; the C walks init_level4_pgt's user half, empty after boot: NULL (-1).
+      vmalloc_to_page: (addr) => (addr < 0 ? -1 : mm.vmalloc_to_page(addr)),
+      vmalloc_to_pfn: (addr) => (addr < 0 ? -1 : mm.vmalloc_to_pfn(addr)),
       module_alloc: (size) => modules.module_alloc(size),
       remap_vmalloc_range: (addr, pages) => mm.remap_vmalloc_range(addr, pages === undefined ? undefined : k.ulong(pages * k.PAGE_SIZE)),
       vmallocinfo: () => mm.vmallocinfo(),

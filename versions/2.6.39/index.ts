@@ -275,8 +275,10 @@ export const version: KernelVersion = {
       vm_unmap_aliases: () => mm.vm_unmap_aliases(),
       vm_map_ram: (pages) => mm.vm_map_ram(pages, pages.length, -1, PAGE_KERNEL),
       vm_unmap_ram: (addr, count) => mm.vm_unmap_ram(addr, count),
-      vmalloc_to_page: (addr) => mm.vmalloc_to_page(addr),
-      vmalloc_to_pfn: (addr) => mm.vmalloc_to_pfn(addr),
+      // SIM: an x86_64 user-half address (negative in vmx's biased space) has no slot in the
+      // simulated pgd; the C walks init_level4_pgt's user half, empty after boot: NULL (-1).
+      vmalloc_to_page: (addr) => (addr < 0 ? -1 : mm.vmalloc_to_page(addr)),
+      vmalloc_to_pfn: (addr) => (addr < 0 ? -1 : mm.vmalloc_to_pfn(addr)),
       module_alloc: (size) => modules.module_alloc(size),
       remap_vmalloc_range: (addr, pages) => mm.remap_vmalloc_range(addr, pages === undefined ? undefined : k.ulong(pages * k.PAGE_SIZE)),
       vmallocinfo: () => mm.vmallocinfo(),

@@ -276,12 +276,24 @@ export const version: KernelVersion = {
       remove_vm_area: (addr) => mm.remove_vm_area(addr)?.self ?? 0,
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
       vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),
+      // SIM: an x86_64 user-half address (negative in vmx's biased space) has no slot in the
+      // simulated pgd; taken as an empty user half of init_level4_pgt: NULL (-1).
+      vmalloc_to_page: (addr) => (addr < 0 ? -1 : mem.vmalloc_to_page(addr)),
       areas() {
         const out = [];
         for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags), nrPages: a.nr_pages });
         return out;
       },
     };
+    if (k.arch.name !== 'x86_64') {
+      // module_alloc (arch/i386/kernel/module.c 2.6.9). SIM (by absence): x86_64's module_alloc
+      // (arch/x86_64/kernel/module.c, its own mod_vmlist in MODULES_VADDR..MODULES_END, freed by
+      // module_free, not vfree) is not ported: the op is unsupported there.
+      api.module_alloc = k.traced('module_alloc', (size: number) => {
+        if (size === 0) return 0;
+        return mm.vmalloc_exec(size);
+      });
+    }
     if (io) {
       api.ioremap = (p, size) => io.ioremap(phys(p), size);
       api.ioremap_nocache = (p, size) => io.ioremap_nocache(phys(p), size);

@@ -1,6 +1,7 @@
 /**
  * Linux 2.6.9 mm/memory.c (blob 0a7013a2) and include/linux/mm.h: the kernel page-table
- * allocation the vmalloc and ioremap walks call, for init_mm only.
+ * allocation the vmalloc and ioremap walks call, for init_mm only, and vmalloc_to_page (which 2.6.9
+ * keeps in mm/memory.c; there is no vmalloc_to_pfn yet).
  *
  * Both allocators drop init_mm.page_table_lock around the page allocation (map_vm_area and
  * remap_area_pages hold it) and take it again as `mm->page_table_lock` (the name a hang then
@@ -16,6 +17,8 @@ import type { AsmPgtable } from '../include/linux/mm.js';
 export interface Memory269 {
   pmd_alloc(dir: EntryPtr, address: Addr): EntryPtr;
   pte_alloc_kernel(pmd: EntryPtr, address: Addr): EntryPtr;
+  /** The frame mapped at a vmalloc address, -1 for NULL. */
+  vmalloc_to_page(vmalloc_addr: Addr): number;
 }
 
 export function bootMemory(k: Kernel, pg: AsmPgtable): Memory269 {
@@ -50,5 +53,27 @@ export function bootMemory(k: Kernel, pg: AsmPgtable): Memory269 {
     return k.pte_offset(pmd, address); /* pte_offset_kernel(pmd, address) */
   });
 
-  return { pmd_alloc, pte_alloc_kernel };
+  /*
+   * Map a vmalloc()-space virtual address to the physical page.
+   */
+  // vmalloc_to_page (mm/memory.c 2.6.9): the frame mapped at addr, or -1 for NULL
+  const vmalloc_to_page = k.traced('vmalloc_to_page', (vmalloc_addr: Addr): number => {
+    const addr = vmalloc_addr;
+    let page = -1;
+    const pgd = pg.pgd_offset_k(addr);
+
+    if (!pg.pgd_none(pgd)) {
+      const pmd = pg.pmd_offset(pgd, addr);
+      if (!k.pmd_none(pmd)) {
+        /* preempt_disable(); */
+        const ptep = k.pte_offset(pmd, addr); /* pte_offset_map */
+        const pte = k.pte_val(ptep);
+        if (k.pte_present(pte)) page = k.pte_page(pte);
+        /* pte_unmap(ptep); preempt_enable(); */
+      }
+    }
+    return page;
+  });
+
+  return { pmd_alloc, pte_alloc_kernel, vmalloc_to_page };
 }
