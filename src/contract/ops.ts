@@ -163,7 +163,17 @@ export const OP_TABLE = [
     args: ['size'],
     returns: 'address',
     description:
-      "the arch's module_alloc(size) (arch/x86/kernel/module*.c): on x86_64 a VM_ALLOC area in MODULES_VADDR..MODULES_END (0xffffffffa0000000..0xffffffffff000000) mapped PAGE_KERNEL_EXEC; on i386 the vmalloc window (vmalloc_exec in 2.6.27); freed by vfree (module_free). The final state's pagesMapped and pageTablePages count the vmalloc window only, so they leave x86_64 module areas out",
+      "the arch's module_alloc(size) (arch/x86/kernel/module*.c): on x86_64 a VM_ALLOC area in MODULES_VADDR..MODULES_END (0xffffffffa0000000..0xffffffffff000000) mapped PAGE_KERNEL_EXEC; on i386 the vmalloc window (vmalloc_exec in 2.6.9 and 2.6.27); freed by module_free (vfree, or 2.6.9 x86_64's own list, whose areas vfree does not know). The final state's pagesMapped and pageTablePages count the vmalloc window only, so they leave x86_64 module areas out",
+  }),
+  row({
+    name: 'module_free',
+    fields: ['target'],
+    api: 'module_free',
+    args: ['target'],
+    returns: 'free',
+    frees: true,
+    description:
+      "the arch's module_free(NULL, addr): vfree(addr), except 2.6.9 x86_64, whose module.c unlinks the area from its own mod_vmlist (an unknown address prints `Trying to unmap nonexistent module vm area (%lx)`, error `nonexistent`)",
   }),
   row({
     name: 'remap_vmalloc_range',

@@ -75,6 +75,8 @@ export interface VersionApi {
   vmalloc_to_pfn?(addr: Addr): number;
   /** The arch's module_alloc(size): the address or 0. */
   module_alloc?(size: number): Addr;
+  /** The arch's module_free(mod, addr): vfree, except 2.6.9 x86_64's own list. */
+  module_free?(addr: Addr): FreeOutcome;
   /** remap_vmalloc_range's -EINVAL checks for a user vma of `pages` pages (undefined: the whole area), pgoff 0: 0 or -EINVAL (-22). */
   remap_vmalloc_range?(addr: Addr, pages: number | undefined): number;
   /** /proc/vmallocinfo text. */

@@ -72,6 +72,7 @@ export const COVERAGE: Record<OpName, Coverage> = {
   vmalloc_to_page: { not: 'a read-only page-table walk giving a frame number the model does not track; test/versions/ops-2.6.test.ts covers it' },
   vmalloc_to_pfn: { not: 'vmalloc_to_page as a pfn; test/versions/ops-2.6.test.ts covers it' },
   module_alloc: { not: 'allocates outside the vmalloc window on x86_64 (MODULES_VADDR..MODULES_END), beyond the model\'s window invariants; test/versions/ops-2.6.test.ts covers it' },
+  module_free: { not: 'module_alloc is not in the model (see above); test/versions/ops-2.6.test.ts covers it' },
   remap_vmalloc_range: { not: 'only its -EINVAL checks are modelled (no user vma); test/versions/ops-2.6.test.ts covers it' },
 };
 

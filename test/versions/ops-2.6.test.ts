@@ -123,6 +123,8 @@ describe.each(VERSIONS_26)('%s module_alloc', (v) => {
     // module_free is vfree
     expect(step(r, { op: 'vfree', ref: 'm' })).toEqual({ op: 'vfree', ok: true, log: [] });
     if (v === '2.6.32') step(r, { op: 'vm_unmap_aliases' }); // the ptes go at the lazy purge (see above)
+    // the module_free op is the same vfree
+    expect(step(r, { op: 'module_free', ref: 'n' })).toEqual({ op: 'module_free', ok: true, log: [] });
     expect(step(r, { op: 'vmalloc_to_page', addr: '0xffffffffa0000000' })).toEqual(NULL_PAGE('vmalloc_to_page'));
   });
 
@@ -183,7 +185,7 @@ describe.each(VERSIONS_26)('%s remap_vmalloc_range (the -EINVAL checks)', (v) =>
   });
 });
 
-describe('2.6.9: vmalloc_to_page (mm/memory.c line 1765) and the i386 module_alloc; no vmalloc_to_pfn or remap_vmalloc_range yet', () => {
+describe('2.6.9: vmalloc_to_page (mm/memory.c line 1765) and the i386 module_alloc (vmalloc_exec); no vmalloc_to_pfn or remap_vmalloc_range yet', () => {
   it('walks pgd, pmd, pte to the vmap frames; NULL on the guard page and without a pte page', () => {
     for (const arch of ['i386', 'x86_64'] as const) {
       const r = boot('2.6.9', arch);
@@ -200,7 +202,7 @@ describe('2.6.9: vmalloc_to_page (mm/memory.c line 1765) and the i386 module_all
     expect(step(boot('2.6.9'), { op: 'vmalloc_to_page', addr: '0xf0000000' })).toEqual(NULL_PAGE('vmalloc_to_page'));
   });
 
-  it('i386 module_alloc is vmalloc_exec (arch/i386/kernel/module.c), NULL for 0; x86_64 module_alloc and the rest are unsupported', () => {
+  it('i386 module_alloc is vmalloc_exec (arch/i386/kernel/module.c), NULL for 0; vmalloc_to_pfn and remap_vmalloc_range are unsupported', () => {
     const r = boot('2.6.9');
     expect(step(r, { op: 'module_alloc', size: 0 })).toEqual({ op: 'module_alloc', ok: false, error: 'ENOMEM', addr: null, log: [] });
     expect(step(r, { op: 'module_alloc', size: 5000, as: 'm' }).addr).toBe('0xc8800000');
@@ -208,6 +210,35 @@ describe('2.6.9: vmalloc_to_page (mm/memory.c line 1765) and the i386 module_all
     expect(step(r, { op: 'vfree', ref: 'm' }).ok).toBe(true);
     expect(step(r, { op: 'vmalloc_to_pfn', addr: '0xc8800000' })).toMatchObject({ ok: false, error: 'unsupported' });
     expect(step(r, { op: 'remap_vmalloc_range', addr: '0xc8800000' })).toMatchObject({ ok: false, error: 'unsupported' });
-    expect(step(boot('2.6.9', 'x86_64'), { op: 'module_alloc', size: PAGE })).toMatchObject({ ok: false, error: 'unsupported' });
+  });
+});
+
+describe('2.6.9 x86_64 module_alloc / module_free (arch/x86_64/kernel/module.c, its own mod_vmlist)', () => {
+  it('places areas first fit from MODULES_VADDR with a guard page, off vmlist; module_free unlinks and frees them', () => {
+    const r = boot('2.6.9', 'x86_64');
+    // size 5000 -> PAGE_ALIGN 0x2000; addr = MODULES_VADDR; area->size = size + PAGE_SIZE
+    const c = runStep(r, { op: 'module_alloc', size: 5000, as: 'm' } as Step);
+    expect(c.result).toEqual({ op: 'module_alloc', ok: true, addr: '0xffffffffa0000000', log: [] });
+    expect(c.detail.cost).toMatchObject({ pages_alloc: 2, ptes_set: 2 });
+    // the walk: tmp = m, size + addr + PAGE_SIZE < tmp->addr fails, next = tmp->addr + tmp->size
+    expect(step(r, { op: 'module_alloc', size: PAGE, as: 'n' }).addr).toBe('0xffffffffa0003000');
+    // not on vmlist: vmalloc starts at VMALLOC_START and the final areas (vmlist) leave them out
+    expect(finalState(r).areas.some((a) => a.addr.startsWith('0xffffffffa'))).toBe(false);
+    const p = step(r, { op: 'vmalloc_to_page', addr: '0xffffffffa0001000' });
+    expect(p.ok).toBe(true);
+    // vfree does not know it (vmlist): the nonexistent WARN path
+    expect(step(r, { op: 'vfree', ref: 'm' })).toMatchObject({ ok: false, error: 'nonexistent' });
+    expect(step(r, { op: 'module_free', ref: 'm' })).toEqual({ op: 'module_free', ok: true, log: [] });
+    expect(step(r, { op: 'vmalloc_to_page', addr: '0xffffffffa0001000' })).toEqual(NULL_PAGE('vmalloc_to_page'));
+    // the freed hole is reused: size 0x1000 + addr + PAGE_SIZE < n's address 0xffffffffa0003000
+    expect(step(r, { op: 'module_alloc', size: PAGE }).addr).toBe('0xffffffffa0000000');
+    expect(step(r, { op: 'module_free', addr: '0xffffffffa0008000' })).toEqual({
+      op: 'module_free',
+      ok: false,
+      error: 'nonexistent',
+      log: ['Trying to unmap nonexistent module vm area (ffffffffa0008000)'],
+    });
+    // MODULES_LEN = 0x0fffffff: PAGE_ALIGN(0x10000000) is larger
+    expect(step(r, { op: 'module_alloc', size: 0x10000000 })).toEqual({ op: 'module_alloc', ok: false, error: 'ENOMEM', addr: null, log: [] });
   });
 });

@@ -216,6 +216,7 @@ export const version: KernelVersion = {
       vmalloc_to_page: (addr) => (addr < 0 ? -1 : mm.vmalloc_to_page(addr)),
       vmalloc_to_pfn: (addr) => (addr < 0 ? -1 : mm.vmalloc_to_pfn(addr)),
       module_alloc: (size) => modules.module_alloc(size),
+      module_free: (addr) => mm.vfree(addr), /* module_free (arch/x86/kernel/module*.c): vfree(module_region) */
       remap_vmalloc_range: (addr, pages) => mm.remap_vmalloc_range(addr, pages === undefined ? undefined : k.ulong(pages * k.PAGE_SIZE)),
       vmallocinfo: () => mm.vmallocinfo(),
       ioremap: (p, size) => io.ioremap(phys(p), size),

@@ -17,6 +17,7 @@ import { PAGE_KERNEL } from './include/linux/mm.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { bootMemory } from './mm/memory.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
+import { bootModule } from './arch/x86_64/kernel/module.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine as i386OopsLine } from './arch/i386/mm/fault.js';
@@ -285,14 +286,17 @@ export const version: KernelVersion = {
         return out;
       },
     };
-    if (k.arch.name !== 'x86_64') {
-      // module_alloc (arch/i386/kernel/module.c 2.6.9). SIM (by absence): x86_64's module_alloc
-      // (arch/x86_64/kernel/module.c, its own mod_vmlist in MODULES_VADDR..MODULES_END, freed by
-      // module_free, not vfree) is not ported: the op is unsupported there.
+    if (k.arch.name === 'x86_64') {
+      const modules = bootModule(k, mm);
+      api.module_alloc = (size) => modules.module_alloc(size);
+      api.module_free = (addr) => modules.module_free(addr);
+    } else {
+      // module_alloc (arch/i386/kernel/module.c 2.6.9); module_free is vfree
       api.module_alloc = k.traced('module_alloc', (size: number) => {
         if (size === 0) return 0;
         return mm.vmalloc_exec(size);
       });
+      api.module_free = (addr) => mm.vfree(addr);
     }
     if (io) {
       api.ioremap = (p, size) => io.ioremap(phys(p), size);

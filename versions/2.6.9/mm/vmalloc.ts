@@ -484,6 +484,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
 
   return {
     vmlist: () => vmlist,
+    vmlist_lock,
     unmap_vm_area,
     map_vm_area,
     __get_vm_area,

@@ -1,0 +1,118 @@
+/**
+ * Linux 2.6.9 arch/x86_64/kernel/module.c: module_alloc and module_free with their own list
+ * (mod_vmlist, under the global vmlist_lock) in MODULES_VADDR..MODULES_END
+ * (include/asm-x86_64/pgtable.h: 0xffffffffa0000000..0xffffffffafffffff). The areas are not on
+ * vmlist, so vfree does not know them (it WARNs "nonexistent") and the final state's areas, which
+ * list vmlist, leave them out.
+ */
+import type { Addr, Kernel, KernelLock } from '../../../../../src/kernel/kernel.js';
+import type { FreeOutcome } from '../../../../../src/contract/version.js';
+import { GFP_KERNEL, PAGE_KERNEL_EXEC } from '../../../include/linux/mm.js';
+import { SIZEOF_VM_STRUCT, type vm_struct } from '../../../include/linux/vmalloc.js';
+
+export const MODULES_VADDR = '0xffffffffa0000000';
+export const MODULES_END = '0xffffffffafffffff';
+/** MODULES_END - MODULES_VADDR */
+export const MODULES_LEN = 0x0fffffff;
+
+interface VmallocForModules {
+  vmlist_lock: KernelLock;
+  unmap_vm_area(area: vm_struct): void;
+  map_vm_area(area: vm_struct, prot: number, pages: { pages: number[]; i: number }): number;
+}
+
+export function bootModule(k: Kernel, mm: VmallocForModules) {
+  const PAGE_SIZE = k.PAGE_SIZE;
+  const PTR = k.arch.ptrBytes;
+  const vaddr = k.constAddr(MODULES_VADDR);
+  const end = k.constAddr(MODULES_END);
+  /* static struct vm_struct *mod_vmlist; */
+  let mod_vmlist: vm_struct | null = null;
+
+  // module_free (arch/x86_64/kernel/module.c 2.6.9)
+  const module_free = k.traced('module_free', (addr: Addr): FreeOutcome => {
+    if (!addr) return 'ok';
+    k.write_lock(mm.vmlist_lock);
+    let prev: vm_struct | null = null;
+    let map: vm_struct | null;
+    for (map = mod_vmlist; map; prev = map, map = map.next) {
+      if (map.addr === addr) {
+        if (prev) prev.next = map.next;
+        else mod_vmlist = map.next;
+        break; /* goto found */
+      }
+    }
+    if (!map) {
+      k.write_unlock(mm.vmlist_lock);
+      k.printk(`Trying to unmap nonexistent module vm area (${k.hex(addr).slice(2)})`);
+      return 'nonexistent';
+    }
+    /* found: */
+    mm.unmap_vm_area(map);
+    k.write_unlock(mm.vmlist_lock);
+    if (map.pages) {
+      for (let i = 0; i < map.nr_pages; i++) if (map.pages.pfns[i] >= 0) k.__free_page(map.pages.pfns[i]);
+      k.kfree(map.pages.ptr);
+    }
+    k.kfree(map.self);
+    return 'ok';
+  });
+
+  // module_alloc (arch/x86_64/kernel/module.c 2.6.9)
+  const module_alloc = k.traced('module_alloc', (size: number): Addr => {
+    if (!size) return 0;
+    size = k.PAGE_ALIGN(size);
+    if (size > MODULES_LEN) return 0;
+
+    const self = k.kmalloc(SIZEOF_VM_STRUCT(PTR), 'kmalloc', -1);
+    if (!self) return 0;
+    const area: vm_struct = { addr: 0, size: 0, flags: 0, pages: null, nr_pages: 0, phys_addr: 0, next: null, self }; /* memset */
+
+    k.write_lock(mm.vmlist_lock);
+    let addr = vaddr;
+    let prev: vm_struct | null = null;
+    let tmp: vm_struct | null;
+    for (tmp = mod_vmlist; tmp; prev = tmp, tmp = tmp.next) {
+      if (size + addr + PAGE_SIZE < tmp.addr) break;
+      const next = tmp.size + tmp.addr;
+      if (next > addr) addr = next;
+    }
+
+    if (addr + size >= end) {
+      k.write_unlock(mm.vmlist_lock);
+      k.kfree(self);
+      return 0;
+    }
+
+    area.next = tmp;
+    if (prev) prev.next = area;
+    else mod_vmlist = area;
+    area.size = size + PAGE_SIZE;
+    area.addr = addr;
+    k.write_unlock(mm.vmlist_lock);
+
+    const nr_pages = Math.floor(size / PAGE_SIZE) % 2 ** 32; /* unsigned int */
+    const array_size = (nr_pages * PTR) % 2 ** 32;
+
+    area.nr_pages = nr_pages;
+    const ptr = k.kmalloc(array_size, 'kmalloc', -1);
+    area.pages = ptr ? { ptr, pfns: new Array<number>(nr_pages).fill(-1) } : null; /* memset(area->pages, 0, array_size) */
+    let failed = !area.pages;
+    for (let i = 0; !failed && i < nr_pages; i++) {
+      const page = k.alloc_page(GFP_KERNEL);
+      if (page < 0) failed = true; /* goto fail */
+      else area.pages!.pfns[i] = page;
+    }
+
+    if (!failed && !mm.map_vm_area(area, PAGE_KERNEL_EXEC, { pages: area.pages!.pfns, i: 0 })) {
+      /* memset(addr, 0, size): freshly allocated pages read as zeroes already */
+      return addr;
+    }
+
+    /* fail: */
+    module_free(addr);
+    return 0;
+  });
+
+  return { module_alloc, module_free };
+}
