@@ -1,7 +1,9 @@
 /**
- * vmalloc_to_page / vmalloc_to_pfn, module_alloc and remap_vmalloc_range on 2.6.27, 2.6.32 and
- * 2.6.39 (issue 13, "Missing functions worth having"). Expected values are worked out from the C
- * and written out here, not read back from vmx:
+ * vmalloc_to_page / vmalloc_to_pfn, module_alloc / module_free and remap_vmalloc_range on 2.6.27,
+ * 2.6.32 and 2.6.39, and what 2.6.9 has of them (vmalloc_to_page in mm/memory.c, module_alloc in
+ * arch/i386/kernel/module.c and arch/x86_64/kernel/module.c) (issue 13, "Missing functions worth
+ * having"). Expected values are worked out from the C and written out here, not read back from vmx
+ * (frame numbers are the ones the test hands to vmap, or compared with each other):
  *   mm/vmalloc.c vmalloc_to_page (2.6.27 line 174; 2.6.32, 2.6.39): pgd/pud/pmd none or
  *     !pte_present gives NULL, else pte_page; vmalloc_to_pfn = page_to_pfn(vmalloc_to_page()).
  *   arch/x86/kernel/module_64.c (2.6.27) / module.c (2.6.32, 2.6.39) module_alloc: x86_64
