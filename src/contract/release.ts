@@ -6,8 +6,10 @@
 import type { KernelVersion, VersionChange } from './version.js';
 
 /** The numeric parts of a release string: "2.6.39" -> [2, 6, 39]; "2.6.28-rc1" -> [2, 6, 28, -1, 1]. */
+const RELEASE_RE = /^(\d+(?:\.\d+)*)(?:-rc(\d+))?$/;
+
 function releaseParts(release: string): number[] {
-  const m = /^(\d+(?:\.\d+)*)(?:-rc(\d+))?$/.exec(release);
+  const m = RELEASE_RE.exec(release);
   if (!m) throw new Error(`not a kernel release: ${JSON.stringify(release)}`);
   const parts = m[1].split('.').map(Number);
   // A release candidate sorts before its release: 2.6.28-rc1 < 2.6.28.
@@ -17,7 +19,7 @@ function releaseParts(release: string): number[] {
 
 /** True when `release` is a kernel version string compareReleases understands. */
 export function isRelease(release: string): boolean {
-  return /^(\d+(?:\.\d+)*)(?:-rc(\d+))?$/.test(release);
+  return RELEASE_RE.test(release);
 }
 
 /** Compare two kernel releases numerically: 2.4.9 < 2.4.10 < 2.6.0; negative, 0 or positive. */
