@@ -27,7 +27,10 @@ export type ArgSource =
   | 'pages' // an array of step.pages frames the harness allocates (never fault-injected)
   | 'npages' // step.pages as a count
   | 'readbuf' // a zeroed buffer of step.count bytes, and then step.count
-  | 'writebuf'; // the bytes of step.data, and then their count
+  | 'writebuf' // the bytes of step.data, and then their count
+  | 'offsets' // step.offsets, an array of unsigned longs
+  | 'sizes' // step.sizes, an array of sizes
+  | 'handle'; // the value step.ref is bound to (a pointer the version handed out, e.g. pcpu_get_vm_areas' vms)
 
 /** What the function returns and how the step result shows it. */
 export type OpReturn =
@@ -39,7 +42,8 @@ export type OpReturn =
   | 'text' // vmallocinfo: `text`
   | 'vm_struct' // remove_vm_area: the vm_struct (kfree'd by the harness), NULL = nonexistent
   | 'pfn' // vmalloc_to_page/vmalloc_to_pfn: the frame number as `count`; NULL (-1) = nonexistent
-  | 'errno'; // 0 = ok; -EINVAL = error EINVAL
+  | 'errno' // 0 = ok; -EINVAL = error EINVAL
+  | 'areas'; // pcpu_get_vm_areas: { vms, addrs } or null (ENOMEM); `as` binds vms, `as.0`, `as.1`, … each area
 
 export interface OpRow {
   readonly name: string;
@@ -183,6 +187,25 @@ export const OP_TABLE = [
     returns: 'errno',
     description:
       "remap_vmalloc_range(vma, addr, 0) into a user vma of `pages` pages (default: the whole area): only the C's -EINVAL checks are modelled (addr page-aligned, find_vm_area finds it, VM_USERMAP set, vma size + pgoff within area->size - PAGE_SIZE); ok or error `EINVAL`; no user vma exists, so vm_insert_page's loop maps nothing",
+  }),
+  row({
+    name: 'pcpu_get_vm_areas',
+    fields: ['offsets', 'sizes', 'align', 'as?'],
+    api: 'pcpu_get_vm_areas',
+    args: ['offsets', 'sizes', 'align'],
+    returns: 'areas',
+    description:
+      "pcpu_get_vm_areas(offsets, sizes, nr_vms, align) (2.6.32+, CONFIG_SMP): congruent VM_ALLOC areas, area i at base + offsets[i], the base searched top-down from vmap_area_pcpu_hole; `offsets` and `sizes` are arrays of equal length; result carries `addrs` (each area's address, in the order of `offsets`), NULL gives error `ENOMEM` and `addrs` null; `as` binds the returned vms array, `as.0`, `as.1`, … each area's address",
+  }),
+  row({
+    name: 'pcpu_free_vm_areas',
+    fields: ['ref'],
+    api: 'pcpu_free_vm_areas',
+    args: ['handle'],
+    returns: 'free',
+    frees: true,
+    description:
+      'pcpu_free_vm_areas(vms, nr_vms) of the vms array a pcpu_get_vm_areas step bound to `ref` (nr_vms as that step asked): free_vm_area of each area, then kfree(vms); a binding that holds no live vms array (NULL after a failure, or already freed) gives error `nonexistent` and calls nothing',
   }),
   row({ name: 'vmallocinfo', fields: [], api: 'vmallocinfo', args: [], returns: 'text', description: '/proc/vmallocinfo; result carries `text`' }),
   row({

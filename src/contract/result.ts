@@ -12,6 +12,8 @@ export interface StepResult {
   ok: boolean;
   error?: StepError;
   addr?: string | null;
+  /** pcpu_get_vm_areas: each area's address in the order of the step's offsets, null for NULL. */
+  addrs?: string[] | null;
   count?: number;
   data?: string;
   log: string[];

@@ -41,6 +41,9 @@ export interface Step {
   /** __vmalloc_node_range's window, as addresses. */
   start?: string;
   end?: string;
+  /** pcpu_get_vm_areas' offsets and sizes (arrays of equal length). */
+  offsets?: number[];
+  sizes?: number[];
   /** __vmalloc_node's alignment in bytes (a power of two). */
   align?: number;
   comment?: string;

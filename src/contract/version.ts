@@ -79,6 +79,13 @@ export interface VersionApi {
   module_free?(addr: Addr): FreeOutcome;
   /** remap_vmalloc_range's -EINVAL checks for a user vma of `pages` pages (undefined: the whole area), pgoff 0: 0 or -EINVAL (-22). */
   remap_vmalloc_range?(addr: Addr, pages: number | undefined): number;
+  /**
+   * pcpu_get_vm_areas(offsets, sizes, nr_vms, align) (2.6.32+): the kmalloc'ed vms array's address
+   * and each area's address (vms[i]->addr), or null for NULL.
+   */
+  pcpu_get_vm_areas?(offsets: readonly number[], sizes: readonly number[], align: number): { vms: Addr; addrs: Addr[] } | null;
+  /** pcpu_free_vm_areas(vms, nr_vms) of a vms array pcpu_get_vm_areas returned; 'nonexistent' for any other pointer. */
+  pcpu_free_vm_areas?(vms: Addr): FreeOutcome;
   /** /proc/vmallocinfo text. */
   vmallocinfo?(): string;
   ioremap?(phys: number, size: number): Addr;

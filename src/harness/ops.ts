@@ -54,6 +54,21 @@ function addressResult(ctx: OpContext, addr: Addr): StepResult {
   return { op: step.op, ok: false, error: 'ENOMEM', addr: null, log: [] };
 }
 
+/**
+ * pcpu_get_vm_areas' result: `addrs` lists each area; `as` binds the vms array and `as.i` area i
+ * (all NULL when the call returned NULL); `r` undefined: the version lacks the function ("unsupported").
+ */
+function areasResult(ctx: OpContext, r: { vms: Addr; addrs: Addr[] } | null | undefined): StepResult {
+  const { step, run } = ctx;
+  const n = step.offsets?.length ?? 0;
+  if (step.as) {
+    run.bindings.set(step.as, r ? r.vms : 0);
+    for (let i = 0; i < n; i++) run.bindings.set(`${step.as}.${i}`, r ? r.addrs[i] : 0);
+  }
+  if (r) return { op: step.op, ok: true, addrs: r.addrs.map((a) => run.kernel.hex(a)), log: [] };
+  return { op: step.op, ok: false, error: r === null ? 'ENOMEM' : 'unsupported', addrs: null, log: [] };
+}
+
 function freeResult(op: string, outcome: FreeOutcome): StepResult {
   return outcome === 'ok' ? { op, ok: true, log: [] } : { op, ok: false, error: outcome, log: [] };
 }
@@ -118,6 +133,15 @@ function argsFor(ctx: OpContext, sources: readonly ArgSource[]): unknown[] | nul
       case 'writebuf':
         out.push(hexToBytes(step.data!));
         break;
+      case 'offsets':
+        out.push(step.offsets!);
+        break;
+      case 'sizes':
+        out.push(step.sizes!);
+        break;
+      case 'handle':
+        out.push(run.bindings.get(step.ref!) ?? 0);
+        break;
     }
   }
   // vread/vwrite take (buf, addr, count): the count follows the target.
@@ -132,7 +156,7 @@ export function runOp(ctx: OpContext): StepResult {
   const row = opRow(op)!;
   if (row.api === undefined) return harnessOp(ctx);
   const fn = run.api[row.api] as ((...a: unknown[]) => unknown) | undefined;
-  if (!fn) return unsupported(op, row.returns === 'address', ctx);
+  if (!fn) return row.returns === 'areas' ? areasResult(ctx, undefined) : unsupported(op, row.returns === 'address', ctx);
   const args = argsFor(ctx, row.args ?? []);
   if (args === null) return addressResult(ctx, 0);
   const ret = fn.apply(run.api, args);
@@ -162,6 +186,8 @@ export function runOp(ctx: OpContext): StepResult {
       if (pfn < 0) return { op, ok: false, error: 'nonexistent', log: [] };
       return { op, ok: true, count: pfn, log: [] };
     }
+    case 'areas':
+      return areasResult(ctx, ret as { vms: Addr; addrs: Addr[] } | null);
     case 'errno': {
       const err = ret as number;
       if (err === 0) return { op, ok: true, log: [] };

@@ -24,12 +24,16 @@ export class ScenarioError extends Error {
   }
 }
 
-type FieldKind = 'size' | 'name' | 'ref' | 'hex' | 'node' | 'count' | 'flags' | 'offset' | 'data' | 'site' | 'nth' | 'cpu' | 'text' | 'align';
+type FieldKind = 'size' | 'name' | 'ref' | 'hex' | 'node' | 'count' | 'flags' | 'offset' | 'data' | 'site' | 'nth' | 'cpu' | 'text' | 'align' | 'ulongs';
 
 const KIND: Record<string, FieldKind> = {
   size: 'size', as: 'name', ref: 'ref', addr: 'hex', node: 'node', pages: 'count', flags: 'flags',
   offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex', align: 'align', start: 'hex', end: 'hex',
+  offsets: 'ulongs', sizes: 'ulongs',
 };
+
+/** The most entries an array field (pcpu_get_vm_areas' offsets, sizes) may have. */
+const MAX_ARRAY = 4096;
 
 /** What validation needs of an op, built once from OP_FIELDS: the fields it allows, those it requires, its target. */
 interface OpSpec {
@@ -301,13 +305,25 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
           if (!isNonNegInt(v) || (v as number) < 1 || (v as number) > 2 ** 52 || !Number.isInteger(Math.log2(v as number)))
             bad(i, op, k, v, 'must be a power of two from 1 to 2^52');
           break;
+        case 'ulongs':
+          if (!Array.isArray(v) || v.length === 0 || v.length > MAX_ARRAY) bad(i, op, k, v, `must be an array of 1 to ${MAX_ARRAY} integers`);
+          (v as unknown[]).forEach((x, j) => {
+            if (!isNonNegInt(x) || x > ulongMax) bad(i, op, `${k}[${j}]`, x, 'must be a non-negative integer within an unsigned long');
+          });
+          break;
       }
     }
+    if (s.offsets !== undefined && s.sizes !== undefined && (s.offsets as unknown[]).length !== (s.sizes as unknown[]).length)
+      fail(`${at(i)} (${op}): fields "offsets" and "sizes" must have the same number of entries (got ${(s.offsets as unknown[]).length} and ${(s.sizes as unknown[]).length})`);
     if (s.expect !== undefined) {
       const problem = validateExpectations(s.expect, 'step');
       if (problem) fail(`${at(i)} (${op}): field "expect"${problem}`);
     }
-    if (typeof s.as === 'string') bound.add(s.as);
+    if (typeof s.as === 'string') {
+      bound.add(s.as);
+      // pcpu_get_vm_areas binds each area as NAME.0, NAME.1, …
+      if (Array.isArray(s.offsets)) for (let j = 0; j < s.offsets.length; j++) bound.add(`${s.as}.${j}`);
+    }
     steps[i] = s as unknown as Step;
   }
   const out: Scenario = { name: d.name as string, machine, steps };

@@ -74,6 +74,8 @@ export const COVERAGE: Record<OpName, Coverage> = {
   module_alloc: { not: 'allocates outside the vmalloc window on x86_64 (MODULES_VADDR..MODULES_END), beyond the model\'s window invariants; test/versions/ops-2.6.test.ts covers it' },
   module_free: { not: 'module_alloc is not in the model (see above); test/versions/ops-2.6.test.ts covers it' },
   remap_vmalloc_range: { not: 'only its -EINVAL checks are modelled (no user vma); test/versions/ops-2.6.test.ts covers it' },
+  pcpu_get_vm_areas: { not: 'takes arrays of offsets and sizes and gives several areas (2.6.32+); test/versions/pcpu.test.ts and the k32-pcpu/k39-pcpu vectors cover it' },
+  pcpu_free_vm_areas: { not: 'frees what pcpu_get_vm_areas gave (see above); test/versions/pcpu.test.ts and the k32-pcpu/k39-pcpu vectors cover it' },
 };
 
 const ALLOC_OPS: AllocOp[] = [];

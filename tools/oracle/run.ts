@@ -25,7 +25,7 @@ export interface OracleVersionResult {
 export class OracleRunError extends Error {}
 
 /** Step fields the driver reads (driver.c); any other field is not driven. */
-export const DRIVEN_FIELDS = new Set(['op', 'size', 'as', 'ref', 'offset', 'addr', 'pages', 'flags', 'count', 'data', 'site', 'nth', 'node', 'align', 'start', 'end']);
+export const DRIVEN_FIELDS = new Set(['op', 'size', 'as', 'ref', 'offset', 'addr', 'pages', 'flags', 'count', 'data', 'site', 'nth', 'node', 'align', 'start', 'end', 'offsets', 'sizes']);
 const NOT_PASSED = new Set(['op', 'comment', 'expect']);
 /** Ops of the contract the driver does not provide: it answers "unsupported" (driver.c). */
 export const NOT_PROVIDED = new Set(['ioremap', 'ioremap_nocache', 'iounmap', 'kmemleak_scan', 'forget', 'peek', 'poke']);

@@ -282,6 +282,18 @@ export const version: KernelVersion = {
       module_alloc: (size) => modules.module_alloc(size),
       module_free: (addr) => mm.vfree(addr), /* module_free (arch/x86/kernel/module*.c): vfree(module_region) */
       remap_vmalloc_range: (addr, pages) => mm.remap_vmalloc_range(addr, pages === undefined ? undefined : k.ulong(pages * k.PAGE_SIZE)),
+      pcpu_get_vm_areas(offsets, sizes, align) {
+        const r = mm.pcpu_get_vm_areas(offsets, sizes, offsets.length, align);
+        return r ? { vms: r.vms, addrs: r.list.map((vm) => vm.addr) } : null;
+      },
+      pcpu_free_vm_areas(vms) {
+        // SIM: nr_vms is the count the pcpu_get_vm_areas step asked for; a pointer that is no
+        // live vms array (NULL, or one already freed) is refused instead of dereferenced.
+        const list = mm.pcpu_vms_array(vms);
+        if (!list) return 'nonexistent';
+        mm.pcpu_free_vm_areas(vms, list.length);
+        return 'ok';
+      },
       vmallocinfo: () => mm.vmallocinfo(),
       ioremap: (p, size) => io.ioremap(phys(p), size),
       ioremap_nocache: (p, size) => io.ioremap_nocache(phys(p), size),

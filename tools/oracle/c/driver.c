@@ -166,6 +166,22 @@ NOI void *drv_vmap(struct page **p, unsigned n)
 }
 #endif
 
+#ifdef HAS_VMAP_AREA
+/* pcpu_get_vm_areas: "offsets=a,b,c" and "sizes=..." as arrays; the vms arrays it returned and not yet freed */
+static int nums(const char *k, unsigned long *out, int max)
+{
+	const char *v = fld(k); int n = 0; char *e;
+	while (v && *v && n < max) { out[n++] = strtoul(v, &e, 0); v = *e == ',' ? e + 1 : e; }
+	return n;
+}
+#define MAX_PCPU 4096
+struct pcpu_live { struct vm_struct **vms; int nr; struct pcpu_live *next; };
+static struct pcpu_live *pcpu_live;
+static unsigned long pcpu_offsets[MAX_PCPU];
+static size_t pcpu_sizes[MAX_PCPU];
+#endif
+static struct vm_struct **pcpu_ret; static int pcpu_nr;   /* the last pcpu_get_vm_areas' result */
+
 static const char *errname_from_log(void)
 {
 	for (int i = 0; i < oracle_nlog; i++) {
@@ -182,7 +198,7 @@ static struct page **harness_pages(unsigned long n)
 	return p;
 }
 
-enum { R_NONE, R_ADDR };
+enum { R_NONE, R_ADDR, R_AREAS };
 static void step(const char *op)
 {
 	int kind = R_NONE, ok = 1, unsupported = 0;
@@ -196,6 +212,7 @@ static void step(const char *op)
 	{
 		char pat[64]; snprintf(pat, sizeof pat, " %s ", op);
 		if (strstr(" " ADDR_OPS " ", pat)) kind = R_ADDR;
+		if (!strcmp(op, "pcpu_get_vm_areas")) kind = R_AREAS;
 	}
 	/* pages for vmap/vm_map_ram come from the harness, outside the timed call and fault counting */
 	struct page **hp = NULL;
@@ -251,6 +268,30 @@ static void step(const char *op)
 		else if (!strcmp(op, "vm_unmap_aliases")) vm_unmap_aliases();
 		else if (!strcmp(op, "vm_map_ram")) ret = (unsigned long)drv_vm_map_ram(hp, num("pages", 0));
 		else if (!strcmp(op, "vm_unmap_ram")) vm_unmap_ram((void *)tgt, num("pages", 0));
+		else if (!strcmp(op, "pcpu_get_vm_areas")) {
+			unsigned long sz[MAX_PCPU];
+			pcpu_nr = nums("offsets", pcpu_offsets, MAX_PCPU);
+			nums("sizes", sz, MAX_PCPU);
+			for (int i = 0; i < pcpu_nr; i++) pcpu_sizes[i] = sz[i];
+#ifdef ORACLE_V2639
+			pcpu_ret = pcpu_get_vm_areas(pcpu_offsets, pcpu_sizes, pcpu_nr, num("align", 0));
+#else
+			pcpu_ret = pcpu_get_vm_areas(pcpu_offsets, pcpu_sizes, pcpu_nr, num("align", 0), GFP_KERNEL);
+#endif
+			ret = (unsigned long)pcpu_ret;
+			if (pcpu_ret) {
+				struct pcpu_live *l = malloc(sizeof *l);
+				l->vms = pcpu_ret; l->nr = pcpu_nr; l->next = pcpu_live; pcpu_live = l;
+			}
+		}
+		else if (!strcmp(op, "pcpu_free_vm_areas")) {
+			/* a binding that holds no live vms array (NULL, or freed) is refused, as vmx does */
+			struct pcpu_live **pl, *l;
+			struct vm_struct **vms = (struct vm_struct **)lookup(fld("ref"));
+			for (pl = &pcpu_live; (l = *pl); pl = &l->next) if (l->vms == vms) break;
+			if (!l || !vms) err = "nonexistent";
+			else { *pl = l->next; pcpu_free_vm_areas(vms, l->nr); free(l); }
+		}
 #endif
 #ifdef ORACLE_V2639
 		else if (!strcmp(op, "vzalloc")) ret = (unsigned long)drv_vzalloc(num("size", 0));
@@ -281,14 +322,33 @@ static void step(const char *op)
 	t_calls += now() - t0; n_calls++;
 	oracle_log_flush();
 	if (unsupported) err = "unsupported";
-	else if (!err && kind == R_ADDR && !ret) err = "ENOMEM";
+	else if (!err && (kind == R_ADDR || kind == R_AREAS) && !ret) err = "ENOMEM";
 	if (err) ok = 0;
 	if (kind == R_ADDR && as) bind(as, err ? 0 : ret);
+#ifdef HAS_VMAP_AREA
+	if (kind == R_AREAS && as) {
+		/* as: the vms array; as.i: area i */
+		bind(as, err ? 0 : ret);
+		int n = nums("offsets", pcpu_offsets, MAX_PCPU);
+		for (int i = 0; i < n; i++) {
+			char nm[96]; snprintf(nm, sizeof nm, "%s.%d", as, i);
+			bind(nm, err ? 0 : (unsigned long)pcpu_ret[i]->addr);
+		}
+	}
+#endif
 	if (!quiet) {
 		o("{\"op\":"); ostr(op); o(",\"ok\":%s", ok ? "true" : "false");
 		if (err) { o(",\"error\":"); ostr(err); }
 		if (jr == 3) { o(",\"held\":"); ostr(oracle_hang_held); }
 		if (kind == R_ADDR) oaddr(err ? 0 : ret);
+		if (kind == R_AREAS) {
+			if (err) o(",\"addrs\":null");
+			else {
+				o(",\"addrs\":[");
+				for (int i = 0; i < pcpu_nr; i++) o("%s\"0x%lx\"", i ? "," : "", oracle_kaddr((unsigned long)pcpu_ret[i]->addr));
+				o("]");
+			}
+		}
 		if (count >= 0 && !err) o(",\"count\":%ld", count);
 		if (data && !err) { o(",\"data\":"); ostr(data); }
 		if (text && !err) { o(",\"text\":"); ostr(text); }

@@ -34,8 +34,10 @@ import {
   rb_erase,
   rb_insert_color,
   rb_link_node,
+  rb_next,
   rb_next_walk,
   rb_node,
+  rb_prev,
   rb_prev_walk,
   rb_walked,
   type rb_root,
@@ -1766,7 +1768,254 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
     k.kfree(area.self);
   }
 
-  /* pcpu_get_vm_areas / pcpu_free_vm_areas: not modelled (see NOTES.md) */
+  // node_to_va (mm/vmalloc.c)
+  const node_to_va = (n: rb_node<vmap_area> | null): vmap_area | null => (n ? n.entry : null);
+
+  /** pvm_find_next_prev's out args *pnext and *pprev (pvm_determine_end adjusts them too). */
+  interface NextPrev {
+    next: vmap_area | null;
+    prev: vmap_area | null;
+  }
+
+  /**
+   * pvm_find_next_prev - find the next and prev vmap_area surrounding @end
+   * Returns true if either or both of next and prev are found, false if no vmap_area exists.
+   */
+  // pvm_find_next_prev (mm/vmalloc.c)
+  const pvm_find_next_prev = (end: Addr, np: NextPrev): boolean => {
+    let n = vmap_area_root.rb_node;
+    let va: vmap_area | null = null;
+
+    while (n) {
+      visit();
+      va = n.entry;
+      if (end < va.va_end) n = n.rb_left;
+      else if (end > va.va_end) n = n.rb_right;
+      else break;
+    }
+
+    if (!va) return false;
+
+    if (va.va_end > end) {
+      np.next = va;
+      np.prev = node_to_va(rb_prev(np.next.rb_node, visit));
+    } else {
+      np.prev = va;
+      np.next = node_to_va(rb_next(np.prev.rb_node, visit));
+    }
+    return true;
+  };
+
+  /** x & ~(align - 1) for an address (exact in the biased space for every align up to 2^32 on i386 and 2^47 on x86_64). */
+  const align_down = (x: Addr, align: number): Addr => Math.floor(x / align) * align;
+
+  /**
+   * pvm_determine_end - find the highest aligned address between two vmap_areas
+   * The address returned may fall inside *pnext; the caller checks.
+   */
+  // pvm_determine_end (mm/vmalloc.c)
+  const pvm_determine_end = (np: NextPrev, align: number): Addr => {
+    const vmalloc_end = align_down(VMALLOC_END, align);
+    let addr: Addr;
+
+    if (np.next) addr = Math.min(align_down(np.next.va_start, align), vmalloc_end);
+    else addr = vmalloc_end;
+
+    while (np.prev && np.prev.va_end > addr) {
+      np.next = np.prev;
+      np.prev = node_to_va(rb_prev(np.next.rb_node, visit));
+    }
+
+    return addr;
+  };
+
+  /** SIM: the contents of each kmalloc'ed vms array pcpu_get_vm_areas returned, by its address. */
+  const pcpu_vms = new Map<Addr, vm_struct[]>();
+
+  /**
+   * pcpu_get_vm_areas - allocate vmalloc areas for percpu allocator
+   * Congruent areas (area i at base + offsets[i]) searched top-down from vmap_area_pcpu_hole.
+   * Returns the kmalloc'd vms array (its address and the areas), or null for NULL.
+   */
+  // pcpu_get_vm_areas (mm/vmalloc.c)
+  const pcpu_get_vm_areas = k.traced(
+    'pcpu_get_vm_areas',
+    (offsets: readonly number[], sizes: readonly number[], nr_vms: number, align: number): { vms: Addr; list: vm_struct[] } | null => {
+      // SIM: an alignment beyond 2^47 on x86_64 puts VMALLOC_START/END outside the kernel half
+      // in the C's arithmetic; vmx returns NULL there (no WARNING line). See NOTES.md.
+      if (BITS_PER_LONG === 64 && align > 2 ** 47) return null;
+      const ul = (x: number): number => (BITS_PER_LONG === 32 ? x % 2 ** 32 : x); /* unsigned long sums of offsets and sizes */
+      align = BITS_PER_LONG === 32 ? align % 2 ** 32 : align; /* size_t */
+      const vmalloc_start = align ? ALIGN_ANY(VMALLOC_START, align) : VMALLOC_START;
+      const vmalloc_end = align ? align_down(VMALLOC_END, align) : VMALLOC_END;
+      let area: number, area2: number, last_area: number, term_area: number;
+      let base: number, start: number, end: number;
+      let purged = false;
+
+      /* verify parameters and allocate data structures */
+      k.BUG_ON(align % PAGE_SIZE !== 0 || align === 0 || (align & (align - 1)) !== 0, 2289);
+      for (last_area = 0, area = 0; area < nr_vms; area++) {
+        start = offsets[area];
+        end = ul(start + sizes[area]);
+
+        /* is everything aligned properly? */
+        k.BUG_ON(offsets[area] % align !== 0, 2295);
+        k.BUG_ON(sizes[area] % align !== 0, 2296);
+
+        /* detect the area with the highest address */
+        if (start > offsets[last_area]) last_area = area;
+
+        for (area2 = 0; area2 < nr_vms; area2++) {
+          const start2 = offsets[area2];
+          const end2 = ul(start2 + sizes[area2]);
+
+          if (area2 === area) continue;
+
+          k.BUG_ON(start2 >= start && start2 < end, 2309);
+          k.BUG_ON(end2 <= end && end2 > start, 2310);
+        }
+      }
+      const last_end = ul(offsets[last_area] + sizes[last_area]);
+
+      if (k.ulong(vmalloc_end - vmalloc_start) < last_end) {
+        k.WARN(true, 2316, 'pcpu_get_vm_areas');
+        return null;
+      }
+
+      const vmsPtr = k.kmalloc(PTR * nr_vms, 'kzalloc'); /* GFP_KERNEL */
+      const vasPtr = k.kmalloc(PTR * nr_vms, 'kzalloc'); /* GFP_KERNEL */
+      const vms: (vm_struct | null)[] = new Array(nr_vms).fill(null);
+      const vas: (vmap_area | null)[] = new Array(nr_vms).fill(null);
+
+      const err_free = (): null => {
+        for (area = 0; area < nr_vms; area++) {
+          if (vasPtr) k.kfree(vas[area]?.self ?? 0);
+          if (vmsPtr) k.kfree(vms[area]?.self ?? 0);
+        }
+        k.kfree(vasPtr);
+        k.kfree(vmsPtr);
+        return null;
+      };
+
+      if (!vasPtr || !vmsPtr) return err_free();
+
+      for (area = 0; area < nr_vms; area++) {
+        const vaSelf = k.kmalloc(sizeof_vmap_area, 'kzalloc'); /* GFP_KERNEL */
+        if (vaSelf) {
+          const va: vmap_area = { va_start: 0, va_end: 0, flags: 0, rb_node: null as unknown as rb_node<vmap_area>, prev: null, next: null, private: null, self: vaSelf };
+          va.rb_node = new rb_node(va);
+          vas[area] = va;
+        }
+        const vmSelf = k.kmalloc(sizeof_vm_struct, 'kzalloc'); /* GFP_KERNEL */
+        if (vmSelf) vms[area] = { next: null, addr: 0, size: 0, flags: 0, pages: null, nr_pages: 0, phys_addr: 0, caller: null, self: vmSelf };
+        if (!vas[area] || !vms[area]) return err_free();
+      }
+
+      const np: NextPrev = { next: null, prev: null };
+      retry: for (;;) {
+        k.spin_lock(vmap_area_lock);
+
+        /* start scanning - we scan from the top, begin with the last area */
+        area = term_area = last_area;
+        start = offsets[area];
+        end = ul(start + sizes[area]);
+
+        if (!pvm_find_next_prev(vmap_area_pcpu_hole, np)) {
+          base = k.ulong(vmalloc_end - last_end);
+          break retry; /* goto found */
+        }
+        base = k.ulong(pvm_determine_end(np, align) - end);
+
+        for (;;) {
+          k.BUG_ON(np.next !== null && np.next.va_end <= k.ulong(base + end), 2346);
+          k.BUG_ON(np.prev !== null && np.prev.va_end > k.ulong(base + end), 2347);
+
+          /*
+           * base might have underflowed, add last_end before
+           * comparing.
+           */
+          if (k.ulong(base + last_end) < k.ulong(vmalloc_start + last_end)) {
+            k.spin_unlock(vmap_area_lock);
+            if (!purged) {
+              purge_vmap_area_lazy();
+              purged = true;
+              continue retry;
+            }
+            return err_free();
+          }
+
+          /*
+           * If next overlaps, move base downwards so that it's
+           * right below next and then recheck.
+           */
+          if (np.next && np.next.va_start < k.ulong(base + end)) {
+            base = k.ulong(pvm_determine_end(np, align) - end);
+            term_area = area;
+            continue;
+          }
+
+          /*
+           * If prev overlaps, shift down next and prev and move
+           * base so that it's right below new next and then
+           * recheck.
+           */
+          if (np.prev && np.prev.va_end > k.ulong(base + start)) {
+            np.next = np.prev;
+            np.prev = node_to_va(rb_prev(np.next.rb_node, visit));
+            base = k.ulong(pvm_determine_end(np, align) - end);
+            term_area = area;
+            continue;
+          }
+
+          /*
+           * This area fits, move on to the previous one.  If
+           * the previous one is the terminal one, we're done.
+           */
+          area = (area + nr_vms - 1) % nr_vms;
+          if (area === term_area) break;
+          start = offsets[area];
+          end = ul(start + sizes[area]);
+          pvm_find_next_prev(k.ulong(base + end), np);
+        }
+        break;
+      }
+      /* found: we've found a fitting base, insert all va's */
+      for (area = 0; area < nr_vms; area++) {
+        const va = vas[area]!;
+
+        va.va_start = k.ulong(base + offsets[area]);
+        va.va_end = k.ulong(va.va_start + sizes[area]);
+        __insert_vmap_area(va);
+      }
+
+      vmap_area_pcpu_hole = k.ulong(base + offsets[last_area]);
+
+      k.spin_unlock(vmap_area_lock);
+
+      /* insert all vm's */
+      for (area = 0; area < nr_vms; area++) insert_vmalloc_vm(vms[area]!, vas[area]!, VM_ALLOC, 'pcpu_get_vm_areas');
+
+      k.kfree(vasPtr);
+      const list = vms as vm_struct[];
+      pcpu_vms.set(vmsPtr, list);
+      return { vms: vmsPtr, list };
+    },
+  );
+
+  /**
+   * pcpu_free_vm_areas - free vmalloc areas for percpu allocator
+   * Free vm_structs and the array allocated by pcpu_get_vm_areas().
+   */
+  // pcpu_free_vm_areas (mm/vmalloc.c)
+  const pcpu_free_vm_areas = k.traced('pcpu_free_vm_areas', (vmsPtr: Addr, nr_vms: number): void => {
+    const vms = pcpu_vms.get(vmsPtr)!;
+    for (let i = 0; i < nr_vms; i++) free_vm_area(vms[i]);
+    pcpu_vms.delete(vmsPtr);
+    k.kfree(vmsPtr);
+  });
+
+  /** The areas of a live vms array pcpu_get_vm_areas returned (SIM: the array's contents), or undefined. */
+  const pcpu_vms_array = (vmsPtr: Addr): readonly vm_struct[] | undefined => pcpu_vms.get(vmsPtr);
 
   // s_show (mm/vmalloc.c): one line of /proc/vmallocinfo
   const s_show = (v: vm_struct): string => {
@@ -1887,5 +2136,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
     alloc_vm_area,
     free_vm_area,
     vmallocinfo,
+    pcpu_get_vm_areas,
+    pcpu_free_vm_areas,
+    pcpu_vms_array,
   };
 }
