@@ -252,6 +252,11 @@ export function returnsAddress(op: string): boolean {
   return BY_NAME.get(op)?.returns === 'address';
 }
 
+/** True when the op returns several areas (its step result has `addrs`; pcpu_get_vm_areas). */
+export function returnsAreas(op: string): boolean {
+  return BY_NAME.get(op)?.returns === 'areas';
+}
+
 /** True when the op releases what an earlier op returned. */
 export function isFreeOp(op: string): boolean {
   return BY_NAME.get(op)?.frees === true;

@@ -8,7 +8,7 @@ import { parseAddr, type Addr } from '../hw/addr.js';
 import { Kernel, KernelBug, KernelHang, KernelOops } from '../kernel/kernel.js';
 import { countersToObject, NR_COUNTERS } from '../kernel/counters.js';
 import type { Scenario, Step } from '../contract/scenario.js';
-import { returnsAddress } from '../contract/ops.js';
+import { returnsAddress, returnsAreas } from '../contract/ops.js';
 import type { VersionRun } from './version-run.js';
 import type { FinalState, StepDetail, StepResult, VersionResult } from '../contract/result.js';
 import type { KernelVersion, VersionApi, VmallocWindow } from '../contract/version.js';
@@ -83,9 +83,13 @@ export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { r
       const r: Partial<StepResult> = { op: step.op, ok: false, error };
       if (e instanceof KernelHang) r.held = e.held;
       if (returnsAddress(step.op)) r.addr = null;
+      if (returnsAreas(step.op)) r.addrs = null;
       r.log = [];
       result = r as StepResult;
-      if (step.as) run.bindings.set(step.as, 0);
+      if (step.as) {
+        run.bindings.set(step.as, 0);
+        if (step.offsets) for (let j = 0; j < step.offsets.length; j++) run.bindings.set(`${step.as}.${j}`, 0);
+      }
     } else {
       throw e;
     }
