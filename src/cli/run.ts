@@ -71,6 +71,7 @@ export function cellOf(r: VersionRunResult, i: number): string {
   const st = r.steps[i];
   if (!st.ok) return st.error ?? 'failed';
   if (st.addr) return st.addr;
+  if (st.addrs) return st.addrs.join(' ');
   if (st.data !== undefined) return `${st.count} bytes ${st.data.length > 16 ? st.data.slice(0, 16) + '…' : st.data}`;
   if (st.count !== undefined) return `count ${st.count}`;
   return 'ok';
@@ -227,8 +228,8 @@ export interface RunSummary {
 }
 
 /** The text one step contributes to the summary digest (see RunSummary.digest). */
-export function stepDigestLine(i: number, r: { ok: boolean; error?: string; addr?: string | null; log: readonly string[] }): string {
-  return `${i} ${r.ok ? 'ok' : r.error ?? 'failed'} ${r.addr ?? '-'} ${r.log.join('\u001f')}\n`;
+export function stepDigestLine(i: number, r: { ok: boolean; error?: string; addr?: string | null; addrs?: string[] | null; log: readonly string[] }): string {
+  return `${i} ${r.ok ? 'ok' : r.error ?? 'failed'} ${r.addr ?? r.addrs?.join(',') ?? '-'} ${r.log.join('\u001f')}\n`;
 }
 
 /** Run a scenario on one version, step by step with detail off, folding results into a digest. */

@@ -78,6 +78,7 @@ export function stepLabel(step: Step): string {
 export function cellText(st: StepResult): string {
   if (!st.ok) return st.error === 'HANG' && st.held ? `HANG: ${st.held}` : (st.error ?? 'failed');
   if (st.addr) return st.addr;
+  if (st.addrs) return st.addrs.join(' ');
   if (st.data !== undefined) return `${st.count} bytes${st.data ? ' ' + (st.data.length > 16 ? st.data.slice(0, 16) + '…' : st.data) : ''}`;
   if (st.count !== undefined) return `count ${st.count}`;
   return 'ok';
