@@ -92,6 +92,8 @@ type CLevel = 'pgd' | 'pud' | 'pmd' | 'pte';
 const ZERO_TABLE_PFN = 2 ** 32 - 1;
 /** Another such frame number, for the pte table of the kernel image (Kernel.image_pte_table). */
 const IMAGE_PTE_TABLE_PFN = 2 ** 32 - 2;
+/** The first of the frame numbers (counting down) for the static tables of Kernel.image_table. */
+const IMAGE_TABLES_PFN = 2 ** 32 - 16;
 
 // Counter slots the per-page services bump, resolved once (a keyed lookup per page adds up).
 const C_PAGES_ALLOC = COUNTER_INDEX.pages_alloc;
@@ -573,6 +575,30 @@ export class Kernel {
     const pfn = this.mem.reserveBoot(this.machine.lowZones());
     this.pt.install(pfn, pl);
     this.pt.set(parent, pfn + 1);
+  }
+
+  /** Image tables linked so far (Kernel.image_table), by name. */
+  private readonly imageTables = new Map<string, number>();
+
+  /**
+   * A page-table page of the kernel image or of bootmem that the boot code links below `parent`
+   * before vmalloc runs (head_64.S's level3_kernel_pgt, level2_kernel_pgt, level2_fixmap_pgt,
+   * level1_fixmap_pgt; the pkmap and fixmap pte tables arch/i386/mm/init.c sets up), when that
+   * entry is none. SIMPLIFIED: the machine's RAM is all free at boot (no kernel image, no bootmem
+   * reservations), so the table's frame is a number outside RAM, like empty_zero_page's: it is never
+   * allocated, counted in pageTablePages, fault-injected or freed, and a walk through it finds its
+   * entries as the boot code left them. Returns the entry pointer for `addr` in the table.
+   */
+  image_table(level: 'pud' | 'pmd' | 'pte', name: string, parent: EntryPtr, addr: Addr): EntryPtr {
+    const cl = C_LEVELS.indexOf(level);
+    const pl = this.physLevel[cl];
+    if (pl !== this.physLevel[cl - 1] && this.pt.get(parent) === 0) {
+      const pfn = IMAGE_TABLES_PFN - this.imageTables.size;
+      this.imageTables.set(name, pfn);
+      this.pt.install(pfn, pl);
+      this.pt.set(parent, pfn + 1);
+    }
+    return this.offset(cl, parent, addr);
   }
 
   /** pud_alloc(&init_mm, pgd, addr). */

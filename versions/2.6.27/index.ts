@@ -18,6 +18,7 @@ import { PAGE_KERNEL } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86/kernel/module.js';
+import { head_64 } from './arch/x86/kernel/head_64.js';
 import { SOURCE_LINES } from './source-lines.js';
 
 /**
@@ -172,6 +173,7 @@ export const version: KernelVersion = {
   },
   defaultWindow,
   boot(k, window): VersionApi {
+    head_64(k); /* the kernel image's top-slot tables (x86_64) */
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
     // resource_size_t is 32-bit on i386 without PAE (CONFIG_RESOURCES_64BIT off): a larger

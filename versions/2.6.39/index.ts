@@ -17,6 +17,7 @@ import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86/kernel/module.js';
+import { head_64 } from './arch/x86/kernel/head_64.js';
 import { SOURCE_LINES } from './source-lines.js';
 
 /*
@@ -237,6 +238,7 @@ export const version: KernelVersion = {
   },
   defaultWindow,
   boot(k, window): VersionApi {
+    head_64(k); /* the kernel image's top-slot tables (x86_64) */
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
     // resource_size_t is 32-bit on i386 without PAE: a larger physical address is truncated.

@@ -18,6 +18,7 @@ import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmall
 import { bootMemory } from './mm/memory.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86_64/kernel/module.js';
+import { head } from './arch/x86_64/kernel/head.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine as i386OopsLine } from './arch/i386/mm/fault.js';
@@ -259,6 +260,7 @@ export const version: KernelVersion = {
   },
   defaultWindow: (k) => (k.arch.name === 'x86_64' ? x86_64Window(k) : i386Window(k)),
   boot(k, window): VersionApi {
+    head(k); /* the kernel image's top-slot tables (x86_64) */
     const pg = archPgtable(k);
     const mem = bootMemory(k, pg);
     const mm = bootVmalloc(k, window, pg, mem);
