@@ -7,7 +7,7 @@
 import type { KernelVersion, VersionApi } from '../../src/contract/version.js';
 import { oopsLine } from './arch/i386/mm/fault.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
-import { boot as bootInit } from './arch/i386/mm/init.js';
+import { boot as bootInit, pagetable_init } from './arch/i386/mm/init.js';
 import { boot as bootPgalloc } from './include/asm-i386/pgalloc.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
@@ -39,6 +39,7 @@ export const version: KernelVersion = {
   },
   defaultWindow,
   boot(k, window): VersionApi {
+    pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     const pgalloc = bootPgalloc(k, bootInit(k));
     const mm = bootVmalloc(k, window, pgalloc);
     const io = bootIoremap(k, mm, pgalloc);

@@ -3,6 +3,7 @@
  * functions this release has (no vmap, vunmap, remove_vm_area or alloc_vm_area yet), including
  * i386 ioremap / ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
  */
+import { pagetable_init } from './arch/i386/mm/init.js';
 import type { KernelVersion, VersionApi } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { SOURCE_LINES } from './source-lines.js';
@@ -124,6 +125,7 @@ export const version: KernelVersion = {
   },
   defaultWindow,
   boot(k, window): VersionApi {
+    pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
     return {

@@ -4,6 +4,7 @@
  * are new; there is still no remove_vm_area, alloc_vm_area or VM_MAP), including i386 ioremap /
  * ioremap_nocache / iounmap from arch/i386/mm/ioremap.c.
  */
+import { pagetable_init } from './arch/i386/mm/init.js';
 import type { KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { PAGE_KERNEL } from './include/linux/mm.js';
@@ -108,6 +109,7 @@ export const version: KernelVersion = {
   },
   defaultWindow,
   boot(k, window): VersionApi {
+    pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
     return {

@@ -11,6 +11,7 @@
  * __vmalloc, whose return address lies in them, so they print as themselves too. A nested pages
  * array carries its outer caller, as in C.
  */
+import { pagetable_init } from './arch/x86/mm/init_32.js';
 import type { AreaView, KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-x86/pgtable.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
@@ -173,6 +174,7 @@ export const version: KernelVersion = {
   },
   defaultWindow,
   boot(k, window): VersionApi {
+    pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     head_64(k); /* the kernel image's top-slot tables (x86_64) */
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);

@@ -8,6 +8,7 @@
  * symbol printed is the API function the scenario entered ("vmalloc+0x0/0x0"); the zero
  * offset and size mark it as synthetic. A nested pages array carries its outer caller, as in C.
  */
+import { pagetable_init } from './arch/x86/mm/init_32.js';
 import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { oopsLine } from './arch/x86/mm/fault.js';
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
@@ -238,6 +239,7 @@ export const version: KernelVersion = {
   },
   defaultWindow,
   boot(k, window): VersionApi {
+    pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     head_64(k); /* the kernel image's top-slot tables (x86_64) */
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);

@@ -8,6 +8,7 @@
  *
  * Commit ids are MaximeChretien/linux-history ids (mainline git starts at 2.6.12-rc2).
  */
+import { pagetable_init } from './arch/i386/mm/init.js';
 import type { KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import type { Kernel } from '../../src/kernel/kernel.js';
 import { high_memory } from './include/asm-i386/page.js';
@@ -260,6 +261,7 @@ export const version: KernelVersion = {
   },
   defaultWindow: (k) => (k.arch.name === 'x86_64' ? x86_64Window(k) : i386Window(k)),
   boot(k, window): VersionApi {
+    pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     head(k); /* the kernel image's top-slot tables (x86_64) */
     const pg = archPgtable(k);
     const mem = bootMemory(k, pg);
