@@ -20,6 +20,8 @@ export interface MachineSpec {
   vmallocEnd?: string;
   /** The vmalloc=<size> boot option in MiB (default 128); read by the versions that have it. */
   vmallocReserveMiB?: number;
+  /** Boot reservations: "stub" (default: all RAM free) or "pc" (frame 0, the ISA hole, the kernel image at 1-4 MiB). */
+  profile?: 'stub' | 'pc';
 }
 
 export interface Step {

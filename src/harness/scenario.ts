@@ -162,7 +162,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   // machine
   if (!isObject(d.machine)) fail('field "machine" must be an object');
   const m = d.machine as Record<string, unknown>;
-  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB']);
+  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB', 'profile']);
   for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}"${didYouMean(k, machineFields)} (known: ${[...machineFields].join(', ')})`);
   if (!isArchName(m.arch)) fail(`machine.arch must be one of ${Object.keys(ARCHES).join(', ')} (got ${JSON.stringify(m.arch)})`);
   const arch = ARCHES[m.arch as ArchName];
@@ -195,8 +195,10 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   if (m.vmallocReserveMiB !== undefined && (!isNonNegInt(m.vmallocReserveMiB) || m.vmallocReserveMiB < 1 || m.vmallocReserveMiB > 1008))
     fail(`machine.vmallocReserveMiB must be an integer from 1 to 1008 (got ${JSON.stringify(m.vmallocReserveMiB)})`);
   if (m.zones !== undefined && m.zones !== 'single' && m.zones !== 'split') fail(`machine.zones must be "single" or "split" (got ${JSON.stringify(m.zones)})`);
+  if (m.profile !== undefined && m.profile !== 'stub' && m.profile !== 'pc') fail(`machine.profile must be "stub" or "pc" (got ${JSON.stringify(m.profile)})`);
   const machine: MachineSpec = { arch: m.arch as ArchName, ramMiB: m.ramMiB as number, cpus: cpus as number, nodes: nodes as number };
   if (m.zones !== undefined) machine.zones = m.zones as 'single' | 'split';
+  if (m.profile !== undefined) machine.profile = m.profile as 'stub' | 'pc';
   if (m.vmallocReserveMiB !== undefined) machine.vmallocReserveMiB = m.vmallocReserveMiB as number;
   if (m.vmallocStart !== undefined) {
     machine.vmallocStart = m.vmallocStart as string;

@@ -25,7 +25,25 @@ export interface MachineConfig {
    * default of 128 MiB. Only versions that have the option read it (Kernel.vmalloc_reserve).
    */
   vmallocReserveMiB?: number;
+  /**
+   * Which frames are reserved at boot. "stub" (the default, as the reference oracle's stub
+   * machine): all of RAM is free but the boot page tables. "pc": a PC's reservations as i386
+   * setup.c / e820 leave them: frame 0 (BIOS data, reserve_bootmem(0, PAGE_SIZE)), the ISA hole
+   * 0xa0000-0xfffff (not RAM in the e820 map: its struct pages stay PageReserved) and the kernel
+   * image with its bootmem bitmap and boot page tables at 1 MiB-4 MiB (frames 0x100-0x3ff,
+   * PageReserved); the boot tables the machine and the kernel link take frames of the image.
+   */
+  profile?: 'stub' | 'pc';
 }
+
+/** PC profile: frame 0 and frames [PC_HOLE_START, PC_IMAGE_END) are reserved at boot. */
+export const PC_HOLE_START = 0xa0;
+/** First frame of the kernel image (1 MiB). */
+export const PC_IMAGE_START = 0x100;
+/** First frame after the image and its bootmem (4 MiB). */
+export const PC_IMAGE_END = 0x400;
+/** swapper_pg_dir in 2.4's head.S (.org 0x1000 after startup_32 at 1 MiB): the first image frame the boot tables take. */
+const PC_FIRST_TABLE = 0x101;
 
 /** Result of an MMU access: the byte, or a page fault at `addr`. */
 export type MmuResult = { ok: true; value: number; viaTlb: boolean } | { ok: false; fault: Addr };
@@ -49,19 +67,40 @@ export class Machine {
     this.mem = new PhysicalMemory(zoneLayoutFor(config.arch, ramBytes, this.lowmemLimit));
     this.pt = new PageTables(this.arch);
     this.tlb = new Tlb(config.cpus);
+    if (config.profile === 'pc') this.reservePc();
     this.bootPageTables();
+  }
+
+  /** The pc profile's next image frame for a boot table (see MachineConfig.profile). */
+  private nextImageTable = PC_FIRST_TABLE;
+
+  /** The pc profile's reservations: frame 0, the ISA hole and the kernel image (all owner Boot). */
+  private reservePc(): void {
+    const dma = this.mem.zones[0];
+    const top = Math.min(PC_IMAGE_END, dma.endPfn);
+    // Frames are handed out from the bottom: take the first 4 MiB, then give back 1..0x9f.
+    for (let pfn = 0; pfn < top; pfn++) this.mem.alloc([dma], Owner.Boot);
+    for (let pfn = 1; pfn < Math.min(PC_HOLE_START, top); pfn++) this.mem.release(pfn);
+  }
+
+  /**
+   * A frame for a page-table page of the boot image or bootmem (owner Boot): "stub" takes the
+   * lowest free lowmem frame; "pc" the next frame of the reserved kernel image (from 0x101).
+   */
+  bootFrame(): number {
+    if (this.config.profile === 'pc' && this.nextImageTable < PC_IMAGE_END && this.nextImageTable < this.mem.maxPfn) return this.nextImageTable++;
+    return this.mem.reserveBoot(this.lowZones());
   }
 
   /** swapper_pg_dir, plus PAE's kernel pmds, come from the boot image (owner Boot). */
   private bootPageTables(): void {
-    const lowmem = this.lowZones();
-    const pgd = this.mem.reserveBoot(lowmem);
+    const pgd = this.bootFrame();
     this.pt.install(pgd, 0);
     this.pt.pgdPfn = pgd;
     const from = this.arch.bootKernelPgdFrom;
     if (from !== undefined) {
       for (let i = from; i < this.arch.levels[0].entries; i++) {
-        const pmd = this.mem.reserveBoot(lowmem);
+        const pmd = this.bootFrame();
         this.pt.install(pmd, 1);
         this.pt.set(this.pt.ptr(pgd, i), pmd + 1);
       }

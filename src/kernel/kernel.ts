@@ -572,7 +572,7 @@ export class Kernel {
   boot_table(level: 'pud' | 'pmd' | 'pte', parent: EntryPtr): void {
     const pl = this.physLevel[C_LEVELS.indexOf(level)];
     if (this.pt.get(parent) !== 0) return;
-    const pfn = this.mem.reserveBoot(this.machine.lowZones());
+    const pfn = this.machine.bootFrame();
     this.pt.install(pfn, pl);
     this.pt.set(parent, pfn + 1);
   }
@@ -587,13 +587,15 @@ export class Kernel {
    * entry is none. SIMPLIFIED: the machine's RAM is all free at boot (no kernel image, no bootmem
    * reservations), so the table's frame is a number outside RAM, like empty_zero_page's: it is never
    * allocated, counted in pageTablePages, fault-injected or freed, and a walk through it finds its
-   * entries as the boot code left them. Returns the entry pointer for `addr` in the table.
+   * entries as the boot code left them. With machine.profile "pc" the frame is one of the reserved
+   * kernel image (owner Boot, PageReserved). Returns the entry pointer for `addr` in the table.
    */
   image_table(level: 'pud' | 'pmd' | 'pte', name: string, parent: EntryPtr, addr: Addr): EntryPtr {
     const cl = C_LEVELS.indexOf(level);
     const pl = this.physLevel[cl];
     if (pl !== this.physLevel[cl - 1] && this.pt.get(parent) === 0) {
-      const pfn = IMAGE_TABLES_PFN - this.imageTables.size;
+      // machine.profile "pc": a reserved frame of the kernel image; else one outside RAM
+      const pfn = this.machine.config.profile === 'pc' ? this.machine.bootFrame() : IMAGE_TABLES_PFN - this.imageTables.size;
       this.imageTables.set(name, pfn);
       this.pt.install(pfn, pl);
       this.pt.set(parent, pfn + 1);

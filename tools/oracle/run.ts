@@ -12,7 +12,7 @@ import { defaultWindow, type OracleArch } from './versions.js';
 /** The parts of a (validated, generator-free) scenario the oracle reads. */
 export interface OracleScenario {
   name: string;
-  machine: { arch: string; ramMiB: number; cpus: number; nodes?: number; zones?: string; vmallocStart?: string; vmallocEnd?: string; vmallocReserveMiB?: number };
+  machine: { arch: string; ramMiB: number; cpus: number; nodes?: number; zones?: string; vmallocStart?: string; vmallocEnd?: string; vmallocReserveMiB?: number; profile?: string };
   steps: readonly Record<string, unknown>[];
 }
 
@@ -35,6 +35,7 @@ export function limitations(s: OracleScenario): string[] {
   const out: string[] = [];
   if ((s.machine.nodes ?? 1) > 1) out.push(`machine.nodes ${s.machine.nodes}: the stub machine has one node`);
   if (s.machine.zones === 'split') out.push('machine.zones "split": the stub machine has one zone');
+  if (s.machine.profile === 'pc') out.push('machine.profile "pc": the stub machine reserves no frame at boot (no BIOS page, ISA hole or kernel image)');
   const seen = new Map<string, number>();
   const ops = new Map<string, number>();
   s.steps.forEach((st, i) => {
