@@ -310,6 +310,20 @@ static void step(const char *op)
 			if (!a) err = "nonexistent"; else free_vm_area(a);
 		}
 		else if (!strcmp(op, "vmallocinfo")) text = oracle_vmallocinfo();
+		else if (!strcmp(op, "remap_vmalloc_range")) {
+			/* a stub user vma of `pages` pages (default: the area's size less its guard page, when
+			 * an area starts at the address), pgoff 0 */
+			unsigned long usize = num("pages", 0) * PAGE_SIZE;
+			if (!fld("pages")) {
+				struct vm_struct *a;
+				for (a = vmlist; a; a = a->next) if ((unsigned long)a->addr == tgt) break;
+				usize = a ? a->size - PAGE_SIZE : PAGE_SIZE;
+			}
+			struct vm_area_struct vma = { .vm_start = 0x10000000UL, .vm_end = 0x10000000UL + usize, .vm_flags = 0 };
+			int r = remap_vmalloc_range(&vma, (void *)tgt, 0);
+			if (r == -EINVAL) err = "EINVAL";
+			else if (r) { static char e[32]; snprintf(e, sizeof e, "errno %d", r); err = e; }
+		}
 #endif
 		else unsupported = 1;
 	} else {
