@@ -165,7 +165,9 @@ export function outcomeOf(st: StepResult): string {
 }
 
 function addressOf(st: StepResult): string | undefined {
-  return st.ok && typeof st.addr === 'string' ? st.addr : undefined;
+  if (!st.ok) return undefined;
+  if (typeof st.addr === 'string') return st.addr;
+  return st.addrs ? st.addrs.join(' ') : undefined; /* pcpu_get_vm_areas: every area */
 }
 
 function logOf(st: StepResult): string {

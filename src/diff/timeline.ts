@@ -35,12 +35,12 @@ export interface Timeline {
 }
 
 function behaviour(st: StepResult): string {
-  return [outcomeOf(st), st.addr ?? '', st.log.join('\n'), st.text ?? ''].join('\u0000');
+  return [outcomeOf(st), st.addr ?? st.addrs?.join(' ') ?? '', st.log.join('\n'), st.text ?? ''].join('\u0000');
 }
 
 function shown(st: StepResult): string {
   if (!st.ok) return st.error ?? 'failed';
-  return st.addr ?? outcomeOf(st);
+  return st.addr ?? st.addrs?.join(' ') ?? outcomeOf(st);
 }
 
 /** The timeline from each version's step results (release order) and their comparison. */

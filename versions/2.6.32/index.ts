@@ -139,6 +139,15 @@ const changes: VersionChange[] = [
     ops: ['vmalloc', 'vfree', 'kmemleak_scan', 'forget'],
   },
   {
+    id: 'pcpu-get-vm-areas',
+    since: '2.6.32',
+    summary: 'pcpu_get_vm_areas allocates congruent vmalloc areas for the percpu allocator, top-down from vmap_area_pcpu_hole (which __free_vmap_area raises), and pcpu_free_vm_areas frees them (ca23e405e06d, "vmalloc: implement pcpu_get_vm_areas()").',
+    commits: ['ca23e405e06d'],
+    functions: ['pcpu_get_vm_areas', 'pcpu_free_vm_areas', 'pvm_find_next_prev', 'pvm_determine_end', '__free_vmap_area'],
+    affects: ['outcome', 'address'],
+    ops: ['pcpu_get_vm_areas', 'pcpu_free_vm_areas'],
+  },
+  {
     id: 'totalram-limit',
     since: '2.6.32',
     summary: '__vmalloc_node returns NULL for size 0 or more pages than totalram_pages (was num_physpages; commit 4481374ce88b).',
