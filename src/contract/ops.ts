@@ -42,7 +42,7 @@ export type OpReturn =
   | 'text' // vmallocinfo: `text`
   | 'vm_struct' // remove_vm_area: the vm_struct (kfree'd by the harness), NULL = nonexistent
   | 'pfn' // vmalloc_to_page/vmalloc_to_pfn: the frame number as `count`; NULL (-1) = nonexistent
-  | 'errno' // 0 = ok; -EINVAL = error EINVAL
+  | 'errno' // 0 = ok; -EINVAL = error EINVAL, -EFAULT = error EFAULT
   | 'areas'; // pcpu_get_vm_areas: { vms, addrs } or null (ENOMEM); `as` binds vms, `as.0`, `as.1`, … each area
 
 export interface OpRow {
@@ -186,7 +186,7 @@ export const OP_TABLE = [
     args: ['target', 'npages'],
     returns: 'errno',
     description:
-      "remap_vmalloc_range(vma, addr, 0) into a user vma of `pages` pages (default: the whole area): only the C's -EINVAL checks are modelled (addr page-aligned, find_vm_area finds it, VM_USERMAP set, vma size + pgoff within area->size - PAGE_SIZE); ok or error `EINVAL`; no user vma exists, so vm_insert_page's loop maps nothing",
+      "remap_vmalloc_range(vma, addr, 0) into a user vma of `pages` pages (default: the whole area): the C's -EINVAL checks (addr page-aligned, find_vm_area finds it, VM_USERMAP set, vma size + pgoff within area->size - PAGE_SIZE), then its vm_insert_page loop with mm/memory.c's range check (a vma of 0 pages gives -EFAULT); ok, or error `EINVAL` / `EFAULT`; no user page tables exist, so nothing is mapped",
   }),
   row({
     name: 'pcpu_get_vm_areas',

@@ -4,7 +4,7 @@
 import type { TraceNode } from '../kernel/trace.js';
 import type { CounterKey } from '../kernel/counters.js';
 
-export type StepError = 'ENOMEM' | 'BUG' | 'OOPS' | 'HANG' | 'unsupported' | 'bad-address' | 'nonexistent' | 'fault' | 'EINVAL';
+export type StepError = 'ENOMEM' | 'BUG' | 'OOPS' | 'HANG' | 'unsupported' | 'bad-address' | 'nonexistent' | 'fault' | 'EINVAL' | 'EFAULT';
 
 /** One step's result exactly as the contract prints it (plus optional extra fields). */
 export interface StepResult {

@@ -51,7 +51,7 @@ export function validateExpectations(v: unknown, kind: 'step' | 'final'): string
           if (typeof x !== 'boolean') return bad('must be true or false');
           break;
         case 'error':
-          if (x !== null && typeof x !== 'string') return bad('must be an error name (ENOMEM, BUG, OOPS, unsupported, bad-address, nonexistent, fault, EINVAL, HANG) or null');
+          if (x !== null && typeof x !== 'string') return bad('must be an error name (ENOMEM, BUG, OOPS, unsupported, bad-address, nonexistent, fault, EINVAL, EFAULT, HANG) or null');
           break;
         case 'addr':
           if (x !== null && (typeof x !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(x))) return bad('must be a hex address string or null');

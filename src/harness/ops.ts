@@ -192,6 +192,7 @@ export function runOp(ctx: OpContext): StepResult {
       const err = ret as number;
       if (err === 0) return { op, ok: true, log: [] };
       if (err === -22) return { op, ok: false, error: 'EINVAL', log: [] };
+      if (err === -14) return { op, ok: false, error: 'EFAULT', log: [] };
       throw new Error(`${op}: unexpected return ${err}`);
     }
   }

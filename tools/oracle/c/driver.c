@@ -322,6 +322,7 @@ static void step(const char *op)
 			struct vm_area_struct vma = { .vm_start = 0x10000000UL, .vm_end = 0x10000000UL + usize, .vm_flags = 0 };
 			int r = remap_vmalloc_range(&vma, (void *)tgt, 0);
 			if (r == -EINVAL) err = "EINVAL";
+			else if (r == -EFAULT) err = "EFAULT";
 			else if (r) { static char e[32]; snprintf(e, sizeof e, "errno %d", r); err = e; }
 		}
 #endif

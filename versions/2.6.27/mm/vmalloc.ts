@@ -740,11 +740,22 @@ export function boot(k: Kernel, window: VmallocWindow) {
     return text;
   };
 
+  /** SIM: the user vma remap_vmalloc_range maps into: [REMAP_VM_START, + usize), no page tables. */
+  const REMAP_VM_START = 0x10000000;
+  // vm_insert_page (mm/memory.c): its checks; SIM: nothing is inserted (no user page tables), and
+  // the page is always in use (a VM_USERMAP area's pages are all mapped), so page_count is not read
+  const vm_insert_page = (vm_end: number, uaddr: number, _page: number): number => {
+    const EFAULT = 14;
+    if (uaddr < REMAP_VM_START || uaddr >= vm_end) return -EFAULT;
+    return 0;
+  };
+
   /**
    *	remap_vmalloc_range  -  map vmalloc pages to userspace
    */
-  // remap_vmalloc_range (mm/vmalloc.c 2.6.27). SIM: only the -EINVAL checks, pgoff 0, a user vma of
-  // usize bytes; there is no user vma, so the vm_insert_page loop and VM_RESERVED are not modelled.
+  // remap_vmalloc_range (mm/vmalloc.c 2.6.27). SIM: pgoff 0, a user vma of usize bytes at
+  // REMAP_VM_START; the vm_insert_page loop runs with vm_insert_page's checks (a vma
+  // of 0 pages gives -EFAULT) and inserts nothing; VM_RESERVED is not modelled.
   const remap_vmalloc_range = k.traced('remap_vmalloc_range', (addr: Addr, usize: number | undefined): number => {
     const pgoff = 0;
 
@@ -760,7 +771,20 @@ export function boot(k: Kernel, window: VmallocWindow) {
     if (k.ulong(usize + pgoff * PAGE_SIZE) > area.size - PAGE_SIZE) return out_einval_locked();
     k.read_unlock(vmlist_lock);
 
-    /* addr += pgoff << PAGE_SHIFT; do { vm_insert_page(vma, uaddr, vmalloc_to_page(addr)) ... } while (usize > 0) */
+    addr = k.ulong(addr + pgoff * PAGE_SIZE);
+    let uaddr = REMAP_VM_START; /* vma->vm_start */
+    const vm_end = REMAP_VM_START + usize; /* vma->vm_end */
+    do {
+      const page = vmalloc_to_page(addr);
+      const ret = vm_insert_page(vm_end, uaddr, page);
+      if (ret) return ret;
+
+      uaddr += PAGE_SIZE;
+      addr = k.ulong(addr + PAGE_SIZE);
+      usize = k.ulong(usize - PAGE_SIZE);
+    } while (usize > 0);
+
+    /* vma->vm_flags |= VM_RESERVED */
     return 0;
   });
   const EINVAL = 22;
