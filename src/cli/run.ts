@@ -57,11 +57,12 @@ export async function cmdRun(argv: string[]): Promise<number> {
 /** One-line description of a step's arguments. */
 export function describeStep(step: Step): string {
   const parts: string[] = [step.op];
-  for (const k of ['size', 'pages', 'node', 'flags', 'ref', 'addr', 'offset', 'count', 'data', 'site', 'nth', 'phys', 'cpu'] as const) {
+  for (const k of ['size', 'pages', 'node', 'flags', 'ref', 'addr', 'offset', 'count', 'data', 'site', 'nth', 'phys', 'cpu', 'offsets', 'sizes'] as const) {
     const v = step[k];
     if (v === undefined) continue;
     parts.push(`${k}=${k === 'data' && typeof v === 'string' && v.length > 16 ? v.slice(0, 16) + '…' : v}`);
   }
+  if (step.offsets && step.align !== undefined) parts.push(`align=${step.align}`); /* pcpu_get_vm_areas */
   if (step.as) parts.push(`-> ${step.as}`);
   return parts.join(' ');
 }

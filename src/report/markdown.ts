@@ -65,12 +65,13 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 /** One-line description of a step's arguments (scenario text: escape before use in markdown). */
 export function stepLabel(step: Step): string {
   const parts: string[] = [step.op];
-  for (const k of ['size', 'pages', 'node', 'flags', 'ref', 'addr', 'offset', 'count', 'data', 'site', 'nth', 'phys', 'cpu'] as const) {
+  for (const k of ['size', 'pages', 'node', 'flags', 'ref', 'addr', 'offset', 'count', 'data', 'site', 'nth', 'phys', 'cpu', 'offsets', 'sizes'] as const) {
     const v = step[k];
     if (v === undefined) continue;
     const shown = k === 'size' && typeof v === 'number' && v >= 1024 ? `${v} (${humanSize(v)})` : String(v);
     parts.push(`${k}=${k === 'data' && typeof v === 'string' && v.length > 16 ? v.slice(0, 16) + '…' : shown}`);
   }
+  if (step.offsets && step.align !== undefined) parts.push(`align=${step.align}`); /* pcpu_get_vm_areas */
   if (step.as) parts.push(`→ ${step.as}`);
   return parts.join(' ');
 }
