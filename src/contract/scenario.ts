@@ -20,7 +20,7 @@ export interface MachineSpec {
   vmallocEnd?: string;
   /** The vmalloc=<size> boot option in MiB (default 128); read by the versions that have it. */
   vmallocReserveMiB?: number;
-  /** Boot reservations: "stub" (default: all RAM free) or "pc" (frame 0, the ISA hole, the kernel image at 1-4 MiB). */
+  /** Boot reservations: "stub" (default: all RAM free) or "pc" (frames 0 and 1, the ISA hole, the kernel image at 1-4 MiB). */
   profile?: 'stub' | 'pc';
 }
 

@@ -36,7 +36,7 @@ export interface MachineConfig {
   profile?: 'stub' | 'pc';
 }
 
-/** PC profile: frame 0 and frames [PC_HOLE_START, PC_IMAGE_END) are reserved at boot. */
+/** PC profile: frames 0 and 1 and frames [PC_HOLE_START, PC_IMAGE_END) are reserved at boot. */
 export const PC_HOLE_START = 0xa0;
 /** First frame of the kernel image (1 MiB). */
 export const PC_IMAGE_START = 0x100;
@@ -74,13 +74,13 @@ export class Machine {
   /** The pc profile's next image frame for a boot table (see MachineConfig.profile). */
   private nextImageTable = PC_FIRST_TABLE;
 
-  /** The pc profile's reservations: frame 0, the ISA hole and the kernel image (all owner Boot). */
+  /** The pc profile's reservations: frames 0 and 1, the ISA hole and the kernel image (all owner Boot). */
   private reservePc(): void {
     const dma = this.mem.zones[0];
     const top = Math.min(PC_IMAGE_END, dma.endPfn);
-    // Frames are handed out from the bottom: take the first 4 MiB, then give back 1..0x9f.
+    // Frames are handed out from the bottom: take the first 4 MiB, then give back 2..0x9f.
     for (let pfn = 0; pfn < top; pfn++) this.mem.alloc([dma], Owner.Boot);
-    for (let pfn = 1; pfn < Math.min(PC_HOLE_START, top); pfn++) this.mem.release(pfn);
+    for (let pfn = 2; pfn < Math.min(PC_HOLE_START, top); pfn++) this.mem.release(pfn);
   }
 
   /**

@@ -2,9 +2,10 @@
  * machine.profile "pc" (issue 13, item 9): a PC's boot reservations, and what ioremap of RAM does
  * on it (LDD3 ch. 9's "ioremap of RAM" cases). Expected values from the C:
  *   arch/i386/kernel/setup.c (2.4.19) setup_memory: reserve_bootmem(HIGH_MEMORY, kernel image +
- *     bootmap) and reserve_bootmem(0, PAGE_SIZE) ("BIOS data page"); the 640K-1M hole is not
- *     E820_RAM, so its struct pages are never freed and stay PageReserved. vmx's pc profile
- *     reserves frame 0, frames 0xa0-0xff and the image at 1-4 MiB (frames 0x100-0x3ff).
+ *     bootmap), reserve_bootmem(0, PAGE_SIZE) ("special BIOS page") and, CONFIG_SMP,
+ *     reserve_bootmem(PAGE_SIZE, PAGE_SIZE) (the trampoline); the 640K-1M hole is not E820_RAM, so
+ *     its struct pages are never freed and stay PageReserved. vmx's pc profile reserves frames 0
+ *     and 1, frames 0xa0-0xff and the image at 1-4 MiB (frames 0x100-0x3ff).
  *   arch/i386/mm/ioremap.c (2.4.19) __ioremap: 0xa0000 <= phys, last < 0x100000 gives
  *     phys_to_virt(phys) (0xc00a0000); below high_memory every page of the range must be
  *     PageReserved or the result is NULL.
@@ -25,11 +26,12 @@ function boot(v: string, profile?: 'pc' | 'stub'): VersionRun {
 const ioremap = (r: VersionRun, phys: string, size: number) => runStep(r, { op: 'ioremap', phys, size } as Step).result;
 
 describe('machine.profile "pc": the frames a PC reserves at boot', () => {
-  it('reserves frame 0, the ISA hole and the kernel image at 1-4 MiB, not 4 KiB-640 KiB or RAM above 4 MiB', () => {
+  it('reserves frames 0 and 1, the ISA hole and the kernel image at 1-4 MiB, not 8 KiB-640 KiB or RAM above 4 MiB', () => {
     const r = boot('2.4.19', 'pc');
     const k = r.kernel;
     expect(k.PageReserved(0)).toBe(true);
-    for (const pfn of [1, 0x50, 0x9f]) expect(k.PageReserved(pfn)).toBe(false);
+    expect(k.PageReserved(1)).toBe(true);
+    for (const pfn of [2, 0x50, 0x9f]) expect(k.PageReserved(pfn)).toBe(false);
     for (const pfn of [0xa0, 0xc0, 0xff, 0x100, 0x200, 0x3ff]) expect(k.PageReserved(pfn)).toBe(true);
     expect(k.PageReserved(0x400)).toBe(false);
     // swapper_pg_dir is a frame of the image (2.4 head.S: 0x101000)
@@ -54,8 +56,9 @@ describe('2.4.19 __ioremap on the pc profile', () => {
     expect(ioremap(r, '0x200000', 0x2000)).toMatchObject({ ok: true, addr: '0xc8800000' });
     // 0x800000: free RAM below high_memory
     expect(ioremap(r, '0x800000', 0x2000)).toMatchObject({ ok: false, error: 'ENOMEM' });
-    // page 0 is reserved but page 1 is not
-    expect(ioremap(r, '0x0', 0x2000)).toMatchObject({ ok: false, error: 'ENOMEM' });
+    // pages 0 and 1 are reserved, page 2 is not
+    expect(ioremap(r, '0x0', 0x2000)).toMatchObject({ ok: true });
+    expect(ioremap(r, '0x1000', 0x2000)).toMatchObject({ ok: false, error: 'ENOMEM' });
   });
   it('refuses the kernel image on the default machine, where nothing is reserved', () => {
     expect(ioremap(boot('2.4.19'), '0x200000', 0x2000)).toMatchObject({ ok: false, error: 'ENOMEM' });
