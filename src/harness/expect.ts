@@ -18,7 +18,7 @@ export type { ExpectMap } from '../contract/scenario.js';
 
 
 /** Step-result fields an expectation may state. `log` as a string means "some line contains it". */
-export const STEP_FIELDS = ['ok', 'error', 'addr', 'log', 'count', 'data', 'text', 'leaks'] as const;
+export const STEP_FIELDS = ['ok', 'error', 'addr', 'addrs', 'log', 'count', 'data', 'text', 'leaks'] as const;
 /**
  * Final-state fields. `areas` and `kmemleak` take the full list or a count; `outcomes` counts the
  * steps per outcome ("ok" or the error); `digest` fingerprints every step result of the run.
@@ -55,6 +55,9 @@ export function validateExpectations(v: unknown, kind: 'step' | 'final'): string
           break;
         case 'addr':
           if (x !== null && (typeof x !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(x))) return bad('must be a hex address string or null');
+          break;
+        case 'addrs':
+          if (x !== null && (!isStrArray(x) || !(x as string[]).every((a) => /^0x[0-9a-fA-F]{1,16}$/.test(a)))) return bad('must be a list of hex address strings or null');
           break;
         case 'log':
           if (typeof x !== 'string' && !isStrArray(x)) return bad('must be the list of log lines, or one string that some line contains');
@@ -262,6 +265,7 @@ export function pinStepFields(r: StepResult): Record<string, unknown> {
   const out: Record<string, unknown> = { ok: r.ok };
   if (!r.ok) out.error = r.error ?? null;
   if ('addr' in r) out.addr = r.addr ?? null;
+  if ('addrs' in r) out.addrs = r.addrs ?? null;
   if (r.count !== undefined) out.count = r.count;
   if (r.data !== undefined && r.data.length <= MAX_PINNED_DATA) out.data = r.data;
   if (r.text !== undefined && r.text.length <= MAX_PINNED_TEXT) out.text = r.text;

@@ -35,7 +35,7 @@ A step may carry \`"expect"\` and the scenario \`"expectFinal"\`, keyed by versi
     { "op": "vmalloc", "size": 65536, "as": "b",
       "expect": { "*": { "ok": true }, "2.4.19": { "addr": "0xc8811000" }, "2.6.32": { "addr": "0xc8812000" } } }
 
-Step fields: \`ok\`, \`error\` (null for none), \`addr\`, \`log\` (the list of lines, or one string that
+Step fields: \`ok\`, \`error\` (null for none), \`addr\`, \`addrs\` (pcpu_get_vm_areas), \`log\` (the list of lines, or one string that
 some line contains), \`count\`, \`data\`, \`text\`, \`leaks\`. Final fields: \`areas\` (the list, or
 their number), \`pagesMapped\`, \`pageTablePages\`, \`kmemleak\` (list, number or null), \`outcomes\`
 (steps per outcome, e.g. \`{ "ok": 998, "ENOMEM": 2 }\`), \`digest\` (a fingerprint of every step
