@@ -4,7 +4,9 @@
 import type { TraceNode } from '../kernel/trace.js';
 import type { CounterKey } from '../kernel/counters.js';
 
-export type StepError = 'ENOMEM' | 'BUG' | 'OOPS' | 'HANG' | 'unsupported' | 'bad-address' | 'nonexistent' | 'fault' | 'EINVAL';
+/** The errors a step can end with (`error` of a failed step). */
+export const STEP_ERRORS = ['ENOMEM', 'BUG', 'OOPS', 'HANG', 'unsupported', 'bad-address', 'nonexistent', 'fault', 'EINVAL'] as const;
+export type StepError = (typeof STEP_ERRORS)[number];
 
 /** One step's result exactly as the contract prints it (plus optional extra fields). */
 export interface StepResult {
@@ -50,5 +52,7 @@ export interface ResultDocument {
 export interface StepDetail {
   /** Counter changes during the step (non-zero only). */
   cost: Partial<Record<CounterKey, number>>;
+  /** Sites of the injected failures (scenario `fail` steps) that fired during the step. */
+  faults?: string[];
   trace?: TraceNode[];
 }

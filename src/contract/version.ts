@@ -128,6 +128,19 @@ export interface VersionChange {
   affects: DiffClass[];
   /** Ops whose results it can change. */
   ops?: string[];
+  /**
+   * The modelled costs its code moves (counter keys of src/kernel/counters.ts, e.g. "kmalloc_calls"
+   * for a change that adds an allocation): for a cost or outcome difference, a change whose
+   * functions moved one of these differently is preferred over one whose functions moved none.
+   */
+  counters?: readonly string[];
+  /**
+   * The outcomes it gives where the release before it gave another ("ok" for a check that now
+   * lets something through, "ENOMEM" for a new refusal; first word of the result, as reports print
+   * it): for an outcome difference, a change declaring the later version's outcome is preferred,
+   * one declaring only others ranks below one that declares nothing.
+   */
+  outcomes?: readonly string[];
 }
 
 /** Where a version's C lives, for source links and line tables (tools/line-tables.mjs). */

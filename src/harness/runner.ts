@@ -68,6 +68,7 @@ export function bootVersion(s: Scenario, version: KernelVersion, opts: RunOption
 export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { result: StepResult; detail: StepDetail } {
   const k = run.kernel;
   const before = opts.detail === false ? undefined : k.counters.slice();
+  const firedBefore = k.faults.fired.length;
   const ctx: OpContext = { run, step };
   let result: StepResult;
   k.locks.step = run.stepNo;
@@ -97,6 +98,7 @@ export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { r
     const d = new Float64Array(NR_COUNTERS);
     for (let i = 0; i < NR_COUNTERS; i++) d[i] = k.counters[i] - before[i];
     detail.cost = countersToObject(d, true);
+    if (k.faults.fired.length > firedBefore) detail.faults = k.faults.fired.slice(firedBefore).map((f) => f.site);
   }
   if (opts.trace) detail.trace = k.trace.take();
   return { result, detail };

@@ -141,7 +141,15 @@ function explanationText(e: Explanation, steps: readonly Step[], seen: Seen): st
   const fns = e.functions.map((f) => fnLink(v, f)).join(', ');
   const via = e.via.map((j) => `step ${j} (${mdText(stepLabel(steps[j]))})`).join(', ');
   const how =
-    e.match === 'step'
+    e.inherited?.lock
+      ? `${mdText(e.inherited.lock)} left held by ${via}, which died because of: ${fns}`
+      : e.inherited?.fault
+      ? `the ${e.inherited.fault.site} failure armed in step ${e.inherited.fault.armed} fired here on one version only; the ${e.inherited.fault.site} calls first differ in ${via}: ${fns}`
+      : e.inherited?.placed
+      ? `uses what ${via} placed at different addresses, because of: ${fns}`
+      : e.inherited
+      ? `decided by what ${via} made on one version only, whose outcome differs because of: ${fns}`
+      : e.match === 'step'
       ? `ran here: ${fns}${via ? `; also the state left by ${via}` : ''}`
       : e.match === 'state'
         ? `the state left by ${via}: ${fns}`

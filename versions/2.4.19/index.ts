@@ -44,6 +44,7 @@ export const version: KernelVersion = {
         `alloc_area_pmd and remap_area_pmd take their pte tables from mm/memory.c pte_alloc(&init_mm, pmd, address), which returns NULL on a failed page allocation and leaves the pmd none; 2.4.0's pgalloc.h pte_alloc_kernel pointed the pmd at the shared empty_bad_pte_table (every entry mapping empty_bad_page), so the failed range stayed "mapped" and the next vmalloc there printed "alloc_area_pte: page already exists" per page (an ioremap there BUG()ed in remap_area_pte).`,
       functions: ['alloc_area_pmd', 'remap_area_pmd', 'pte_alloc'],
       affects: ['log', 'layout', 'outcome', 'cost'],
+      counters: ['pt_pages'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'ioremap', 'ioremap_nocache'],
     },
     {
@@ -56,6 +57,7 @@ export const version: KernelVersion = {
       arches: ['i386-pae'],
       functions: ['vmalloc_area_pages', 'remap_area_pages', 'free_area_pmd', 'pmd_alloc'],
       affects: ['cost', 'layout', 'outcome'],
+      counters: ['pt_pages'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'ioremap', 'ioremap_nocache'],
     },
     {
@@ -67,6 +69,7 @@ export const version: KernelVersion = {
         'remap_area_pages breaks out of its loop on a failed table allocation and still calls flush_tlb_all (under init_mm.page_table_lock); 2.4.0 returned -ENOMEM at once, without the flush.',
       functions: ['remap_area_pages'],
       affects: ['cost'],
+      counters: ['tlb_flush_all', 'cache_flush'],
       ops: ['ioremap', 'ioremap_nocache'],
     },
     {
@@ -89,6 +92,7 @@ export const version: KernelVersion = {
         'vmalloc_area_pages no longer calls flush_cache_all before the mapping loop nor flush_tlb_all after it (the new ptes were none, so no TLB held them): a vmalloc costs no TLB flush; 2.4.0 flushed both on every call, failed ones included.',
       functions: ['vmalloc_area_pages'],
       affects: ['cost'],
+      counters: ['tlb_flush_all', 'cache_flush'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma'],
     },
     {
@@ -109,6 +113,7 @@ export const version: KernelVersion = {
       summary: 'vmalloc_area_pages calls flush_cache_all once after the mapping loop (no TLB flush): one cache flush per vmalloc, where 2.4.0 made one before the loop and a TLB flush after it.',
       functions: ['vmalloc_area_pages'],
       affects: ['cost'],
+      counters: ['cache_flush'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma'],
     },
   ],

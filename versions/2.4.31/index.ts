@@ -42,6 +42,7 @@ const changes: readonly VersionChange[] = [
       'When a page or page-table allocation fails, __vmalloc_area_pages unmaps only the pgd chunks it completed (vmfree_area_pages(start, address - start) if address > start) and __vmalloc / vmap drop the area with __vfree(addr, 0), which leaves the page tables alone: the pages already mapped in the failing chunk stay allocated and mapped by no area (all of them for a failure in the first chunk), and the next area there prints "alloc_area_pte: page already exists" for each. 2.4.22 vfree\'d the whole area.',
     functions: ['__vmalloc_area_pages', '__vfree', 'vfree', '__vmalloc', 'vmap', 'vmfree_area_pages'],
     affects: ['cost', 'log', 'layout'],
+    counters: ['pages_freed', 'ptes_cleared'],
     ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'vmap'],
   },
   {

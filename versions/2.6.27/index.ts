@@ -46,6 +46,7 @@ const changes: VersionChange[] = [
     commits: ['1dbd4652aedf'],
     functions: ['__vmalloc_area_node', '__vunmap'],
     affects: ['address', 'layout', 'cost', 'outcome'],
+    counters: ['kmalloc_calls', 'kmalloc_bytes', 'pages_alloc', 'ptes_set', 'pt_pages'],
     ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vfree'],
   },
   {
@@ -94,6 +95,7 @@ const changes: VersionChange[] = [
     commits: ['5f4352fbffd6'],
     functions: ['alloc_vm_area', 'free_vm_area'],
     affects: ['outcome', 'cost'],
+    counters: ['pt_pages'],
     ops: ['alloc_vm_area', 'free_vm_area'],
   },
   {
@@ -113,6 +115,7 @@ const changes: VersionChange[] = [
     commits: ['2301696932b5'],
     functions: ['__get_vm_area_node', 's_show'],
     affects: ['cost'],
+    counters: ['kmalloc_bytes'],
     ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vmap', 'get_vm_area', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
   },
   {
@@ -144,6 +147,7 @@ const changes: VersionChange[] = [
       'QUERY: __ioremap_caller refuses RAM in use only for pfns with (pfn << PAGE_SHIFT) < (last_addr & PAGE_MASK) ("x86: ioremap ram check fix"), so the last page of the range is never checked: a one-page ioremap of ordinary RAM maps it (2.4 and 2.6.9 refuse it with ENOMEM; 35be1b716a4 in 2.6.36 checks the last pfn again).',
     functions: ['__ioremap_caller', 'page_is_ram'],
     affects: ['outcome', 'address', 'layout', 'cost', 'log'],
+    outcomes: ['ok'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
 ];

@@ -23,10 +23,11 @@ const changes: VersionChange[] = [
   {
     id: 'vmap-area-rbtree',
     since: '2.6.28',
-    summary: 'Virtual addresses come from struct vmap_area kept in a red-black tree and an address-sorted list (alloc_vmap_area), no longer from a walk of vmlist; vmlist remains only as the list of vm_structs.',
+    summary: 'Virtual addresses come from struct vmap_area kept in a red-black tree and an address-sorted list (alloc_vmap_area), no longer from a walk of vmlist; vmlist remains only as the list of vm_structs. Each area costs a second kmalloc (the vmap_area, before the pages array), one more allocation that can fail.',
     commits: ['db64fe02258f'],
     functions: ['alloc_vmap_area', '__insert_vmap_area', '__find_vmap_area', '__get_vm_area_node', 'insert_vmalloc_vm'],
-    affects: ['address', 'cost', 'layout'],
+    affects: ['address', 'cost', 'layout', 'outcome'],
+    counters: ['kmalloc_calls', 'kmalloc_bytes', 'nodes_visited'],
     ops: ['vmalloc', 'vmap', 'get_vm_area', 'alloc_vm_area', 'vfree'],
   },
   {
@@ -45,6 +46,7 @@ const changes: VersionChange[] = [
     commits: ['db64fe02258f'],
     functions: ['free_unmap_vmap_area', '__purge_vmap_area_lazy', 'try_purge_vmap_area_lazy', 'purge_vmap_area_lazy', 'lazy_max_pages', 'vm_unmap_aliases'],
     affects: ['address', 'cost', 'layout', 'outcome'],
+    counters: ['ptes_cleared', 'tlb_flush_range', 'tlb_flush_all', 'purges', 'kfree_calls', 'nodes_visited'],
     ops: ['vfree', 'vunmap', 'vmalloc', 'vm_unmap_aliases', 'peek', 'poke'],
   },
   {
@@ -54,6 +56,7 @@ const changes: VersionChange[] = [
     commits: ['db64fe02258f', 'c1279c4ef37a'],
     functions: ['alloc_vmap_area', 'purge_vmap_area_lazy'],
     affects: ['address', 'log', 'outcome'],
+    counters: ['purges'],
     ops: ['vmalloc', 'vmap', 'get_vm_area', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
   },
   {
@@ -108,6 +111,7 @@ const changes: VersionChange[] = [
     commits: ['43a432b15597'],
     functions: ['__ioremap_caller', 'ioremap_change_attr', 'kernel_map_sync_memtype'],
     affects: ['cost'],
+    counters: ['nodes_visited'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
   {

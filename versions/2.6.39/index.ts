@@ -34,6 +34,7 @@ const changes: VersionChange[] = [
     summary: 'vm_map_ram blocks whose every allocated chunk has been freed (free + dirty == VMAP_BBMAP_BITS) are released by purge_fragmented_blocks: on every sync purge (purge_vmap_area_lazy after an allocation failure, vm_unmap_aliases) for all CPUs, and from vb_alloc for this CPU; vb_alloc skips blocks with fewer free pages than the request; vbq->dirty/nr_dirty are gone and the free list is RCU-walked.',
     functions: ['purge_fragmented_blocks', 'purge_fragmented_blocks_allcpus', 'purge_fragmented_blocks_thiscpu', 'vb_alloc', 'free_vmap_block'],
     affects: ['address', 'layout', 'cost'],
+    counters: ['kfree_calls', 'purges', 'nodes_visited'],
     ops: ['vm_map_ram', 'vm_unmap_ram', 'vm_unmap_aliases', 'vmalloc', 'vmap', 'get_vm_area'],
   },
   {
@@ -79,6 +80,7 @@ const changes: VersionChange[] = [
     summary: 'ioremap of a range whose last byte is 0x100000 (one past the ISA hole) is treated as ISA space and returns the linear address without mapping anything.',
     functions: ['__ioremap_caller', 'is_ISA_range'],
     affects: ['address', 'outcome'],
+    outcomes: ['ok'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
   // ---- 2.6.34 ----
@@ -89,6 +91,7 @@ const changes: VersionChange[] = [
     summary: 'x86 page_is_ram is the generic one (kernel/resource.c, "System RAM" resources) and setup.c removes the 640K-1M BIOS area from the e820 RAM entry; with the 2.6.37 low reservation (64 KiB, 9ea77bdb39b6) pfns 0-15 and 0xa0-0xff are not RAM, so ioremap of them is allowed without the RAM check.',
     functions: ['page_is_ram', '__ioremap_caller'],
     affects: ['outcome', 'log'],
+    outcomes: ['ok'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
   // ---- 2.6.35 ----
@@ -108,6 +111,7 @@ const changes: VersionChange[] = [
     summary: '__ioremap_caller\'s RAM check runs pfn up to and including last_pfn: a one-page ioremap of RAM in use is refused (2.6.32 never checked the last page).',
     functions: ['__ioremap_caller', 'page_is_ram'],
     affects: ['outcome', 'address'],
+    outcomes: ['ENOMEM'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
   {
@@ -117,6 +121,7 @@ const changes: VersionChange[] = [
     summary: 'ioremap masks with PHYSICAL_PAGE_MASK and ioremap_page_range takes a phys_addr_t: on i386-pae a BAR above 4 GiB is mapped at its real frame, not truncated to 32 bits.',
     functions: ['__ioremap_caller', 'ioremap_page_range'],
     affects: ['outcome'],
+    arches: ['i386-pae'],
     ops: ['ioremap', 'ioremap_nocache', 'vmallocinfo'],
   },
   {
@@ -136,6 +141,7 @@ const changes: VersionChange[] = [
     summary: 'vfree/vunmap/vm_unmap_ram clear the ptes at once (free_unmap_vmap_area_noflush calls unmap_vmap_area, vb_free calls vunmap_page_range) while the range stays reserved and the TLB flush waits for the lazy purge: a CPU with a cached translation still reaches the freed page, any other access faults, and vread of a freed range reads zeroes.',
     functions: ['free_unmap_vmap_area_noflush', 'free_unmap_vmap_area', 'unmap_vmap_area', 'vunmap_page_range', 'free_vmap_area_noflush', 'vb_free', '__purge_vmap_area_lazy', 'vm_unmap_aliases'],
     affects: ['outcome', 'cost', 'layout'],
+    counters: ['ptes_cleared'],
     ops: ['vfree', 'vunmap', 'vm_unmap_ram', 'peek', 'poke', 'vread', 'vwrite'],
   },
   {
@@ -154,6 +160,7 @@ const changes: VersionChange[] = [
     summary: 'set_iounmap_nonlazy() sets vmap_lazy_nr to lazy_max_pages() + 1 so the next iounmap purges at once (crash_dump\'s copy_oldmem_page); it overwrites the lazy count instead of adding to it.',
     functions: ['set_iounmap_nonlazy', 'free_vmap_area_noflush'],
     affects: ['address', 'cost'],
+    counters: ['purges', 'ptes_cleared', 'tlb_flush_range'],
     ops: ['set_iounmap_nonlazy', 'iounmap'],
   },
   {
@@ -191,6 +198,7 @@ const changes: VersionChange[] = [
     summary: 'alloc_vmap_area starts its search after free_vmap_cache (the last allocated area, moved down by __free_vmap_area when a range at or below it is freed) unless the request is smaller than cached_hole_size (the largest hole the walks since the last reset skipped), has a lower vstart or a smaller alignment; a freed hole below the cache is reused only by a request that fits it, and the descent is skipped on the cached path. Motivation (the commit message): lazily freed extents build up "from VMALLOC_START address, which have to be iterated over each time (giving an O(n) type of behaviour)"; with the cache "the search will start from where it left off, giving closer to an amortized O(1)".',
     functions: ['alloc_vmap_area', '__free_vmap_area'],
     affects: ['address', 'cost', 'layout'],
+    counters: ['nodes_visited'],
     ops: ['vmalloc', 'vzalloc', 'vmap', 'get_vm_area', 'alloc_vm_area', 'vm_map_ram', '__vmalloc_node', '__vmalloc_node_range', 'vfree', 'vunmap', 'vm_unmap_aliases'],
   },
   {

@@ -37,6 +37,7 @@ const changes: readonly VersionChange[] = [
     summary: 'Unmapping ends with flush_tlb_kernel_range(start, end) instead of flush_tlb_all() (on i386 and x86_64 the same full flush, counted apart); 2.4.22\'s vmfree_area_pages flushed everything.',
     functions: ['unmap_vm_area', 'vmfree_area_pages'],
     affects: ['cost'],
+    counters: ['tlb_flush_range', 'tlb_flush_all'],
     ops: ['vfree', 'vunmap', 'remove_vm_area', 'iounmap'],
   },
   {
@@ -57,6 +58,7 @@ const changes: readonly VersionChange[] = [
       'vm_struct records its pages in a kmalloc\'ed pages[]/nr_pages array (nr_pages * sizeof(struct page *) bytes); vfree frees the pages from that array after remove_vm_area has unmapped them, instead of walking the page tables for them.',
     functions: ['__vmalloc', '__vunmap', 'remove_vm_area', 'free_area_pte'],
     affects: ['cost'],
+    counters: ['kmalloc_calls', 'kmalloc_bytes', 'kfree_calls'],
     ops: ['vmalloc', 'vmalloc_32', 'vfree'],
   },
   {
@@ -68,6 +70,7 @@ const changes: readonly VersionChange[] = [
     // 2.6.9's walk and the 2.4.22 functions it replaced
     functions: ['map_vm_area', 'map_area_pmd', 'map_area_pte', '__vmalloc_area_pages', 'alloc_area_pmd', 'alloc_area_pte'],
     affects: ['cost', 'outcome', 'layout'],
+    counters: ['pt_pages', 'pages_alloc', 'pages_freed', 'ptes_set'],
     ops: ['vmalloc', 'vmalloc_32', 'fail'],
   },
   {
@@ -87,6 +90,7 @@ const changes: readonly VersionChange[] = [
     summary: 'struct vm_struct gains phys_addr (2.5.23, c8712aebdb24) and pages/nr_pages (2.5.32): 28 bytes on i386 (16 in 2.4.22), 56 on x86_64, kmalloc\'ed per area.',
     functions: ['get_vm_area', '__get_vm_area'],
     affects: ['cost'],
+    counters: ['kmalloc_bytes'],
     ops: ['get_vm_area', 'vmalloc', 'vmalloc_32', 'vmap', 'ioremap', 'ioremap_nocache'],
   },
   {
@@ -164,6 +168,7 @@ const changes: readonly VersionChange[] = [
       'remove_vm_area unmaps the area (unmap_vm_area, then flush_tlb_kernel_range over it) before unlinking it, under vmlist_lock ("vmalloc race fix"); every free path (vfree, vunmap, iounmap, the failure unwinds) goes through it.',
     functions: ['remove_vm_area', 'unmap_vm_area', 'unmap_area_pmd', 'unmap_area_pte', 'vmfree_area_pages', 'free_area_pmd', 'free_area_pte'],
     affects: ['cost'],
+    counters: ['ptes_cleared', 'tlb_flush_range', 'tlb_flush_all'],
     ops: ['vfree', 'vunmap', 'remove_vm_area', 'iounmap'],
   },
   {
