@@ -20,6 +20,9 @@ export interface MachineSpec {
   vmallocEnd?: string;
   /** The vmalloc=<size> boot option in MiB (default 128); read by the versions that have it. */
   vmallocReserveMiB?: number;
+  /** CPU features (default true, an Athlon 64): PGE (global pages) and NX (no-execute bit). */
+  pge?: boolean;
+  nx?: boolean;
 }
 
 export interface Step {

@@ -158,7 +158,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   // machine
   if (!isObject(d.machine)) fail('field "machine" must be an object');
   const m = d.machine as Record<string, unknown>;
-  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB']);
+  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB', 'pge', 'nx']);
   for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}"${didYouMean(k, machineFields)} (known: ${[...machineFields].join(', ')})`);
   if (!isArchName(m.arch)) fail(`machine.arch must be one of ${Object.keys(ARCHES).join(', ')} (got ${JSON.stringify(m.arch)})`);
   const arch = ARCHES[m.arch as ArchName];
@@ -191,7 +191,12 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   if (m.vmallocReserveMiB !== undefined && (!isNonNegInt(m.vmallocReserveMiB) || m.vmallocReserveMiB < 1 || m.vmallocReserveMiB > 1008))
     fail(`machine.vmallocReserveMiB must be an integer from 1 to 1008 (got ${JSON.stringify(m.vmallocReserveMiB)})`);
   if (m.zones !== undefined && m.zones !== 'single' && m.zones !== 'split') fail(`machine.zones must be "single" or "split" (got ${JSON.stringify(m.zones)})`);
+  for (const f of ['pge', 'nx'] as const) {
+    if (m[f] !== undefined && typeof m[f] !== 'boolean') fail(`machine.${f} must be true or false (got ${JSON.stringify(m[f])})`);
+  }
   const machine: MachineSpec = { arch: m.arch as ArchName, ramMiB: m.ramMiB as number, cpus: cpus as number, nodes: nodes as number };
+  if (m.pge !== undefined) machine.pge = m.pge as boolean;
+  if (m.nx !== undefined) machine.nx = m.nx as boolean;
   if (m.zones !== undefined) machine.zones = m.zones as 'single' | 'split';
   if (m.vmallocReserveMiB !== undefined) machine.vmallocReserveMiB = m.vmallocReserveMiB as number;
   if (m.vmallocStart !== undefined) {

@@ -127,9 +127,9 @@ export const version: KernelVersion = {
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
     return {
-      vmalloc: (size) => vmalloc(mm.__vmalloc, size),
-      vmalloc_dma: (size) => vmalloc_dma(mm.__vmalloc, size),
-      vmalloc_32: (size) => vmalloc_32(mm.__vmalloc, size),
+      vmalloc: (size) => vmalloc(k, mm.__vmalloc, size),
+      vmalloc_dma: (size) => vmalloc_dma(k, mm.__vmalloc, size),
+      vmalloc_32: (size) => vmalloc_32(k, mm.__vmalloc, size),
       vfree: (addr) => mm.vfree(addr),
       get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
       vread: (buf, addr, count) => mm.vread(buf, addr, count),

@@ -80,13 +80,13 @@ export const version: KernelVersion = {
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
     return {
-      vmalloc: (size) => vmalloc(mm.__vmalloc, size),
-      vmalloc_dma: (size) => vmalloc_dma(mm.__vmalloc, size),
-      vmalloc_32: (size) => vmalloc_32(mm.__vmalloc, size),
+      vmalloc: (size) => vmalloc(k, mm.__vmalloc, size),
+      vmalloc_dma: (size) => vmalloc_dma(k, mm.__vmalloc, size),
+      vmalloc_32: (size) => vmalloc_32(k, mm.__vmalloc, size),
       vfree: (addr) => mm.vfree(addr),
       vunmap: (addr) => vunmap(mm.vfree, addr),
       // 2.4.31 has no VM_MAP: the contract calls vmap with VM_ALLOC here.
-      vmap: (pages) => mm.vmap(pages, pages.length, VM_ALLOC, PAGE_KERNEL),
+      vmap: (pages) => mm.vmap(pages, pages.length, VM_ALLOC, PAGE_KERNEL(k)),
       get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
       vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),

@@ -14,11 +14,11 @@
 import type { AreaView, KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-x86/pgtable.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
-import { PAGE_KERNEL } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86/kernel/module.js';
 import { SOURCE_LINES } from './source-lines.js';
+import { pgprot } from './include/asm-x86/pgtable.js';
 
 /**
  * Every behavioural difference from 2.6.9 (whose catalogue holds the 2.5 and early 2.6 changes:
@@ -173,6 +173,7 @@ export const version: KernelVersion = {
   defaultWindow,
   boot(k, window): VersionApi {
     const mm = bootVmalloc(k, window);
+    const { PAGE_KERNEL } = pgprot(k);
     const io = bootIoremap(k, mm);
     // resource_size_t is 32-bit on i386 without PAE (CONFIG_RESOURCES_64BIT off): a larger
     // physical address is truncated.

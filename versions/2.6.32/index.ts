@@ -11,13 +11,14 @@ import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } fr
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
 import { defaultWindow, lowmemLimit } from './arch/x86/include/asm/pgtable_types.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
-import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86/kernel/module.js';
 
 import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine } from './arch/x86/mm/fault.js';
+import { pgprot } from './arch/x86/include/asm/pgtable_types.js';
 
 const changes: VersionChange[] = [
   {
@@ -179,6 +180,7 @@ export const version: KernelVersion = {
   defaultWindow,
   boot(k, window): VersionApi {
     const mm = bootVmalloc(k, window);
+    const { PAGE_KERNEL } = pgprot(k);
     const io = bootIoremap(k, mm);
     // resource_size_t is 32-bit on i386 without PAE: a larger physical address is truncated.
     const phys = (p: number) => (k.arch.name === 'i386' ? p % 2 ** 32 : p);

@@ -13,7 +13,6 @@ import type { Kernel } from '../../src/kernel/kernel.js';
 import { high_memory } from './include/asm-i386/page.js';
 import { defaultWindow as i386Window, pgtable as i386Pgtable } from './include/asm-i386/pgtable.js';
 import { defaultWindow as x86_64Window, pgtable as x86_64Pgtable } from './include/asm-x86_64/pgtable.js';
-import { PAGE_KERNEL } from './include/linux/mm.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { bootMemory } from './mm/memory.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
@@ -272,7 +271,7 @@ export const version: KernelVersion = {
       vmalloc_32: (size) => mm.vmalloc_32(size),
       vfree: (addr) => mm.vfree(addr),
       vunmap: (addr) => mm.vunmap(addr),
-      vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, PAGE_KERNEL),
+      vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, pg.PAGE_KERNEL),
       get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
       remove_vm_area: (addr) => mm.remove_vm_area(addr)?.self ?? 0,
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
