@@ -161,6 +161,7 @@ export function outcomeOf(st: StepResult): string {
   let s = 'ok';
   if (st.count !== undefined) s += ` count ${st.count}`;
   if (st.data !== undefined) s += ` data ${st.data.length > 32 ? st.data.slice(0, 32) + '…' : st.data}`;
+  if (st.pte !== undefined) s += ` pte ${st.pte}${st.prot ? ` (${st.prot})` : ''}`;
   return s;
 }
 

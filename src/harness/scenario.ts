@@ -7,7 +7,7 @@ import { ARCHES, isArchName, type ArchName } from '../hw/arch.js';
 import { HEX_RE, parseAddr } from '../hw/addr.js';
 import { FAULT_SITES } from '../kernel/faults.js';
 import { OP_TABLE, type OpName } from '../contract/ops.js';
-import type { MachineSpec, Scenario, Step } from '../contract/scenario.js';
+import { PGPROT_NAMES, type MachineSpec, type Scenario, type Step } from '../contract/scenario.js';
 import { documentSeed, expandDocument, GenerateError, plainSteps, type Expansion } from './generate.js';
 import { validateExpectations } from './expect.js';
 import { BIG_LITERALS, bigLiterals, didYouMean, jsonErrorOffset, lineColumn } from './json-text.js';
@@ -24,11 +24,11 @@ export class ScenarioError extends Error {
   }
 }
 
-type FieldKind = 'size' | 'name' | 'ref' | 'hex' | 'node' | 'count' | 'flags' | 'offset' | 'data' | 'site' | 'nth' | 'cpu' | 'text' | 'align';
+type FieldKind = 'size' | 'name' | 'ref' | 'hex' | 'node' | 'count' | 'flags' | 'offset' | 'data' | 'site' | 'nth' | 'cpu' | 'text' | 'align' | 'prot';
 
 const KIND: Record<string, FieldKind> = {
   size: 'size', as: 'name', ref: 'ref', addr: 'hex', node: 'node', pages: 'count', flags: 'flags',
-  offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex', align: 'align', start: 'hex', end: 'hex',
+  offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex', align: 'align', start: 'hex', end: 'hex', prot: 'prot',
 };
 
 /** What validation needs of an op, built once from OP_FIELDS: the fields it allows, those it requires, its target. */
@@ -301,6 +301,13 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
           break;
         case 'text':
           if (typeof v !== 'string') bad(i, op, k, v, 'must be a string');
+          break;
+        case 'prot':
+          if (typeof v !== 'string' || (!(PGPROT_NAMES as readonly string[]).includes(v) && !/^0x[0-9a-fA-F]{1,16}$/.test(v)))
+            bad(i, op, k, v, `must be one of ${PGPROT_NAMES.join(', ')} or a hex pgprot value like "0x163"`);
+          else if (v.startsWith('0x') && (BigInt(v) & ~0x8000000000000fffn) !== 0n) bad(i, op, k, v, 'may set only the pte flag bits 0-11 and 63 (NX)');
+          // SIM: vmx's ptes are none or present, so a prot without _PAGE_PRESENT is refused.
+          else if (v.startsWith('0x') && (BigInt(v) & 1n) === 0n) bad(i, op, k, v, 'must include _PAGE_PRESENT (0x1)');
           break;
         case 'align':
           if (!isNonNegInt(v) || (v as number) < 1 || (v as number) > 2 ** 52 || !Number.isInteger(Math.log2(v as number)))
