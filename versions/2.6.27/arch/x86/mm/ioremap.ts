@@ -6,7 +6,7 @@
  * SIM: PAT is modelled as disabled ("nopat"): reserve_memtype hands back the requested type (so
  * the fallback check never fires) and free_memtype does nothing; mmiotrace is off; early_ioremap
  * is not modelled. ioremap_change_attr (pageattr.c's _set_memory_uc/_wc/_wb, called whatever
- * PAT says) is reduced to what is observable here: page protections are not modelled, so only
+ * PAT says) is reduced to what is observable here: the linear map has no ptes in vmx, so only
  * the TLB flush of cpa_flush_range remains, and it happens only when the attribute of some pte
  * really changes, i.e. when part of the range is RAM in the direct map (cpa_process_alias turns
  * its linear-map alias uncached; the new vmalloc-space ptes already carry the requested type).
