@@ -103,7 +103,8 @@ function hexDump(data: string): string {
 export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], withTrace = false): string {
   const out: string[] = [];
   const several = runs.length > 1;
-  out.push(`scenario ${s.name}: ${s.machine.arch}, ${s.machine.ramMiB} MiB, ${s.machine.cpus} CPU(s)`);
+  const cpuFeatures = [s.machine.pge === false ? 'no PGE' : '', s.machine.nx === false ? 'no NX' : ''].filter(Boolean).join(', ');
+  out.push(`scenario ${s.name}: ${s.machine.arch}, ${s.machine.ramMiB} MiB, ${s.machine.cpus} CPU(s)${cpuFeatures ? ` (${cpuFeatures})` : ''}`);
   if (s.description) out.push(s.description);
   if (s.origins) out.push(`steps generated from the scenario's generators: ${s.steps.length} steps, random seed ${s.seed}`);
   for (const r of runs) out.push(`  ${r.version}: vmalloc window ${r.run.kernel.hex(r.window.start)}-${r.run.kernel.hex(r.window.end)}`);
