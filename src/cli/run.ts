@@ -12,6 +12,7 @@ import type { Scenario, Step } from '../harness/scenario.js';
 import type { KernelVersion } from '../contract/version.js';
 import { VERSIONS } from '../registry.js';
 import { formatTrace } from '../kernel/trace.js';
+import { pteFlagNames } from '../hw/pagetable.js';
 import { JSON_FIELDS, type JsonField } from './commands.js';
 import { loadScenario, parseCommand, progress, UsageError, writeOut } from './io.js';
 
@@ -153,6 +154,8 @@ export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], w
   for (const r of runs) {
     const f = r.final;
     out.push(`  ${r.version}: ${f.areas.length} areas, ${f.pagesMapped} ptes present, ${f.pageTablePages} page-table pages, kmemleak ${f.kmemleak === null ? 'n/a' : f.kmemleak.length + ' objects'}`);
+    const byProt = ptesByProt(r);
+    if (byProt) out.push(`    ptes by protection: ${byProt}`);
     for (const a of f.areas.slice(0, 12)) out.push(`    ${a.addr} size ${a.size} (0x${a.size.toString(16)}) ${a.flags.join('|')}`);
     if (f.areas.length > 12) out.push(`    … ${f.areas.length - 12} more areas`);
   }
@@ -165,6 +168,16 @@ export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], w
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** The present ptes of the vmalloc window counted by their flag bits ("12 P RW A D G NX, 1 P RW A D G"), or "" for none. */
+function ptesByProt(r: VersionRunResult): string {
+  const counts = new Map<number, number>();
+  r.run.kernel.machine.pt.forEachPresent(r.window.start, r.window.end, (_a, _pfn, flags) => counts.set(flags, (counts.get(flags) ?? 0) + 1));
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([flags, n]) => `${n} ${pteFlagNames(flags) || '(no flags)'}`)
+    .join(', ');
 }
 
 /** The step table for --format markdown | csv | json: one row per step, one column per version. */

@@ -229,20 +229,21 @@ export class PageTables {
    * below the pgd (any level), `onLeaf` for each present pte. Used for final-state accounting
    * (pagesMapped, pageTablePages) and invariants, never on a kernel hot path.
    */
-  private walkRange(start: Addr, end: Addr, onLeaf?: (addr: Addr, pfn: number) => void, onTable?: (pfn: number) => void): void {
+  private walkRange(start: Addr, end: Addr, onLeaf?: (addr: Addr, pfn: number, flags: number) => void, onTable?: (pfn: number) => void): void {
     const last = this.levels.length - 1;
     const sharedSeen = this.shared.size ? new Set<number>() : undefined;
     const walk = (tablePfn: number, level: number, base: Addr): void => {
       const l = this.levels[level];
       const span = 2 ** l.shift;
       const t = this.table(tablePfn);
+      const f = level === last && onLeaf !== undefined ? this.flagsOf(tablePfn, false) : undefined;
       for (let i = 0; i < l.entries; i++) {
         const e = t[i];
         if (e === 0) continue;
         const lo = base + i * span;
         if (lo + span <= start || lo >= end) continue;
         if (level === last) {
-          onLeaf?.(lo, e - 1);
+          onLeaf?.(lo, e - 1, f === undefined ? 0 : f[i]);
         } else {
           if (sharedSeen !== undefined && this.shared.has(e - 1)) {
             if (sharedSeen.has(e - 1)) continue;
@@ -256,8 +257,8 @@ export class PageTables {
     walk(this.pgdPfn, 0, this.topBase());
   }
 
-  /** Visit every present leaf entry whose address lies in [start, end). */
-  forEachPresent(start: Addr, end: Addr, fn: (addr: Addr, pfn: number) => void): void {
+  /** Visit every present leaf entry whose address lies in [start, end), with its flag word. */
+  forEachPresent(start: Addr, end: Addr, fn: (addr: Addr, pfn: number, flags: number) => void): void {
     this.walkRange(start, end, fn);
   }
 
