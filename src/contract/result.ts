@@ -19,6 +19,9 @@ export interface StepResult {
   log: string[];
   /** HANG: the lock the step spins on and the step that holds it, "vmlist_lock (held since step 3)". */
   held?: string;
+  /** lookup_pte, vmalloc_to_page/pfn: the raw pte as hex ("0x80000000....163") and its flag names ("P RW A D G NX"). */
+  pte?: string;
+  prot?: string;
   /** vmallocinfo text, kmemleak_scan report lines (extra fields). */
   text?: string;
   leaks?: { ptr: string; size: number }[];

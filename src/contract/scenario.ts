@@ -20,6 +20,9 @@ export interface MachineSpec {
   vmallocEnd?: string;
   /** The vmalloc=<size> boot option in MiB (default 128); read by the versions that have it. */
   vmallocReserveMiB?: number;
+  /** CPU features (default true, an Athlon 64): PGE (global pages) and NX (no-execute bit). */
+  pge?: boolean;
+  nx?: boolean;
 }
 
 export interface Step {
@@ -38,6 +41,8 @@ export interface Step {
   nth?: number;
   cpu?: number;
   phys?: string;
+  /** __vmalloc's protection: a PGPROT_NAMES name or a "0x" pgprot value (bits 0-11 and 63). */
+  prot?: string;
   /** __vmalloc_node_range's window, as addresses. */
   start?: string;
   end?: string;
@@ -71,3 +76,5 @@ export interface Scenario {
   bindings?: string[];
 }
 
+/** The pgprot names a step's `prot` may give (each version resolves them from its own headers). */
+export const PGPROT_NAMES = ['PAGE_KERNEL', 'PAGE_KERNEL_EXEC', 'PAGE_KERNEL_NOCACHE'] as const;

@@ -40,6 +40,15 @@ export interface VersionApi {
   vmalloc_dma?(size: number): Addr;
   vmalloc_user?(size: number): Addr;
   vmalloc_node?(size: number, node: number): Addr;
+  /** vmalloc_exec(size): __vmalloc with PAGE_KERNEL_EXEC (2.6). */
+  vmalloc_exec?(size: number): Addr;
+  /** vmalloc_32_user(size): VM_USERMAP, zeroed, GFP_VMALLOC32 pages (2.6.18+). */
+  vmalloc_32_user?(size: number): Addr;
+  /**
+   * __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) with `prot` a pgprot name the version's
+   * headers define (PGPROT_NAMES) or a "0x" value; null when its headers have no such name.
+   */
+  __vmalloc?(size: number, prot: string): Addr | null;
   /**
    * __vmalloc_node(size, align, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, caller): the
    * allocator with an alignment argument that lib/test_vmalloc.c's alignment tests call.

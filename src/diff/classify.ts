@@ -185,6 +185,9 @@ export function outcomeOf(st: StepResult): string {
   let s = 'ok';
   if (st.count !== undefined) s += ` count ${st.count}`;
   if (st.data !== undefined) s += ` data ${st.data.length > 32 ? st.data.slice(0, 32) + '…' : st.data}`;
+  // lookup_pte: compared by its flag bits; the frame half is the page allocator's order (which
+  // vmalloc_to_page's count shows), so two versions mapping the same prot do not differ here.
+  if (st.prot !== undefined) s += ` prot ${st.prot || '(none)'}`;
   return s;
 }
 

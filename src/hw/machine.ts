@@ -25,6 +25,14 @@ export interface MachineConfig {
    * default of 128 MiB. Only versions that have the option read it (Kernel.vmalloc_reserve).
    */
   vmallocReserveMiB?: number;
+  /**
+   * CPU features the kernels read when they make pte protections: PGE (global pages: cpu_has_pge
+   * puts _PAGE_GLOBAL in PAGE_KERNEL or __supported_pte_mask) and NX (no-execute: keeps _PAGE_NX,
+   * bit 63, in PAE and x86_64 ptes). Default true for both: an AMD Athlon 64 (K8), which has PGE,
+   * PAE and NX and runs i386, PAE and x86_64 kernels alike.
+   */
+  pge?: boolean;
+  nx?: boolean;
 }
 
 /** Result of an MMU access: the byte, or a page fault at `addr`. */

@@ -79,6 +79,7 @@ export function cellText(st: StepResult): string {
   if (!st.ok) return st.error === 'HANG' && st.held ? `HANG: ${st.held}` : (st.error ?? 'failed');
   if (st.addr) return st.addr;
   if (st.data !== undefined) return `${st.count} bytes${st.data ? ' ' + (st.data.length > 16 ? st.data.slice(0, 16) + '…' : st.data) : ''}`;
+  if (st.pte !== undefined) return `${st.count !== undefined ? `count ${st.count} ` : ''}pte ${st.pte}${st.prot ? ` ${st.prot}` : ''}`;
   if (st.count !== undefined) return `count ${st.count}`;
   return 'ok';
 }

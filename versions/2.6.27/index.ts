@@ -14,11 +14,12 @@
 import type { AreaView, KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-x86/pgtable.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
-import { PAGE_KERNEL } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86/kernel/module.js';
 import { SOURCE_LINES } from './source-lines.js';
+import { pgprot } from './include/asm-x86/pgtable.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 
 /**
  * Every behavioural difference from 2.6.9 (whose catalogue holds the 2.5 and early 2.6 changes:
@@ -177,6 +178,7 @@ export const version: KernelVersion = {
   defaultWindow,
   boot(k, window): VersionApi {
     const mm = bootVmalloc(k, window);
+    const { PAGE_KERNEL } = pgprot(k);
     const io = bootIoremap(k, mm);
     // resource_size_t is 32-bit on i386 without PAE (CONFIG_RESOURCES_64BIT off): a larger
     // physical address is truncated.
@@ -189,6 +191,22 @@ export const version: KernelVersion = {
     return {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
+      // vmalloc_exec (mm/vmalloc.c): "allocate virtually contiguous, executable memory"
+      vmalloc_exec: (size) => mm.vmalloc_exec(size),
+      // vmalloc_32_user (mm/vmalloc.c): "allocate zeroed virtually contiguous 32bit memory" (VM_USERMAP)
+      vmalloc_32_user: (size) => mm.vmalloc_32_user(size),
+      // __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) (mm/vmalloc.c) with a caller's prot; pgprotval_t is an
+      // unsigned long without PAE (a "0x" value is cut to 32 bits there).
+      __vmalloc: (size, prot) => {
+        const pp = pgprot(k);
+        const p =
+          prot === 'PAGE_KERNEL' ? pp.PAGE_KERNEL
+          : prot === 'PAGE_KERNEL_EXEC' ? pp.PAGE_KERNEL_EXEC
+          : prot === 'PAGE_KERNEL_NOCACHE' ? pp.PAGE_KERNEL_NOCACHE
+          : k.arch.name === 'i386' ? BigInt(prot) & 0xffffffffn
+          : BigInt(prot);
+        return mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
+      },
       vmalloc_user: (size) => mm.vmalloc_user(size),
       vmalloc_node: (size, node) => mm.vmalloc_node(size, node),
       vfree: (addr) => mm.vfree(addr),

@@ -11,13 +11,14 @@ import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } fr
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
 import { defaultWindow, lowmemLimit } from './arch/x86/include/asm/pgtable_types.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
-import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86/kernel/module.js';
 
 import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine } from './arch/x86/mm/fault.js';
+import { pgprot } from './arch/x86/include/asm/pgtable_types.js';
 
 const changes: VersionChange[] = [
   {
@@ -183,6 +184,7 @@ export const version: KernelVersion = {
   defaultWindow,
   boot(k, window): VersionApi {
     const mm = bootVmalloc(k, window);
+    const { PAGE_KERNEL } = pgprot(k);
     const io = bootIoremap(k, mm);
     // resource_size_t is 32-bit on i386 without PAE: a larger physical address is truncated.
     const phys = (p: number) => (k.arch.name === 'i386' ? p % 2 ** 32 : p);
@@ -194,6 +196,22 @@ export const version: KernelVersion = {
     return {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
+      // vmalloc_exec (mm/vmalloc.c): "allocate virtually contiguous, executable memory"
+      vmalloc_exec: (size) => mm.vmalloc_exec(size),
+      // vmalloc_32_user (mm/vmalloc.c): "allocate zeroed virtually contiguous 32bit memory" (VM_USERMAP)
+      vmalloc_32_user: (size) => mm.vmalloc_32_user(size),
+      // __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) (mm/vmalloc.c) with a caller's prot; pgprotval_t is an
+      // unsigned long without PAE (a "0x" value is cut to 32 bits there).
+      __vmalloc: (size, prot) => {
+        const pp = pgprot(k);
+        const p =
+          prot === 'PAGE_KERNEL' ? pp.PAGE_KERNEL
+          : prot === 'PAGE_KERNEL_EXEC' ? pp.PAGE_KERNEL_EXEC
+          : prot === 'PAGE_KERNEL_NOCACHE' ? pp.PAGE_KERNEL_NOCACHE
+          : k.arch.name === 'i386' ? BigInt(prot) & 0xffffffffn
+          : BigInt(prot);
+        return mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
+      },
       vmalloc_user: (size) => mm.vmalloc_user(size),
       vmalloc_node: (size, node) => mm.vmalloc_node(size, node),
       __vmalloc_node: (size, align, node) => mm.__vmalloc_node(size, align, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, '__vmalloc_node'),

@@ -13,7 +13,6 @@ import type { Kernel } from '../../src/kernel/kernel.js';
 import { high_memory } from './include/asm-i386/page.js';
 import { defaultWindow as i386Window, pgtable as i386Pgtable } from './include/asm-i386/pgtable.js';
 import { defaultWindow as x86_64Window, pgtable as x86_64Pgtable } from './include/asm-x86_64/pgtable.js';
-import { PAGE_KERNEL } from './include/linux/mm.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { bootMemory } from './mm/memory.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
@@ -22,6 +21,7 @@ import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine as i386OopsLine } from './arch/i386/mm/fault.js';
 import { oopsLine as x86_64OopsLine } from './arch/x86_64/mm/fault.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/mm.js';
 
 /**
  * Every behavioural difference from 2.4.22, keyed by the release that brought it: the 2.5
@@ -275,9 +275,22 @@ export const version: KernelVersion = {
     const api: VersionApi = {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
+      // vmalloc_exec (mm/vmalloc.c): "allocate virtually contiguous, executable memory"
+      vmalloc_exec: (size) => mm.vmalloc_exec(size),
+      // __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) (mm/vmalloc.c) with a caller's prot; pgprot_t is an
+      // unsigned long without PAE (a "0x" value is cut to 32 bits there).
+      __vmalloc: (size, prot) => {
+        const p =
+          prot === 'PAGE_KERNEL' ? pg.PAGE_KERNEL
+          : prot === 'PAGE_KERNEL_EXEC' ? pg.PAGE_KERNEL_EXEC
+          : prot === 'PAGE_KERNEL_NOCACHE' ? pg.PAGE_KERNEL_NOCACHE
+          : k.arch.name === 'i386' ? BigInt(prot) & 0xffffffffn
+          : BigInt(prot);
+        return mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
+      },
       vfree: (addr) => mm.vfree(addr),
       vunmap: (addr) => mm.vunmap(addr),
-      vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, PAGE_KERNEL),
+      vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, pg.PAGE_KERNEL),
       get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
       remove_vm_area: (addr) => mm.remove_vm_area(addr)?.self ?? 0,
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
