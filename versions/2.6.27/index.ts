@@ -87,7 +87,7 @@ const changes: VersionChange[] = [
     commits: ['833423143c3a'],
     functions: ['vmalloc_user', 'vmalloc_32_user', '__find_vm_area'],
     affects: ['outcome'],
-    ops: ['vmalloc_user'],
+    ops: ['vmalloc_user', 'vmalloc_32_user'],
   },
   {
     id: 'alloc-vm-area',
@@ -138,6 +138,25 @@ const changes: VersionChange[] = [
     // Whether RAM is refused is ioremap-ram-check-skips-last-page's: this entry is the rest.
     affects: ['log', 'cost'],
     ops: ['ioremap', 'ioremap_nocache', 'iounmap'],
+  },
+  {
+    id: 'ioremap-kernel-pgprot',
+    since: '2.6.25',
+    commits: ['a40343497e89', 'd806e5ee20f6'],
+    summary:
+      'ioremap maps with prots built from __PAGE_KERNEL (PAGE_KERNEL_IO, PAGE_KERNEL_IO_NOCACHE): global and, where the CPU has NX, no-execute, as change_page_attr sets the direct map ("x86: fix ioremap pgprot inconsistency"); 2.6.9 passed _PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED | flags.',
+    functions: ['__ioremap_caller', 'ioremap_page_range'],
+    affects: ['outcome'],
+    ops: ['lookup_pte'],
+  },
+  {
+    id: 'nocache-pwt',
+    since: '2.6.25',
+    commits: ['82bc03fc158e'],
+    summary: 'PAGE_KERNEL_NOCACHE gains _PAGE_PWT beside _PAGE_PCD ("x86: add PWT to NOCACHE flags", for PAT): a __vmalloc with PAGE_KERNEL_NOCACHE maps 0x17b (| NX) where 2.6.9 mapped 0x173; ioremap_nocache itself maps _PAGE_CACHE_UC_MINUS (PCD only) in 2.6.27.',
+    functions: ['__vmalloc', '__vmalloc_node'],
+    affects: ['outcome'],
+    ops: ['lookup_pte', '__vmalloc'],
   },
   {
     id: 'ioremap-ram-check-skips-last-page',

@@ -233,6 +233,26 @@ const changes: readonly VersionChange[] = [
     functions: ['__pmd_alloc'],
     affects: ['address', 'cost', 'layout'],
   },
+  {
+    id: 'pgprot-nx',
+    since: '2.6.8',
+    commits: ['36bc33bac78f'],
+    summary:
+      'NX support ("NX (No eXecute) support for x86"): on a CPU with NX, PAE and x86_64 keep _PAGE_NX in __supported_pte_mask and PAGE_KERNEL carries it, so vmalloc, vmap and vm_struct-based ioremap ptes are no-execute; i386 without PAE has no NX bit.',
+    functions: ['__vmalloc', 'map_area_pte', 'remap_area_pte'],
+    affects: ['outcome'],
+    arches: ['i386-pae', 'x86_64'],
+    ops: ['lookup_pte'],
+  },
+  {
+    id: 'vmalloc-exec',
+    since: '2.6.8',
+    commits: ['36bc33bac78f'],
+    summary: 'vmalloc_exec: a vmalloc mapped with PAGE_KERNEL_EXEC (no _PAGE_NX), for code, added with NX support.',
+    functions: ['vmalloc_exec'],
+    affects: ['outcome'],
+    ops: ['vmalloc_exec'],
+  },
 ];
 
 /** Which asm-<arch>/pgtable.h the arch gives the generic code. */
