@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { changesBetween, compareReleases, isRelease } from '../src/contract/release.js';
 import { VERSIONS } from '../src/registry.js';
+import { COUNTERS } from '../src/kernel/counters.js';
+import { STEP_ERRORS } from '../src/contract/result.js';
 
 const ALL = VERSIONS.flatMap((v) => v.changes.map((change) => ({ version: v.id, change })));
 const COMMIT_RE = /^[0-9a-f]{12,40}$/;
@@ -24,6 +26,18 @@ describe('change catalogues', () => {
       return commits.length === 0 && !change.commitNote;
     });
     expect(bad.map(({ version, change }) => `${version}: ${change.id}`)).toEqual([]);
+  });
+
+  it('declared costs are counters and declared outcomes are results the contract knows', () => {
+    const keys = new Set<string>(COUNTERS.map((c) => c.key));
+    const outcomes = new Set<string>(['ok', ...STEP_ERRORS]);
+    const bad = ALL.flatMap(({ version, change }) => [
+      ...(change.counters ?? []).filter((k) => !keys.has(k)).map((k) => `${version}: ${change.id} counters ${k}`),
+      ...(change.outcomes ?? []).filter((o) => !outcomes.has(o)).map((o) => `${version}: ${change.id} outcomes ${o}`),
+      ...((change.counters?.length && !change.affects.some((c) => c === 'cost' || c === 'outcome')) ? [`${version}: ${change.id} declares counters but affects neither cost nor outcome`] : []),
+      ...((change.outcomes?.length && !change.affects.includes('outcome')) ? [`${version}: ${change.id} declares outcomes but does not affect outcome`] : []),
+    ]);
+    expect(bad).toEqual([]);
   });
 
   it('ids are unique, and every entry is reachable between two registered versions', () => {

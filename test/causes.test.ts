@@ -69,10 +69,25 @@ describe('causes worked out from the C', () => {
     // RAM that is not PageReserved. 2.6.39 loops `pfn <= last_pfn` again (35be1b716a4).
     const on = flip('ldd3-ioremap', 7, 'outcome', '2.6.9', '2.6.27');
     expect([on.from.value, on.to.value]).toEqual(['ENOMEM', 'ok']);
-    expect(ids(on)).toContain('ioremap-ram-check-skips-last-page');
+    expect(ids(on)).toEqual(['ioremap-ram-check-skips-last-page']);
+    // Of 2.6.39's __ioremap_caller changes only the last-pfn fix refuses anything: the ISA range
+    // and page_is_ram changes let more through, and the PAE mask change is PAE-only (i386 here).
     const off = flip('ldd3-ioremap', 7, 'outcome', '2.6.32', '2.6.39');
-    expect(ids(off)).toContain('ioremap-last-page-checked');
+    expect(ids(off)).toEqual(['ioremap-last-page-checked']);
+    // The cost of mapping the page (2.6.27) against refusing it (2.6.9) follows the outcome.
+    expect(ids(flip('ldd3-ioremap', 7, 'cost', '2.6.9', '2.6.27'))).toEqual(['ioremap-ram-check-skips-last-page']);
   });
+
+  it('ldd3-ioremap step 10: the area 2.6.27 mapped at step 7 blocks the hole 2.6.9 reuses', () => {
+    // After iounmap of regs, quantum's end 0xc8805000 starts a hole of 3 pages on 2.6.27, cut short
+    // by the RAM page step 7 mapped at 0xc8808000 (guard page included up to 0xc880a000): 16 KiB
+    // + guard does not fit, so first fit goes to 0xc880a000. 2.6.9 refused step 7: 0xc8805000.
+    const f = flip('ldd3-ioremap', 10, 'address', '2.6.9', '2.6.27');
+    expect([f.from.value, f.to.value]).toEqual(['0xc8805000', '0xc880a000']);
+    expect(ids(f)).toEqual(['ioremap-ram-check-skips-last-page']);
+    expect(f.causes[0].evidence).toContain('made on one version only');
+  });
+
 
   it('lazy-purge-threshold step 963: below lazy_max_pages nothing freed is reusable yet', () => {
     // 481 lazy vfrees of 17 pages = 8177 <= lazy_max_pages() = fls(1) * 8192: no purge, so
@@ -82,11 +97,66 @@ describe('causes worked out from the C', () => {
     expect(ids(f)[0]).toBe('lazy-free');
   });
 
-  // Known wrong attribution (kept failing on purpose until the engine finds the first divergence
-  // instead of the deepest): 2.6.32's third kmalloc of a vmalloc is the pages array because
-  // alloc_vmap_area kmallocs a vmap_area (vmap-area-rbtree, db64fe02258f); the engine names
-  // lazy-free, whose free path runs deeper in the failing step's trace.
-  it.fails('failure-path-leaks step 7: the vmap_area kmalloc makes the third kmalloc the pages array', () => {
-    expect(ids(flip('failure-path-leaks', 7, 'outcome', '2.6.27', '2.6.32'))[0]).toBe('vmap-area-rbtree');
+  it('failure-path-leaks step 7: the vmap_area kmalloc makes the third kmalloc the pages array', () => {
+    // `fail kmalloc nth 3` armed at step 6. 2.6.32 __get_vm_area_node: kzalloc_node(vm_struct),
+    // alloc_vmap_area: kmalloc_node(vmap_area) (db64fe02258f), then __vmalloc_area_node's pages
+    // array is the third: ENOMEM, and its unwind (remove_vm_area -> free_unmap_vmap_area, the
+    // lazy free) runs after the divergence, not before it. 2.6.27 makes two kmallocs: ok.
+    const f = flip('failure-path-leaks', 7, 'outcome', '2.6.27', '2.6.32');
+    expect([f.from.value, f.to.value]).toEqual(['ok', 'ENOMEM']);
+    expect(ids(f)).toEqual(['vmap-area-rbtree']);
+  });
+
+  it('failure-path-leaks step 8: the armed kmalloc fires where the earlier step left the count', () => {
+    // 2.6.27's third kmalloc since step 6 is step 8's vm_struct (step 7 made two), so step 8
+    // fails there and not on 2.6.32, which spent it in step 7: the cause is what made step 7's
+    // kmalloc count differ, the vmap_area kmalloc.
+    const f = flip('failure-path-leaks', 8, 'outcome', '2.6.27', '2.6.32');
+    expect([f.from.value, f.to.value]).toEqual(['ENOMEM', 'ok']);
+    expect(ids(f)).toEqual(['vmap-area-rbtree']);
+    expect(f.causes[0].evidence).toMatch(/kmalloc failure armed in .*fired here on one version only: the kmalloc calls first differ in /);
+    // 2.4.31's __vmalloc kmallocs only the vm_struct (one per call: steps 7 and 8 are calls 1 and
+    // 2); 2.6.9's also kmallocs the pages array (2.5.32), so its step 8 vm_struct is call 3.
+    const g = flip('failure-path-leaks', 8, 'outcome', '2.4.31', '2.6.9');
+    expect([g.from.value, g.to.value]).toEqual(['ok', 'ENOMEM']);
+    expect(ids(g)).toEqual(['pages-array']);
+    // The vfree of `works` at step 13 frees 8 pages on 2.4.31 and nothing on 2.6.9 (NULL): it uses
+    // what step 8 made on one version only.
+    expect(ids(flip('failure-path-leaks', 13, 'cost', '2.4.31', '2.6.9'))).toEqual(['pages-array']);
+  });
+
+  it('double-vfree steps 4 and 6: a HANG is put down to the step that died holding the lock', () => {
+    // 2.6.32 step 3 oopses in remove_vm_area with vmlist_lock write-held (lazy-free); step 4's
+    // vfree of b spins on it. Its cost (nothing freed) follows from the hang, not from b's placement.
+    for (const step of [4, 6]) {
+      const f = flip('double-vfree', step, 'outcome', '2.6.27', '2.6.32');
+      expect(f.to.value).toBe('HANG on vmlist_lock (held since step 3)');
+      expect(ids(f)).toEqual(['lazy-free']);
+      expect(f.causes[0].evidence).toContain('left vmlist_lock held');
+      expect(ids(flip('double-vfree', step, 'cost', '2.6.27', '2.6.32'))).toEqual(['lazy-free']);
+    }
+  });
+
+  it('costs: the change whose declared counters differ, by how many', () => {
+    // 2.4.10 dropped vmalloc_area_pages' flush_tlb_all; the flush_cache_all moved after the loop in
+    // 2.4.18 but is still one call: tlb_flush_all 1 vs 0 is the only difference.
+    expect(ids(flip('reuse-freed-space', 0, 'cost', '2.4.0', '2.4.19'))).toEqual(['vmalloc-flushes-removed']);
+    // A 64 KiB vmalloc: 2.6.9's vm_struct is 28 bytes on i386 (next, addr, size, flags, pages,
+    // nr_pages, phys_addr), 2.6.26 adds `caller`: 32. The pages array (16 pointers) is kmalloc'ed
+    // on both.
+    expect(ids(flip('reuse-freed-space', 0, 'cost', '2.6.9', '2.6.27'))).toEqual(['vm-struct-caller']);
+    // 2.4.31 -> 2.6.9: one kmalloc more per vmalloc, the pages array (2.5.32).
+    expect(ids(flip('reuse-freed-space', 0, 'cost', '2.4.31', '2.6.9'))).toEqual(['pages-array']);
+    // 4 MiB + 4 KiB: 1025 page pointers, 4100 bytes > PAGE_SIZE: 2.6.27 vmallocs the array
+    // (2 more pages, a second mapping) where 2.6.9 kmalloc'ed it; the 4 bytes of `caller` are
+    // the lesser part.
+    const big = flip('pages-array-vmalloced', 1, 'cost', '2.6.9', '2.6.27');
+    expect(ids(big)).toEqual(['pages-array-vmalloced']);
+  });
+
+  it('reuse-freed-space step 6: 2.4 vfree walks vmlist to the area, which 2.4.0 placed later', () => {
+    // 2.4.0 put d after c (0xc8833000: third on vmlist), 2.4.19 in b's hole (0xc8811000: second):
+    // nodes_visited 3 vs 2, because of where get_vm_area placed d (the exact-fit change).
+    expect(ids(flip('reuse-freed-space', 6, 'cost', '2.4.0', '2.4.19'))).toEqual(['get-vm-area-exact-fit']);
   });
 });

@@ -30,7 +30,7 @@ function mapOne(k: Kernel, a: number): { pfn: number; ptr: number } {
   const pgd = k.pgd_offset_k(a);
   const pte = k.pte_alloc(k.pmd_alloc(k.pud_alloc(pgd, a), a), a);
   const pfn = k.alloc_page(0);
-  k.set_pte(pte, pfn);
+  k.set_pte(pte, pfn, 0x163);
   return { pfn, ptr: pte };
 }
 
@@ -97,7 +97,7 @@ describe('page-table walks on the three geometries', () => {
     expect(k.pmd_none(pmd)).toBe(true);
     const pte = k.pte_alloc(pmd, u);
     const pfn = k.alloc_page(0);
-    k.set_pte(pte, pfn);
+    k.set_pte(pte, pfn, 0x163);
     // One pte page (no pmd page), linked in empty_zero_page's entry 0x40 ...
     expect(k.machine.mem.inUse[Owner.PageTable]).toBe(1);
     expect(k.machine.pt.translate(u)).toBe(pfn);

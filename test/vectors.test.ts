@@ -28,7 +28,11 @@ describe('reference vectors', () => {
         const r = runVersion(scenario, v!, { detail: false });
         // Compare step by step first so a failure names the step.
         exp.steps.forEach((step: unknown, i: number) => {
-          expect({ i, ...r.steps[i] }).toEqual({ i, ...(step as object) });
+          const got: Record<string, unknown> = { i, ...r.steps[i] };
+          // lookup_pte: the oracle records the flag names (`prot`), not the raw pte, whose frame half is
+          // each machine's own numbering (tools/oracle/README.md): vmx's `pte` is not compared.
+          if (got.op === 'lookup_pte' && !('pte' in (step as object))) delete got.pte;
+          expect(got).toEqual({ i, ...(step as object) });
         });
         expect(r.steps.length).toBe(exp.steps.length);
         expect(r.final).toEqual(exp.final);

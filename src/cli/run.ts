@@ -12,6 +12,7 @@ import type { Scenario, Step } from '../harness/scenario.js';
 import type { KernelVersion } from '../contract/version.js';
 import { VERSIONS } from '../registry.js';
 import { formatTrace } from '../kernel/trace.js';
+import { pteFlagNames } from '../hw/pagetable.js';
 import { JSON_FIELDS, type JsonField } from './commands.js';
 import { loadScenario, parseCommand, progress, UsageError, writeOut } from './io.js';
 
@@ -74,6 +75,7 @@ export function cellOf(r: VersionRunResult, i: number): string {
   if (st.addr) return st.addr;
   if (st.addrs) return st.addrs.join(' ');
   if (st.data !== undefined) return `${st.count} bytes ${st.data.length > 16 ? st.data.slice(0, 16) + '…' : st.data}`;
+  if (st.pte !== undefined) return `${st.count !== undefined ? `count ${st.count} ` : ''}pte ${st.pte}${st.prot ? ` ${st.prot}` : ''}`;
   if (st.count !== undefined) return `count ${st.count}`;
   return 'ok';
 }
@@ -104,7 +106,8 @@ function hexDump(data: string): string {
 export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], withTrace = false): string {
   const out: string[] = [];
   const several = runs.length > 1;
-  out.push(`scenario ${s.name}: ${s.machine.arch}, ${s.machine.ramMiB} MiB, ${s.machine.cpus} CPU(s)`);
+  const cpuFeatures = [s.machine.pge === false ? 'no PGE' : '', s.machine.nx === false ? 'no NX' : ''].filter(Boolean).join(', ');
+  out.push(`scenario ${s.name}: ${s.machine.arch}, ${s.machine.ramMiB} MiB, ${s.machine.cpus} CPU(s)${cpuFeatures ? ` (${cpuFeatures})` : ''}`);
   if (s.description) out.push(s.description);
   if (s.origins) out.push(`steps generated from the scenario's generators: ${s.steps.length} steps, random seed ${s.seed}`);
   for (const r of runs) out.push(`  ${r.version}: vmalloc window ${r.run.kernel.hex(r.window.start)}-${r.run.kernel.hex(r.window.end)}`);
@@ -153,6 +156,8 @@ export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], w
   for (const r of runs) {
     const f = r.final;
     out.push(`  ${r.version}: ${f.areas.length} areas, ${f.pagesMapped} ptes present, ${f.pageTablePages} page-table pages, kmemleak ${f.kmemleak === null ? 'n/a' : f.kmemleak.length + ' objects'}`);
+    const byProt = ptesByProt(r);
+    if (byProt) out.push(`    ptes by protection: ${byProt}`);
     for (const a of f.areas.slice(0, 12)) out.push(`    ${a.addr} size ${a.size} (0x${a.size.toString(16)}) ${a.flags.join('|')}`);
     if (f.areas.length > 12) out.push(`    … ${f.areas.length - 12} more areas`);
   }
@@ -165,6 +170,16 @@ export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], w
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** The present ptes of the vmalloc window counted by their flag bits ("12 P RW A D G NX, 1 P RW A D G"), or "" for none. */
+function ptesByProt(r: VersionRunResult): string {
+  const counts = new Map<number, number>();
+  r.run.kernel.machine.pt.forEachPresent(r.window.start, r.window.end, (_a, _pfn, flags) => counts.set(flags, (counts.get(flags) ?? 0) + 1));
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([flags, n]) => `${n} ${pteFlagNames(flags) || '(no flags)'}`)
+    .join(', ');
 }
 
 /** The step table for --format markdown | csv | json: one row per step, one column per version. */

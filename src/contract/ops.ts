@@ -21,6 +21,7 @@ export type ArgSource =
   | 'align' // step.align
   | 'flags' // step.flags, 'VM_ALLOC' when absent
   | 'phys' // step.phys as a number
+  | 'prot' // step.prot as given (a pgprot name or a "0x" value)
   | 'start' // step.start as an address (hex)
   | 'end' // step.end as an address (hex)
   | 'target' // ref (+ offset) or addr
@@ -42,6 +43,7 @@ export type OpReturn =
   | 'text' // vmallocinfo: `text`
   | 'vm_struct' // remove_vm_area: the vm_struct (kfree'd by the harness), NULL = nonexistent
   | 'pfn' // vmalloc_to_page/vmalloc_to_pfn: the frame number as `count`; NULL (-1) = nonexistent
+  | 'pte' // lookup_pte: the raw pte as `pte` (hex) and its flag names as `prot`
   | 'errno' // 0 = ok; -EINVAL = error EINVAL, -EFAULT = error EFAULT
   | 'areas'; // pcpu_get_vm_areas: { vms, addrs } or null (ENOMEM); `as` binds vms, `as.0`, `as.1`, … each area
 
@@ -69,6 +71,31 @@ export const OP_TABLE = [
   row({ name: 'vmalloc_dma', fields: ['size', 'as?'], api: 'vmalloc_dma', args: ['size'], returns: 'address', description: 'vmalloc_dma(size) (2.4)' }),
   row({ name: 'vmalloc_user', fields: ['size', 'as?'], api: 'vmalloc_user', args: ['size'], returns: 'address', description: 'vmalloc_user(size)' }),
   row({ name: 'vmalloc_node', fields: ['size', 'node', 'as?'], api: 'vmalloc_node', args: ['size', 'node'], returns: 'address', description: 'vmalloc_node(size, node)' }),
+  row({
+    name: 'vmalloc_exec',
+    fields: ['size', 'as?'],
+    api: 'vmalloc_exec',
+    args: ['size'],
+    returns: 'address',
+    description: 'vmalloc_exec(size): __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL_EXEC), executable ptes (2.6)',
+  }),
+  row({
+    name: 'vmalloc_32_user',
+    fields: ['size', 'as?'],
+    api: 'vmalloc_32_user',
+    args: ['size'],
+    returns: 'address',
+    description: 'vmalloc_32_user(size): __vmalloc(size, GFP_VMALLOC32 | __GFP_ZERO, PAGE_KERNEL), then VM_USERMAP on the area (2.6.18+)',
+  }),
+  row({
+    name: '__vmalloc',
+    fields: ['size', 'prot', 'as?'],
+    api: '__vmalloc',
+    args: ['size', 'prot'],
+    returns: 'address',
+    description:
+      '__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot): `prot` is "PAGE_KERNEL", "PAGE_KERNEL_EXEC" or "PAGE_KERNEL_NOCACHE" (the value the version\'s headers give it on the machine) or a "0x" pgprot value (bits 0-11 and 63 only, _PAGE_PRESENT set; cut to 32 bits where pgprot_t is an unsigned long: 2.4, and i386 without PAE); a name the version\'s headers lack (PAGE_KERNEL_EXEC in 2.4) gives `unsupported`',
+  }),
   row({
     name: '__vmalloc_node',
     fields: ['size', 'align', 'node?', 'as?'],
@@ -221,6 +248,13 @@ export const OP_TABLE = [
     fields: ['target+offset', 'count', 'cpu?'],
     returns: 'read',
     description: 'a CPU reading `count` bytes through its TLB (stale entries included); an unmapped address gives `OOPS`',
+  }),
+  row({
+    name: 'lookup_pte',
+    fields: ['target+offset'],
+    returns: 'pte',
+    description:
+      "the MMU's view of the pte that maps the address (a walk of init_mm's tables, no kernel code: every version has it): `pte` the raw value as hex, 64-bit exact on PAE and x86_64 (frame << 12, flag bits 0-11, NX bit 63), `prot` the names of its flag bits (P RW US PWT PCD A D PAT G, NX); a pte that is none gives `pte` 0 and `prot` \"\"; no pte table there gives error `nonexistent`",
   }),
   row({ name: 'poke', fields: ['target+offset', 'data', 'cpu?'], returns: 'count', description: 'a CPU writing the hex bytes `data` through its TLB; an unmapped address gives `OOPS`' }),
   row({ name: 'ioremap', fields: ['phys', 'size', 'as?'], api: 'ioremap', args: ['phys', 'size'], returns: 'address', description: "ioremap(phys, size) of the version's arch ioremap.c" }),

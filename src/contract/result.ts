@@ -4,7 +4,9 @@
 import type { TraceNode } from '../kernel/trace.js';
 import type { CounterKey } from '../kernel/counters.js';
 
-export type StepError = 'ENOMEM' | 'BUG' | 'OOPS' | 'HANG' | 'unsupported' | 'bad-address' | 'nonexistent' | 'fault' | 'EINVAL' | 'EFAULT';
+/** The errors a step can end with (`error` of a failed step). */
+export const STEP_ERRORS = ['ENOMEM', 'BUG', 'OOPS', 'HANG', 'unsupported', 'bad-address', 'nonexistent', 'fault', 'EINVAL', 'EFAULT'] as const;
+export type StepError = (typeof STEP_ERRORS)[number];
 
 /** One step's result exactly as the contract prints it (plus optional extra fields). */
 export interface StepResult {
@@ -19,6 +21,9 @@ export interface StepResult {
   log: string[];
   /** HANG: the lock the step spins on and the step that holds it, "vmlist_lock (held since step 3)". */
   held?: string;
+  /** lookup_pte, vmalloc_to_page/pfn: the raw pte as hex ("0x80000000....163") and its flag names ("P RW A D G NX"). */
+  pte?: string;
+  prot?: string;
   /** vmallocinfo text, kmemleak_scan report lines (extra fields). */
   text?: string;
   leaks?: { ptr: string; size: number }[];
@@ -52,5 +57,7 @@ export interface ResultDocument {
 export interface StepDetail {
   /** Counter changes during the step (non-zero only). */
   cost: Partial<Record<CounterKey, number>>;
+  /** Sites of the injected failures (scenario `fail` steps) that fired during the step. */
+  faults?: string[];
   trace?: TraceNode[];
 }

@@ -22,6 +22,9 @@ export interface MachineSpec {
   vmallocReserveMiB?: number;
   /** Boot reservations: "stub" (default: all RAM free) or "pc" (frames 0 and 1, the ISA hole, the kernel image at 1-4 MiB). */
   profile?: 'stub' | 'pc';
+  /** CPU features (default true, an Athlon 64): PGE (global pages) and NX (no-execute bit). */
+  pge?: boolean;
+  nx?: boolean;
 }
 
 export interface Step {
@@ -40,6 +43,8 @@ export interface Step {
   nth?: number;
   cpu?: number;
   phys?: string;
+  /** __vmalloc's protection: a PGPROT_NAMES name or a "0x" pgprot value (bits 0-11 and 63). */
+  prot?: string;
   /** __vmalloc_node_range's window, as addresses. */
   start?: string;
   end?: string;
@@ -76,3 +81,5 @@ export interface Scenario {
   bindings?: string[];
 }
 
+/** The pgprot names a step's `prot` may give (each version resolves them from its own headers). */
+export const PGPROT_NAMES = ['PAGE_KERNEL', 'PAGE_KERNEL_EXEC', 'PAGE_KERNEL_NOCACHE'] as const;

@@ -40,6 +40,15 @@ export interface VersionApi {
   vmalloc_dma?(size: number): Addr;
   vmalloc_user?(size: number): Addr;
   vmalloc_node?(size: number, node: number): Addr;
+  /** vmalloc_exec(size): __vmalloc with PAGE_KERNEL_EXEC (2.6). */
+  vmalloc_exec?(size: number): Addr;
+  /** vmalloc_32_user(size): VM_USERMAP, zeroed, GFP_VMALLOC32 pages (2.6.18+). */
+  vmalloc_32_user?(size: number): Addr;
+  /**
+   * __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) with `prot` a pgprot name the version's
+   * headers define (PGPROT_NAMES) or a "0x" value; null when its headers have no such name.
+   */
+  __vmalloc?(size: number, prot: string): Addr | null;
   /**
    * __vmalloc_node(size, align, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, caller): the
    * allocator with an alignment argument that lib/test_vmalloc.c's alignment tests call.
@@ -135,6 +144,19 @@ export interface VersionChange {
   affects: DiffClass[];
   /** Ops whose results it can change. */
   ops?: string[];
+  /**
+   * The modelled costs its code moves (counter keys of src/kernel/counters.ts, e.g. "kmalloc_calls"
+   * for a change that adds an allocation): for a cost or outcome difference, a change whose
+   * functions moved one of these differently is preferred over one whose functions moved none.
+   */
+  counters?: readonly string[];
+  /**
+   * The outcomes it gives where the release before it gave another ("ok" for a check that now
+   * lets something through, "ENOMEM" for a new refusal; first word of the result, as reports print
+   * it): for an outcome difference, a change declaring the later version's outcome is preferred,
+   * one declaring only others ranks below one that declares nothing.
+   */
+  outcomes?: readonly string[];
 }
 
 /** Where a version's C lives, for source links and line tables (tools/line-tables.mjs). */

@@ -46,6 +46,11 @@ function valueOf(f: Finding, version: string): string {
 
 function evidenceText(e: Explanation, pair: PairDiff, stepOf: (j: number) => string): string {
   const fns = e.functions.join(', ');
+  const differ = `${fns} differ${e.functions.length === 1 ? 's' : ''} between ${pair.from} and ${pair.to}`;
+  if (e.inherited?.lock) return `the task that died in ${stepOf(e.inherited.step)} left ${e.inherited.lock} held; it died there because ${differ}`;
+  if (e.inherited?.fault) return `the ${e.inherited.fault.site} failure armed in ${stepOf(e.inherited.fault.armed)} fired here on one version only: the ${e.inherited.fault.site} calls first differ in ${stepOf(e.inherited.step)}, where ${differ}`;
+  if (e.inherited?.placed) return `it uses what ${stepOf(e.inherited.step)} placed at different addresses on the two versions, because ${differ}`;
+  if (e.inherited) return `what ${stepOf(e.inherited.step)} made on one version only decides it; that step's outcome differs because ${differ}`;
   if (e.match === 'state') return `${fns} differ${e.functions.length === 1 ? 's' : ''} between ${pair.from} and ${pair.to} in the state left by ${e.via.map(stepOf).join(', ')}`;
   if (e.match === 'step') return `${fns} ran differently here on ${pair.from} and ${pair.to}${e.via.length ? `; also the state left by ${e.via.map(stepOf).join(', ')}` : ''}`;
   if (e.match === 'earlier') return `${fns} differed in an earlier step`;

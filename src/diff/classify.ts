@@ -44,6 +44,7 @@ import type { FinalState, StepResult } from '../contract/result.js';
 import type { VersionRunResult } from '../harness/runner.js';
 import type { Scenario, Step } from '../harness/scenario.js';
 import type { DiffClass, KernelVersion, VersionChange } from '../contract/version.js';
+import { diffArrays } from 'diff';
 import { parseAddr } from '../hw/addr.js';
 import { isFreeOp } from '../contract/ops.js';
 import { changesBetween } from '../contract/release.js';
@@ -82,6 +83,29 @@ export interface Explanation {
   score: number;
   /** Depth of the deepest differing trace line among the evidence functions (deeper = closer to the divergence). */
   depth: number;
+  /**
+   * Position of the first differing trace line among the evidence functions in the aligned traces
+   * (smaller = earlier: the divergence everything after it follows from); Infinity when none.
+   */
+  first: number;
+  /**
+   * Declared evidence (outcome and cost): for an outcome, 1 when the change declares the later
+   * version's outcome (VersionChange.outcomes), -1 when it declares only others; otherwise, when
+   * one of its functions ran differently in the step, how many of the counters it declares
+   * (VersionChange.counters) differ in the step's totals, -1 when none does; 0 when it declares
+   * nothing.
+   */
+  counter: number;
+  /** Share of its catalogued functions on differing trace lines (of this step, or of the state's step). */
+  coverage: number;
+  /**
+   * Taken over from an earlier step: a HANG from the step that died holding the lock (`lock`); an
+   * injected failure that fired here on one version only from the first step since it was armed
+   * whose calls at that site differ (`fault`); a cost of using an object that step placed at
+   * different addresses (`placed`); otherwise any difference of a step using an object that step
+   * failed to make on one of the versions.
+   */
+  inherited?: { step: number; lock?: string; fault?: { site: string; armed: number }; placed?: boolean };
 }
 
 /** Versions sharing one value. */
@@ -161,6 +185,9 @@ export function outcomeOf(st: StepResult): string {
   let s = 'ok';
   if (st.count !== undefined) s += ` count ${st.count}`;
   if (st.data !== undefined) s += ` data ${st.data.length > 32 ? st.data.slice(0, 32) + '…' : st.data}`;
+  // lookup_pte: compared by its flag bits; the frame half is the page allocator's order (which
+  // vmalloc_to_page's count shows), so two versions mapping the same prot do not differ here.
+  if (st.prot !== undefined) s += ` prot ${st.prot || '(none)'}`;
   return s;
 }
 
@@ -217,6 +244,8 @@ interface Touch {
   step: number;
   start: number;
   end: number;
+  /** An allocation (not a free) that no later step of the scenario freed yet. */
+  live?: boolean;
 }
 
 const PAGE = 4096;
@@ -232,7 +261,7 @@ function stepSpan(step: Step): number {
 /** Records, step by step, where one version's steps allocated or freed. */
 class TouchLog {
   readonly touches: Touch[] = [];
-  private readonly bound = new Map<string, { start: number; end: number }>();
+  private readonly bound = new Map<string, Touch>();
   constructor(private readonly arch: ArchProfile) {}
 
   addr(hex: string): number | undefined {
@@ -244,23 +273,48 @@ class TouchLog {
     if (typeof res.addr === 'string' && res.ok) {
       const start = this.addr(res.addr);
       if (start === undefined) return;
-      const t = { step: i, start, end: start + stepSpan(step) };
+      const t: Touch = { step: i, start, end: start + stepSpan(step), live: true };
       this.touches.push(t);
       if (step.as) this.bound.set(step.as, t);
     } else if (isFreeOp(step.op)) {
-      let t: { start: number; end: number } | undefined;
+      let t: Touch | undefined;
       if (step.ref !== undefined) t = this.bound.get(step.ref);
       else if (step.addr !== undefined) {
         const a = this.addr(step.addr);
-        if (a !== undefined) t = { start: a, end: a + PAGE };
+        if (a !== undefined) t = this.liveAt(a) ?? { step: i, start: a, end: a + PAGE };
       }
-      if (t) this.touches.push({ step: i, start: t.start, end: t.end });
+      if (t) {
+        t.live = false;
+        this.touches.push({ step: i, start: t.start, end: t.end });
+      }
     }
   }
 
-  /** The latest recorded step that touched [start, end). */
+  /** The latest recorded step that touched the range of a step's `ref` (or its `addr`). */
+  lastOf(step: Step): number | undefined {
+    let t: { start: number; end: number } | undefined;
+    if (step.ref !== undefined) t = this.bound.get(step.ref);
+    else if (step.addr !== undefined) {
+      const a = this.addr(step.addr);
+      if (a !== undefined) t = { start: a, end: a + PAGE };
+    }
+    return t && this.last(t.start, t.end);
+  }
+
+  /** The live allocation starting at `a`, if any. */
+  private liveAt(a: number): Touch | undefined {
+    const ts = this.touches;
+    for (let k = ts.length - 1, n = 0; k >= 0 && n < TOUCH_LOOKBACK; k--, n++) if (ts[k].live && ts[k].start === a) return ts[k];
+    return undefined;
+  }
+
+  /**
+   * The step whose state decides [start, end): the one that made an area still live there (it
+   * blocks the range), else the latest that touched it (a free that opened it, or kept it).
+   */
   last(start: number, end: number): number | undefined {
     const ts = this.touches;
+    for (let k = ts.length - 1, n = 0; k >= 0 && n < TOUCH_LOOKBACK; k--, n++) if (ts[k].live && ts[k].start < end && start < ts[k].end) return ts[k].step;
     for (let k = ts.length - 1, n = 0; k >= 0 && n < TOUCH_LOOKBACK; k--, n++) if (ts[k].start < end && start < ts[k].end) return ts[k].step;
     return undefined;
   }
@@ -309,9 +363,31 @@ export interface Evidence {
   state?: readonly { step: number; functions: ReadonlyMap<string, number> }[];
   /** The op, when one of the two versions does not have it. */
   unsupportedOp?: string;
+  /** First differing position of each function's trace lines in the aligned traces. */
+  first?: ReadonlyMap<string, number>;
+  /** The counters whose step totals differ (a cost finding's subject). */
+  costKeys?: ReadonlySet<string>;
+  /** The later version's outcome, first word ("ok", "ENOMEM", …), for VersionChange.outcomes. */
+  outcomeTo?: string;
 }
 
 const CARRIES_STATE: ReadonlySet<DiffClass> = new Set(['outcome', 'address']);
+/** Classes explained by the state an earlier step left (the range or object the step uses). */
+const USES_STATE: ReadonlySet<DiffClass> = new Set(['outcome', 'address']);
+/** Classes whose evidence is where the call chains first diverge and which counters moved there. */
+const BY_DIVERGENCE: ReadonlySet<DiffClass> = new Set(['outcome', 'cost']);
+
+/**
+ * Counter evidence of a change for a finding (see Explanation.counter): how many of the costs it
+ * declares differ in the step's totals, when one of its functions ran differently here.
+ */
+function counterEvidence(change: VersionChange, cls: DiffClass, ev: Evidence): number {
+  if (cls === 'outcome' && change.outcomes?.length && ev.outcomeTo !== undefined) return change.outcomes.includes(ev.outcomeTo) ? 1 : -1;
+  if (!change.counters?.length || !ev.costKeys || !BY_DIVERGENCE.has(cls)) return 0;
+  if (!change.functions.some((f) => ev.changed.has(f))) return 0;
+  const moved = change.counters.filter((k) => ev.costKeys!.has(k)).length;
+  return moved ? moved : -1;
+}
 
 /** Match catalogue entries against a finding's class, op(s) and the evidence (see the file comment). */
 export function explain(
@@ -323,10 +399,18 @@ export function explain(
   // An op one version lacks: whatever differs comes from the function appearing or going away.
   const op = ev.unsupportedOp;
   if (op) {
-    const avail = catalogue.filter(({ change }) => change.functions.includes(op) || change.ops?.includes(op));
-    if (avail.length) return avail.map(({ version, change }) => ({ version, change, match: 'step' as const, via: [], functions: [op], score: 10, depth: 0 }));
+    // The change that has the op as a function and names it as an op made it appear (or go);
+    // one that only has it as a function changed it; one that only names it, less still.
+    const rank = (c: VersionChange) => (c.functions.includes(op) ? 10 : 8) + (c.functions.includes(op) && c.ops?.includes(op) ? 2 : 0);
+    let avail = catalogue.filter(({ change }) => change.functions.includes(op) || change.ops?.includes(op));
+    if (avail.some(({ change }) => change.affects.includes(cls))) avail = avail.filter(({ change }) => change.affects.includes(cls));
+    if (avail.length)
+      return avail
+        .map(({ version, change }) => ({ version, change, match: 'step' as const, via: [], functions: [op], score: rank(change), depth: 0, first: 0, counter: 0, coverage: 1 }))
+        .sort((a, b) => b.score - a.score);
   }
-  const eligible = catalogue.filter(({ change }) => change.affects.includes(cls) && (!change.ops || change.ops.some((o) => ops.has(o))));
+  // A change whose ops exclude this step's op can still have left the state the step uses.
+  const eligible = catalogue.filter(({ change }) => change.affects.includes(cls));
   const withFns: Explanation[] = [];
   const opOnly: Explanation[] = [];
   for (const { version, change } of eligible) {
@@ -336,7 +420,7 @@ export function explain(
     const via: number[] = [];
     const stateFns: string[] = [];
     let stateDepth = -1;
-    if (cls === 'address')
+    if (USES_STATE.has(cls))
       for (const st of ev.state ?? []) {
         const hit = change.functions.filter((f) => st.functions.has(f));
         if (!hit.length) continue;
@@ -347,7 +431,15 @@ export function explain(
         }
       }
     let stepDepth = -1;
-    for (const f of change.functions) if (ev.changed.has(f)) stepDepth = Math.max(stepDepth, ev.depths?.get(f) ?? 0);
+    let first = Infinity;
+    for (const f of change.functions)
+      if (ev.changed.has(f)) {
+        stepDepth = Math.max(stepDepth, ev.depths?.get(f) ?? 0);
+        first = Math.min(first, ev.first?.get(f) ?? Infinity);
+      }
+    const counter = counterEvidence(change, cls, ev);
+    const differing = change.functions.filter((f) => ev.changed.has(f) || stateFns.includes(f)).length;
+    const coverage = differing / Math.max(1, change.functions.length);
     let score = explicitOp ? 2 : 0;
     if (change.functions.some((f) => ev.changed.has(f))) score += 4;
     if (nowFns.length) score += 2;
@@ -357,10 +449,15 @@ export function explain(
     // An address that differs because of what an earlier step left there is explained by the
     // divergence in that step; otherwise by the divergence in this one.
     const depth = Math.max(0, via.length ? stateDepth : stepDepth);
-    if (nowFns.length) withFns.push({ version, change, match: 'step', via, functions: fns, score, depth });
-    else if (via.length) withFns.push({ version, change, match: 'state', via, functions: fns, score, depth });
-    else if (beforeFns.length) withFns.push({ version, change, match: 'earlier', via, functions: fns, score, depth });
-    else if (explicitOp) opOnly.push({ version, change, match: 'op', via, functions: [], score, depth: 0 });
+    const e = { version, change, via, functions: fns, score, depth, first, counter, coverage };
+    if (change.ops && !change.ops.some((o) => ops.has(o))) {
+      if (via.length) withFns.push({ ...e, match: 'state', functions: stateFns, score: 3, depth: Math.max(0, stateDepth), first: Infinity, counter: 0 });
+      continue;
+    }
+    if (nowFns.length) withFns.push({ ...e, match: 'step' });
+    else if (via.length) withFns.push({ ...e, match: 'state' });
+    else if (beforeFns.length) withFns.push({ ...e, match: 'earlier' });
+    else if (explicitOp) opOnly.push({ ...e, match: 'op', functions: [], depth: 0, first: Infinity, counter: 0 });
   }
   const list = withFns.length ? withFns : opOnly;
   // Stable: strongest evidence first (evidenceOrder); among equals the more specific claim (fewer
@@ -374,7 +471,12 @@ export function explain(
 /**
  * Which of two explanations has the stronger evidence (negative: a). For an address, the state an
  * earlier step left where the other version placed its area comes first (the range was taken or
- * free because of that step); then the deepest divergence in the call chain; then the score.
+ * free because of that step). For an outcome or a cost, the counters the change declares that
+ * differ, then the earliest divergence of the call chains (what follows it, a failure path or a
+ * different unwind, is its consequence), then a function of its having run in the step over the
+ * state an earlier step left. Then the deepest divergence in the call chain; then the score; then
+ * the share of the change's catalogued functions that ran differently (all of a one-function
+ * change's against part of a broad one's).
  */
 export function evidenceOrder(cls: DiffClass, a: Explanation, b: Explanation): number {
   if (cls === 'address') {
@@ -382,7 +484,14 @@ export function evidenceOrder(cls: DiffClass, a: Explanation, b: Explanation): n
     const sb = b.via.length ? 1 : 0;
     if (sa !== sb) return sb - sa;
   }
-  return b.depth - a.depth || b.score - a.score;
+  if (BY_DIVERGENCE.has(cls)) {
+    if (a.counter !== b.counter) return b.counter - a.counter;
+    if (a.first !== b.first) return a.first < b.first ? -1 : 1;
+    // What ran in the step itself before the state an earlier step left.
+    if (a.match !== b.match) return MATCH_RANK[b.match] - MATCH_RANK[a.match];
+  }
+  // Then the deepest divergence, the score, and the change more of whose functions differ.
+  return b.depth - a.depth || b.score - a.score || b.coverage - a.coverage;
 }
 
 const FN_LINE_RE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\(\)/;
@@ -432,6 +541,25 @@ function changedDepths(la: readonly string[], lb: readonly string[]): Map<string
     // formatTrace indents two spaces per level under a two-space margin.
     const depth = Math.max(0, Math.floor((l.length - cut - 1 - l.slice(cut + 1).trimStart().length) / 2) - 1);
     out.set(fn, Math.max(out.get(fn) ?? 0, depth));
+  }
+  return out;
+}
+
+/**
+ * For each function on a differing trace line, the position of its first such line in the two
+ * traces aligned line by line (a longest-common-subsequence diff): where the call chains part.
+ */
+export function firstDivergence(la: readonly string[], lb: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  let pos = 0;
+  for (const part of diffArrays(la as string[], lb as string[])) {
+    if (part.added || part.removed)
+      for (const l of part.value) {
+        const fn = l.slice(0, l.indexOf('\u0000'));
+        if (fn && !out.has(fn)) out.set(fn, pos);
+        pos++;
+      }
+    else pos += part.value.length;
   }
   return out;
 }
@@ -526,8 +654,8 @@ function findingsFor(
     out.push({ class: p.cls, detail, groups, explanations: explain(catalogue, p.cls, ops, ev) });
   }
   // Knock-on: a step that took another path also costs and logs differently.
-  const cause = out.find((f) => (f.class === 'outcome' || f.class === 'address') && f.explanations.length);
-  if (cause) for (const f of out) if ((f.class === 'cost' || f.class === 'log') && !f.explanations.length) f.explanations = cause.explanations.map((e) => ({ ...e, via: [...e.via], functions: [...e.functions] }));
+  const cause = out.find((f) => (f.class === 'outcome' || f.class === 'address') && causesOf(f).length);
+  if (cause) for (const f of out) if ((f.class === 'cost' || f.class === 'log') && !causesOf(f).length) f.explanations = cause.explanations.map((e) => ({ ...e, via: [...e.via], functions: [...e.functions] }));
   return out;
 }
 
@@ -573,6 +701,41 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
   // Per pair: functions on differing trace lines so far, plus the window macros if windows differ.
   const before = pairIdx.map(([a, b]) => windowNames(runs[a], runs[b]));
   const changedByStep: Map<string, number>[][] = pairIdx.map(() => []);
+  // The step that bound each step's `ref` (its `as`), for differences that follow from it.
+  const boundAt = new Map<string, number>();
+  const binding: (number | undefined)[] = s.steps.map((st, i) => {
+    const j = st.ref !== undefined ? boundAt.get(st.ref) : undefined;
+    if (st.as !== undefined) boundAt.set(st.as, i);
+    return j;
+  });
+  const bindingStep = (i: number) => binding[i];
+  // Injected failures: the step that armed the latest `fail` at each site, as of each step.
+  const armedAt = new Map<string, number>();
+  const arming: Map<string, number>[] = s.steps.map((st, i) => {
+    const now = new Map(armedAt);
+    if (st.op === 'fail' && st.site !== undefined) armedAt.set(st.site, i);
+    return now;
+  });
+  /**
+   * An injected failure that fired in step i on one of the two versions only, and the first step
+   * since it was armed whose calls at that site differ between them (before step i), if any.
+   */
+  const faultAt = (p: number, a: number, b: number, i: number): { j: number; site: string; armed: number } | undefined => {
+    const fa = runs[a].details[i]?.faults ?? [];
+    const fb = runs[b].details[i]?.faults ?? [];
+    const site = fa.find((x) => !fb.includes(x)) ?? fb.find((x) => !fa.includes(x));
+    const armed = site === undefined ? undefined : arming[i].get(site);
+    if (site === undefined || armed === undefined) return undefined;
+    const key = FAULT_COUNTER[site];
+    for (let j = armed + 1; j < i; j++) if ((runs[a].details[j]?.cost[key] ?? 0) !== (runs[b].details[j]?.cost[key] ?? 0)) return { j, site, armed };
+    return undefined;
+  };
+  // Per pair: the explanations of each step's cost difference (an injected failure's provenance).
+  const costExplanations = pairIdx.map(() => new Map<number, Explanation[]>());
+  // Per pair: the causes of each step's address difference (the cost of using that object later).
+  const addressCauses = pairIdx.map(() => new Map<number, Explanation[]>());
+  // Per pair: the causes of each step's outcome difference (later steps that follow from it inherit them).
+  const outcomeCauses = pairIdx.map(() => new Map<number, Explanation[]>());
   const touches = runs.map((r) => new TouchLog(r.run.kernel.arch));
   // Each run's keyed trace lines for the current step (shared by the two pairs a run is in).
   const lines = (j: number, i: number) => keyedLines(runs[j].details[i]?.trace);
@@ -604,7 +767,60 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
           if (j !== undefined && !state.some((x) => x.step === j)) state.push({ step: j, functions: changedByStep[p][j] });
         }
       }
-      const findings = findingsFor(probes, [a, b], versions, catalogues[p], ops, { changed, depths, now, before: before[p], state, ...(unsupportedOp ? { unsupportedOp } : {}) });
+      // A step on an existing object (ref or addr): the earlier step that last touched it.
+      if (step.ref !== undefined || step.addr !== undefined)
+        for (const v of [a, b]) {
+          const j = touches[v].lastOf(step);
+          if (j !== undefined && !state.some((x) => x.step === j)) state.push({ step: j, functions: changedByStep[p][j] });
+        }
+      const ev: Evidence = { changed, depths, now, before: before[p], state, outcomeTo: outcomeOf(rb).split(' ')[0], ...(unsupportedOp ? { unsupportedOp } : {}) };
+      if (changed.size) {
+        ev.first = firstDivergence(stepLines[a], stepLines[b]);
+        const ca = runs[a].details[i]?.cost ?? {};
+        const cb = runs[b].details[i]?.cost ?? {};
+        ev.costKeys = new Set(COST_KEYS.filter((k) => (ca[k] ?? 0) !== (cb[k] ?? 0)));
+      }
+      const findings = findingsFor(probes, [a, b], versions, catalogues[p], ops, ev);
+      // What this step's differences follow from, strongest first: a HANG spins on a lock a dead
+      // step left held (that step's cause); a step using an object an earlier step made on one
+      // version only (that step's cause); a step that failed or took another path on one version
+      // costs and logs differently (its own outcome's cause).
+      const outcome = findings.find((f) => f.class === 'outcome');
+      const held = heldBy(ra) ?? heldBy(rb);
+      const made = bindingStep(i);
+      const from = held ? { step: held.step, lock: held.lock } : made !== undefined && outcomeCauses[p].has(made) ? { step: made } : undefined;
+      const heir = from && outcomeCauses[p].get(from.step);
+      if (from && heir?.length) {
+        for (const f of findings) f.explanations = inheritFrom(heir, from);
+      } else if (outcome && faultAt(p, a, b, i)) {
+        const { j, site, armed } = faultAt(p, a, b, i)!;
+        const key = FAULT_COUNTER[site];
+        const cands = (costExplanations[p].get(j) ?? []).filter((e) => e.match !== 'op');
+        const bySite = cands.filter((e) => e.change.counters?.includes(key));
+        const pool = bySite.length ? bySite : cands;
+        const top = causesOf({ class: 'cost', detail: '', groups: [], explanations: pool });
+        if (top.length) {
+          outcome.explanations = inheritFrom(top, { step: j, fault: { site, armed } });
+          for (const f of findings) if (f.class === 'cost' || f.class === 'log') f.explanations = outcome.explanations.map((e) => ({ ...e, via: [...e.via], functions: [...e.functions] }));
+        }
+      } else if (outcome && causesOf(outcome).length) {
+        for (const f of findings) if (f.class === 'cost' || f.class === 'log') f.explanations = outcome.explanations.map((e) => ({ ...e, via: [...e.via], functions: [...e.functions] }));
+      }
+      // An address decided by an area an earlier step made on one version only: that step's cause.
+      const address0 = findings.find((f) => f.class === 'address');
+      const maker = address0 && state.map((x) => x.step).find((j) => outcomeCauses[p].get(j)?.length);
+      if (address0 && maker !== undefined)
+        address0.explanations = inheritFrom(outcomeCauses[p].get(maker)!, { step: maker });
+      // A cost nothing else explains, on an object placed differently: that placement's cause.
+      const placed = made === undefined ? undefined : addressCauses[p].get(made);
+      if (placed?.length)
+        for (const f of findings)
+          if (f.class === 'cost' && !causesOf(f).length) f.explanations = inheritFrom(placed, { step: made!, placed: true });
+      if (outcome) outcomeCauses[p].set(i, causesOf(outcome));
+      const address = findings.find((f) => f.class === 'address');
+      if (address) addressCauses[p].set(i, causesOf(address));
+      const cost = findings.find((f) => f.class === 'cost');
+      if (cost) costExplanations[p].set(i, cost.explanations);
       for (const f of changed) before[p].add(f);
       return { from: versions[a], to: versions[b], findings };
     });
@@ -657,6 +873,21 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
   );
   const overall = summarise('all versions', (st) => st.overall, foverall);
   return { scenario: s.name, versions, steps, final, pairs, overall };
+}
+
+/** An earlier step's causes, as the explanation of a difference that follows from that step. */
+function inheritFrom(causes: readonly Explanation[], from: NonNullable<Explanation['inherited']>): Explanation[] {
+  return causes.map((e) => ({ ...e, match: 'state', via: [from.step], functions: [...e.functions], inherited: from }));
+}
+
+/** The counter that counts the calls at each fault-injection site. */
+const FAULT_COUNTER: Readonly<Record<string, CounterKey>> = { kmalloc: 'kmalloc_calls', alloc_page: 'pages_alloc', pte_alloc: 'pt_pages' };
+
+/** The step that left the lock a HANG spins on held, from `held: "vmlist_lock (held since step 3)"`. */
+function heldBy(st: StepResult): { step: number; lock: string } | undefined {
+  if (st.error !== 'HANG' || !st.held) return undefined;
+  const m = /^(.*) \(held since step (\d+)\)$/.exec(st.held);
+  return m ? { step: Number(m[2]), lock: m[1] } : undefined;
 }
 
 /**

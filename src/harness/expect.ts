@@ -18,7 +18,7 @@ export type { ExpectMap } from '../contract/scenario.js';
 
 
 /** Step-result fields an expectation may state. `log` as a string means "some line contains it". */
-export const STEP_FIELDS = ['ok', 'error', 'addr', 'addrs', 'log', 'count', 'data', 'text', 'leaks'] as const;
+export const STEP_FIELDS = ['ok', 'error', 'addr', 'addrs', 'log', 'count', 'data', 'text', 'leaks', 'pte', 'prot'] as const;
 /**
  * Final-state fields. `areas` and `kmemleak` take the full list or a count; `outcomes` counts the
  * steps per outcome ("ok" or the error); `digest` fingerprints every step result of the run.
@@ -70,7 +70,11 @@ export function validateExpectations(v: unknown, kind: 'step' | 'final'): string
         case 'data':
           if (typeof x !== 'string' || x.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(x)) return bad('must be hex bytes');
           break;
+        case 'pte':
+          if (typeof x !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(x)) return bad('must be a hex pte value');
+          break;
         case 'text':
+        case 'prot':
         case 'digest':
           if (typeof x !== 'string') return bad('must be a string');
           break;
@@ -268,6 +272,8 @@ export function pinStepFields(r: StepResult): Record<string, unknown> {
   if ('addrs' in r) out.addrs = r.addrs ?? null;
   if (r.count !== undefined) out.count = r.count;
   if (r.data !== undefined && r.data.length <= MAX_PINNED_DATA) out.data = r.data;
+  if (r.pte !== undefined) out.pte = r.pte;
+  if (r.prot !== undefined) out.prot = r.prot;
   if (r.text !== undefined && r.text.length <= MAX_PINNED_TEXT) out.text = r.text;
   if (r.leaks !== undefined && r.leaks.length <= MAX_PINNED_LIST) out.leaks = r.leaks;
   out.log = r.log;

@@ -51,7 +51,7 @@ export function versionsFor(s: Scenario, registry: readonly KernelVersion[]): Ke
 /** Boot one version on a fresh machine for the scenario. */
 export function bootVersion(s: Scenario, version: KernelVersion, opts: RunOptions = {}): VersionRun {
   const kernel = new Kernel(
-    { arch: s.machine.arch, ramMiB: s.machine.ramMiB, cpus: s.machine.cpus, nodes: s.machine.nodes, zones: s.machine.zones, vmallocReserveMiB: s.machine.vmallocReserveMiB, profile: s.machine.profile },
+    { arch: s.machine.arch, ramMiB: s.machine.ramMiB, cpus: s.machine.cpus, nodes: s.machine.nodes, zones: s.machine.zones, vmallocReserveMiB: s.machine.vmallocReserveMiB, pge: s.machine.pge, nx: s.machine.nx, profile: s.machine.profile },
     version.kernelConfig,
   );
   kernel.trace.enabled = !!opts.trace;
@@ -68,6 +68,7 @@ export function bootVersion(s: Scenario, version: KernelVersion, opts: RunOption
 export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { result: StepResult; detail: StepDetail } {
   const k = run.kernel;
   const before = opts.detail === false ? undefined : k.counters.slice();
+  const firedBefore = k.faults.fired.length;
   const ctx: OpContext = { run, step };
   let result: StepResult;
   k.locks.step = run.stepNo;
@@ -101,6 +102,7 @@ export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { r
     const d = new Float64Array(NR_COUNTERS);
     for (let i = 0; i < NR_COUNTERS; i++) d[i] = k.counters[i] - before[i];
     detail.cost = countersToObject(d, true);
+    if (k.faults.fired.length > firedBefore) detail.faults = k.faults.fired.slice(firedBefore).map((f) => f.site);
   }
   if (opts.trace) detail.trace = k.trace.take();
   return { result, detail };

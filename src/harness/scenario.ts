@@ -7,7 +7,7 @@ import { ARCHES, isArchName, type ArchName } from '../hw/arch.js';
 import { HEX_RE, parseAddr } from '../hw/addr.js';
 import { FAULT_SITES } from '../kernel/faults.js';
 import { OP_TABLE, type OpName } from '../contract/ops.js';
-import type { MachineSpec, Scenario, Step } from '../contract/scenario.js';
+import { PGPROT_NAMES, type MachineSpec, type Scenario, type Step } from '../contract/scenario.js';
 import { documentSeed, expandDocument, GenerateError, plainSteps, type Expansion } from './generate.js';
 import { validateExpectations } from './expect.js';
 import { BIG_LITERALS, bigLiterals, didYouMean, jsonErrorOffset, lineColumn } from './json-text.js';
@@ -24,11 +24,11 @@ export class ScenarioError extends Error {
   }
 }
 
-type FieldKind = 'size' | 'name' | 'ref' | 'hex' | 'node' | 'count' | 'flags' | 'offset' | 'data' | 'site' | 'nth' | 'cpu' | 'text' | 'align' | 'ulongs';
+type FieldKind = 'size' | 'name' | 'ref' | 'hex' | 'node' | 'count' | 'flags' | 'offset' | 'data' | 'site' | 'nth' | 'cpu' | 'text' | 'align' | 'prot' | 'ulongs';
 
 const KIND: Record<string, FieldKind> = {
   size: 'size', as: 'name', ref: 'ref', addr: 'hex', node: 'node', pages: 'count', flags: 'flags',
-  offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex', align: 'align', start: 'hex', end: 'hex',
+  offset: 'offset', data: 'data', count: 'count', site: 'site', nth: 'nth', cpu: 'cpu', phys: 'hex', align: 'align', start: 'hex', end: 'hex', prot: 'prot',
   offsets: 'ulongs', sizes: 'ulongs',
 };
 
@@ -162,7 +162,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   // machine
   if (!isObject(d.machine)) fail('field "machine" must be an object');
   const m = d.machine as Record<string, unknown>;
-  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB', 'profile']);
+  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB', 'pge', 'nx', 'profile']);
   for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}"${didYouMean(k, machineFields)} (known: ${[...machineFields].join(', ')})`);
   if (!isArchName(m.arch)) fail(`machine.arch must be one of ${Object.keys(ARCHES).join(', ')} (got ${JSON.stringify(m.arch)})`);
   const arch = ARCHES[m.arch as ArchName];
@@ -195,8 +195,13 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   if (m.vmallocReserveMiB !== undefined && (!isNonNegInt(m.vmallocReserveMiB) || m.vmallocReserveMiB < 1 || m.vmallocReserveMiB > 1008))
     fail(`machine.vmallocReserveMiB must be an integer from 1 to 1008 (got ${JSON.stringify(m.vmallocReserveMiB)})`);
   if (m.zones !== undefined && m.zones !== 'single' && m.zones !== 'split') fail(`machine.zones must be "single" or "split" (got ${JSON.stringify(m.zones)})`);
+  for (const f of ['pge', 'nx'] as const) {
+    if (m[f] !== undefined && typeof m[f] !== 'boolean') fail(`machine.${f} must be true or false (got ${JSON.stringify(m[f])})`);
+  }
   if (m.profile !== undefined && m.profile !== 'stub' && m.profile !== 'pc') fail(`machine.profile must be "stub" or "pc" (got ${JSON.stringify(m.profile)})`);
   const machine: MachineSpec = { arch: m.arch as ArchName, ramMiB: m.ramMiB as number, cpus: cpus as number, nodes: nodes as number };
+  if (m.pge !== undefined) machine.pge = m.pge as boolean;
+  if (m.nx !== undefined) machine.nx = m.nx as boolean;
   if (m.zones !== undefined) machine.zones = m.zones as 'single' | 'split';
   if (m.profile !== undefined) machine.profile = m.profile as 'stub' | 'pc';
   if (m.vmallocReserveMiB !== undefined) machine.vmallocReserveMiB = m.vmallocReserveMiB as number;
@@ -302,6 +307,13 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
           break;
         case 'text':
           if (typeof v !== 'string') bad(i, op, k, v, 'must be a string');
+          break;
+        case 'prot':
+          if (typeof v !== 'string' || (!(PGPROT_NAMES as readonly string[]).includes(v) && !/^0x[0-9a-fA-F]{1,16}$/.test(v)))
+            bad(i, op, k, v, `must be one of ${PGPROT_NAMES.join(', ')} or a hex pgprot value like "0x163"`);
+          else if (v.startsWith('0x') && (BigInt(v) & ~0x8000000000000fffn) !== 0n) bad(i, op, k, v, 'may set only the pte flag bits 0-11 and 63 (NX)');
+          // SIM: vmx's ptes are none or present, so a prot without _PAGE_PRESENT is refused.
+          else if (v.startsWith('0x') && (BigInt(v) & 1n) === 0n) bad(i, op, k, v, 'must include _PAGE_PRESENT (0x1)');
           break;
         case 'align':
           if (!isNonNegInt(v) || (v as number) < 1 || (v as number) > 2 ** 52 || !Number.isInteger(Math.log2(v as number)))

@@ -26,12 +26,22 @@ export interface MachineConfig {
    */
   vmallocReserveMiB?: number;
   /**
+   * CPU features the kernels read when they make pte protections: PGE (global pages: cpu_has_pge
+   * puts _PAGE_GLOBAL in PAGE_KERNEL or __supported_pte_mask) and NX (no-execute: keeps _PAGE_NX,
+   * bit 63, in PAE and x86_64 ptes). Default true for both: an AMD Athlon 64 (K8), which has PGE,
+   * PAE and NX and runs i386, PAE and x86_64 kernels alike.
+   */
+  pge?: boolean;
+  nx?: boolean;
+  /**
    * Which frames are reserved at boot. "stub" (the default, as the reference oracle's stub
-   * machine): all of RAM is free but the boot page tables. "pc": a PC's reservations as i386
-   * setup.c / e820 leave them: frame 0 (BIOS data, reserve_bootmem(0, PAGE_SIZE)), the ISA hole
-   * 0xa0000-0xfffff (not RAM in the e820 map: its struct pages stay PageReserved) and the kernel
-   * image with its bootmem bitmap and boot page tables at 1 MiB-4 MiB (frames 0x100-0x3ff,
-   * PageReserved); the boot tables the machine and the kernel link take frames of the image.
+   * machine): all of RAM is free but the boot page tables. "pc": a PC's reservations as 2.4.19's
+   * arch/i386/kernel/setup.c / e820 leave them on an SMP kernel: frame 0 (BIOS data,
+   * reserve_bootmem(0, PAGE_SIZE)) and frame 1 (the SMP trampoline's, reserve_bootmem(PAGE_SIZE,
+   * PAGE_SIZE)), the ISA hole 0xa0000-0xfffff (not RAM in the e820 map: its struct pages stay
+   * PageReserved) and the kernel image with its bootmem bitmap and boot page tables at 1 MiB-4 MiB
+   * (frames 0x100-0x3ff, PageReserved); the boot tables the machine and the kernel link take frames
+   * of the image.
    */
   profile?: 'stub' | 'pc';
 }

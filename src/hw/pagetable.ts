@@ -5,12 +5,47 @@
  * entry is 0 when none, else 1 + the frame it points at (the next table, or the data page for a
  * pte). An entry *pointer* — what C holds as pgd_t* / pmd_t* / pte_t* — is the number
  * `tablePfn * 1024 + index`, so `pte++` is `ptr + 1` and no object is made per entry.
+ *
+ * A leaf entry (pte) also has flag bits: the x86 pte bits 0..11 (P RW US PWT PCD A D PAT G and the
+ * three software bits) and NX, bit 63, kept as PTE_FLAG_NX (0x8000) in a Uint16Array parallel to
+ * the table's entries, made on the table's first flagged entry (setLeaf). The raw pte is then
+ * `frame << 12 | flags` with bit 15 moved to bit 63 (pteValue). Flags of an entry that is none
+ * read as 0.
  */
 import type { ArchProfile, PageTableLevel } from './arch.js';
 import type { Addr } from './addr.js';
 
 export type EntryPtr = number;
 export const PTR_STRIDE = 1024;
+
+/** Where a leaf entry's flag word keeps the pte's NX bit (bit 63 of the real pte). */
+export const PTE_FLAG_NX = 0x8000;
+/** The pte bits a flag word keeps besides NX: bits 0..11. */
+export const PTE_FLAG_LOW = 0xfff;
+
+/** Names of the x86 pte bits a flag word may hold, lowest first (bits 9..11 are software bits). */
+export const PTE_FLAG_NAMES: readonly (readonly [number, string])[] = [
+  [0x001, 'P'],
+  [0x002, 'RW'],
+  [0x004, 'US'],
+  [0x008, 'PWT'],
+  [0x010, 'PCD'],
+  [0x020, 'A'],
+  [0x040, 'D'],
+  [0x080, 'PAT'],
+  [0x100, 'G'],
+  [0x200, 'SW9'],
+  [0x400, 'SW10'],
+  [0x800, 'SW11'],
+  [PTE_FLAG_NX, 'NX'],
+];
+
+/** "P RW A D G NX": the names of the bits set in a flag word. */
+export function pteFlagNames(flags: number): string {
+  const out: string[] = [];
+  for (const [bit, name] of PTE_FLAG_NAMES) if (flags & bit) out.push(name);
+  return out.join(' ');
+}
 
 const TCHUNK_SHIFT = 12;
 const TCHUNK = 1 << TCHUNK_SHIFT;
@@ -33,6 +68,10 @@ export class PageTables {
   /** Single-entry cache for the hot path (consecutive ptes of one table). */
   private lastPfn = -1;
   private lastTable: Float64Array | undefined;
+  /** Leaf flag words (see the file comment), chunked like tableChunks; undefined until first flagged. */
+  private readonly flagChunks: ((Uint16Array | undefined)[] | undefined)[] = [];
+  private lastFlagsPfn = -1;
+  private lastFlags: Uint16Array | undefined;
 
   constructor(readonly arch: ArchProfile) {
     this.levels = arch.levels;
@@ -55,6 +94,12 @@ export class PageTables {
     tc[pfn & (TCHUNK - 1)] = t;
     this.levelChunks[c]![pfn & (TCHUNK - 1)] = level;
     if (pfn === this.lastPfn) this.lastTable = t;
+    const fc = this.flagChunks[c];
+    if (fc !== undefined && fc[pfn & (TCHUNK - 1)] !== undefined) fc[pfn & (TCHUNK - 1)] = undefined;
+    if (pfn === this.lastFlagsPfn) {
+      this.lastFlagsPfn = -1;
+      this.lastFlags = undefined;
+    }
   }
 
   private lookup(pfn: number): Float64Array | undefined {
@@ -107,6 +152,66 @@ export class PageTables {
     this.table(pfn)[p - pfn * PTR_STRIDE] = v;
   }
 
+  /** The flag words of a table, made when `make` (all zero) and not there yet; else undefined. */
+  private flagsOf(pfn: number, make: boolean): Uint16Array | undefined {
+    const c = pfn >>> TCHUNK_SHIFT;
+    let fc = this.flagChunks[c];
+    let f = fc === undefined ? undefined : fc[pfn & (TCHUNK - 1)];
+    if (f === undefined && make) {
+      const t = this.lookup(pfn);
+      if (t === undefined) throw new Error(`simulator: frame ${pfn} is not a page table`);
+      if (fc === undefined) {
+        fc = [];
+        this.flagChunks[c] = fc;
+      }
+      f = new Uint16Array(t.length);
+      fc[pfn & (TCHUNK - 1)] = f;
+    }
+    if (f !== undefined) {
+      this.lastFlagsPfn = pfn;
+      this.lastFlags = f;
+    }
+    return f;
+  }
+
+  /** Write a leaf entry (0 none, else 1 + frame) with its flag word (bits 0..11, PTE_FLAG_NX). */
+  setLeaf(p: EntryPtr, v: number, flags: number): void {
+    const pfn = Math.floor(p / PTR_STRIDE);
+    const i = p - pfn * PTR_STRIDE;
+    this.table(pfn)[i] = v;
+    const f = pfn === this.lastFlagsPfn ? this.lastFlags : this.flagsOf(pfn, flags !== 0);
+    if (f !== undefined) f[i] = flags;
+  }
+
+  /** The flag word of a leaf entry; 0 for an entry that is none. */
+  flags(p: EntryPtr): number {
+    const pfn = Math.floor(p / PTR_STRIDE);
+    const i = p - pfn * PTR_STRIDE;
+    if (this.table(pfn)[i] === 0) return 0;
+    const f = pfn === this.lastFlagsPfn ? this.lastFlags : this.flagsOf(pfn, false);
+    return f === undefined ? 0 : f[i];
+  }
+
+  /** The raw pte at `p` as the hardware holds it, 64-bit exact: frame << 12 | bits 0..11 | NX << 63. */
+  pteValue(p: EntryPtr): bigint {
+    const e = this.get(p);
+    if (e === 0) return 0n;
+    const f = this.flags(p);
+    return (BigInt(e - 1) << 12n) | BigInt(f & PTE_FLAG_LOW) | (f & PTE_FLAG_NX ? 1n << 63n : 0n);
+  }
+
+  /** The pte slot the hardware walk of `addr` reaches, or -1 when an upper level is none. */
+  leafPtr(addr: Addr): EntryPtr {
+    let t = this.pgdPfn;
+    const last = this.levels.length - 1;
+    for (let level = 0; level < last; level++) {
+      const e = this.table(t)[this.index(level, addr)];
+      if (e === 0) return -1;
+      t = e - 1;
+    }
+    return this.ptr(t, this.index(last, addr));
+  }
+
   /** Hardware walk: the data frame mapped at `addr`, or -1 (not present at some level). */
   translate(addr: Addr): number {
     let t = this.pgdPfn;
@@ -124,20 +229,21 @@ export class PageTables {
    * below the pgd (any level), `onLeaf` for each present pte. Used for final-state accounting
    * (pagesMapped, pageTablePages) and invariants, never on a kernel hot path.
    */
-  private walkRange(start: Addr, end: Addr, onLeaf?: (addr: Addr, pfn: number) => void, onTable?: (pfn: number) => void): void {
+  private walkRange(start: Addr, end: Addr, onLeaf?: (addr: Addr, pfn: number, flags: number) => void, onTable?: (pfn: number) => void): void {
     const last = this.levels.length - 1;
     const sharedSeen = this.shared.size ? new Set<number>() : undefined;
     const walk = (tablePfn: number, level: number, base: Addr): void => {
       const l = this.levels[level];
       const span = 2 ** l.shift;
       const t = this.table(tablePfn);
+      const f = level === last && onLeaf !== undefined ? this.flagsOf(tablePfn, false) : undefined;
       for (let i = 0; i < l.entries; i++) {
         const e = t[i];
         if (e === 0) continue;
         const lo = base + i * span;
         if (lo + span <= start || lo >= end) continue;
         if (level === last) {
-          onLeaf?.(lo, e - 1);
+          onLeaf?.(lo, e - 1, f === undefined ? 0 : f[i]);
         } else {
           if (sharedSeen !== undefined && this.shared.has(e - 1)) {
             if (sharedSeen.has(e - 1)) continue;
@@ -151,8 +257,8 @@ export class PageTables {
     walk(this.pgdPfn, 0, this.topBase());
   }
 
-  /** Visit every present leaf entry whose address lies in [start, end). */
-  forEachPresent(start: Addr, end: Addr, fn: (addr: Addr, pfn: number) => void): void {
+  /** Visit every present leaf entry whose address lies in [start, end), with its flag word. */
+  forEachPresent(start: Addr, end: Addr, fn: (addr: Addr, pfn: number, flags: number) => void): void {
     this.walkRange(start, end, fn);
   }
 

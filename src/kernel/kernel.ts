@@ -8,7 +8,7 @@ import { PAGE_SIZE, type ArchName, type ArchProfile } from '../hw/arch.js';
 import { fmtPointer, hexAddr, parseAddr, realAddr, type Addr } from '../hw/addr.js';
 import { Owner, type PhysicalMemory, type Zone } from '../hw/frames.js';
 import { Machine, type MachineConfig } from '../hw/machine.js';
-import type { EntryPtr, PageTables } from '../hw/pagetable.js';
+import { PTE_FLAG_LOW, PTE_FLAG_NX, type EntryPtr, type PageTables } from '../hw/pagetable.js';
 import { COUNTER_INDEX, NR_COUNTERS, type CounterKey } from './counters.js';
 import { FaultInjector } from './faults.js';
 import { Kmemleak } from './kmemleak.js';
@@ -22,6 +22,30 @@ export type { ArchName } from '../hw/arch.js';
 export type { Addr } from '../hw/addr.js';
 export type { EntryPtr } from '../hw/pagetable.js';
 export { KernelHang, type KernelLock } from './locks.js';
+
+/**
+ * A pgprot_t / pteval_t as the C computes it (`pgprot_val(prot)`): 64-bit exact, so _PAGE_NX
+ * (bit 63 on PAE and x86_64) is `1n << 63n`. The versions keep their pgprot values as this type
+ * and turn the flag part of a pte into the word set_pte takes with pte_flags().
+ */
+export type pgprotval_t = bigint;
+
+/**
+ * The flag word set_pte/pte_store take for a pte's flag bits `v` (pfn bits clear): bits 0..11 as
+ * they are, bit 63 (NX) as the page tables keep it. FAITHFUL as a re-encoding; a bit the page
+ * tables cannot keep (12..62) is a simulator error.
+ */
+export function pte_flags(v: pgprotval_t): number {
+  const low = Number(v & 0xfffn);
+  const nx = (v >> 63n) & 1n;
+  if ((v & ~(0xfffn | (1n << 63n))) !== 0n) throw new Error(`simulator: pte flag bits 0x${v.toString(16)} outside bits 0..11 and 63`);
+  return nx ? low | PTE_FLAG_NX : low;
+}
+
+/** The inverse of pte_flags: the pte bits a flag word stands for. */
+export function pte_flags_val(f: number): pgprotval_t {
+  return BigInt(f & PTE_FLAG_LOW) | (f & PTE_FLAG_NX ? 1n << 63n : 0n);
+}
 
 /** Zone modifiers and the zeroing flag, with 2.6.32's bit values (2.4 uses the same low bits). */
 export const __GFP_DMA = 0x01;
@@ -652,14 +676,39 @@ export class Kernel {
     return this.pt.ptr(tablePfn, i);
   }
 
-  /** `table[i] = pte` as a plain store (not set_pte: not counted), mapping frame `pfn`. FAITHFUL. */
-  pte_store(p: EntryPtr, pfn: number): void {
-    this.pt.set(p, pfn + 1);
+  /**
+   * `table[i] = pte` as a plain store (not set_pte: not counted), mapping frame `pfn` with the
+   * flag word `flags` (pte_flags()). FAITHFUL.
+   */
+  pte_store(p: EntryPtr, pfn: number, flags: number): void {
+    this.pt.setLeaf(p, pfn + 1, flags);
   }
 
-  /** Raw pte value at a pointer: 0 none, else 1 + frame. */
+  /** Raw pte value at a pointer: 0 none, else 1 + frame (the flags: pte_flags_at). */
   pte_val(p: EntryPtr): number {
     return this.pt.get(p);
+  }
+
+  /** The flag word of the pte at a pointer (pte_flags(); 0 for none). */
+  pte_flags_at(p: EntryPtr): number {
+    return this.pt.flags(p);
+  }
+
+  /**
+   * cpu_has_pge: the CPU has global pages (machine.pge, default true). Read by the versions'
+   * paging_init / MAKE_GLOBAL to set _PAGE_GLOBAL. FAITHFUL as a CPU feature bit.
+   */
+  get cpu_has_pge(): boolean {
+    return this.machine.config.pge ?? true;
+  }
+
+  /**
+   * cpu_has_nx: the CPU has the no-execute bit (cpuid 0x80000001 EDX bit 20; machine.nx, default
+   * true). The versions' set_nx / check_efer / x86_configure_nx keep _PAGE_NX in
+   * __supported_pte_mask only with it (and only on PAE and x86_64, where ptes have bit 63).
+   */
+  get cpu_has_nx(): boolean {
+    return this.machine.config.nx ?? true;
   }
   pte_none(v: number): boolean {
     return v === 0;
@@ -672,9 +721,12 @@ export class Kernel {
     return v - 1;
   }
 
-  /** set_pte(pte, mk_pte(page, prot)). */
-  set_pte(p: EntryPtr, pfn: number): void {
-    this.pt.set(p, pfn + 1);
+  /**
+   * set_pte(pte, mk_pte(page, prot)): frame `pfn` with the flag word `flags`, which the version
+   * computes from its prot as its mk_pte/pfn_pte does (pte_flags() of the flag bits).
+   */
+  set_pte(p: EntryPtr, pfn: number, flags: number): void {
+    this.pt.setLeaf(p, pfn + 1, flags);
     this.counters[C_PTES_SET]++;
   }
 

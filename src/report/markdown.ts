@@ -81,6 +81,7 @@ export function cellText(st: StepResult): string {
   if (st.addr) return st.addr;
   if (st.addrs) return st.addrs.join(' ');
   if (st.data !== undefined) return `${st.count} bytes${st.data ? ' ' + (st.data.length > 16 ? st.data.slice(0, 16) + '…' : st.data) : ''}`;
+  if (st.pte !== undefined) return `${st.count !== undefined ? `count ${st.count} ` : ''}pte ${st.pte}${st.prot ? ` ${st.prot}` : ''}`;
   if (st.count !== undefined) return `count ${st.count}`;
   return 'ok';
 }
@@ -143,7 +144,15 @@ function explanationText(e: Explanation, steps: readonly Step[], seen: Seen): st
   const fns = e.functions.map((f) => fnLink(v, f)).join(', ');
   const via = e.via.map((j) => `step ${j} (${mdText(stepLabel(steps[j]))})`).join(', ');
   const how =
-    e.match === 'step'
+    e.inherited?.lock
+      ? `${mdText(e.inherited.lock)} left held by ${via}, which died because of: ${fns}`
+      : e.inherited?.fault
+      ? `the ${e.inherited.fault.site} failure armed in step ${e.inherited.fault.armed} fired here on one version only; the ${e.inherited.fault.site} calls first differ in ${via}: ${fns}`
+      : e.inherited?.placed
+      ? `uses what ${via} placed at different addresses, because of: ${fns}`
+      : e.inherited
+      ? `decided by what ${via} made on one version only, whose outcome differs because of: ${fns}`
+      : e.match === 'step'
       ? `ran here: ${fns}${via ? `; also the state left by ${via}` : ''}`
       : e.match === 'state'
         ? `the state left by ${via}: ${fns}`

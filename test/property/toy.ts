@@ -75,7 +75,7 @@ export function toyVersion(id: string, bugs: ToyBugs = {}): KernelVersion {
             }
             return 0;
           }
-          k.set_pte(pte, page);
+          k.set_pte(pte, page, 0x163);
           area.pages.push(page);
         }
         areas.push(area);

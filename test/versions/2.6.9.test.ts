@@ -128,7 +128,7 @@ describe('2.6.9 mm/vmalloc.c', () => {
     // a stray mapping at VMALLOC_START, where the next vmalloc goes
     const pte = k.pte_alloc(k.pmd_offset(k.pud_offset(k.pgd_offset_k(0xc8800000), 0xc8800000), 0xc8800000), 0xc8800000);
     const stray = k.harness_alloc_page();
-    k.set_pte(pte, stray);
+    k.set_pte(pte, stray, 0x163);
     const res = step(r, { op: 'vmalloc', size: 2 * PAGE, as: 'a' });
     expect(res).toMatchObject({ ok: true, addr: '0xc8800000', log: ['Badness in map_area_pte at mm/vmalloc.c:100'] });
     expect(k.walk(0xc8800000)).not.toBe(stray);
@@ -148,7 +148,7 @@ describe('2.6.9 mm/vmalloc.c', () => {
     const pg = i386Pgtable(k);
     const mm = bootVmalloc(k, v269.defaultWindow(k), pg, bootMemory(k, pg));
     const p = k.harness_alloc_page();
-    const a = mm.vmap([p], 0, 0x4, 0x163);
+    const a = mm.vmap([p], 0, 0x4, 0x163n);
     expect(a).toBe(0xc8800000);
     expect(mm.vmlist()).toMatchObject({ addr: 0xc8800000, size: PAGE });
     expect(k.walk(a)).toBe(p);

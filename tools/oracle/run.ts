@@ -12,7 +12,7 @@ import { defaultWindow, type OracleArch } from './versions.js';
 /** The parts of a (validated, generator-free) scenario the oracle reads. */
 export interface OracleScenario {
   name: string;
-  machine: { arch: string; ramMiB: number; cpus: number; nodes?: number; zones?: string; vmallocStart?: string; vmallocEnd?: string; vmallocReserveMiB?: number; profile?: string };
+  machine: { arch: string; ramMiB: number; cpus: number; nodes?: number; zones?: string; vmallocStart?: string; vmallocEnd?: string; vmallocReserveMiB?: number; pge?: boolean; nx?: boolean; profile?: string };
   steps: readonly Record<string, unknown>[];
 }
 
@@ -25,7 +25,7 @@ export interface OracleVersionResult {
 export class OracleRunError extends Error {}
 
 /** Step fields the driver reads (driver.c); any other field is not driven. */
-export const DRIVEN_FIELDS = new Set(['op', 'size', 'as', 'ref', 'offset', 'addr', 'pages', 'flags', 'count', 'data', 'site', 'nth', 'node', 'align', 'start', 'end', 'offsets', 'sizes']);
+export const DRIVEN_FIELDS = new Set(['op', 'size', 'as', 'ref', 'offset', 'addr', 'pages', 'flags', 'count', 'data', 'site', 'nth', 'node', 'align', 'start', 'end', 'prot', 'offsets', 'sizes']);
 const NOT_PASSED = new Set(['op', 'comment', 'expect']);
 /** Ops of the contract the driver does not provide: it answers "unsupported" (driver.c). */
 // vmalloc_to_page / vmalloc_to_pfn: a frame number is the machine's (the stub numbers frames from 0
@@ -38,6 +38,7 @@ export function limitations(s: OracleScenario): string[] {
   const out: string[] = [];
   if ((s.machine.nodes ?? 1) > 1) out.push(`machine.nodes ${s.machine.nodes}: the stub machine has one node`);
   if (s.machine.zones === 'split') out.push('machine.zones "split": the stub machine has one zone');
+  if (s.machine.pge === false || s.machine.nx === false) out.push('machine.pge / machine.nx false: the stub headers give the protections of a CPU with PGE and NX');
   if (s.machine.profile === 'pc') out.push('machine.profile "pc": the stub machine reserves no frame at boot (no BIOS page, ISA hole or kernel image)');
   const seen = new Map<string, number>();
   const ops = new Map<string, number>();

@@ -14,6 +14,8 @@ import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
 import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames } from './include/linux/vmalloc.js';
 import { SOURCE_LINES } from './source-lines.js';
+import { PAGE_KERNEL, PAGE_KERNEL_NOCACHE } from './include/asm-i386/pgtable.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/mm.js';
 
 export const version: KernelVersion = {
   id: '2.4.0',
@@ -44,9 +46,16 @@ export const version: KernelVersion = {
     const mm = bootVmalloc(k, window, pgalloc);
     const io = bootIoremap(k, mm, pgalloc);
     return {
-      vmalloc: (size) => vmalloc(mm.__vmalloc, size),
-      vmalloc_dma: (size) => vmalloc_dma(mm.__vmalloc, size),
-      vmalloc_32: (size) => vmalloc_32(mm.__vmalloc, size),
+      vmalloc: (size) => vmalloc(k, mm.__vmalloc, size),
+      vmalloc_dma: (size) => vmalloc_dma(k, mm.__vmalloc, size),
+      vmalloc_32: (size) => vmalloc_32(k, mm.__vmalloc, size),
+      // __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) (mm/vmalloc.c): "allocate virtually contiguous memory"
+      // with a caller's prot; 2.4's headers have PAGE_KERNEL and PAGE_KERNEL_NOCACHE but no PAGE_KERNEL_EXEC,
+      // and pgprot_t is an unsigned long (a "0x" value is cut to 32 bits).
+      __vmalloc: (size, prot) => {
+        const p = prot === 'PAGE_KERNEL' ? PAGE_KERNEL(k) : prot === 'PAGE_KERNEL_NOCACHE' ? PAGE_KERNEL_NOCACHE(k) : prot.startsWith('0x') ? Number(BigInt(prot) & 0xffffffffn) : null;
+        return p === null ? null : mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
+      },
       vfree: (addr) => mm.vfree(addr),
       get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
       vread: (buf, addr, count) => mm.vread(buf, addr, count),

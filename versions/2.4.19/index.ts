@@ -12,6 +12,8 @@ import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
 import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames } from './include/linux/vmalloc.js';
+import { PAGE_KERNEL, PAGE_KERNEL_NOCACHE } from './include/asm-i386/pgtable.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/mm.js';
 
 export const version: KernelVersion = {
   id: '2.4.19',
@@ -45,6 +47,7 @@ export const version: KernelVersion = {
         `alloc_area_pmd and remap_area_pmd take their pte tables from mm/memory.c pte_alloc(&init_mm, pmd, address), which returns NULL on a failed page allocation and leaves the pmd none; 2.4.0's pgalloc.h pte_alloc_kernel pointed the pmd at the shared empty_bad_pte_table (every entry mapping empty_bad_page), so the failed range stayed "mapped" and the next vmalloc there printed "alloc_area_pte: page already exists" per page (an ioremap there BUG()ed in remap_area_pte).`,
       functions: ['alloc_area_pmd', 'remap_area_pmd', 'pte_alloc'],
       affects: ['log', 'layout', 'outcome', 'cost'],
+      counters: ['pt_pages'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'ioremap', 'ioremap_nocache'],
     },
     {
@@ -57,6 +60,7 @@ export const version: KernelVersion = {
       arches: ['i386-pae'],
       functions: ['vmalloc_area_pages', 'remap_area_pages', 'free_area_pmd', 'pmd_alloc'],
       affects: ['cost', 'layout', 'outcome'],
+      counters: ['pt_pages'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma', 'ioremap', 'ioremap_nocache'],
     },
     {
@@ -68,6 +72,7 @@ export const version: KernelVersion = {
         'remap_area_pages breaks out of its loop on a failed table allocation and still calls flush_tlb_all (under init_mm.page_table_lock); 2.4.0 returned -ENOMEM at once, without the flush.',
       functions: ['remap_area_pages'],
       affects: ['cost'],
+      counters: ['tlb_flush_all', 'cache_flush'],
       ops: ['ioremap', 'ioremap_nocache'],
     },
     {
@@ -90,6 +95,7 @@ export const version: KernelVersion = {
         'vmalloc_area_pages no longer calls flush_cache_all before the mapping loop nor flush_tlb_all after it (the new ptes were none, so no TLB held them): a vmalloc costs no TLB flush; 2.4.0 flushed both on every call, failed ones included.',
       functions: ['vmalloc_area_pages'],
       affects: ['cost'],
+      counters: ['tlb_flush_all', 'cache_flush'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma'],
     },
     {
@@ -110,6 +116,7 @@ export const version: KernelVersion = {
       summary: 'vmalloc_area_pages calls flush_cache_all once after the mapping loop (no TLB flush): one cache flush per vmalloc, where 2.4.0 made one before the loop and a TLB flush after it.',
       functions: ['vmalloc_area_pages'],
       affects: ['cost'],
+      counters: ['cache_flush'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma'],
     },
   ],
@@ -129,9 +136,16 @@ export const version: KernelVersion = {
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
     return {
-      vmalloc: (size) => vmalloc(mm.__vmalloc, size),
-      vmalloc_dma: (size) => vmalloc_dma(mm.__vmalloc, size),
-      vmalloc_32: (size) => vmalloc_32(mm.__vmalloc, size),
+      vmalloc: (size) => vmalloc(k, mm.__vmalloc, size),
+      vmalloc_dma: (size) => vmalloc_dma(k, mm.__vmalloc, size),
+      vmalloc_32: (size) => vmalloc_32(k, mm.__vmalloc, size),
+      // __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) (mm/vmalloc.c): "allocate virtually contiguous memory"
+      // with a caller's prot; 2.4's headers have PAGE_KERNEL and PAGE_KERNEL_NOCACHE but no PAGE_KERNEL_EXEC,
+      // and pgprot_t is an unsigned long (a "0x" value is cut to 32 bits).
+      __vmalloc: (size, prot) => {
+        const p = prot === 'PAGE_KERNEL' ? PAGE_KERNEL(k) : prot === 'PAGE_KERNEL_NOCACHE' ? PAGE_KERNEL_NOCACHE(k) : prot.startsWith('0x') ? Number(BigInt(prot) & 0xffffffffn) : null;
+        return p === null ? null : mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
+      },
       vfree: (addr) => mm.vfree(addr),
       get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
       vread: (buf, addr, count) => mm.vread(buf, addr, count),

@@ -7,7 +7,6 @@
 import { pagetable_init } from './arch/i386/mm/init.js';
 import type { KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
-import { PAGE_KERNEL } from './include/linux/mm.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
@@ -19,6 +18,8 @@ import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames, vu
  */
 import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine } from './arch/i386/mm/fault.js';
+import { PAGE_KERNEL, PAGE_KERNEL_NOCACHE } from './include/asm-i386/pgtable.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/mm.js';
 
 const changes: readonly VersionChange[] = [
   {
@@ -113,13 +114,20 @@ export const version: KernelVersion = {
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
     return {
-      vmalloc: (size) => vmalloc(mm.__vmalloc, size),
-      vmalloc_dma: (size) => vmalloc_dma(mm.__vmalloc, size),
-      vmalloc_32: (size) => vmalloc_32(mm.__vmalloc, size),
+      vmalloc: (size) => vmalloc(k, mm.__vmalloc, size),
+      vmalloc_dma: (size) => vmalloc_dma(k, mm.__vmalloc, size),
+      vmalloc_32: (size) => vmalloc_32(k, mm.__vmalloc, size),
+      // __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) (mm/vmalloc.c): "allocate virtually contiguous memory"
+      // with a caller's prot; 2.4's headers have PAGE_KERNEL and PAGE_KERNEL_NOCACHE but no PAGE_KERNEL_EXEC,
+      // and pgprot_t is an unsigned long (a "0x" value is cut to 32 bits).
+      __vmalloc: (size, prot) => {
+        const p = prot === 'PAGE_KERNEL' ? PAGE_KERNEL(k) : prot === 'PAGE_KERNEL_NOCACHE' ? PAGE_KERNEL_NOCACHE(k) : prot.startsWith('0x') ? Number(BigInt(prot) & 0xffffffffn) : null;
+        return p === null ? null : mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
+      },
       vfree: (addr) => mm.vfree(addr),
       vunmap: (addr) => vunmap(mm.vfree, addr),
       // 2.4.22 has no VM_MAP: the contract calls vmap with VM_ALLOC here.
-      vmap: (pages) => mm.vmap(pages, pages.length, VM_ALLOC, PAGE_KERNEL),
+      vmap: (pages) => mm.vmap(pages, pages.length, VM_ALLOC, PAGE_KERNEL(k)),
       get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
       vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),

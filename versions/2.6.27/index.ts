@@ -15,12 +15,13 @@ import { pagetable_init } from './arch/x86/mm/init_32.js';
 import type { AreaView, KernelVersion, VersionApi, VersionChange } from '../../src/contract/version.js';
 import { defaultWindow } from './include/asm-x86/pgtable.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
-import { PAGE_KERNEL } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86/kernel/module.js';
 import { head_64 } from './arch/x86/kernel/head_64.js';
 import { SOURCE_LINES } from './source-lines.js';
+import { pgprot } from './include/asm-x86/pgtable.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 
 /**
  * Every behavioural difference from 2.6.9 (whose catalogue holds the 2.5 and early 2.6 changes:
@@ -48,6 +49,7 @@ const changes: VersionChange[] = [
     commits: ['1dbd4652aedf'],
     functions: ['__vmalloc_area_node', '__vunmap'],
     affects: ['address', 'layout', 'cost', 'outcome'],
+    counters: ['kmalloc_calls', 'kmalloc_bytes', 'pages_alloc', 'ptes_set', 'pt_pages'],
     ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vfree'],
   },
   {
@@ -87,7 +89,7 @@ const changes: VersionChange[] = [
     commits: ['833423143c3a'],
     functions: ['vmalloc_user', 'vmalloc_32_user', '__find_vm_area'],
     affects: ['outcome'],
-    ops: ['vmalloc_user'],
+    ops: ['vmalloc_user', 'vmalloc_32_user'],
   },
   {
     id: 'alloc-vm-area',
@@ -96,6 +98,7 @@ const changes: VersionChange[] = [
     commits: ['5f4352fbffd6'],
     functions: ['alloc_vm_area', 'free_vm_area'],
     affects: ['outcome', 'cost'],
+    counters: ['pt_pages'],
     ops: ['alloc_vm_area', 'free_vm_area'],
   },
   {
@@ -115,6 +118,7 @@ const changes: VersionChange[] = [
     commits: ['2301696932b5'],
     functions: ['__get_vm_area_node', 's_show'],
     affects: ['cost'],
+    counters: ['kmalloc_bytes'],
     ops: ['vmalloc', 'vmalloc_32', 'vmalloc_user', 'vmalloc_node', 'vmap', 'get_vm_area', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
   },
   {
@@ -138,6 +142,25 @@ const changes: VersionChange[] = [
     ops: ['ioremap', 'ioremap_nocache', 'iounmap'],
   },
   {
+    id: 'ioremap-kernel-pgprot',
+    since: '2.6.25',
+    commits: ['a40343497e89', 'd806e5ee20f6'],
+    summary:
+      'ioremap maps with prots built from __PAGE_KERNEL (PAGE_KERNEL_IO, PAGE_KERNEL_IO_NOCACHE): global and, where the CPU has NX, no-execute, as change_page_attr sets the direct map ("x86: fix ioremap pgprot inconsistency"); 2.6.9 passed _PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED | flags.',
+    functions: ['__ioremap_caller', 'ioremap_page_range'],
+    affects: ['outcome'],
+    ops: ['lookup_pte'],
+  },
+  {
+    id: 'nocache-pwt',
+    since: '2.6.25',
+    commits: ['82bc03fc158e'],
+    summary: 'PAGE_KERNEL_NOCACHE gains _PAGE_PWT beside _PAGE_PCD ("x86: add PWT to NOCACHE flags", for PAT): a __vmalloc with PAGE_KERNEL_NOCACHE maps 0x17b (| NX) where 2.6.9 mapped 0x173; ioremap_nocache itself maps _PAGE_CACHE_UC_MINUS (PCD only) in 2.6.27.',
+    functions: ['__vmalloc', '__vmalloc_node'],
+    affects: ['outcome'],
+    ops: ['lookup_pte', '__vmalloc'],
+  },
+  {
     id: 'ioremap-ram-check-skips-last-page',
     since: '2.6.26',
     commits: ['cb8ab687c323'],
@@ -146,6 +169,7 @@ const changes: VersionChange[] = [
       'QUERY: __ioremap_caller refuses RAM in use only for pfns with (pfn << PAGE_SHIFT) < (last_addr & PAGE_MASK) ("x86: ioremap ram check fix"), so the last page of the range is never checked: a one-page ioremap of ordinary RAM maps it (2.4 and 2.6.9 refuse it with ENOMEM; 35be1b716a4 in 2.6.36 checks the last pfn again).',
     functions: ['__ioremap_caller', 'page_is_ram'],
     affects: ['outcome', 'address', 'layout', 'cost', 'log'],
+    outcomes: ['ok'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
 ];
@@ -177,6 +201,7 @@ export const version: KernelVersion = {
     pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     head_64(k); /* the kernel image's top-slot tables (x86_64) */
     const mm = bootVmalloc(k, window);
+    const { PAGE_KERNEL } = pgprot(k);
     const io = bootIoremap(k, mm);
     // resource_size_t is 32-bit on i386 without PAE (CONFIG_RESOURCES_64BIT off): a larger
     // physical address is truncated.
@@ -189,6 +214,22 @@ export const version: KernelVersion = {
     return {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
+      // vmalloc_exec (mm/vmalloc.c): "allocate virtually contiguous, executable memory"
+      vmalloc_exec: (size) => mm.vmalloc_exec(size),
+      // vmalloc_32_user (mm/vmalloc.c): "allocate zeroed virtually contiguous 32bit memory" (VM_USERMAP)
+      vmalloc_32_user: (size) => mm.vmalloc_32_user(size),
+      // __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) (mm/vmalloc.c) with a caller's prot; pgprotval_t is an
+      // unsigned long without PAE (a "0x" value is cut to 32 bits there).
+      __vmalloc: (size, prot) => {
+        const pp = pgprot(k);
+        const p =
+          prot === 'PAGE_KERNEL' ? pp.PAGE_KERNEL
+          : prot === 'PAGE_KERNEL_EXEC' ? pp.PAGE_KERNEL_EXEC
+          : prot === 'PAGE_KERNEL_NOCACHE' ? pp.PAGE_KERNEL_NOCACHE
+          : k.arch.name === 'i386' ? BigInt(prot) & 0xffffffffn
+          : BigInt(prot);
+        return mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
+      },
       vmalloc_user: (size) => mm.vmalloc_user(size),
       vmalloc_node: (size, node) => mm.vmalloc_node(size, node),
       vfree: (addr) => mm.vfree(addr),

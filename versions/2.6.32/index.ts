@@ -12,7 +12,7 @@ import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } fr
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
 import { defaultWindow, lowmemLimit } from './arch/x86/include/asm/pgtable_types.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
-import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86/kernel/module.js';
@@ -20,15 +20,17 @@ import { head_64 } from './arch/x86/kernel/head_64.js';
 
 import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine } from './arch/x86/mm/fault.js';
+import { pgprot } from './arch/x86/include/asm/pgtable_types.js';
 
 const changes: VersionChange[] = [
   {
     id: 'vmap-area-rbtree',
     since: '2.6.28',
-    summary: 'Virtual addresses come from struct vmap_area kept in a red-black tree and an address-sorted list (alloc_vmap_area), no longer from a walk of vmlist; vmlist remains only as the list of vm_structs.',
+    summary: 'Virtual addresses come from struct vmap_area kept in a red-black tree and an address-sorted list (alloc_vmap_area), no longer from a walk of vmlist; vmlist remains only as the list of vm_structs. Each area costs a second kmalloc (the vmap_area, before the pages array), one more allocation that can fail.',
     commits: ['db64fe02258f'],
     functions: ['alloc_vmap_area', '__insert_vmap_area', '__find_vmap_area', '__get_vm_area_node', 'insert_vmalloc_vm'],
-    affects: ['address', 'cost', 'layout'],
+    affects: ['address', 'cost', 'layout', 'outcome'],
+    counters: ['kmalloc_calls', 'kmalloc_bytes', 'nodes_visited'],
     ops: ['vmalloc', 'vmap', 'get_vm_area', 'alloc_vm_area', 'vfree'],
   },
   {
@@ -47,6 +49,7 @@ const changes: VersionChange[] = [
     commits: ['db64fe02258f'],
     functions: ['free_unmap_vmap_area', '__purge_vmap_area_lazy', 'try_purge_vmap_area_lazy', 'purge_vmap_area_lazy', 'lazy_max_pages', 'vm_unmap_aliases'],
     affects: ['address', 'cost', 'layout', 'outcome'],
+    counters: ['ptes_cleared', 'tlb_flush_range', 'tlb_flush_all', 'purges', 'kfree_calls', 'nodes_visited'],
     ops: ['vfree', 'vunmap', 'vmalloc', 'vm_unmap_aliases', 'peek', 'poke'],
   },
   {
@@ -56,6 +59,7 @@ const changes: VersionChange[] = [
     commits: ['db64fe02258f', 'c1279c4ef37a'],
     functions: ['alloc_vmap_area', 'purge_vmap_area_lazy'],
     affects: ['address', 'log', 'outcome'],
+    counters: ['purges'],
     ops: ['vmalloc', 'vmap', 'get_vm_area', 'alloc_vm_area', 'ioremap', 'ioremap_nocache'],
   },
   {
@@ -110,6 +114,7 @@ const changes: VersionChange[] = [
     commits: ['43a432b15597'],
     functions: ['__ioremap_caller', 'ioremap_change_attr', 'kernel_map_sync_memtype'],
     affects: ['cost'],
+    counters: ['nodes_visited'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
   {
@@ -192,6 +197,7 @@ export const version: KernelVersion = {
     pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     head_64(k); /* the kernel image's top-slot tables (x86_64) */
     const mm = bootVmalloc(k, window);
+    const { PAGE_KERNEL } = pgprot(k);
     const io = bootIoremap(k, mm);
     // resource_size_t is 32-bit on i386 without PAE: a larger physical address is truncated.
     const phys = (p: number) => (k.arch.name === 'i386' ? p % 2 ** 32 : p);
@@ -203,6 +209,22 @@ export const version: KernelVersion = {
     return {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
+      // vmalloc_exec (mm/vmalloc.c): "allocate virtually contiguous, executable memory"
+      vmalloc_exec: (size) => mm.vmalloc_exec(size),
+      // vmalloc_32_user (mm/vmalloc.c): "allocate zeroed virtually contiguous 32bit memory" (VM_USERMAP)
+      vmalloc_32_user: (size) => mm.vmalloc_32_user(size),
+      // __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) (mm/vmalloc.c) with a caller's prot; pgprotval_t is an
+      // unsigned long without PAE (a "0x" value is cut to 32 bits there).
+      __vmalloc: (size, prot) => {
+        const pp = pgprot(k);
+        const p =
+          prot === 'PAGE_KERNEL' ? pp.PAGE_KERNEL
+          : prot === 'PAGE_KERNEL_EXEC' ? pp.PAGE_KERNEL_EXEC
+          : prot === 'PAGE_KERNEL_NOCACHE' ? pp.PAGE_KERNEL_NOCACHE
+          : k.arch.name === 'i386' ? BigInt(prot) & 0xffffffffn
+          : BigInt(prot);
+        return mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
+      },
       vmalloc_user: (size) => mm.vmalloc_user(size),
       vmalloc_node: (size, node) => mm.vmalloc_node(size, node),
       __vmalloc_node: (size, align, node) => mm.__vmalloc_node(size, align, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, '__vmalloc_node'),

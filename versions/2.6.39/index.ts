@@ -14,12 +14,13 @@ import { oopsLine } from './arch/x86/mm/fault.js';
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
 import { defaultWindow } from './arch/x86/include/asm/pgtable_types.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
-import { GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86/kernel/module.js';
 import { head_64 } from './arch/x86/kernel/head_64.js';
 import { SOURCE_LINES } from './source-lines.js';
+import { pgprot } from './arch/x86/include/asm/pgtable_types.js';
 
 /*
  * What changed between 2.6.32 and 2.6.39, release by release (found with
@@ -36,6 +37,7 @@ const changes: VersionChange[] = [
     summary: 'vm_map_ram blocks whose every allocated chunk has been freed (free + dirty == VMAP_BBMAP_BITS) are released by purge_fragmented_blocks: on every sync purge (purge_vmap_area_lazy after an allocation failure, vm_unmap_aliases) for all CPUs, and from vb_alloc for this CPU; vb_alloc skips blocks with fewer free pages than the request; vbq->dirty/nr_dirty are gone and the free list is RCU-walked.',
     functions: ['purge_fragmented_blocks', 'purge_fragmented_blocks_allcpus', 'purge_fragmented_blocks_thiscpu', 'vb_alloc', 'free_vmap_block'],
     affects: ['address', 'layout', 'cost'],
+    counters: ['kfree_calls', 'purges', 'nodes_visited'],
     ops: ['vm_map_ram', 'vm_unmap_ram', 'vm_unmap_aliases', 'vmalloc', 'vmap', 'get_vm_area'],
   },
   {
@@ -81,6 +83,7 @@ const changes: VersionChange[] = [
     summary: 'ioremap of a range whose last byte is 0x100000 (one past the ISA hole) is treated as ISA space and returns the linear address without mapping anything.',
     functions: ['__ioremap_caller', 'is_ISA_range'],
     affects: ['address', 'outcome'],
+    outcomes: ['ok'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
   // ---- 2.6.34 ----
@@ -91,6 +94,7 @@ const changes: VersionChange[] = [
     summary: 'x86 page_is_ram is the generic one (kernel/resource.c, "System RAM" resources) and setup.c removes the 640K-1M BIOS area from the e820 RAM entry; with the 2.6.37 low reservation (64 KiB, 9ea77bdb39b6) pfns 0-15 and 0xa0-0xff are not RAM, so ioremap of them is allowed without the RAM check.',
     functions: ['page_is_ram', '__ioremap_caller'],
     affects: ['outcome', 'log'],
+    outcomes: ['ok'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
   // ---- 2.6.35 ----
@@ -110,6 +114,7 @@ const changes: VersionChange[] = [
     summary: '__ioremap_caller\'s RAM check runs pfn up to and including last_pfn: a one-page ioremap of RAM in use is refused (2.6.32 never checked the last page).',
     functions: ['__ioremap_caller', 'page_is_ram'],
     affects: ['outcome', 'address'],
+    outcomes: ['ENOMEM'],
     ops: ['ioremap', 'ioremap_nocache'],
   },
   {
@@ -119,6 +124,7 @@ const changes: VersionChange[] = [
     summary: 'ioremap masks with PHYSICAL_PAGE_MASK and ioremap_page_range takes a phys_addr_t: on i386-pae a BAR above 4 GiB is mapped at its real frame, not truncated to 32 bits.',
     functions: ['__ioremap_caller', 'ioremap_page_range'],
     affects: ['outcome'],
+    arches: ['i386-pae'],
     ops: ['ioremap', 'ioremap_nocache', 'vmallocinfo'],
   },
   {
@@ -138,6 +144,7 @@ const changes: VersionChange[] = [
     summary: 'vfree/vunmap/vm_unmap_ram clear the ptes at once (free_unmap_vmap_area_noflush calls unmap_vmap_area, vb_free calls vunmap_page_range) while the range stays reserved and the TLB flush waits for the lazy purge: a CPU with a cached translation still reaches the freed page, any other access faults, and vread of a freed range reads zeroes.',
     functions: ['free_unmap_vmap_area_noflush', 'free_unmap_vmap_area', 'unmap_vmap_area', 'vunmap_page_range', 'free_vmap_area_noflush', 'vb_free', '__purge_vmap_area_lazy', 'vm_unmap_aliases'],
     affects: ['outcome', 'cost', 'layout'],
+    counters: ['ptes_cleared'],
     ops: ['vfree', 'vunmap', 'vm_unmap_ram', 'peek', 'poke', 'vread', 'vwrite'],
   },
   {
@@ -156,6 +163,7 @@ const changes: VersionChange[] = [
     summary: 'set_iounmap_nonlazy() sets vmap_lazy_nr to lazy_max_pages() + 1 so the next iounmap purges at once (crash_dump\'s copy_oldmem_page); it overwrites the lazy count instead of adding to it.',
     functions: ['set_iounmap_nonlazy', 'free_vmap_area_noflush'],
     affects: ['address', 'cost'],
+    counters: ['purges', 'ptes_cleared', 'tlb_flush_range'],
     ops: ['set_iounmap_nonlazy', 'iounmap'],
   },
   {
@@ -193,6 +201,7 @@ const changes: VersionChange[] = [
     summary: 'alloc_vmap_area starts its search after free_vmap_cache (the last allocated area, moved down by __free_vmap_area when a range at or below it is freed) unless the request is smaller than cached_hole_size (the largest hole the walks since the last reset skipped), has a lower vstart or a smaller alignment; a freed hole below the cache is reused only by a request that fits it, and the descent is skipped on the cached path. Motivation (the commit message): lazily freed extents build up "from VMALLOC_START address, which have to be iterated over each time (giving an O(n) type of behaviour)"; with the cache "the search will start from where it left off, giving closer to an amortized O(1)".',
     functions: ['alloc_vmap_area', '__free_vmap_area'],
     affects: ['address', 'cost', 'layout'],
+    counters: ['nodes_visited'],
     ops: ['vmalloc', 'vzalloc', 'vmap', 'get_vm_area', 'alloc_vm_area', 'vm_map_ram', '__vmalloc_node', '__vmalloc_node_range', 'vfree', 'vunmap', 'vm_unmap_aliases'],
   },
   {
@@ -242,6 +251,7 @@ export const version: KernelVersion = {
     pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     head_64(k); /* the kernel image's top-slot tables (x86_64) */
     const mm = bootVmalloc(k, window);
+    const { PAGE_KERNEL } = pgprot(k);
     const io = bootIoremap(k, mm);
     // resource_size_t is 32-bit on i386 without PAE: a larger physical address is truncated.
     const phys = (p: number) => (k.arch.name === 'i386' ? p % 2 ** 32 : p);
@@ -253,6 +263,22 @@ export const version: KernelVersion = {
     return {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
+      // vmalloc_exec (mm/vmalloc.c): "allocate virtually contiguous, executable memory"
+      vmalloc_exec: (size) => mm.vmalloc_exec(size),
+      // vmalloc_32_user (mm/vmalloc.c): "allocate zeroed virtually contiguous 32bit memory" (VM_USERMAP)
+      vmalloc_32_user: (size) => mm.vmalloc_32_user(size),
+      // __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) (mm/vmalloc.c) with a caller's prot; pgprotval_t is an
+      // unsigned long without PAE (a "0x" value is cut to 32 bits there).
+      __vmalloc: (size, prot) => {
+        const pp = pgprot(k);
+        const p =
+          prot === 'PAGE_KERNEL' ? pp.PAGE_KERNEL
+          : prot === 'PAGE_KERNEL_EXEC' ? pp.PAGE_KERNEL_EXEC
+          : prot === 'PAGE_KERNEL_NOCACHE' ? pp.PAGE_KERNEL_NOCACHE
+          : k.arch.name === 'i386' ? BigInt(prot) & 0xffffffffn
+          : BigInt(prot);
+        return mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
+      },
       vmalloc_user: (size) => mm.vmalloc_user(size),
       vmalloc_node: (size, node) => mm.vmalloc_node(size, node),
       __vmalloc_node: (size, align, node) => mm.__vmalloc_node(size, align, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, '__vmalloc_node'),

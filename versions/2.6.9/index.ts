@@ -14,7 +14,6 @@ import type { Kernel } from '../../src/kernel/kernel.js';
 import { high_memory } from './include/asm-i386/page.js';
 import { defaultWindow as i386Window, pgtable as i386Pgtable } from './include/asm-i386/pgtable.js';
 import { defaultWindow as x86_64Window, pgtable as x86_64Pgtable } from './include/asm-x86_64/pgtable.js';
-import { PAGE_KERNEL } from './include/linux/mm.js';
 import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmalloc.js';
 import { bootMemory } from './mm/memory.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
@@ -24,6 +23,7 @@ import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine as i386OopsLine } from './arch/i386/mm/fault.js';
 import { oopsLine as x86_64OopsLine } from './arch/x86_64/mm/fault.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/mm.js';
 
 /**
  * Every behavioural difference from 2.4.22, keyed by the release that brought it: the 2.5
@@ -39,6 +39,7 @@ const changes: readonly VersionChange[] = [
     summary: 'Unmapping ends with flush_tlb_kernel_range(start, end) instead of flush_tlb_all() (on i386 and x86_64 the same full flush, counted apart); 2.4.22\'s vmfree_area_pages flushed everything.',
     functions: ['unmap_vm_area', 'vmfree_area_pages'],
     affects: ['cost'],
+    counters: ['tlb_flush_range', 'tlb_flush_all'],
     ops: ['vfree', 'vunmap', 'remove_vm_area', 'iounmap'],
   },
   {
@@ -59,6 +60,7 @@ const changes: readonly VersionChange[] = [
       'vm_struct records its pages in a kmalloc\'ed pages[]/nr_pages array (nr_pages * sizeof(struct page *) bytes); vfree frees the pages from that array after remove_vm_area has unmapped them, instead of walking the page tables for them.',
     functions: ['__vmalloc', '__vunmap', 'remove_vm_area', 'free_area_pte'],
     affects: ['cost'],
+    counters: ['kmalloc_calls', 'kmalloc_bytes', 'kfree_calls'],
     ops: ['vmalloc', 'vmalloc_32', 'vfree'],
   },
   {
@@ -70,6 +72,7 @@ const changes: readonly VersionChange[] = [
     // 2.6.9's walk and the 2.4.22 functions it replaced
     functions: ['map_vm_area', 'map_area_pmd', 'map_area_pte', '__vmalloc_area_pages', 'alloc_area_pmd', 'alloc_area_pte'],
     affects: ['cost', 'outcome', 'layout'],
+    counters: ['pt_pages', 'pages_alloc', 'pages_freed', 'ptes_set'],
     ops: ['vmalloc', 'vmalloc_32', 'fail'],
   },
   {
@@ -89,6 +92,7 @@ const changes: readonly VersionChange[] = [
     summary: 'struct vm_struct gains phys_addr (2.5.23, c8712aebdb24) and pages/nr_pages (2.5.32): 28 bytes on i386 (16 in 2.4.22), 56 on x86_64, kmalloc\'ed per area.',
     functions: ['get_vm_area', '__get_vm_area'],
     affects: ['cost'],
+    counters: ['kmalloc_bytes'],
     ops: ['get_vm_area', 'vmalloc', 'vmalloc_32', 'vmap', 'ioremap', 'ioremap_nocache'],
   },
   {
@@ -166,6 +170,7 @@ const changes: readonly VersionChange[] = [
       'remove_vm_area unmaps the area (unmap_vm_area, then flush_tlb_kernel_range over it) before unlinking it, under vmlist_lock ("vmalloc race fix"); every free path (vfree, vunmap, iounmap, the failure unwinds) goes through it.',
     functions: ['remove_vm_area', 'unmap_vm_area', 'unmap_area_pmd', 'unmap_area_pte', 'vmfree_area_pages', 'free_area_pmd', 'free_area_pte'],
     affects: ['cost'],
+    counters: ['ptes_cleared', 'tlb_flush_range', 'tlb_flush_all'],
     ops: ['vfree', 'vunmap', 'remove_vm_area', 'iounmap'],
   },
   {
@@ -230,6 +235,26 @@ const changes: readonly VersionChange[] = [
     functions: ['__pmd_alloc'],
     affects: ['address', 'cost', 'layout'],
   },
+  {
+    id: 'pgprot-nx',
+    since: '2.6.8',
+    commits: ['36bc33bac78f'],
+    summary:
+      'NX support ("NX (No eXecute) support for x86"): on a CPU with NX, PAE and x86_64 keep _PAGE_NX in __supported_pte_mask and PAGE_KERNEL carries it, so vmalloc, vmap and vm_struct-based ioremap ptes are no-execute; i386 without PAE has no NX bit.',
+    functions: ['__vmalloc', 'map_area_pte', 'remap_area_pte'],
+    affects: ['outcome'],
+    arches: ['i386-pae', 'x86_64'],
+    ops: ['lookup_pte'],
+  },
+  {
+    id: 'vmalloc-exec',
+    since: '2.6.8',
+    commits: ['36bc33bac78f'],
+    summary: 'vmalloc_exec: a vmalloc mapped with PAGE_KERNEL_EXEC (no _PAGE_NX), for code, added with NX support.',
+    functions: ['vmalloc_exec'],
+    affects: ['outcome'],
+    ops: ['vmalloc_exec'],
+  },
 ];
 
 /** Which asm-<arch>/pgtable.h the arch gives the generic code. */
@@ -274,9 +299,22 @@ export const version: KernelVersion = {
     const api: VersionApi = {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
+      // vmalloc_exec (mm/vmalloc.c): "allocate virtually contiguous, executable memory"
+      vmalloc_exec: (size) => mm.vmalloc_exec(size),
+      // __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot) (mm/vmalloc.c) with a caller's prot; pgprot_t is an
+      // unsigned long without PAE (a "0x" value is cut to 32 bits there).
+      __vmalloc: (size, prot) => {
+        const p =
+          prot === 'PAGE_KERNEL' ? pg.PAGE_KERNEL
+          : prot === 'PAGE_KERNEL_EXEC' ? pg.PAGE_KERNEL_EXEC
+          : prot === 'PAGE_KERNEL_NOCACHE' ? pg.PAGE_KERNEL_NOCACHE
+          : k.arch.name === 'i386' ? BigInt(prot) & 0xffffffffn
+          : BigInt(prot);
+        return mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
+      },
       vfree: (addr) => mm.vfree(addr),
       vunmap: (addr) => mm.vunmap(addr),
-      vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, PAGE_KERNEL),
+      vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, pg.PAGE_KERNEL),
       get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
       remove_vm_area: (addr) => mm.remove_vm_area(addr)?.self ?? 0,
       vread: (buf, addr, count) => mm.vread(buf, addr, count),

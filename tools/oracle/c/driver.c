@@ -34,6 +34,7 @@ long vwrite(char *buf, char *addr, unsigned long count);
 char *oracle_vmallocinfo(void);
 void oracle_vmalloc_init(void);
 void *oracle___vmalloc_node(unsigned long size, unsigned long align, int node, void *caller);
+int oracle_lookup_pte(unsigned long a, unsigned long long *out);
 
 #if defined(ORACLE_V2400)
 #define VERSION "2.4.0"
@@ -155,6 +156,32 @@ NOI void *drv___vmalloc_node_range(unsigned long s, unsigned long a, unsigned lo
 { return __vmalloc_node_range(s, a, st, en, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, (void *)drv___vmalloc_node_range); }
 #endif
 NOI struct vm_struct *drv_get_vm_area(unsigned long s, unsigned long f) { return get_vm_area(s, f); }
+#ifdef ORACLE_V26
+NOI void *drv_vmalloc_exec(unsigned long s) { return vmalloc_exec(s); }
+#endif
+#ifdef HAS_2627
+NOI void *drv_vmalloc_32_user(unsigned long s) { return vmalloc_32_user(s); }
+#endif
+/* __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, prot): prot a name the headers define or a 0x value */
+static int prot_of(const char *name, pgprot_t *out)
+{
+	if (!name) return 0;
+	if (!strcmp(name, "PAGE_KERNEL")) { *out = PAGE_KERNEL; return 1; }
+	if (!strcmp(name, "PAGE_KERNEL_NOCACHE")) { *out = PAGE_KERNEL_NOCACHE; return 1; }
+#ifdef ORACLE_V26
+	if (!strcmp(name, "PAGE_KERNEL_EXEC")) { *out = PAGE_KERNEL_EXEC; return 1; }
+#endif
+	if (!strncmp(name, "0x", 2)) {
+		unsigned long long v = strtoull(name, NULL, 16);
+#ifdef ORACLE_V24
+		v = (unsigned long)v;   /* 2.4's pgprot_t is an unsigned long */
+#endif
+		*out = __pgprot((pteval_t)v);
+		return 1;
+	}
+	return 0;
+}
+NOI void *drv___vmalloc(unsigned long s, pgprot_t prot) { return __vmalloc(s, GFP_KERNEL | __GFP_HIGHMEM, prot); }
 #ifdef HAS_VMAP
 NOI void *drv_vmap(struct page **p, unsigned n)
 {
@@ -206,9 +233,10 @@ static void step(const char *op)
 	const char *err = NULL;
 	long count = -1;
 	char *data = NULL, *text = NULL;
+	int has_pte = 0; unsigned long long pte = 0;
 	const char *as = fld("as");
 	oracle_nlog = 0;
-#define ADDR_OPS "vmalloc vmalloc_32 vmalloc_dma vmalloc_user vmalloc_node __vmalloc_node vzalloc vzalloc_node __vmalloc_node_range vmap get_vm_area alloc_vm_area vm_map_ram ioremap ioremap_nocache"
+#define ADDR_OPS "vmalloc_exec vmalloc_32_user __vmalloc vmalloc vmalloc_32 vmalloc_dma vmalloc_user vmalloc_node __vmalloc_node vzalloc vzalloc_node __vmalloc_node_range vmap get_vm_area alloc_vm_area vm_map_ram ioremap ioremap_nocache"
 	{
 		char pat[64]; snprintf(pat, sizeof pat, " %s ", op);
 		if (strstr(" " ADDR_OPS " ", pat)) kind = R_ADDR;
@@ -239,6 +267,19 @@ static void step(const char *op)
 		else if (!strcmp(op, "vunmap")) { vunmap((void *)tgt); err = errname_from_log(); }
 		else if (!strcmp(op, "vmap")) ret = (unsigned long)drv_vmap(hp, num("pages", 0));
 #endif
+#ifdef ORACLE_V26
+		else if (!strcmp(op, "vmalloc_exec")) ret = (unsigned long)drv_vmalloc_exec(num("size", 0));
+#endif
+#ifdef HAS_2627
+		else if (!strcmp(op, "vmalloc_32_user")) ret = (unsigned long)drv_vmalloc_32_user(num("size", 0));
+#endif
+		else if (!strcmp(op, "__vmalloc")) {
+			pgprot_t p;
+			if (prot_of(fld("prot"), &p)) ret = (unsigned long)drv___vmalloc(num("size", 0), p); else unsupported = 1;
+		}
+		else if (!strcmp(op, "lookup_pte")) {
+			if (oracle_lookup_pte(tgt, &pte)) has_pte = 1; else err = "nonexistent";
+		}
 		else if (!strcmp(op, "get_vm_area")) {
 			const char *f = fld("flags");
 			struct vm_struct *a = drv_get_vm_area(num("size", 0), f && !strcmp(f, "VM_IOREMAP") ? VM_IOREMAP : VM_ALLOC);
@@ -367,6 +408,16 @@ static void step(const char *op)
 		if (count >= 0 && !err) o(",\"count\":%ld", count);
 		if (data && !err) { o(",\"data\":"); ostr(data); }
 		if (text && !err) { o(",\"text\":"); ostr(text); }
+		if (has_pte && !err) {
+			static const char *nm[] = { "P", "RW", "US", "PWT", "PCD", "A", "D", "PAT", "G", "SW9", "SW10", "SW11" };
+			char names[96] = "";
+			if (pte) {
+				for (int b = 0; b < 12; b++) if (pte & (1ULL << b)) { if (names[0]) strcat(names, " "); strcat(names, nm[b]); }
+				if (pte >> 63) { if (names[0]) strcat(names, " "); strcat(names, "NX"); }
+			}
+			/* the flag bits by name only: the stub numbers frames its own way, so the raw pte (vmx's `pte`) is not compared */
+			o(",\"prot\":"); ostr(names);
+		}
 		o(",\"log\":[");
 		for (int i = 0; i < oracle_nlog; i++) { if (i) o(","); ostr(oracle_log[i]); }
 		o("]}\n");

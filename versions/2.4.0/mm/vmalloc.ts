@@ -21,7 +21,7 @@ import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.j
 import { SIZEOF_VM_STRUCT, VM_ALLOC, type vm_struct } from '../include/linux/vmalloc.js';
 import { gfpZoneBits } from '../include/linux/mm.js';
 import type { Pgalloc240 } from '../include/asm-i386/pgalloc.js';
-import { pgd_none } from '../include/asm-i386/pgtable.js';
+import { mk_pte_flags, pgd_none } from '../include/asm-i386/pgtable.js';
 
 const ENOMEM = 12;
 
@@ -101,7 +101,9 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
   });
 
   // alloc_area_pte (mm/vmalloc.c 2.4.0)
-  const alloc_area_pte = k.traced('alloc_area_pte', (pte: EntryPtr, address: Addr, size: number, gfp_mask: number, _prot: number): number => {
+  const alloc_area_pte = k.traced('alloc_area_pte', (pte: EntryPtr, address: Addr, size: number, gfp_mask: number, prot: number): number => {
+    // mk_pte(page, prot)'s flag bits: the same for every page of the loop
+    const pteflags = mk_pte_flags(prot);
     address = address % PMD_SIZE;
     let end = k.ulong(address + size);
     if (end > PMD_SIZE) end = PMD_SIZE;
@@ -112,7 +114,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
       // SIM: the gfp zone modifiers are passed in the page allocator's bit values (mm.ts).
       const page = k.alloc_page(gfpZoneBits(gfp_mask));
       if (page < 0) return -ENOMEM;
-      k.set_pte(pte, page);
+      k.set_pte(pte, page, pteflags); /* set_pte(pte, mk_pte(page, prot)) */
       address += PAGE_SIZE;
       pte++;
     } while (address < end);

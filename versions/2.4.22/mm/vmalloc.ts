@@ -15,6 +15,7 @@ import type { Kernel } from '../../../src/kernel/kernel.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import { SIZEOF_VM_STRUCT, VM_ALLOC, type vm_struct } from '../include/linux/vmalloc.js';
 import { pmd_alloc } from '../include/linux/mm.js';
+import { mk_pte_flags } from '../include/asm-i386/pgtable.js';
 
 const ENOMEM = 12;
 
@@ -106,7 +107,9 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
   // alloc_area_pte (mm/vmalloc.c 2.4.22)
   const alloc_area_pte = k.traced(
     'alloc_area_pte',
-    (pte: EntryPtr, address: Addr, size: number, gfp_mask: number, _prot: number, pages: PageCursor | null): number => {
+    (pte: EntryPtr, address: Addr, size: number, gfp_mask: number, prot: number, pages: PageCursor | null): number => {
+      // mk_pte(page, prot)'s flag bits: the same for every page of the loop
+      const pteflags = mk_pte_flags(prot);
       address = address % PMD_SIZE;
       let end = k.ulong(address + size);
       if (end > PMD_SIZE) end = PMD_SIZE;
@@ -126,7 +129,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2422 {
         // pte prints it too, and a dirty pte is overwritten rather than refused.
         if (!k.pte_none(k.pte_val(pte))) k.printk('alloc_area_pte: page already exists');
         if (page < 0) return -ENOMEM;
-        k.set_pte(pte, page);
+        k.set_pte(pte, page, pteflags); /* set_pte(pte, mk_pte(page, prot)) */
         address += PAGE_SIZE;
         pte++;
       } while (address < end);

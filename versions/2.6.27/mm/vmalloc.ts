@@ -11,7 +11,7 @@
  * vm_struct is a JS object that also carries the address kmalloc gave it (`self`).
  * Unsigned-long arithmetic that can wrap in C is wrapped with k.ulong.
  */
-import type { Addr, EntryPtr, Kernel } from '../../../src/kernel/kernel.js';
+import type { Addr, EntryPtr, Kernel, pgprotval_t } from '../../../src/kernel/kernel.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import {
@@ -26,8 +26,9 @@ import {
   type PagesArray,
   type vm_struct,
 } from '../include/linux/vmalloc.js';
-import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, PAGE_KERNEL, PAGE_KERNEL_EXEC, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
+import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
 import { addr_end, bootMemory } from './memory.js';
+import { pgprot } from '../include/asm-x86/pgtable.js';
 
 const ENOMEM = 12;
 
@@ -40,6 +41,8 @@ export function fls(x: number): number {
 export type Vmalloc2627 = ReturnType<typeof boot>;
 
 export function boot(k: Kernel, window: VmallocWindow) {
+  /* PAGE_KERNEL, PAGE_KERNEL_EXEC and pfn_pte's __supported_pte_mask on this machine (asm/pgtable*.h) */
+  const { PAGE_KERNEL, PAGE_KERNEL_EXEC, pfn_pte_flags } = pgprot(k);
   const VMALLOC_START = window.start;
   const VMALLOC_END = window.end;
   const PAGE_SIZE = k.PAGE_SIZE;
@@ -124,7 +127,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
   }
 
   // vmap_pte_range (mm/vmalloc.c 2.6.27)
-  const vmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr, _prot: number, pages: PagesCursor): number => {
+  const vmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: PagesCursor): number => {
+    const pteflags = pfn_pte_flags(prot); /* mk_pte(page, prot)'s flag bits: the same for every page */
     let pte = k.pte_alloc(pmd, addr); /* pte_alloc_kernel */
     if (pte < 0) return -ENOMEM;
     do {
@@ -133,7 +137,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
       // WARN_ON return -EBUSY); its old frame is never freed through this mapping.
       k.WARN(!k.pte_none(k.pte_val(pte)), 107, 'vmap_pte_range');
       if (page < 0) return -ENOMEM;
-      k.set_pte(pte, page); /* set_pte_at(&init_mm, addr, pte, mk_pte(page, prot)) */
+      k.set_pte(pte, page, pteflags); /* set_pte_at(&init_mm, addr, pte, mk_pte(page, prot)) */
       pages.off++; /* (*pages)++ */
       pte++;
       addr = k.ulong(addr + PAGE_SIZE);
@@ -142,7 +146,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
   };
 
   // vmap_pmd_range (mm/vmalloc.c 2.6.27)
-  const vmap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr, prot: number, pages: PagesCursor): number => {
+  const vmap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: PagesCursor): number => {
     let pmd = k.pmd_alloc(pud, addr);
     if (pmd < 0) return -ENOMEM;
     do {
@@ -155,7 +159,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
   };
 
   // vmap_pud_range (mm/vmalloc.c 2.6.27)
-  const vmap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr, prot: number, pages: PagesCursor): number => {
+  const vmap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: PagesCursor): number => {
     let pud = k.pud_alloc(pgd, addr);
     if (pud < 0) return -ENOMEM;
     do {
@@ -168,7 +172,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
   };
 
   // map_vm_area (mm/vmalloc.c 2.6.27)
-  const map_vm_area = k.traced('map_vm_area', (area: vm_struct, prot: number, pages: PagesCursor): number => {
+  const map_vm_area = k.traced('map_vm_area', (area: vm_struct, prot: pgprotval_t, pages: PagesCursor): number => {
     let addr = area.addr;
     const end = k.ulong(addr + area.size - PAGE_SIZE);
     let err = 0;
@@ -440,7 +444,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
    *	vmap  -  map an array of pages into virtually contiguous space
    */
   // vmap (mm/vmalloc.c 2.6.27)
-  const vmap = k.traced('vmap', (pages: readonly number[], count: number, flags: number, prot: number, caller: string = 'vmap'): Addr => {
+  const vmap = k.traced('vmap', (pages: readonly number[], count: number, flags: number, prot: pgprotval_t, caller: string = 'vmap'): Addr => {
     if (count > k.num_physpages) return 0;
 
     /* (count << PAGE_SHIFT): unsigned int arithmetic */
@@ -456,7 +460,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
   });
 
   // __vmalloc_area_node (mm/vmalloc.c 2.6.27)
-  const __vmalloc_area_node = k.traced('__vmalloc_area_node', (area: vm_struct, gfp_mask: number, prot: number, node: number, caller: string): Addr => {
+  const __vmalloc_area_node = k.traced('__vmalloc_area_node', (area: vm_struct, gfp_mask: number, prot: pgprotval_t, node: number, caller: string): Addr => {
     let pagesPtr: Addr;
 
     const nr_pages = Math.floor((area.size - PAGE_SIZE) / PAGE_SIZE) % 2 ** 32; /* unsigned int */
@@ -512,14 +516,14 @@ export function boot(k: Kernel, window: VmallocWindow) {
   });
 
   // __vmalloc_area (mm/vmalloc.c 2.6.27)
-  const __vmalloc_area = (area: vm_struct, gfp_mask: number, prot: number, caller: string = '__vmalloc_area'): Addr =>
+  const __vmalloc_area = (area: vm_struct, gfp_mask: number, prot: pgprotval_t, caller: string = '__vmalloc_area'): Addr =>
     __vmalloc_area_node(area, gfp_mask, prot, -1, caller);
 
   /**
    *	__vmalloc_node  -  allocate virtually contiguous memory
    */
   // __vmalloc_node (mm/vmalloc.c 2.6.27): static, no align argument (2.6.28 added it)
-  const __vmalloc_node = k.traced('__vmalloc_node', (size: number, gfp_mask: number, prot: number, node: number, caller: string): Addr => {
+  const __vmalloc_node = k.traced('__vmalloc_node', (size: number, gfp_mask: number, prot: pgprotval_t, node: number, caller: string): Addr => {
     size = k.PAGE_ALIGN(size);
     if (!size || Math.floor(size / PAGE_SIZE) > k.num_physpages) return 0;
 
@@ -531,7 +535,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
   });
 
   // __vmalloc (mm/vmalloc.c 2.6.27)
-  const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: number, caller: string = '__vmalloc'): Addr =>
+  const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: pgprotval_t, caller: string = '__vmalloc'): Addr =>
     __vmalloc_node(size, gfp_mask, prot, -1, caller));
 
   /**
@@ -800,7 +804,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     vmlist: () => vmlist,
     vmlist_lock,
     unmap_kernel_range,
-    map_vm_area: (area: vm_struct, prot: number, pages: readonly number[]) => map_vm_area(area, prot, { pages, off: 0 }),
+    map_vm_area: (area: vm_struct, prot: pgprotval_t, pages: readonly number[]) => map_vm_area(area, prot, { pages, off: 0 }),
     vmalloc_to_page,
     vmalloc_to_pfn,
     remap_vmalloc_range,

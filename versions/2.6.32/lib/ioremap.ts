@@ -4,27 +4,30 @@
  * into the ptes as they are).
  */
 import type { Addr } from '../../../src/kernel/kernel.js';
-import type { EntryPtr } from '../../../src/kernel/kernel.js';
+import type { EntryPtr, pgprotval_t } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import { addr_end } from '../mm/memory.js';
+import { pgprot } from '../arch/x86/include/asm/pgtable_types.js';
 
 const ENOMEM = 12;
 const FILE = 'lib/ioremap.c';
 
 export function bootIoremapRange(k: Kernel) {
+  const { pfn_pte_flags } = pgprot(k);
   const PAGE_SIZE = k.PAGE_SIZE;
   const PGDIR_SIZE = k.levelSize('pgd');
   const PUD_SIZE = k.levelSize('pud');
   const PMD_SIZE = k.levelSize('pmd');
 
   // ioremap_pte_range (lib/ioremap.c)
-  const ioremap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr, phys_addr: number, _prot: number): number => {
+  const ioremap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr, phys_addr: number, prot: pgprotval_t): number => {
+    const pteflags = pfn_pte_flags(prot); /* pfn_pte(pfn, prot)'s flag bits: the same for every frame */
     let pfn = Math.floor(phys_addr / PAGE_SIZE);
     let pte = k.pte_alloc(pmd, addr); /* pte_alloc_kernel */
     if (pte < 0) return -ENOMEM;
     do {
       k.BUG_ON(!k.pte_none(k.pte_val(pte)), 26, FILE);
-      k.set_pte(pte, pfn); /* set_pte_at(&init_mm, addr, pte, pfn_pte(pfn, prot)) */
+      k.set_pte(pte, pfn, pteflags); /* set_pte_at(&init_mm, addr, pte, pfn_pte(pfn, prot)) */
       pfn++;
       pte++;
       addr = k.ulong(addr + PAGE_SIZE);
@@ -33,7 +36,7 @@ export function bootIoremapRange(k: Kernel) {
   };
 
   // ioremap_pmd_range (lib/ioremap.c)
-  const ioremap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr, phys_addr: number, prot: number): number => {
+  const ioremap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr, phys_addr: number, prot: pgprotval_t): number => {
     phys_addr -= addr;
     let pmd = k.pmd_alloc(pud, addr);
     if (pmd < 0) return -ENOMEM;
@@ -47,7 +50,7 @@ export function bootIoremapRange(k: Kernel) {
   };
 
   // ioremap_pud_range (lib/ioremap.c)
-  const ioremap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr, phys_addr: number, prot: number): number => {
+  const ioremap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr, phys_addr: number, prot: pgprotval_t): number => {
     phys_addr -= addr;
     let pud = k.pud_alloc(pgd, addr);
     if (pud < 0) return -ENOMEM;
@@ -61,7 +64,7 @@ export function bootIoremapRange(k: Kernel) {
   };
 
   /** ioremap_page_range (lib/ioremap.c). phys_addr is an unsigned long (physical, unbiased). */
-  const ioremap_page_range = k.traced('ioremap_page_range', (addr: Addr, end: Addr, phys_addr: number, prot: number): number => {
+  const ioremap_page_range = k.traced('ioremap_page_range', (addr: Addr, end: Addr, phys_addr: number, prot: pgprotval_t): number => {
     let err = 0;
     k.BUG_ON(addr >= end, 77, FILE);
 

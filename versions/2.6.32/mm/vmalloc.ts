@@ -9,7 +9,7 @@
  * kmalloc gave it (`self`), so a stale pointer can be followed the way the C follows it (see
  * remove_vm_area). Error pointers (ERR_PTR) are negative errno numbers.
  */
-import type { Addr, EntryPtr, Kernel, KernelLock } from '../../../src/kernel/kernel.js';
+import type { Addr, EntryPtr, Kernel, KernelLock, pgprotval_t } from '../../../src/kernel/kernel.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import {
@@ -24,7 +24,7 @@ import {
   type PagesArray,
   type vm_struct,
 } from '../include/linux/vmalloc.js';
-import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, PAGE_KERNEL, PAGE_KERNEL_EXEC, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
+import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
 import {
   RB_CLEAR_NODE,
   RB_EMPTY_NODE,
@@ -40,6 +40,7 @@ import {
   type rb_root,
 } from '../lib/rbtree.js';
 import { addr_end, bootMemory } from './memory.js';
+import { pgprot } from '../arch/x86/include/asm/pgtable_types.js';
 
 const ENOMEM = 12;
 const EBUSY = 16;
@@ -103,6 +104,8 @@ export function fls(x: number): number {
 export type Vmalloc2632 = ReturnType<typeof boot>;
 
 export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFAULT_CONFIG) {
+  /* PAGE_KERNEL, PAGE_KERNEL_EXEC and pfn_pte's __supported_pte_mask on this machine (asm/pgtable*.h) */
+  const { PAGE_KERNEL, PAGE_KERNEL_EXEC, pfn_pte_flags } = pgprot(k);
   const VMALLOC_START = window.start;
   const VMALLOC_END = window.end;
   const PAGE_SIZE = k.PAGE_SIZE;
@@ -192,11 +195,12 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   }
 
   // vmap_pte_range (mm/vmalloc.c)
-  const vmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr, _prot: number, pages: readonly number[], nr: Nr): number => {
+  const vmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[], nr: Nr): number => {
     /*
      * nr is a running index into the array which helps higher level
      * callers keep track of where we're up to.
      */
+    const pteflags = pfn_pte_flags(prot); /* mk_pte(page, prot)'s flag bits: the same for every page */
     let pte = k.pte_alloc(pmd, addr); /* pte_alloc_kernel */
     if (pte < 0) return -ENOMEM;
     do {
@@ -204,7 +208,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
       if (k.WARN(!k.pte_none(k.pte_val(pte)), 107, 'vmap_pte_range')) return -EBUSY;
       if (k.WARN(page < 0, 109, 'vmap_pte_range')) return -ENOMEM;
-      k.set_pte(pte, page); /* set_pte_at(&init_mm, addr, pte, mk_pte(page, prot)) */
+      k.set_pte(pte, page, pteflags); /* set_pte_at(&init_mm, addr, pte, mk_pte(page, prot)) */
       nr.nr++;
       pte++;
       addr = k.ulong(addr + PAGE_SIZE);
@@ -213,7 +217,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   };
 
   // vmap_pmd_range (mm/vmalloc.c)
-  const vmap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr, prot: number, pages: readonly number[], nr: Nr): number => {
+  const vmap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[], nr: Nr): number => {
     let pmd = k.pmd_alloc(pud, addr);
     if (pmd < 0) return -ENOMEM;
     do {
@@ -226,7 +230,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   };
 
   // vmap_pud_range (mm/vmalloc.c)
-  const vmap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr, prot: number, pages: readonly number[], nr: Nr): number => {
+  const vmap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[], nr: Nr): number => {
     let pud = k.pud_alloc(pgd, addr);
     if (pud < 0) return -ENOMEM;
     do {
@@ -243,7 +247,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    * will have pfns corresponding to the "pages" array.
    */
   // vmap_page_range_noflush (mm/vmalloc.c)
-  const vmap_page_range_noflush = k.traced('vmap_page_range_noflush', (start: Addr, end: Addr, prot: number, pages: readonly number[]): number => {
+  const vmap_page_range_noflush = k.traced('vmap_page_range_noflush', (start: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[]): number => {
     let addr = start;
     let err = 0;
     const nr: Nr = { nr: 0 };
@@ -262,7 +266,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   });
 
   // vmap_page_range (mm/vmalloc.c)
-  const vmap_page_range = (start: Addr, end: Addr, prot: number, pages: readonly number[]): number => {
+  const vmap_page_range = (start: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[]): number => {
     const ret = vmap_page_range_noflush(start, end, prot, pages);
     k.flush_cache_vmap();
     return ret;
@@ -922,7 +926,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    * Returns: a pointer to the address that has been mapped, or %NULL on failure
    */
   // vm_map_ram (mm/vmalloc.c)
-  const vm_map_ram = k.traced('vm_map_ram', (pages: readonly number[], count: number, node: number, prot: number): Addr => {
+  const vm_map_ram = k.traced('vm_map_ram', (pages: readonly number[], count: number, node: number, prot: pgprotval_t): Addr => {
     const size = (count * PAGE_SIZE) % 2 ** 32; /* unsigned int count << PAGE_SHIFT */
     let addr: Addr;
     let mem: Addr;
@@ -954,7 +958,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   vmap_area_pcpu_hole = VMALLOC_END;
 
   // map_kernel_range_noflush (mm/vmalloc.c)
-  const map_kernel_range_noflush = (addr: Addr, size: number, prot: number, pages: readonly number[]): number =>
+  const map_kernel_range_noflush = (addr: Addr, size: number, prot: pgprotval_t, pages: readonly number[]): number =>
     vmap_page_range_noflush(addr, addr + size, prot, pages);
 
   // unmap_kernel_range_noflush (mm/vmalloc.c)
@@ -977,7 +981,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   }
 
   // map_vm_area (mm/vmalloc.c)
-  const map_vm_area = k.traced('map_vm_area', (area: vm_struct, prot: number, cur: PagesCursor): number => {
+  const map_vm_area = k.traced('map_vm_area', (area: vm_struct, prot: pgprotval_t, cur: PagesCursor): number => {
     const addr = area.addr;
     const end = addr + area.size - PAGE_SIZE;
 
@@ -1220,7 +1224,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    *	vmap  -  map an array of pages into virtually contiguous space
    */
   // vmap (mm/vmalloc.c)
-  const vmap = k.traced('vmap', (pages: readonly number[], count: number, flags: number, prot: number, caller: string = 'vmap'): Addr => {
+  const vmap = k.traced('vmap', (pages: readonly number[], count: number, flags: number, prot: pgprotval_t, caller: string = 'vmap'): Addr => {
     /* might_sleep(); */
 
     if (count > k.num_physpages) return 0; /* totalram_pages */
@@ -1237,7 +1241,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   });
 
   // __vmalloc_area_node (mm/vmalloc.c)
-  const __vmalloc_area_node = k.traced('__vmalloc_area_node', (area: vm_struct, gfp_mask: number, prot: number, node: number, caller: string): Addr => {
+  const __vmalloc_area_node = k.traced('__vmalloc_area_node', (area: vm_struct, gfp_mask: number, prot: pgprotval_t, node: number, caller: string): Addr => {
     let pagesPtr: Addr;
 
     const nr_pages = Math.floor((area.size - PAGE_SIZE) / PAGE_SIZE);
@@ -1295,7 +1299,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   });
 
   // __vmalloc_area (mm/vmalloc.c): module_alloc's entry
-  const __vmalloc_area = (area: vm_struct, gfp_mask: number, prot: number, caller = '__vmalloc_area'): Addr => {
+  const __vmalloc_area = (area: vm_struct, gfp_mask: number, prot: pgprotval_t, caller = '__vmalloc_area'): Addr => {
     const addr = __vmalloc_area_node(area, gfp_mask, prot, -1, caller);
 
     /*
@@ -1314,7 +1318,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    *	__vmalloc_node  -  allocate virtually contiguous memory
    */
   // __vmalloc_node (mm/vmalloc.c)
-  const __vmalloc_node = k.traced('__vmalloc_node', (size: number, align: number, gfp_mask: number, prot: number, node: number, caller: string): Addr => {
+  const __vmalloc_node = k.traced('__vmalloc_node', (size: number, align: number, gfp_mask: number, prot: pgprotval_t, node: number, caller: string): Addr => {
     const real_size = size;
 
     size = k.PAGE_ALIGN(size);
@@ -1337,7 +1341,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   });
 
   // __vmalloc (mm/vmalloc.c)
-  const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: number, caller: string = '__vmalloc'): Addr =>
+  const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: pgprotval_t, caller: string = '__vmalloc'): Addr =>
     __vmalloc_node(size, 1, gfp_mask, prot, -1, caller));
 
   /**
@@ -1933,7 +1937,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     map_kernel_range_noflush,
     unmap_kernel_range_noflush,
     unmap_kernel_range,
-    map_vm_area: (area: vm_struct, prot: number, pages: readonly number[]) => map_vm_area(area, prot, { pages, off: 0 }),
+    map_vm_area: (area: vm_struct, prot: pgprotval_t, pages: readonly number[]) => map_vm_area(area, prot, { pages, off: 0 }),
     __get_vm_area,
     __get_vm_area_caller,
     get_vm_area,

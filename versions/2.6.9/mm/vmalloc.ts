@@ -14,11 +14,11 @@
  * wrapped with k.ulong.
  */
 import type { Addr } from '../../../src/kernel/kernel.js';
-import type { EntryPtr } from '../../../src/kernel/kernel.js';
+import type { EntryPtr, pgprotval_t } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import { WARN_ON } from '../include/asm-generic/bug.js';
-import { GFP_KERNEL, PAGE_KERNEL, PAGE_KERNEL_EXEC, __GFP_HIGHMEM, type AsmPgtable } from '../include/linux/mm.js';
+import { GFP_KERNEL, __GFP_HIGHMEM, type AsmPgtable } from '../include/linux/mm.js';
 import { SIZEOF_VM_STRUCT, VM_ALLOC, VM_IOREMAP, type vm_struct } from '../include/linux/vmalloc.js';
 import type { Memory269 } from './memory.js';
 
@@ -93,7 +93,8 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
   });
 
   // map_area_pte (mm/vmalloc.c 2.6.9)
-  const map_area_pte = k.traced('map_area_pte', (pte: EntryPtr, address: Addr, size: number, _prot: number, pages: PageCursor): number => {
+  const map_area_pte = k.traced('map_area_pte', (pte: EntryPtr, address: Addr, size: number, prot: pgprotval_t, pages: PageCursor): number => {
+    const pteflags = pg.pfn_pte_flags(prot); /* mk_pte(page, prot)'s flag bits: the same for every page */
     address = address % PMD_SIZE;
     let end = address + size;
     if (end > PMD_SIZE) end = PMD_SIZE;
@@ -106,7 +107,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
       WARN_ON(k, !k.pte_none(k.pte_val(pte)), 'map_area_pte', 100);
       if (page < 0) return -ENOMEM;
 
-      k.set_pte(pte, page); /* set_pte(pte, mk_pte(page, prot)) */
+      k.set_pte(pte, page, pteflags); /* set_pte(pte, mk_pte(page, prot)) */
       address += PAGE_SIZE;
       pte++;
       pages.i++; /* (*pages)++ */
@@ -115,7 +116,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
   });
 
   // map_area_pmd (mm/vmalloc.c 2.6.9)
-  const map_area_pmd = k.traced('map_area_pmd', (pmd: EntryPtr, address: Addr, size: number, prot: number, pages: PageCursor): number => {
+  const map_area_pmd = k.traced('map_area_pmd', (pmd: EntryPtr, address: Addr, size: number, prot: pgprotval_t, pages: PageCursor): number => {
     const base = k.levelFloor(address, PGDIR_SIZE); /* address & PGDIR_MASK */
     address = address % PGDIR_SIZE;
     let end = address + size;
@@ -148,7 +149,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
   });
 
   // map_vm_area (mm/vmalloc.c 2.6.9)
-  const map_vm_area = k.traced('map_vm_area', (area: vm_struct, prot: number, pages: PageCursor): number => {
+  const map_vm_area = k.traced('map_vm_area', (area: vm_struct, prot: pgprotval_t, pages: PageCursor): number => {
     let address = area.addr;
     const end = k.ulong(address + (area.size - PAGE_SIZE));
     let err = 0;
@@ -335,7 +336,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
    *	vmap  -  map an array of pages into virtually contiguous space
    */
   // vmap (mm/vmalloc.c 2.6.9)
-  const vmap = k.traced('vmap', (pages: readonly number[], count: number, flags: number, prot: number): Addr => {
+  const vmap = k.traced('vmap', (pages: readonly number[], count: number, flags: number, prot: pgprotval_t): Addr => {
     if (count > k.num_physpages) return 0;
 
     // `count << PAGE_SHIFT` is an unsigned int, on x86_64 too.
@@ -355,7 +356,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
    *	__vmalloc  -  allocate virtually contiguous memory
    */
   // __vmalloc (mm/vmalloc.c 2.6.9)
-  const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: number): Addr => {
+  const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: pgprotval_t): Addr => {
     size = k.PAGE_ALIGN(size);
     if (!size || Math.floor(size / PAGE_SIZE) > k.num_physpages) return 0;
 
@@ -399,19 +400,19 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
    *	vmalloc  -  allocate virtually contiguous memory
    */
   // vmalloc (mm/vmalloc.c 2.6.9)
-  const vmalloc = k.traced('vmalloc', (size: number): Addr => __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL));
+  const vmalloc = k.traced('vmalloc', (size: number): Addr => __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, pg.PAGE_KERNEL));
 
   /**
    *	vmalloc_exec  -  allocate virtually contiguous, executable memory
    */
   // vmalloc_exec (mm/vmalloc.c 2.6.9)
-  const vmalloc_exec = k.traced('vmalloc_exec', (size: number): Addr => __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL_EXEC));
+  const vmalloc_exec = k.traced('vmalloc_exec', (size: number): Addr => __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, pg.PAGE_KERNEL_EXEC));
 
   /**
    *	vmalloc_32  -  allocate virtually contiguous memory (32bit addressable)
    */
   // vmalloc_32 (mm/vmalloc.c 2.6.9)
-  const vmalloc_32 = k.traced('vmalloc_32', (size: number): Addr => __vmalloc(size, GFP_KERNEL, PAGE_KERNEL));
+  const vmalloc_32 = k.traced('vmalloc_32', (size: number): Addr => __vmalloc(size, GFP_KERNEL, pg.PAGE_KERNEL));
 
   /** vread/vwrite's `finished:` label: read_unlock(&vmlist_lock), then the count. */
   const finished = (n: number): number => {

@@ -11,7 +11,7 @@
  * window covers the 4 MiB kmap area [0xfe000000, 0xfe400000), so a large enough vmalloc takes
  * addresses kmap() also hands out (and shares pkmap's page table there).
  */
-import type { EntryPtr, Kernel } from '../../../../src/kernel/kernel.js';
+import { pte_flags, type EntryPtr, type Kernel } from '../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../src/contract/version.js';
 
 export const VMALLOC_OFFSET = 8 * 1024 * 1024;
@@ -50,4 +50,55 @@ export function defaultWindow(k: Kernel): VmallocWindow {
  */
 export function pgd_none(k: Kernel, pgd: EntryPtr): boolean {
   return k.arch.name === 'i386-pae' && k.pgd_is_empty_zero_page(pgd);
+}
+
+// ---- page protections (include/asm-i386/pgtable.h 2.4.0) -------------------------------------
+// 2.4's pgprot_t is an unsigned long (32 bits, PAE included): no NX bit exists, so these are
+// plain numbers and the pte's flag word is the pgprot itself.
+
+/** _PAGE_PRESENT .. _PAGE_GLOBAL (pgtable.h lines 162-170). */
+export const _PAGE_PRESENT = 0x001;
+export const _PAGE_RW = 0x002;
+export const _PAGE_USER = 0x004;
+export const _PAGE_PWT = 0x008;
+export const _PAGE_PCD = 0x010;
+export const _PAGE_ACCESSED = 0x020;
+export const _PAGE_DIRTY = 0x040;
+export const _PAGE_PSE = 0x080;
+export const _PAGE_GLOBAL = 0x100;
+
+/** PAGE_SHARED = __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED) (line 179). */
+export const PAGE_SHARED = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED;
+/** __PAGE_KERNEL = _PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED (line 183): 0x063. */
+export const __PAGE_KERNEL = _PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED;
+/** __PAGE_KERNEL_NOCACHE = ... | _PAGE_PCD (line 185): 0x073. */
+export const __PAGE_KERNEL_NOCACHE = _PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_PCD | _PAGE_ACCESSED;
+
+/**
+ * MAKE_GLOBAL(x) without CONFIG_X86_PGE (line 193, the generic i386 configuration): x |
+ * _PAGE_GLOBAL when cpu_has_pge, else x, evaluated where PAGE_KERNEL is used.
+ */
+export function MAKE_GLOBAL(k: Kernel, x: number): number {
+  return k.cpu_has_pge ? x | _PAGE_GLOBAL : x;
+}
+/** PAGE_KERNEL = MAKE_GLOBAL(__PAGE_KERNEL) (line 205): 0x163 with PGE, 0x063 without. */
+export function PAGE_KERNEL(k: Kernel): number {
+  return MAKE_GLOBAL(k, __PAGE_KERNEL);
+}
+/** PAGE_KERNEL_NOCACHE = MAKE_GLOBAL(__PAGE_KERNEL_NOCACHE) (line 207): 0x173 with PGE. */
+export function PAGE_KERNEL_NOCACHE(k: Kernel): number {
+  return MAKE_GLOBAL(k, __PAGE_KERNEL_NOCACHE);
+}
+/** pte_mkdirty(pte): pte_low |= _PAGE_DIRTY (line 280), on the flag bits. */
+export function pte_mkdirty(flags: number): number {
+  return flags | _PAGE_DIRTY;
+}
+
+/**
+ * The flag word of mk_pte(page, prot) / mk_pte_phys(phys, prot): __mk_pte is
+ * `(page_nr << PAGE_SHIFT) | pgprot_val(pgprot)` with no mask (pgtable-2level.h line 61; PAE's
+ * pgtable-3level.h line 109 puts the same bits in pte_low), so the flags are the prot.
+ */
+export function mk_pte_flags(prot: number): number {
+  return pte_flags(BigInt(prot >>> 0));
 }

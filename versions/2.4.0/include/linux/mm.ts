@@ -15,8 +15,8 @@ export const __GFP_HIGHMEM = 0x10;
 export const GFP_KERNEL = __GFP_HIGH | __GFP_WAIT | __GFP_IO;
 export const GFP_DMA = __GFP_DMA;
 
-/** PAGE_KERNEL: the protection vmx maps with (protections are not modelled beyond this name). */
-export const PAGE_KERNEL = 0x163;
+/* PAGE_KERNEL comes from asm/pgtable.h (MAKE_GLOBAL: it depends on cpu_has_pge). */
+export { PAGE_KERNEL } from '../asm-i386/pgtable.js';
 
 /**
  * SIM: the zone modifiers of a 2.4.0 gfp mask in the bit values of vmx's page allocator

@@ -7,11 +7,8 @@ import type { Addr } from '../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../src/kernel/kernel.js';
 
 /* include/asm-i386/pgtable.h */
-export const _PAGE_PRESENT = 0x001;
-export const _PAGE_RW = 0x002;
-export const _PAGE_PCD = 0x010;
-export const _PAGE_ACCESSED = 0x020;
-export const _PAGE_DIRTY = 0x040;
+import { _PAGE_PCD } from './pgtable.js';
+export { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PCD, _PAGE_PRESENT, _PAGE_RW } from './pgtable.js';
 
 /** virt_to_phys(address) = __pa(address): linear-map addresses only. */
 export function virt_to_phys(k: Kernel, address: Addr): number {

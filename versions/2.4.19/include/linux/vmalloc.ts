@@ -2,7 +2,7 @@
  * Linux 2.4.19 include/linux/vmalloc.h: struct vm_struct, its flags, and the inline wrappers
  * vmalloc / vmalloc_dma / vmalloc_32 around __vmalloc.
  */
-import type { Addr } from '../../../../src/kernel/kernel.js';
+import type { Addr, Kernel } from '../../../../src/kernel/kernel.js';
 import { GFP_DMA, GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './mm.js';
 
 /* bits in vm_struct->flags */
@@ -31,16 +31,16 @@ export function vmFlagNames(flags: number): string[] {
 type VmallocFn = (size: number, gfp_mask: number, prot: number) => Addr;
 
 /** vmalloc: any pages, highmem allowed. */
-export function vmalloc(__vmalloc: VmallocFn, size: number): Addr {
-  return __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL);
+export function vmalloc(k: Kernel, __vmalloc: VmallocFn, size: number): Addr {
+  return __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL(k));
 }
 
 /** vmalloc_dma: ISA-addressable pages "for broke crap". */
-export function vmalloc_dma(__vmalloc: VmallocFn, size: number): Addr {
-  return __vmalloc(size, GFP_KERNEL | GFP_DMA, PAGE_KERNEL);
+export function vmalloc_dma(k: Kernel, __vmalloc: VmallocFn, size: number): Addr {
+  return __vmalloc(size, GFP_KERNEL | GFP_DMA, PAGE_KERNEL(k));
 }
 
 /** vmalloc_32: 32-bit physically addressable pages. */
-export function vmalloc_32(__vmalloc: VmallocFn, size: number): Addr {
-  return __vmalloc(size, GFP_KERNEL, PAGE_KERNEL);
+export function vmalloc_32(k: Kernel, __vmalloc: VmallocFn, size: number): Addr {
+  return __vmalloc(size, GFP_KERNEL, PAGE_KERNEL(k));
 }

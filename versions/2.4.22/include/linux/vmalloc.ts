@@ -6,7 +6,7 @@
  * VMALLOC_END via PKMAP_BASE"), `#define vunmap(addr) vfree(addr)` and the vmap prototype
  * (2.4.22). There is still no VM_MAP flag: vmap callers pass VM_ALLOC (or VM_IOREMAP).
  */
-import type { Addr } from '../../../../src/kernel/kernel.js';
+import type { Addr, Kernel } from '../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../src/contract/version.js';
 import { GFP_DMA, GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './mm.js';
 
@@ -41,16 +41,16 @@ export function vunmap(vfree: (addr: Addr) => FreeOutcome, addr: Addr): FreeOutc
 }
 
 /** vmalloc: any pages, highmem allowed. */
-export function vmalloc(__vmalloc: VmallocFn, size: number): Addr {
-  return __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL);
+export function vmalloc(k: Kernel, __vmalloc: VmallocFn, size: number): Addr {
+  return __vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL(k));
 }
 
 /** vmalloc_dma: ISA-addressable pages "for broke crap". */
-export function vmalloc_dma(__vmalloc: VmallocFn, size: number): Addr {
-  return __vmalloc(size, GFP_KERNEL | GFP_DMA, PAGE_KERNEL);
+export function vmalloc_dma(k: Kernel, __vmalloc: VmallocFn, size: number): Addr {
+  return __vmalloc(size, GFP_KERNEL | GFP_DMA, PAGE_KERNEL(k));
 }
 
 /** vmalloc_32: 32-bit physically addressable pages, e.g. for PCI 32-bit devices. */
-export function vmalloc_32(__vmalloc: VmallocFn, size: number): Addr {
-  return __vmalloc(size, GFP_KERNEL, PAGE_KERNEL);
+export function vmalloc_32(k: Kernel, __vmalloc: VmallocFn, size: number): Addr {
+  return __vmalloc(size, GFP_KERNEL, PAGE_KERNEL(k));
 }

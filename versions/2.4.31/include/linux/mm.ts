@@ -14,8 +14,8 @@ export const __GFP_FS = 0x100;
 export const GFP_KERNEL = __GFP_HIGH | __GFP_WAIT | __GFP_IO | __GFP_HIGHIO | __GFP_FS;
 export const GFP_DMA = __GFP_DMA;
 
-/** PAGE_KERNEL: the protection vmx maps with (protections are not modelled beyond this name). */
-export const PAGE_KERNEL = 0x163;
+/* PAGE_KERNEL comes from asm/pgtable.h (MAKE_GLOBAL: it depends on cpu_has_pge). */
+export { PAGE_KERNEL } from '../asm-i386/pgtable.js';
 
 // pmd_alloc (include/linux/mm.h 2.4.31)
 /**

@@ -25,6 +25,4 @@ export const GFP_DMA32 = __GFP_DMA32;
 export const GFP_RECLAIM_MASK =
   __GFP_WAIT | __GFP_HIGH | __GFP_IO | __GFP_FS | __GFP_NOWARN | __GFP_REPEAT | __GFP_NOFAIL | __GFP_NORETRY | __GFP_NOMEMALLOC;
 
-/** PAGE_KERNEL / PAGE_KERNEL_EXEC: protections are named, not modelled beyond the name. */
-export const PAGE_KERNEL = 0x163;
-export const PAGE_KERNEL_EXEC = 0x63;
+/* PAGE_KERNEL, PAGE_KERNEL_EXEC: per arch and CPU, pgprot() in the asm pgtable header. */

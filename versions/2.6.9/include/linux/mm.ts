@@ -4,7 +4,7 @@
  * the page-table interface (`AsmPgtable`) each arch header gives mm/vmalloc.c and mm/memory.c.
  */
 import type { Addr } from '../../../../src/kernel/kernel.js';
-import type { EntryPtr } from '../../../../src/kernel/kernel.js';
+import type { EntryPtr, pgprotval_t } from '../../../../src/kernel/kernel.js';
 
 /* include/linux/gfp.h (v2.6.9) */
 export const __GFP_DMA = 0x01;
@@ -16,9 +16,7 @@ export const __GFP_FS = 0x80;
 export const GFP_KERNEL = __GFP_WAIT | __GFP_IO | __GFP_FS;
 export const GFP_DMA = __GFP_DMA;
 
-/** PAGE_KERNEL / PAGE_KERNEL_EXEC: protections are named, not modelled beyond the name. */
-export const PAGE_KERNEL = 0x163;
-export const PAGE_KERNEL_EXEC = 0x63;
+/* PAGE_KERNEL, PAGE_KERNEL_EXEC, PAGE_KERNEL_NOCACHE: per arch and CPU, in AsmPgtable below. */
 
 /**
  * What <asm/pgtable.h> gives the generic code: the top level it calls "pgd" and the macros on
@@ -38,4 +36,10 @@ export interface AsmPgtable {
   pmd_offset(dir: EntryPtr, address: Addr): EntryPtr;
   /** pmd_alloc_one + pgd_populate + pmd_offset, as __pmd_alloc strings them (-1: NULL). */
   pmd_alloc_one_populate(dir: EntryPtr, address: Addr): EntryPtr;
+  /** PAGE_KERNEL, PAGE_KERNEL_EXEC, PAGE_KERNEL_NOCACHE as the arch header and its boot code make them. */
+  readonly PAGE_KERNEL: pgprotval_t;
+  readonly PAGE_KERNEL_EXEC: pgprotval_t;
+  readonly PAGE_KERNEL_NOCACHE: pgprotval_t;
+  /** The flag word of pfn_pte(pfn, prot) / mk_pte(page, prot): the prot masked as the arch's pfn_pte masks it. */
+  pfn_pte_flags(prot: pgprotval_t): number;
 }

@@ -6,6 +6,7 @@
  */
 import type { EntryPtr } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
+import { PAGE_SHARED, mk_pte_flags, pte_mkdirty } from '../../../include/asm-i386/pgtable.js';
 
 export interface Init240 {
   get_pte_kernel_slow(pmd: EntryPtr, offset: number): EntryPtr;
@@ -21,7 +22,8 @@ export function boot(k: Kernel): Init240 {
     // free_area_pte never frees it either way. Its ptes count as present (pagesMapped).
     const empty_bad_page = k.num_physpages;
     const n = k.PTRS_PER_PTE; /* PAGE_SIZE/sizeof(pte_t) */
-    for (let i = 0; i < n; i++) k.pte_store(k.pte_table_entry(empty_bad_pte_table, i), empty_bad_page);
+    const v = mk_pte_flags(pte_mkdirty(PAGE_SHARED)); /* 0x067: P RW US A D */
+    for (let i = 0; i < n; i++) k.pte_store(k.pte_table_entry(empty_bad_pte_table, i), empty_bad_page, v);
     return empty_bad_pte_table;
   });
 

@@ -18,6 +18,7 @@ import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, type vm_struct } from '../../../include/linux/vmalloc.js';
 import { phys_to_virt, virt_to_phys } from '../../../include/asm-i386/io.js';
 import type { Pgalloc240 } from '../../../include/asm-i386/pgalloc.js';
+import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PRESENT, _PAGE_RW, mk_pte_flags } from '../../../include/asm-i386/pgtable.js';
 
 const ENOMEM = 12;
 /* 2.4's kbuild compiles inside arch/i386/mm, so __FILE__ is the bare name */
@@ -41,7 +42,9 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pgalloc: Pgalloc240): Ior
   const { pte_alloc_kernel, pmd_alloc_kernel } = pgalloc;
 
   // remap_area_pte (arch/i386/mm/ioremap.c 2.4.0)
-  const remap_area_pte = k.traced('remap_area_pte', (pte: EntryPtr, address: Addr, size: number, phys_addr: number, _flags: number): void => {
+  const remap_area_pte = k.traced('remap_area_pte', (pte: EntryPtr, address: Addr, size: number, phys_addr: number, flags: number): void => {
+    // __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED | flags), as mk_pte_phys puts it in each pte
+    const pteflags = mk_pte_flags(_PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED | flags);
     address = address % PMD_SIZE;
     let end = k.ulong(address + size);
     if (end > PMD_SIZE) end = PMD_SIZE;
@@ -53,8 +56,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pgalloc: Pgalloc240): Ior
       }
       // set_pte(pte, mk_pte_phys(phys_addr, __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY |
       //         _PAGE_ACCESSED | flags)))
-      // SIM: protection bits (_PAGE_PCD for ioremap_nocache) are not kept in vmx's ptes.
-      k.set_pte(pte, Math.floor(phys_addr / PAGE_SIZE));
+      k.set_pte(pte, Math.floor(phys_addr / PAGE_SIZE), pteflags);
       address += PAGE_SIZE;
       phys_addr = k.ulong(phys_addr + PAGE_SIZE);
       pte++;

@@ -4,9 +4,10 @@
  * (i386: vmalloc_exec). module_free is vfree in both.
  */
 import type { Addr, Kernel } from '../../../../../src/kernel/kernel.js';
-import { GFP_KERNEL, PAGE_KERNEL_EXEC } from '../../../include/linux/gfp.js';
+import { GFP_KERNEL } from '../../../include/linux/gfp.js';
 import { VM_ALLOC } from '../../../include/linux/vmalloc.js';
 import type { Vmalloc2627 } from '../../../mm/vmalloc.js';
+import { pgprot } from '../../../include/asm-x86/pgtable.js';
 
 /** include/asm-x86/pgtable_64.h */
 export const MODULES_VADDR = '0xffffffffa0000000';
@@ -27,7 +28,7 @@ export function bootModule(k: Kernel, mm: Vmalloc2627) {
       const area = mm.__get_vm_area(size, VM_ALLOC, vaddr, end, 'module_alloc');
       if (!area) return 0;
 
-      return mm.__vmalloc_area(area, GFP_KERNEL, PAGE_KERNEL_EXEC, 'module_alloc');
+      return mm.__vmalloc_area(area, GFP_KERNEL, pgprot(k).PAGE_KERNEL_EXEC, 'module_alloc');
     });
     return { module_alloc };
   }

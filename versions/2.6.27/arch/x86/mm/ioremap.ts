@@ -6,17 +6,18 @@
  * SIM: PAT is modelled as disabled ("nopat"): reserve_memtype hands back the requested type (so
  * the fallback check never fires) and free_memtype does nothing; mmiotrace is off; early_ioremap
  * is not modelled. ioremap_change_attr (pageattr.c's _set_memory_uc/_wc/_wb, called whatever
- * PAT says) is reduced to what is observable here: page protections are not modelled, so only
+ * PAT says) is reduced to what is observable here: the linear map has no ptes in vmx, so only
  * the TLB flush of cpa_flush_range remains, and it happens only when the attribute of some pte
  * really changes, i.e. when part of the range is RAM in the direct map (cpa_process_alias turns
  * its linear-map alias uncached; the new vmalloc-space ptes already carry the requested type).
  * Splitting the linear map's large pages is not modelled. boot_cpu_data.x86_phys_bits is 36.
  */
-import type { Addr, KernelLock } from '../../../../../src/kernel/kernel.js';
+import type { Addr, KernelLock, pgprotval_t } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, get_vm_area_size, type vm_struct } from '../../../include/linux/vmalloc.js';
 import { bootIoremapRange } from '../../../lib/ioremap.js';
+import { pgprot } from '../../../include/asm-x86/pgtable.js';
 
 const FILE = 'arch/x86/mm/ioremap.c';
 const ISA_START_ADDRESS = 0xa0000;
@@ -42,6 +43,7 @@ export interface VmallocForIoremap {
 }
 
 export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
+  const pp = pgprot(k); /* the PAGE_KERNEL_* prots __ioremap_caller picks from */
   const PAGE_SIZE = k.PAGE_SIZE;
   const { ioremap_page_range } = bootIoremapRange(k);
   const x86_64 = k.arch.name === 'x86_64'; /* CONFIG_X86_64 */
@@ -123,7 +125,22 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
       prot_val = new_prot_val;
     }
 
-    const prot = prot_val; /* PAGE_KERNEL_NOCACHE / _UC_MINUS / _WC / PAGE_KERNEL */
+    let prot: pgprotval_t;
+    switch (prot_val) {
+      case _PAGE_CACHE_UC:
+      default:
+        prot = pp.PAGE_KERNEL_NOCACHE;
+        break;
+      case _PAGE_CACHE_UC_MINUS:
+        prot = pp.PAGE_KERNEL_UC_MINUS;
+        break;
+      case _PAGE_CACHE_WC:
+        prot = pp.PAGE_KERNEL_WC;
+        break;
+      case _PAGE_CACHE_WB:
+        prot = pp.PAGE_KERNEL;
+        break;
+    }
 
     /* Ok, go for it.. */
     const area = mm.get_vm_area_caller(size, VM_IOREMAP, caller);

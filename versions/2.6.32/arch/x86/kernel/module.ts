@@ -7,9 +7,10 @@
  */
 import type { Addr, Kernel } from '../../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../../src/contract/version.js';
-import { GFP_KERNEL, PAGE_KERNEL_EXEC, __GFP_HIGHMEM } from '../../../include/linux/gfp.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from '../../../include/linux/gfp.js';
 import { VM_ALLOC } from '../../../include/linux/vmalloc.js';
 import type { Vmalloc2632 } from '../../../mm/vmalloc.js';
+import { pgprot } from '../include/asm/pgtable_types.js';
 
 /** arch/x86/include/asm/pgtable_64_types.h */
 export const X86_64_MODULES_VADDR = '0xffffffffa0000000';
@@ -31,7 +32,7 @@ export function bootModule(k: Kernel, mm: Vmalloc2632, window: VmallocWindow) {
     const area = mm.__get_vm_area(size, VM_ALLOC, MODULES_VADDR, MODULES_END, 'module_alloc');
     if (!area) return 0;
 
-    return mm.__vmalloc_area(area, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL_EXEC, 'module_alloc');
+    return mm.__vmalloc_area(area, GFP_KERNEL | __GFP_HIGHMEM, pgprot(k).PAGE_KERNEL_EXEC, 'module_alloc');
   });
   return { module_alloc };
 }

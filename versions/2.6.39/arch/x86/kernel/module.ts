@@ -7,8 +7,9 @@
  */
 import type { Addr, Kernel } from '../../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../../src/contract/version.js';
-import { GFP_KERNEL, PAGE_KERNEL_EXEC, __GFP_HIGHMEM } from '../../../include/linux/gfp.js';
+import { GFP_KERNEL, __GFP_HIGHMEM } from '../../../include/linux/gfp.js';
 import type { Vmalloc2639 } from '../../../mm/vmalloc.js';
+import { pgprot } from '../include/asm/pgtable_types.js';
 
 /** arch/x86/include/asm/pgtable_64_types.h */
 export const X86_64_MODULES_VADDR = '0xffffffffa0000000';
@@ -25,7 +26,7 @@ export function bootModule(k: Kernel, mm: Vmalloc2639, window: VmallocWindow) {
   const module_alloc = k.traced('module_alloc', (size: number): Addr => {
     if (k.PAGE_ALIGN(size) > MODULES_LEN) return 0;
     // SIM: C passes __builtin_return_address(0), module_alloc's caller; vmx names module_alloc
-    return mm.__vmalloc_node_range(size, 1, MODULES_VADDR, MODULES_END, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL_EXEC, -1, 'module_alloc');
+    return mm.__vmalloc_node_range(size, 1, MODULES_VADDR, MODULES_END, GFP_KERNEL | __GFP_HIGHMEM, pgprot(k).PAGE_KERNEL_EXEC, -1, 'module_alloc');
   });
   return { module_alloc };
 }

@@ -9,11 +9,12 @@
  * iomem_map_sanity_check finds nothing (no iomem resource tree), mmiotrace is off, and
  * early_ioremap is not modelled. boot_cpu_data.x86_phys_bits is taken as 36.
  */
-import type { Addr, Kernel, KernelLock } from '../../../../../src/kernel/kernel.js';
+import type { Addr, Kernel, KernelLock, pgprotval_t } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { VM_IOREMAP, get_vm_area_size, type vm_struct } from '../../../include/linux/vmalloc.js';
 import { bootIoremapRange } from '../../../lib/ioremap.js';
 import { high_memory_32 } from '../include/asm/pgtable_types.js';
+import { pgprot } from '../include/asm/pgtable_types.js';
 
 const FILE = 'arch/x86/mm/ioremap.c';
 const ISA_START_ADDRESS = 0xa0000;
@@ -40,6 +41,7 @@ export interface VmallocForIoremap {
 }
 
 export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
+  const pp = pgprot(k); /* the PAGE_KERNEL_* prots __ioremap_caller picks from */
   const PAGE_SIZE = k.PAGE_SIZE;
   const { ioremap_page_range } = bootIoremapRange(k);
   const phys64 = k.arch.name !== 'i386'; /* CONFIG_PHYS_ADDR_T_64BIT */
@@ -108,7 +110,22 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     /* reserve_memtype(phys_addr, phys_addr + size, prot_val, &new_prot_val): PAT off */
     const new_prot_val = prot_val === _PAGE_CACHE_WC ? _PAGE_CACHE_UC_MINUS : prot_val;
     prot_val = new_prot_val;
-    const prot = prot_val; /* PAGE_KERNEL_IO_NOCACHE / _UC_MINUS / _WC / PAGE_KERNEL_IO */
+    let prot: pgprotval_t;
+    switch (prot_val) {
+      case _PAGE_CACHE_UC:
+      default:
+        prot = pp.PAGE_KERNEL_IO_NOCACHE;
+        break;
+      case _PAGE_CACHE_UC_MINUS:
+        prot = pp.PAGE_KERNEL_IO_UC_MINUS;
+        break;
+      case _PAGE_CACHE_WC:
+        prot = pp.PAGE_KERNEL_IO_WC;
+        break;
+      case _PAGE_CACHE_WB:
+        prot = pp.PAGE_KERNEL_IO;
+        break;
+    }
 
     /* Ok, go for it.. */
     const area = mm.get_vm_area_caller(size, VM_IOREMAP, caller);

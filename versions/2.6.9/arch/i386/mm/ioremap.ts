@@ -17,6 +17,7 @@ import { VM_IOREMAP, type vm_struct } from '../../../include/linux/vmalloc.js';
 import type { AsmPgtable } from '../../../include/linux/mm.js';
 import { __PAGE_OFFSET } from '../../../include/asm-i386/page.js';
 import type { Memory269 } from '../../../mm/memory.js';
+import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PRESENT, _PAGE_RW } from '../../../include/asm-i386/pgtable.js';
 
 const ENOMEM = 12;
 /* 2.6's kbuild compiles from the top of the tree: __FILE__ is the path */
@@ -47,7 +48,9 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pg: AsmPgtable, mem: Memo
   const phys_to_virt = (address: number): Addr => k.ulong(address + __PAGE_OFFSET);
 
   // remap_area_pte (arch/i386/mm/ioremap.c 2.6.9)
-  const remap_area_pte = k.traced('remap_area_pte', (pte: EntryPtr, address: Addr, size: number, phys_addr: number, _flags: number): void => {
+  const remap_area_pte = k.traced('remap_area_pte', (pte: EntryPtr, address: Addr, size: number, phys_addr: number, flags: number): void => {
+    // pfn_pte(pfn, __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED | flags))'s flag bits
+    const pteflags = pg.pfn_pte_flags(_PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED | BigInt(flags));
     address = address % PMD_SIZE;
     let end = address + size;
     if (end > PMD_SIZE) end = PMD_SIZE;
@@ -59,8 +62,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pg: AsmPgtable, mem: Memo
         k.BUG(36, FILE);
       }
       // set_pte(pte, pfn_pte(pfn, __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED | flags)))
-      // SIM: protection bits (_PAGE_PCD of ioremap_nocache) are not kept in vmx's ptes.
-      k.set_pte(pte, pfn);
+      k.set_pte(pte, pfn, pteflags);
       address += PAGE_SIZE;
       pfn++;
       pte++;

@@ -5,9 +5,10 @@
  * vmlist, so vfree does not know them (it WARNs "nonexistent") and the final state's areas, which
  * list vmlist, leave them out.
  */
-import type { Addr, Kernel, KernelLock } from '../../../../../src/kernel/kernel.js';
+import type { Addr, Kernel, KernelLock, pgprotval_t } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
-import { GFP_KERNEL, PAGE_KERNEL_EXEC } from '../../../include/linux/mm.js';
+import { GFP_KERNEL } from '../../../include/linux/mm.js';
+import { PAGE_KERNEL_EXEC } from '../../../include/asm-x86_64/pgtable.js';
 import { SIZEOF_VM_STRUCT, type vm_struct } from '../../../include/linux/vmalloc.js';
 
 export const MODULES_VADDR = '0xffffffffa0000000';
@@ -18,7 +19,7 @@ export const MODULES_LEN = 0x0fffffff;
 interface VmallocForModules {
   vmlist_lock: KernelLock;
   unmap_vm_area(area: vm_struct): void;
-  map_vm_area(area: vm_struct, prot: number, pages: { pages: number[]; i: number }): number;
+  map_vm_area(area: vm_struct, prot: pgprotval_t, pages: { pages: number[]; i: number }): number;
 }
 
 export function bootModule(k: Kernel, mm: VmallocForModules) {
