@@ -5,6 +5,7 @@
  * than min_count times is reported as a leak, in the kernel's report format.
  */
 import type { Addr } from '../hw/addr.js';
+import { AddrTable } from './addr-table.js';
 
 export interface KmemleakObject {
   ptr: Addr;
@@ -15,7 +16,7 @@ export interface KmemleakObject {
 }
 
 export class Kmemleak {
-  readonly objects = new Map<Addr, KmemleakObject>();
+  readonly objects = new AddrTable<KmemleakObject>();
   /** Objects already reported once; the kernel reports each leak once until it is freed. */
   private readonly reported = new Set<Addr>();
 

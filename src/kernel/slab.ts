@@ -7,6 +7,7 @@ import { PAGE_SIZE } from '../hw/arch.js';
 import type { Addr } from '../hw/addr.js';
 import { Owner } from '../hw/frames.js';
 import type { Machine } from '../hw/machine.js';
+import { AddrTable } from './addr-table.js';
 
 interface SizeClass {
   size: number;
@@ -23,8 +24,8 @@ export interface SlabObject {
 
 export class Slab {
   private readonly classes: SizeClass[];
-  /** Live objects by address. */
-  readonly live = new Map<Addr, SlabObject>();
+  /** Live objects by address (a ReadonlyMap; see addr-table.ts for why not a Map). */
+  readonly live = new AddrTable<SlabObject>();
   liveBytes = 0;
   /** Frames the slab holds (owner Slab). */
   frames = 0;
