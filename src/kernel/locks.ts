@@ -21,62 +21,104 @@ export class KernelHang extends Error {
   }
 }
 
-interface Hold {
-  lock: KernelLock;
-  /** The expression the acquiring call passed (minus '&'): what the hang message names. */
-  name: string;
-  shared: boolean;
-  step: number;
-  dead: boolean;
-}
-
+/**
+ * The holds, one slot per acquisition in acquisition order, kept in parallel arrays (no record is
+ * allocated per lock call: 2.4's alloc_area_pte drops and retakes page_table_lock for every page).
+ */
 export class Locks {
-  private holds: Hold[] = [];
+  private lockAt: KernelLock[] = [];
+  /** The expression the acquiring call passed (minus '&'): what the hang message names. */
+  private nameAt: string[] = [];
+  private sharedAt: boolean[] = [];
+  private stepAt: number[] = [];
+  private deadAt: boolean[] = [];
+  /** Holds in use (slots 0 … n-1). */
+  private n = 0;
   /** Index of the running step (set by the runner). */
   step = 0;
 
-  /** The hold an acquisition would spin on, earliest step first, or undefined. */
-  private blocker(lock: KernelLock, shared: boolean): Hold | undefined {
-    let b: Hold | undefined;
-    for (const h of this.holds) if (h.lock === lock && (!shared || !h.shared) && (!b || h.step < b.step)) b = h;
+  /** The hold an acquisition would spin on, earliest step first, or -1. */
+  private blocker(lock: KernelLock, shared: boolean): number {
+    let b = -1;
+    for (let i = 0; i < this.n; i++) {
+      if (this.lockAt[i] === lock && (!shared || !this.sharedAt[i]) && (b < 0 || this.stepAt[i] < this.stepAt[b])) b = i;
+    }
     return b;
+  }
+
+  private push(lock: KernelLock, name: string, shared: boolean): void {
+    const i = this.n++;
+    this.lockAt[i] = lock;
+    this.nameAt[i] = name;
+    this.sharedAt[i] = shared;
+    this.stepAt[i] = this.step;
+    this.deadAt[i] = false;
+  }
+
+  /** Drop slot i, keeping the order of the others. */
+  private remove(i: number): void {
+    const last = --this.n;
+    for (let j = i; j < last; j++) {
+      this.lockAt[j] = this.lockAt[j + 1];
+      this.nameAt[j] = this.nameAt[j + 1];
+      this.sharedAt[j] = this.sharedAt[j + 1];
+      this.stepAt[j] = this.stepAt[j + 1];
+      this.deadAt[j] = this.deadAt[j + 1];
+    }
   }
 
   acquire(lock: KernelLock, shared: boolean, name = lock.name): void {
     const b = this.blocker(lock, shared);
-    if (b) throw new KernelHang(`${b.name} (held since step ${b.step})`);
-    this.holds.push({ lock, name, shared, step: this.step, dead: false });
+    if (b >= 0) throw new KernelHang(`${this.nameAt[b]} (held since step ${this.stepAt[b]})`);
+    this.push(lock, name, shared);
   }
 
   tryAcquire(lock: KernelLock, name = lock.name): boolean {
-    if (this.blocker(lock, false)) return false;
-    this.holds.push({ lock, name, shared: false, step: this.step, dead: false });
+    if (this.blocker(lock, false) >= 0) return false;
+    this.push(lock, name, false);
     return true;
   }
 
   release(lock: KernelLock, shared: boolean): void {
-    for (let i = this.holds.length - 1; i >= 0; i--) {
-      const h = this.holds[i];
-      if (h.lock === lock && !h.dead && h.shared === shared) {
-        this.holds.splice(i, 1);
+    for (let i = this.n - 1; i >= 0; i--) {
+      if (this.lockAt[i] === lock && !this.deadAt[i] && this.sharedAt[i] === shared) {
+        this.remove(i);
         return;
       }
     }
   }
 
+  /** Keep only the holds `keep` accepts, in order. */
+  private filter(keep: (i: number) => boolean): void {
+    let m = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (!keep(i)) continue;
+      this.lockAt[m] = this.lockAt[i];
+      this.nameAt[m] = this.nameAt[i];
+      this.sharedAt[m] = this.sharedAt[i];
+      this.stepAt[m] = this.stepAt[i];
+      this.deadAt[m] = this.deadAt[i];
+      m++;
+    }
+    this.n = m;
+  }
+
   /** spin_lock_init on a lock: whatever held it is forgotten. */
   init(lock: KernelLock): void {
-    this.holds = this.holds.filter((h) => h.lock !== lock);
+    this.filter((i) => this.lockAt[i] !== lock);
   }
 
   /** End of a step: a dead task keeps its holds; a returning call has released its own. */
   stepEnd(died: boolean): void {
-    if (died) for (const h of this.holds) h.dead = true;
-    else this.holds = this.holds.filter((h) => h.dead);
+    if (this.n === 0) return;
+    if (died) for (let i = 0; i < this.n; i++) this.deadAt[i] = true;
+    else this.filter((i) => this.deadAt[i]);
   }
 
   /** Holds that outlive their step (for reports): "name (held since step N)". */
   dead(): string[] {
-    return this.holds.filter((h) => h.dead).map((h) => `${h.name} (held since step ${h.step})`);
+    const out: string[] = [];
+    for (let i = 0; i < this.n; i++) if (this.deadAt[i]) out.push(`${this.nameAt[i]} (held since step ${this.stepAt[i]})`);
+    return out;
   }
 }
