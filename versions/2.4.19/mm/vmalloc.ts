@@ -152,7 +152,9 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     const self = k.kmalloc(SIZEOF_VM_STRUCT, 'kmalloc', -1);
     if (!self) return null;
     size = k.ulong(size + PAGE_SIZE);
-    let addr = VMALLOC_START;
+    // SIM (speed, docs/perf.md): `+` (a no-op on a number) tells the JIT that addr is a number from
+    // the start, so the walk keeps it unboxed; without it each entry walked boxed a new address.
+    let addr = +VMALLOC_START;
     k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
     let tmp = vmlist;

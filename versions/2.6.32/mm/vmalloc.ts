@@ -423,7 +423,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
       for (;;) {
         /* retry: */
-        addr = ALIGN(vstart, align);
+        // SIM (speed, docs/perf.md): `+` (a no-op on a number) tells the JIT that addr is a number from
+        // the start, so the search keeps it unboxed; without it each rb_next step boxed a new address.
+        addr = +ALIGN(vstart, align);
         let overflow = false;
         /*
          * SIM (speed, docs/perf.md): the nodes this search steps onto (descent and rb_next walks)

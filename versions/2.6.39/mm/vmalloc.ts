@@ -484,7 +484,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
                 break search;
               }
             } else {
-              addr = ALIGN(vstart, align);
+              // SIM (speed, docs/perf.md): `+` (a no-op on a number) tells the JIT that addr is a number from
+              // the start, so the search keeps it unboxed; without it each rb_next step boxed a new address.
+              addr = +ALIGN(vstart, align);
               if (k.ulong(addr + size - 1) < addr) {
                 overflow = true;
                 break search;
