@@ -17,6 +17,14 @@ export interface SourceFile {
    * oracle_memory.c (c/memory_tu.c compiles them); the rest of the file is not compiled.
    */
   extract?: string[];
+  /**
+   * Which generated file the extracted functions go to: 'memory' (oracle_memory.c, compiled by
+   * c/memory_tu.c; the default) or 'ioremap' (oracle_ioremap.c, compiled by c/ioremap_tu.c: the
+   * arch's ioremap / iounmap and the asm/io.h inlines they need).
+   */
+  unit?: 'memory' | 'ioremap';
+  /** The arches whose build compiles this file's functions (default: every arch of the version). */
+  arches?: OracleArch[];
 }
 
 export interface OracleVersion {
@@ -40,6 +48,15 @@ const MEMORY_24 = ['pte_alloc'];
 const MEMORY_269 = ['pte_alloc_kernel', '__pmd_alloc'];
 const MEMORY_26 = ['__pud_alloc', '__pmd_alloc', '__pte_alloc_kernel', 'apply_to_pte_range', 'apply_to_pmd_range', 'apply_to_pud_range', 'apply_to_page_range'];
 const memory = (blob: string, extract: string[]): SourceFile => ({ path: 'mm/memory.c', blob, extract });
+/** 2.4 i386 ioremap: include/asm-i386/io.h's inlines and arch/i386/mm/ioremap.c's __ioremap / iounmap with their page-table walk. */
+const IO_H_24 = ['virt_to_phys', 'phys_to_virt', 'ioremap', 'ioremap_nocache'];
+const IOREMAP_24 = ['remap_area_pte', 'remap_area_pmd', 'remap_area_pages', '__ioremap', 'iounmap'];
+const ioH = (blob: string, extract: string[]): SourceFile => ({ path: 'include/asm-i386/io.h', blob, extract, unit: 'ioremap' });
+const ioremapC = (path: string, blob: string, extract: string[]): SourceFile => ({ path, blob, extract, unit: 'ioremap' });
+const I386: OracleArch[] = ['i386', 'i386-pae'];
+/** 2.6.9: io.h has the ioremap inline only; ioremap_nocache and iounmap are in arch/i386/mm/ioremap.c (i386 builds only). */
+const IO_H_269 = ['virt_to_phys', 'phys_to_virt', 'ioremap'];
+const IOREMAP_269 = ['remap_area_pte', 'remap_area_pmd', 'remap_area_pages', '__ioremap', 'ioremap_nocache', 'iounmap'];
 
 export const ORACLE_VERSIONS: readonly OracleVersion[] = [
   {
@@ -54,22 +71,27 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
   },
   {
     id: '2.4.19', family: 'v24', define: 'ORACLE_V2419', mirror: 'MaximeChretien/linux-history', refs: ['2.4.19'],
-    files: [f('mm/vmalloc.c', '63d3c25f9ba87cf59f76e2c0c623ac630c9162b7'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62'), memory('81166b88daf3104e644078910b96ef5f4b6c60be', MEMORY_24)],
+    files: [f('mm/vmalloc.c', '63d3c25f9ba87cf59f76e2c0c623ac630c9162b7'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62'), memory('81166b88daf3104e644078910b96ef5f4b6c60be', MEMORY_24),
+      ioH('27a3b85eb2dae7fca6e29573e0d003865d1ade01', IO_H_24), ioremapC('arch/i386/mm/ioremap.c', 'cf93cacb2f8a4350f0f15b4799f960542e777362', IOREMAP_24)],
     arches: ['i386', 'i386-pae'],
   },
   {
     id: '2.4.22', family: 'v24', define: 'ORACLE_V2422', mirror: 'MaximeChretien/linux-history', refs: ['2.4.22'],
-    files: [f('mm/vmalloc.c', 'e91e12aa506ed517aa2b72367b8d430129b9aa99'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('435723c8eb916cf5a8efa565eaf33968b4779e97', MEMORY_24)],
+    files: [f('mm/vmalloc.c', 'e91e12aa506ed517aa2b72367b8d430129b9aa99'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('435723c8eb916cf5a8efa565eaf33968b4779e97', MEMORY_24),
+      ioH('ce6dd5beb6c5b9aa618808146a4f92a237684995', IO_H_24), ioremapC('arch/i386/mm/ioremap.c', 'cf93cacb2f8a4350f0f15b4799f960542e777362', IOREMAP_24)],
     arches: ['i386', 'i386-pae'],
   },
   {
     id: '2.4.31', family: 'v24', define: 'ORACLE_V2431', mirror: 'MaximeChretien/linux-history', refs: ['2.4.31'],
-    files: [f('mm/vmalloc.c', '4d2a93a08804a538dcb2095f869096437ce95e4e'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('9cde424cb6e8d33bac530ea8fe28ba30ee732643', MEMORY_24)],
+    files: [f('mm/vmalloc.c', '4d2a93a08804a538dcb2095f869096437ce95e4e'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('9cde424cb6e8d33bac530ea8fe28ba30ee732643', MEMORY_24),
+      ioH('ce6dd5beb6c5b9aa618808146a4f92a237684995', IO_H_24), ioremapC('arch/i386/mm/ioremap.c', 'f61a5b1c9932fe89e8bed85144eba36cc15607ae', IOREMAP_24)],
     arches: ['i386', 'i386-pae'],
   },
   {
     id: '2.6.9', family: 'v26', define: 'ORACLE_V2609', mirror: 'MaximeChretien/linux-history', refs: ['v2.6.9'],
-    files: [f('mm/vmalloc.c', '4093deae381b93efa1ed2e89c9f10c98e0b0b3b7'), f(VMALLOC_H, '8c68717810c324c8c38ada474fbf2e7cedb254ff'), memory('0a7013a26019e9760894bb28b1a5c096cac90b7d', MEMORY_269)],
+    files: [f('mm/vmalloc.c', '4093deae381b93efa1ed2e89c9f10c98e0b0b3b7'), f(VMALLOC_H, '8c68717810c324c8c38ada474fbf2e7cedb254ff'), memory('0a7013a26019e9760894bb28b1a5c096cac90b7d', MEMORY_269),
+      { ...ioH('083e3b8f8c7f04c8b2040b194f95fa0ee9f5db12', IO_H_269), arches: I386 },
+      { ...ioremapC('arch/i386/mm/ioremap.c', 'aee0bb1f495d6380ba4a1b498c34aa01882a0686', IOREMAP_269), arches: I386 }],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
   {
@@ -99,6 +121,29 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
 ];
 
 export const ORACLE_ARCHES: readonly OracleArch[] = ['i386', 'i386-pae', 'x86_64'];
+
+/** Whether the version's build compiles its arch ioremap (drives ioremap, ioremap_nocache, iounmap). */
+export function hasIoremap(v: OracleVersion, arch?: OracleArch): boolean {
+  return v.files.some((f) => f.unit === 'ioremap' && (!arch || !f.arches || f.arches.includes(arch)));
+}
+
+/**
+ * high_memory of the version's i386 setup (the end of the directly mapped RAM) as a kernel address:
+ * PAGE_OFFSET + min(RAM, MAXMEM). 2.4, 2.6.9, 2.6.27: MAXMEM = -PAGE_OFFSET - __VMALLOC_RESERVE
+ * (896 MiB; 2.6.9 honours vmalloc=); 2.6.32, 2.6.39: MAXMEM = VMALLOC_END - PAGE_OFFSET -
+ * __VMALLOC_RESERVE with the assumed fixmap, high_memory = __va(max_low_pfn * PAGE_SIZE - 1) + 1.
+ */
+export function highMemory(version: string, arch: OracleArch, ramMiB: number, reserveMiB?: number): bigint {
+  const ram = BigInt(ramMiB) * MiB;
+  if (arch === 'x86_64') return 0xffff810000000000n + ram; // not driven (ioremap is i386-only here)
+  const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+  if (version === '2.6.32' || version === '2.6.39') {
+    const end = arch === 'i386-pae' ? 0xff9fe000n : 0xff7fe000n;
+    return PAGE_OFFSET + min(ram, (end - PAGE_OFFSET - VMALLOC_RESERVE) & ~0xfffn);
+  }
+  const reserve = version === '2.6.9' && reserveMiB !== undefined ? BigInt(reserveMiB) * MiB : VMALLOC_RESERVE;
+  return PAGE_OFFSET + min(ram, (1n << 32n) - PAGE_OFFSET - reserve);
+}
 
 export function oracleVersion(id: string): OracleVersion | undefined {
   return ORACLE_VERSIONS.find((v) => v.id === id);
