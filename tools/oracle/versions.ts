@@ -56,6 +56,10 @@ const ioremapC = (path: string, blob: string, extract: string[]): SourceFile => 
 const I386: OracleArch[] = ['i386', 'i386-pae'];
 /** 2.6.9: io.h has the ioremap inline only; ioremap_nocache and iounmap are in arch/i386/mm/ioremap.c (i386 builds only). */
 const IO_H_269 = ['virt_to_phys', 'phys_to_virt', 'ioremap'];
+/** 2.6.27 on: asm/io.h's inlines, physaddr.h's phys_addr_valid, lib/ioremap.c's ioremap_page_range walk, arch/x86/mm/ioremap.c. */
+const IO_H_26 = ['virt_to_phys', 'phys_to_virt', 'ioremap'];
+const LIB_IOREMAP = ['ioremap_pte_range', 'ioremap_pmd_range', 'ioremap_pud_range', 'ioremap_page_range'];
+const IOREMAP_X86 = ['page_is_ram', '__ioremap_caller', 'ioremap_nocache', 'iounmap'];
 const IOREMAP_269 = ['remap_area_pte', 'remap_area_pmd', 'remap_area_pages', '__ioremap', 'ioremap_nocache', 'iounmap'];
 
 export const ORACLE_VERSIONS: readonly OracleVersion[] = [
@@ -105,6 +109,10 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
       f('mm/vmalloc.c', '0f551a4a44cddc7a042d47bbcd85c7126569ee69'), f(VMALLOC_H, '227c2a585e4f326a4e3355fc01f34a1eb4901b03'),
       f('lib/rbtree.c', 'e2aa3be29858cdcdd69bf4a43a67813db84079ee'), f('include/linux/rbtree.h', '9c295411d01f66a65a22b034c6d13b7c7569cef4'),
       memory('6ab19dd4a1990f3f463c1db3eee4f19ce4f5a3de', MEMORY_26),
+      { path: 'arch/x86/include/asm/io.h', blob: '73739322b6d05675ca8155aac9f5126a5e701460', extract: IO_H_26, unit: 'ioremap', arches: I386 },
+      { path: 'arch/x86/mm/physaddr.h', blob: 'a3cd5a0c97b3ec7316eafffc977e465c58661b8f', extract: ['phys_addr_valid'], unit: 'ioremap', arches: I386 },
+      { path: 'lib/ioremap.c', blob: '14c6078f17a2a2aa26da4ac638da4a7e966649ed', extract: LIB_IOREMAP, unit: 'ioremap', arches: I386 },
+      { path: 'arch/x86/mm/ioremap.c', blob: '2feb9bdedaaf01fd2f66e08899fb160bf810d220', extract: IOREMAP_X86, unit: 'ioremap', arches: I386 },
     ],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },

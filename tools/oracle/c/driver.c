@@ -37,7 +37,7 @@ void *oracle___vmalloc_node(unsigned long size, unsigned long align, int node, v
 int oracle_lookup_pte(unsigned long a, unsigned long long *out);
 void oracle_reserve_pc(void);
 #ifdef ORACLE_IOREMAP
-void oracle_set_high_memory(unsigned long h);
+void oracle_set_high_memory(unsigned long h, unsigned long ram_mib);
 void iounmap(void *addr);
 #endif
 
@@ -162,8 +162,8 @@ NOI void *drv___vmalloc_node_range(unsigned long s, unsigned long a, unsigned lo
 #endif
 #ifdef ORACLE_IOREMAP
 /* the version's asm/io.h ioremap / ioremap_nocache (extracted, ioremap_tu.c) */
-NOI void *drv_ioremap(unsigned long phys, unsigned long size);
-NOI void *drv_ioremap_nocache(unsigned long phys, unsigned long size);
+NOI void *drv_ioremap(unsigned long long phys, unsigned long size);
+NOI void *drv_ioremap_nocache(unsigned long long phys, unsigned long size);
 #endif
 NOI struct vm_struct *drv_get_vm_area(unsigned long s, unsigned long f) { return get_vm_area(s, f); }
 #ifdef ORACLE_V26
@@ -276,8 +276,8 @@ static void step(const char *op)
 #endif
 		else if (!strcmp(op, "vfree")) { vfree((void *)tgt); err = errname_from_log(); }
 #ifdef ORACLE_IOREMAP
-		else if (!strcmp(op, "ioremap")) ret = (unsigned long)drv_ioremap(num("phys", 0), num("size", 0));
-		else if (!strcmp(op, "ioremap_nocache")) ret = (unsigned long)drv_ioremap_nocache(num("phys", 0), num("size", 0));
+		else if (!strcmp(op, "ioremap")) ret = (unsigned long)drv_ioremap(fld("phys") ? strtoull(fld("phys"), NULL, 0) : 0, num("size", 0));
+		else if (!strcmp(op, "ioremap_nocache")) ret = (unsigned long)drv_ioremap_nocache(fld("phys") ? strtoull(fld("phys"), NULL, 0) : 0, num("size", 0));
 		else if (!strcmp(op, "iounmap")) { iounmap((void *)tgt); err = errname_from_log(); }
 #endif
 #ifdef HAS_VMAP
@@ -510,7 +510,7 @@ int main(int argc, char **argv)
 		const char *h = strstr(line, " high=");
 		unsigned long hm = h ? strtoul(h + 6, NULL, 16) : 0;
 #ifdef ORACLE_IOREMAP
-		oracle_set_high_memory(hm);
+		oracle_set_high_memory(hm, ram);
 #else
 		(void)hm;
 #endif

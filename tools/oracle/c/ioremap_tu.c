@@ -6,12 +6,13 @@
  * high_memory, which the driver sets from the machine line (tools/oracle/run.ts, versions.ts highMemory). */
 #include "kstub.h"
 #include <linux/vmalloc.h>
-/* BUG() in these names the arch file (2.4's kbuild compiled inside arch/i386/mm/: "ioremap.c") */
+/* BUG() / WARN in these name the file: 2.4's kbuild compiled inside arch/i386/mm/ ("ioremap.c"); 2.6's from
+ * the top, so __FILE__, which the #line directives of oracle_ioremap-<arch>.c set to each file's path */
 #undef ORACLE_VFILE
 #ifdef ORACLE_V24
 #define ORACLE_VFILE "ioremap.c"
 #else
-#define ORACLE_VFILE "arch/x86/mm/ioremap.c"
+#define ORACLE_VFILE __FILE__
 #endif
 #if BITS_PER_LONG == 32
 #define PAGE_OFFSET 0xc0000000UL
@@ -34,10 +35,87 @@
 #define global_flush_tlb() do { } while (0)
 void iounmap(volatile void __iomem *addr);
 #endif
+#if defined(ORACLE_V26) && !defined(ORACLE_V2609)
+/* ---- 2.6.27 on: what arch/x86/mm/ioremap.c, physaddr.h and lib/ioremap.c reach, as services:
+ * pgtable_types.h's cache attributes and PAGE_KERNEL_IO* (over kstub.h's PAGE_KERNEL = __PAGE_KERNEL) */
+typedef phys_addr_t resource_size_t;
+#define _PAGE_PWT 0x008
+#define _PAGE_IOMAP ((pteval_t)1 << 10)
+#define _PAGE_CACHE_MASK (_PAGE_PCD | _PAGE_PWT)
+#define _PAGE_CACHE_WB (0)
+#define _PAGE_CACHE_WC (_PAGE_PWT)
+#define _PAGE_CACHE_UC_MINUS (_PAGE_PCD)
+#define _PAGE_CACHE_UC (_PAGE_PCD | _PAGE_PWT)
+#define PAGE_KERNEL_IO __pgprot(pgprot_val(PAGE_KERNEL) | _PAGE_IOMAP)
+#define PAGE_KERNEL_IO_NOCACHE __pgprot(pgprot_val(PAGE_KERNEL) | _PAGE_PCD | _PAGE_PWT | _PAGE_IOMAP)
+#define PAGE_KERNEL_IO_UC_MINUS __pgprot(pgprot_val(PAGE_KERNEL) | _PAGE_PCD | _PAGE_IOMAP)
+#define PAGE_KERNEL_IO_WC __pgprot(pgprot_val(PAGE_KERNEL) | _PAGE_CACHE_WC | _PAGE_IOMAP)
+/* pgtable.h pfn_pte = page_nr << PAGE_SHIFT | massage_pgprot(prot): a present prot & __supported_pte_mask,
+ * which init_32.c / init_64.c start as ~(_PAGE_NX | _PAGE_GLOBAL | _PAGE_IOMAP) / ~_PAGE_IOMAP and PGE and
+ * NX (the reference CPU) give back GLOBAL and NX: _PAGE_IOMAP is dropped */
+#undef pfn_pte
+#define pfn_pte(pfn, prot) __pte(((pteval_t)(pfn) << PAGE_SHIFT) | \
+	((pgprot_val(prot) & _PAGE_PRESENT) ? pgprot_val(prot) & ~_PAGE_IOMAP : pgprot_val(prot)))
+#define pfn_valid(pfn) ((pfn) < max_mapnr)
+/* asm/e820.h; the map: one E820_RAM entry covering the machine's RAM (oracle_set_high_memory sets it) */
+#define E820_RAM 1
+#define ISA_START_ADDRESS 0xa0000
+#define ISA_END_ADDRESS 0x100000
+#define BIOS_BEGIN 0x000a0000
+#define BIOS_END 0x00100000
+#define is_ISA_range(s, e) ((s) >= ISA_START_ADDRESS && (e) < ISA_END_ADDRESS)
+struct e820entry { u64 addr; u64 size; unsigned int type; };
+struct e820map { unsigned int nr_map; struct e820entry map[1]; };
+static struct e820map e820;
+/* asm/processor.h boot_cpu_data: 36 physical address bits (as vmx's SIM) */
+static struct { unsigned char x86_phys_bits; } boot_cpu_data = { 36 };
+#if ORACLE_PT_LEVELS >= 3
+#define CONFIG_PHYS_ADDR_T_64BIT 1
+#endif
+/* bug.h WARN_ON_ONCE / WARN_ONCE: once per call site */
+#define WARN_ON_ONCE(c) ({ static int __warned; int __ret = !!(c); if (unlikely(__ret && !__warned)) { __warned = 1; WARN_ON(1); } unlikely(__ret); })
+#define WARN_ONCE(c, fmt...) ({ static int __warned; int __ret = !!(c); if (unlikely(__ret && !__warned)) { __warned = 1; WARN(1, fmt); } unlikely(__ret); })
+/* no iomem resource tree, mmiotrace off, no stack dump */
+#define iomem_map_sanity_check(p, s) 0
+#define mmiotrace_ioremap(p, s, a) do { } while (0)
+#define mmiotrace_iounmap(a) do { } while (0)
+#define dump_stack() do { } while (0)
+/* PAT off (arch/x86/mm/pat.c with pat_enabled 0): reserve_memtype's !pat_enabled branch (lines 377-387 of
+ * 2.6.32's pat.c, the same in 2.6.27 and 2.6.39) hands back the request's cache type; free_memtype,
+ * kernel_map_sync_memtype: nothing to do */
+static int reserve_memtype(u64 start, u64 end, unsigned long req_type, unsigned long *new_type)
+{
+	BUG_ON(start >= end);
+	if (new_type) {
+		if (req_type == -1) *new_type = _PAGE_CACHE_WB;
+		else if (req_type == _PAGE_CACHE_WC) *new_type = _PAGE_CACHE_UC_MINUS;
+		else *new_type = req_type & _PAGE_CACHE_MASK;
+	}
+	return 0;
+}
+#define free_memtype(s, e) 0
+#define kernel_map_sync_memtype(b, s, f) 0
+#define is_new_memtype_allowed(p, s, f, t) 1
+#define pat_enabled 0
+void __iomem *ioremap_nocache(resource_size_t phys_addr, unsigned long size);
+int ioremap_page_range(unsigned long addr, unsigned long end, unsigned long phys_addr, pgprot_t prot);
+void iounmap(volatile void __iomem *addr);
+#endif
 void *high_memory;
-void oracle_set_high_memory(unsigned long h) { high_memory = (void *)h; }
+void oracle_set_high_memory(unsigned long h, unsigned long ram_mib)
+{
+	high_memory = (void *)h;
+#if defined(ORACLE_V26) && !defined(ORACLE_V2609)
+	e820.nr_map = 1;
+	e820.map[0] = (struct e820entry){ 0, (u64)ram_mib << 20, E820_RAM };
+#else
+	(void)ram_mib;
+#endif
+}
+#if defined(ORACLE_V24) || defined(ORACLE_V2609)
 void *__ioremap(unsigned long offset, unsigned long size, unsigned long flags);
+#endif
 #include ORACLE_IOREMAP_SRC
 /* the driver's entry points (caller symbols), over the extracted asm/io.h inlines */
-__attribute__((noinline, used)) void *drv_ioremap(unsigned long phys, unsigned long size) { return ioremap(phys, size); }
-__attribute__((noinline, used)) void *drv_ioremap_nocache(unsigned long phys, unsigned long size) { return ioremap_nocache(phys, size); }
+__attribute__((noinline, used)) void *drv_ioremap(unsigned long long phys, unsigned long size) { return ioremap(phys, size); }
+__attribute__((noinline, used)) void *drv_ioremap_nocache(unsigned long long phys, unsigned long size) { return ioremap_nocache(phys, size); }
