@@ -101,6 +101,10 @@ export class ExtractError extends Error {}
  * column 0, not a prototype) to the first `}` at column 0 after it. Returns the first line's number too.
  */
 export function extractFunction(text: string, name: string): { line: number; code: string } {
+  // `name@N`: the N-th definition in the file (another #ifdef branch's), 1 by default
+  const at = name.indexOf('@');
+  let skip = at < 0 ? 0 : Number(name.slice(at + 1)) - 1;
+  if (at >= 0) name = name.slice(0, at);
   const lines = text.split('\n');
   const head = new RegExp(`^[A-Za-z_][^;#]*\\b${name.replace(/[$]/g, '\\$&')}\\s*\\(`);
   for (let i = 0; i < lines.length; i++) {
@@ -112,6 +116,10 @@ export function extractFunction(text: string, name: string): { line: number; cod
     let k = j;
     while (k < lines.length && lines[k] !== '}') k++;
     if (k >= lines.length) break;
+    if (skip-- > 0) {
+      i = k;
+      continue;
+    }
     return { line: i + 1, code: lines.slice(i, k + 1).join('\n') };
   }
   throw new ExtractError(`no definition of ${name}()`);

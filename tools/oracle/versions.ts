@@ -60,6 +60,8 @@ const IO_H_269 = ['virt_to_phys', 'phys_to_virt', 'ioremap'];
 const IO_H_26 = ['virt_to_phys', 'phys_to_virt', 'ioremap'];
 const LIB_IOREMAP = ['ioremap_pte_range', 'ioremap_pmd_range', 'ioremap_pud_range', 'ioremap_page_range'];
 const IOREMAP_X86 = ['page_is_ram', '__ioremap_caller', 'ioremap_nocache', 'iounmap'];
+/** 2.6.27: no physaddr.h; phys_addr_valid's i386 definition is the file's second (#else of CONFIG_X86_64). */
+const IOREMAP_2627 = ['phys_addr_valid@2', 'page_is_ram', 'ioremap_change_attr', '__ioremap_caller', 'ioremap_nocache', 'iounmap'];
 const IOREMAP_269 = ['remap_area_pte', 'remap_area_pmd', 'remap_area_pages', '__ioremap', 'ioremap_nocache', 'iounmap'];
 
 export const ORACLE_VERSIONS: readonly OracleVersion[] = [
@@ -100,7 +102,10 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
   },
   {
     id: '2.6.27', family: 'v26', define: 'ORACLE_V2627', mirror: 'sepen/linux-2.6.32.y', refs: ['3fa8749e584b', 'v2.6.27'],
-    files: [f('mm/vmalloc.c', '85b9a0d2c877402ee6c06e97fd9084919ed8485b'), f(VMALLOC_H, '328eb40227277967c8a6179efb56ad14e03fc233'), memory('1002f473f497c37f34c5c33d4dfa7d2bd49faed0', MEMORY_26)],
+    files: [f('mm/vmalloc.c', '85b9a0d2c877402ee6c06e97fd9084919ed8485b'), f(VMALLOC_H, '328eb40227277967c8a6179efb56ad14e03fc233'), memory('1002f473f497c37f34c5c33d4dfa7d2bd49faed0', MEMORY_26),
+      { path: 'include/asm-x86/io_32.h', blob: 'e876d89ac15618f88ea4b624de64c6b1fc27e9cd', extract: IO_H_26, unit: 'ioremap', arches: I386 },
+      { path: 'lib/ioremap.c', blob: '14c6078f17a2a2aa26da4ac638da4a7e966649ed', extract: LIB_IOREMAP, unit: 'ioremap', arches: I386 },
+      { path: 'arch/x86/mm/ioremap.c', blob: 'd4b6e6a29ae3597c45071805f734a502a12d6ab2', extract: IOREMAP_2627, unit: 'ioremap', arches: I386 }],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
   {

@@ -97,6 +97,16 @@ static int reserve_memtype(u64 start, u64 end, unsigned long req_type, unsigned 
 #define kernel_map_sync_memtype(b, s, f) 0
 #define is_new_memtype_allowed(p, s, f, t) 1
 #define pat_enabled 0
+#ifdef ORACLE_V2627
+/* 2.6.27: __ioremap_caller's prots are the non-IO ones (pgtable.h), pr_debug is off, and ioremap_change_attr's
+ * pageattr.c calls set the cache bits the new ptes already carry (the linear map is not modelled): success */
+#define PAGE_KERNEL_UC_MINUS __pgprot(pgprot_val(PAGE_KERNEL) | _PAGE_PCD)
+#define PAGE_KERNEL_WC __pgprot(pgprot_val(PAGE_KERNEL) | _PAGE_CACHE_WC)
+#define pr_debug(fmt...) do { } while (0)
+#define _set_memory_uc(a, n) 0
+#define _set_memory_wc(a, n) 0
+#define _set_memory_wb(a, n) 0
+#endif
 void __iomem *ioremap_nocache(resource_size_t phys_addr, unsigned long size);
 int ioremap_page_range(unsigned long addr, unsigned long end, unsigned long phys_addr, pgprot_t prot);
 void iounmap(volatile void __iomem *addr);
