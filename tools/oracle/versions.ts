@@ -62,6 +62,9 @@ const LIB_IOREMAP = ['ioremap_pte_range', 'ioremap_pmd_range', 'ioremap_pud_rang
 const IOREMAP_X86 = ['page_is_ram', '__ioremap_caller', 'ioremap_nocache', 'iounmap'];
 /** 2.6.27: no physaddr.h; phys_addr_valid's i386 definition is the file's second (#else of CONFIG_X86_64). */
 const IOREMAP_2627 = ['phys_addr_valid@2', 'page_is_ram', 'ioremap_change_attr', '__ioremap_caller', 'ioremap_nocache', 'iounmap'];
+/** 2.6.39: page_is_ram is kernel/resource.c's generic one; is_ISA_range an inline of asm/e820.h. */
+const RESOURCE_39 = ['find_next_system_ram', 'walk_system_ram_range', '__is_ram', 'page_is_ram'];
+const IOREMAP_2639 = ['__ioremap_caller', 'ioremap_nocache', 'iounmap'];
 const IOREMAP_269 = ['remap_area_pte', 'remap_area_pmd', 'remap_area_pages', '__ioremap', 'ioremap_nocache', 'iounmap'];
 
 export const ORACLE_VERSIONS: readonly OracleVersion[] = [
@@ -128,6 +131,12 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
       f('mm/vmalloc.c', '5d6030235d7a8e4462498e6d9154ca97029069ed'), f(VMALLOC_H, '9332e52ea8c270aadacb79b61446336202e1fea6'),
       f('lib/rbtree.c', 'a16be19a130545ce44fc4f8c6a3f9fde866b9159'), f('include/linux/rbtree.h', '7066acb2c53072c4d6df35b7bc909723d1d646a9'),
       memory('61e66f026563b4b473fc73922d58a984c490c827', MEMORY_26),
+      { path: 'arch/x86/include/asm/io.h', blob: '072273082528c3bcff89ca88d9d98e26567c38df', extract: IO_H_26, unit: 'ioremap', arches: I386 },
+      { path: 'arch/x86/include/asm/e820.h', blob: '908b96957d88adf11694f6e83652b47d06d3b8f0', extract: ['is_ISA_range'], unit: 'ioremap', arches: I386 },
+      { path: 'arch/x86/mm/physaddr.h', blob: 'a3cd5a0c97b3ec7316eafffc977e465c58661b8f', extract: ['phys_addr_valid'], unit: 'ioremap', arches: I386 },
+      { path: 'kernel/resource.c', blob: '798e2fae2a069645c13853f4b658dada92af8f66', extract: RESOURCE_39, unit: 'ioremap', arches: I386 },
+      { path: 'lib/ioremap.c', blob: 'da4e2ad74b688db71fe2b0bcce0440c51641eefb', extract: LIB_IOREMAP, unit: 'ioremap', arches: I386 },
+      { path: 'arch/x86/mm/ioremap.c', blob: '0369843511dc34292b6b0e944fc53bcab7396f8d', extract: IOREMAP_2639, unit: 'ioremap', arches: I386 },
     ],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },

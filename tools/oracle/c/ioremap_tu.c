@@ -63,7 +63,9 @@ typedef phys_addr_t resource_size_t;
 #define ISA_END_ADDRESS 0x100000
 #define BIOS_BEGIN 0x000a0000
 #define BIOS_END 0x00100000
-#define is_ISA_range(s, e) ((s) >= ISA_START_ADDRESS && (e) < ISA_END_ADDRESS)
+#ifndef ORACLE_V2639
+#define is_ISA_range(s, e) ((s) >= ISA_START_ADDRESS && (e) < ISA_END_ADDRESS)   /* 2.6.39: e820.h's inline, extracted */
+#endif
 struct e820entry { u64 addr; u64 size; unsigned int type; };
 struct e820map { unsigned int nr_map; struct e820entry map[1]; };
 static struct e820map e820;
@@ -81,14 +83,17 @@ static struct { unsigned char x86_phys_bits; } boot_cpu_data = { 36 };
 #define mmiotrace_iounmap(a) do { } while (0)
 #define dump_stack() do { } while (0)
 /* PAT off (arch/x86/mm/pat.c with pat_enabled 0): reserve_memtype's !pat_enabled branch (lines 377-387 of
- * 2.6.32's pat.c, the same in 2.6.27 and 2.6.39) hands back the request's cache type; free_memtype,
+ * 2.6.32's pat.c, the same in 2.6.27; 2.6.39's lines 266-275 lack the req_type -1 case) hands back the request's cache type; free_memtype,
  * kernel_map_sync_memtype: nothing to do */
 static int reserve_memtype(u64 start, u64 end, unsigned long req_type, unsigned long *new_type)
 {
 	BUG_ON(start >= end);
 	if (new_type) {
-		if (req_type == -1) *new_type = _PAGE_CACHE_WB;
-		else if (req_type == _PAGE_CACHE_WC) *new_type = _PAGE_CACHE_UC_MINUS;
+#ifndef ORACLE_V2639
+		if (req_type == -1) *new_type = _PAGE_CACHE_WB;   /* not in 2.6.39's */
+		else
+#endif
+		if (req_type == _PAGE_CACHE_WC) *new_type = _PAGE_CACHE_UC_MINUS;
 		else *new_type = req_type & _PAGE_CACHE_MASK;
 	}
 	return 0;
@@ -108,7 +113,29 @@ static int reserve_memtype(u64 start, u64 end, unsigned long req_type, unsigned 
 #define _set_memory_wb(a, n) 0
 #endif
 void __iomem *ioremap_nocache(resource_size_t phys_addr, unsigned long size);
+#ifdef ORACLE_V2639
+int ioremap_page_range(unsigned long addr, unsigned long end, phys_addr_t phys_addr, pgprot_t prot);
+/* page_types.h PHYSICAL_PAGE_MASK; page_32_types.h __PHYSICAL_MASK_SHIFT 44 (PAE) / 32 */
+#if ORACLE_PT_LEVELS == 3
+#define __PHYSICAL_MASK_SHIFT 44
+#else
+#define __PHYSICAL_MASK_SHIFT 32
+#endif
+#define __PHYSICAL_MASK ((phys_addr_t)((1ULL << __PHYSICAL_MASK_SHIFT) - 1))
+#define PHYSICAL_PAGE_MASK (((signed long)PAGE_MASK) & __PHYSICAL_MASK)
+/* kernel/resource.c's page_is_ram (extracted) walks iomem_resource's "System RAM" children: e820's one RAM
+ * entry for all of RAM less trim_bios_range's 640K-1M BIOS area and CONFIG_X86_RESERVE_LOW's 64 KiB
+ * (E820_RESERVED), as setup.c leaves them (oracle_set_high_memory fills them in) */
+#define IORESOURCE_MEM 0x00000200
+#define IORESOURCE_BUSY 0x80000000
+struct resource { resource_size_t start, end; const char *name; unsigned long flags; struct resource *parent, *sibling, *child; };
+static struct resource oracle_sysram[2];
+static struct resource iomem_resource = { .start = 0, .end = -1, .name = "PCI mem", .flags = IORESOURCE_MEM };
+static DEFINE_RWLOCK(resource_lock);
+#define __weak
+#else
 int ioremap_page_range(unsigned long addr, unsigned long end, unsigned long phys_addr, pgprot_t prot);
+#endif
 void iounmap(volatile void __iomem *addr);
 #endif
 void *high_memory;
@@ -118,6 +145,17 @@ void oracle_set_high_memory(unsigned long h, unsigned long ram_mib)
 #if defined(ORACLE_V26) && !defined(ORACLE_V2609)
 	e820.nr_map = 1;
 	e820.map[0] = (struct e820entry){ 0, (u64)ram_mib << 20, E820_RAM };
+#ifdef ORACLE_V2639
+	{
+		u64 ram = (u64)ram_mib << 20;
+		struct resource *prev = NULL;
+		int n = 0;
+		if (ram > 0x10000) oracle_sysram[n++] = (struct resource){ 0x10000, (ram < 0xa0000 ? ram : 0xa0000) - 1, "System RAM", IORESOURCE_MEM | IORESOURCE_BUSY };
+		if (ram > 0x100000) oracle_sysram[n++] = (struct resource){ 0x100000, ram - 1, "System RAM", IORESOURCE_MEM | IORESOURCE_BUSY };
+		for (int i = n; i-- > 0;) { oracle_sysram[i].parent = &iomem_resource; oracle_sysram[i].sibling = prev; prev = &oracle_sysram[i]; }
+		iomem_resource.child = prev;
+	}
+#endif
 #else
 	(void)ram_mib;
 #endif
