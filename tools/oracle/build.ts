@@ -23,6 +23,8 @@ export const DEFAULT_BUILD_DIR = join(tmpdir(), 'vmx-oracle');
 
 export class BuildError extends Error {}
 
+/** Per-unit flags (in the cache key: a change rebuilds). */
+const UNIT_FLAGS = { driver: ['-fno-optimize-sibling-calls'], ioremap: ['-fno-optimize-sibling-calls'] };
 const CFLAGS = ['-O2', '-g', '-w', '-fno-strict-aliasing', '-fno-delete-null-pointer-checks', '-fwrapv'];
 
 function filesUnder(dir: string): string[] {
@@ -175,7 +177,7 @@ async function buildOne(buildDir: string, t: BuildTarget, tool: string, gcc: str
   const ioremap = hasIoremap(v, t.arch);
   const defs = [...defines(v, t.arch), ...(t.fast ? ['-DORACLE_FAST'] : []), ...(ioremap ? ['-DORACLE_IOREMAP', `-DORACLE_IOREMAP_SRC="oracle_ioremap-${t.arch}.c"`] : [])];
   const key = createHash('sha256')
-    .update(JSON.stringify({ tool, gcc, m, CFLAGS, defs, blobs: v.files.map((f) => f.blob) }))
+    .update(JSON.stringify({ tool, gcc, m, CFLAGS, defs, blobs: v.files.map((f) => f.blob), units: UNIT_FLAGS }))
     .digest('hex');
   const stamp = bin + '.key';
   const top = writeSources(buildDir, t.source, t.arch);
@@ -185,10 +187,11 @@ async function buildOne(buildDir: string, t: BuildTarget, tool: string, gcc: str
   mkdirSync(objDir, { recursive: true });
   mkdirSync(join(buildDir, 'bin'), { recursive: true });
   const inc = ['-I' + join(C_DIR, 'stubs', v.family), '-I' + join(C_DIR, 'stubs', 'common'), '-I' + join(top, 'include'), '-I' + top];
-  const units: [string, string[]][] = ['kernel_tu.c', 'oracle_rt.c', 'driver.c'].map((c) => [join(C_DIR, c), ['-fno-optimize-sibling-calls']]);
+  const units: [string, string[]][] = ['kernel_tu.c', 'oracle_rt.c', 'driver.c'].map((c) => [join(C_DIR, c), UNIT_FLAGS.driver]);
   if (t.source.contents.has('lib/rbtree.c')) units.push([join(top, 'lib', 'rbtree.c'), []]);
   if (existsSync(join(top, 'oracle_memory.c'))) units.push([join(C_DIR, 'memory_tu.c'), []]);
-  if (ioremap) units.push([join(C_DIR, 'ioremap_tu.c'), []]);
+  // the caller ioremap_nocache records (__builtin_return_address) must be inside drv_ioremap*, not a tail call's caller
+  if (ioremap) units.push([join(C_DIR, 'ioremap_tu.c'), UNIT_FLAGS.ioremap]);
   const objs: string[] = [];
   for (const [c, extra] of units) {
     const o = join(objDir, c.split('/').pop()!.replace(/\.c$/, '.o'));

@@ -112,7 +112,8 @@ static int reserve_memtype(u64 start, u64 end, unsigned long req_type, unsigned 
 #define _set_memory_wc(a, n) 0
 #define _set_memory_wb(a, n) 0
 #endif
-void __iomem *ioremap_nocache(resource_size_t phys_addr, unsigned long size);
+/* noinline: its __builtin_return_address(0), the area's caller, must be in the driver's drv_ioremap* */
+void __iomem *ioremap_nocache(resource_size_t phys_addr, unsigned long size) __attribute__((noinline));
 #ifdef ORACLE_V2639
 int ioremap_page_range(unsigned long addr, unsigned long end, phys_addr_t phys_addr, pgprot_t prot);
 /* page_types.h PHYSICAL_PAGE_MASK; page_32_types.h __PHYSICAL_MASK_SHIFT 44 (PAE) / 32 */
