@@ -1,6 +1,6 @@
 /**
  * Running one scenario on one oracle binary: the scenario's plain steps become the driver's line
- * format ("machine <ramMiB> <cpus> <vstart> <vend>", then "<op> key=value ..." per step), and the
+ * format ("machine <ramMiB> <cpus> <vstart> <vend> high=<high_memory> [profile=pc]", then "<op> key=value ..." per step), and the
  * driver's JSON lines become a version result of the contract's result document.
  */
 import { spawnSync } from 'node:child_process';

@@ -146,6 +146,7 @@ export const ORACLE_ARCHES: readonly OracleArch[] = ['i386', 'i386-pae', 'x86_64
 
 /** Whether the version's build compiles its arch ioremap (drives ioremap, ioremap_nocache, iounmap). */
 export function hasIoremap(v: OracleVersion, arch?: OracleArch): boolean {
+  if (arch && !v.arches.includes(arch)) return false;
   return v.files.some((f) => f.unit === 'ioremap' && (!arch || !f.arches || f.arches.includes(arch)));
 }
 

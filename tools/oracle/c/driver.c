@@ -1,6 +1,6 @@
 /* driver.c - reads one version's expanded scenario (from tools/oracle/run.ts; a file argument or stdin), calls the real kernel
  * functions, prints one JSON line per step and a final JSON line.
- * Input: "machine <ramMiB> <cpus> <vstart> <vend>" then one step per line: "<op> key=value ...". */
+ * Input: "machine <ramMiB> <cpus> <vstart> <vend> high=<high_memory> [profile=pc]" then one step per line: "<op> key=value ...". */
 #define _GNU_SOURCE
 #include "kstub.h"
 #include <linux/vmalloc.h>
