@@ -107,8 +107,11 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
     id: '2.6.27', family: 'v26', define: 'ORACLE_V2627', mirror: 'sepen/linux-2.6.32.y', refs: ['3fa8749e584b', 'v2.6.27'],
     files: [f('mm/vmalloc.c', '85b9a0d2c877402ee6c06e97fd9084919ed8485b'), f(VMALLOC_H, '328eb40227277967c8a6179efb56ad14e03fc233'), memory('1002f473f497c37f34c5c33d4dfa7d2bd49faed0', MEMORY_26),
       { path: 'include/asm-x86/io_32.h', blob: 'e876d89ac15618f88ea4b624de64c6b1fc27e9cd', extract: IO_H_26, unit: 'ioremap', arches: I386 },
-      { path: 'lib/ioremap.c', blob: '14c6078f17a2a2aa26da4ac638da4a7e966649ed', extract: LIB_IOREMAP, unit: 'ioremap', arches: I386 },
-      { path: 'arch/x86/mm/ioremap.c', blob: 'd4b6e6a29ae3597c45071805f734a502a12d6ab2', extract: IOREMAP_2627, unit: 'ioremap', arches: I386 }],
+      { path: 'include/asm-x86/io_64.h', blob: '22995c5c5adc0d001bb40730fbeb15d47951ff01', extract: IO_H_26, unit: 'ioremap', arches: ['x86_64'] },
+      { path: 'lib/ioremap.c', blob: '14c6078f17a2a2aa26da4ac638da4a7e966649ed', extract: LIB_IOREMAP, unit: 'ioremap' },
+      { path: 'arch/x86/mm/ioremap.c', blob: 'd4b6e6a29ae3597c45071805f734a502a12d6ab2', extract: IOREMAP_2627, unit: 'ioremap', arches: I386 },
+      // x86_64: phys_addr_valid is the file's first definition (CONFIG_X86_64)
+      { path: 'arch/x86/mm/ioremap.c', blob: 'd4b6e6a29ae3597c45071805f734a502a12d6ab2', extract: IOREMAP_2627.map((n) => n.replace('@2', '')), unit: 'ioremap', arches: ['x86_64'] }],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
   {
@@ -117,10 +120,10 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
       f('mm/vmalloc.c', '0f551a4a44cddc7a042d47bbcd85c7126569ee69'), f(VMALLOC_H, '227c2a585e4f326a4e3355fc01f34a1eb4901b03'),
       f('lib/rbtree.c', 'e2aa3be29858cdcdd69bf4a43a67813db84079ee'), f('include/linux/rbtree.h', '9c295411d01f66a65a22b034c6d13b7c7569cef4'),
       memory('6ab19dd4a1990f3f463c1db3eee4f19ce4f5a3de', MEMORY_26),
-      { path: 'arch/x86/include/asm/io.h', blob: '73739322b6d05675ca8155aac9f5126a5e701460', extract: IO_H_26, unit: 'ioremap', arches: I386 },
-      { path: 'arch/x86/mm/physaddr.h', blob: 'a3cd5a0c97b3ec7316eafffc977e465c58661b8f', extract: ['phys_addr_valid'], unit: 'ioremap', arches: I386 },
-      { path: 'lib/ioremap.c', blob: '14c6078f17a2a2aa26da4ac638da4a7e966649ed', extract: LIB_IOREMAP, unit: 'ioremap', arches: I386 },
-      { path: 'arch/x86/mm/ioremap.c', blob: '2feb9bdedaaf01fd2f66e08899fb160bf810d220', extract: IOREMAP_X86, unit: 'ioremap', arches: I386 },
+      { path: 'arch/x86/include/asm/io.h', blob: '73739322b6d05675ca8155aac9f5126a5e701460', extract: IO_H_26, unit: 'ioremap' },
+      { path: 'arch/x86/mm/physaddr.h', blob: 'a3cd5a0c97b3ec7316eafffc977e465c58661b8f', extract: ['phys_addr_valid'], unit: 'ioremap' },
+      { path: 'lib/ioremap.c', blob: '14c6078f17a2a2aa26da4ac638da4a7e966649ed', extract: LIB_IOREMAP, unit: 'ioremap' },
+      { path: 'arch/x86/mm/ioremap.c', blob: '2feb9bdedaaf01fd2f66e08899fb160bf810d220', extract: IOREMAP_X86, unit: 'ioremap' },
     ],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
@@ -131,12 +134,12 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
       f('mm/vmalloc.c', '5d6030235d7a8e4462498e6d9154ca97029069ed'), f(VMALLOC_H, '9332e52ea8c270aadacb79b61446336202e1fea6'),
       f('lib/rbtree.c', 'a16be19a130545ce44fc4f8c6a3f9fde866b9159'), f('include/linux/rbtree.h', '7066acb2c53072c4d6df35b7bc909723d1d646a9'),
       memory('61e66f026563b4b473fc73922d58a984c490c827', MEMORY_26),
-      { path: 'arch/x86/include/asm/io.h', blob: '072273082528c3bcff89ca88d9d98e26567c38df', extract: IO_H_26, unit: 'ioremap', arches: I386 },
-      { path: 'arch/x86/include/asm/e820.h', blob: '908b96957d88adf11694f6e83652b47d06d3b8f0', extract: ['is_ISA_range'], unit: 'ioremap', arches: I386 },
-      { path: 'arch/x86/mm/physaddr.h', blob: 'a3cd5a0c97b3ec7316eafffc977e465c58661b8f', extract: ['phys_addr_valid'], unit: 'ioremap', arches: I386 },
-      { path: 'kernel/resource.c', blob: '798e2fae2a069645c13853f4b658dada92af8f66', extract: RESOURCE_39, unit: 'ioremap', arches: I386 },
-      { path: 'lib/ioremap.c', blob: 'da4e2ad74b688db71fe2b0bcce0440c51641eefb', extract: LIB_IOREMAP, unit: 'ioremap', arches: I386 },
-      { path: 'arch/x86/mm/ioremap.c', blob: '0369843511dc34292b6b0e944fc53bcab7396f8d', extract: IOREMAP_2639, unit: 'ioremap', arches: I386 },
+      { path: 'arch/x86/include/asm/io.h', blob: '072273082528c3bcff89ca88d9d98e26567c38df', extract: IO_H_26, unit: 'ioremap' },
+      { path: 'arch/x86/include/asm/e820.h', blob: '908b96957d88adf11694f6e83652b47d06d3b8f0', extract: ['is_ISA_range'], unit: 'ioremap' },
+      { path: 'arch/x86/mm/physaddr.h', blob: 'a3cd5a0c97b3ec7316eafffc977e465c58661b8f', extract: ['phys_addr_valid'], unit: 'ioremap' },
+      { path: 'kernel/resource.c', blob: '798e2fae2a069645c13853f4b658dada92af8f66', extract: RESOURCE_39, unit: 'ioremap' },
+      { path: 'lib/ioremap.c', blob: 'da4e2ad74b688db71fe2b0bcce0440c51641eefb', extract: LIB_IOREMAP, unit: 'ioremap' },
+      { path: 'arch/x86/mm/ioremap.c', blob: '0369843511dc34292b6b0e944fc53bcab7396f8d', extract: IOREMAP_2639, unit: 'ioremap' },
     ],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
@@ -158,7 +161,8 @@ export function hasIoremap(v: OracleVersion, arch?: OracleArch): boolean {
  */
 export function highMemory(version: string, arch: OracleArch, ramMiB: number, reserveMiB?: number): bigint {
   const ram = BigInt(ramMiB) * MiB;
-  if (arch === 'x86_64') return 0xffff810000000000n + ram; // not driven (ioremap is i386-only here)
+  // x86_64 (2.6.27 on, page_64.h / page_64_types.h): __PAGE_OFFSET 0xffff880000000000, all RAM directly mapped
+  if (arch === 'x86_64') return 0xffff880000000000n + ram;
   const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
   if (version === '2.6.32' || version === '2.6.39') {
     const end = arch === 'i386-pae' ? 0xff9fe000n : 0xff7fe000n;

@@ -16,6 +16,8 @@
 #endif
 #if BITS_PER_LONG == 32
 #define PAGE_OFFSET 0xc0000000UL
+#else
+#define PAGE_OFFSET 0xffff880000000000UL   /* 2.6.27 on, x86_64 page_64(_types).h */
 #endif
 #define __pa(x) ((unsigned long)(x) - PAGE_OFFSET)
 #define __va(x) ((void *)((unsigned long)(x) + PAGE_OFFSET))
@@ -116,8 +118,10 @@ static int reserve_memtype(u64 start, u64 end, unsigned long req_type, unsigned 
 void __iomem *ioremap_nocache(resource_size_t phys_addr, unsigned long size) __attribute__((noinline));
 #ifdef ORACLE_V2639
 int ioremap_page_range(unsigned long addr, unsigned long end, phys_addr_t phys_addr, pgprot_t prot);
-/* page_types.h PHYSICAL_PAGE_MASK; page_32_types.h __PHYSICAL_MASK_SHIFT 44 (PAE) / 32 */
-#if ORACLE_PT_LEVELS == 3
+/* page_types.h PHYSICAL_PAGE_MASK; page_32_types.h __PHYSICAL_MASK_SHIFT 44 (PAE) / 32, page_64_types.h 46 */
+#if BITS_PER_LONG == 64
+#define __PHYSICAL_MASK_SHIFT 46
+#elif ORACLE_PT_LEVELS == 3
 #define __PHYSICAL_MASK_SHIFT 44
 #else
 #define __PHYSICAL_MASK_SHIFT 32
@@ -142,7 +146,18 @@ void iounmap(volatile void __iomem *addr);
 void *high_memory;
 void oracle_set_high_memory(unsigned long h, unsigned long ram_mib)
 {
+#if BITS_PER_LONG == 64
+	/* x86_64: the window's addresses reach the kernel code as host addresses (0x200000000000 + ..., below
+	 * the linear map's 0xffff88...), so high_memory, which iounmap compares them with (`addr <=
+	 * high_memory`), is put just below the host window: window addresses pass as in the kernel; a linear-map
+	 * address is not <= it (the kernel returns silently there; here it goes on: the ISA hole's still
+	 * returns, any other is a "bad address"). The kernel's value (h) is not needed otherwise. */
+	extern unsigned long oracle_hwin_lo;
+	(void)h;
+	high_memory = (void *)(oracle_hwin_lo - 1);
+#else
 	high_memory = (void *)h;
+#endif
 #if defined(ORACLE_V26) && !defined(ORACLE_V2609)
 	e820.nr_map = 1;
 	e820.map[0] = (struct e820entry){ 0, (u64)ram_mib << 20, E820_RAM };
