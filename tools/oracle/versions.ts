@@ -75,6 +75,8 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
       // pte_alloc_kernel is an inline of asm-i386/pgalloc.h over arch/i386/mm/init.c's get_pte_kernel_slow
       { path: 'arch/i386/mm/init.c', blob: 'b2e5a1bfc71d84f4852642b75d945337f6838eff', extract: ['get_bad_pte_table', 'get_pte_kernel_slow'] },
       { path: 'include/asm-i386/pgalloc.h', blob: '64a9a7f68c61e5273128a0831d657afd0ab9ccdb', extract: ['pte_alloc_kernel'] },
+      // ioremap.c: pte_alloc_kernel / pmd_alloc_kernel, no page_table_lock (2.4.x added them later)
+      ioH('7a4e9facc0d4b11e1dcd161c6314020da44cda53', IO_H_24), ioremapC('arch/i386/mm/ioremap.c', 'bb72da8c86a618b25ac834ea943c6ac72a36dd23', IOREMAP_24),
     ],
     arches: ['i386', 'i386-pae'],
   },
