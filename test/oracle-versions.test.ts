@@ -15,7 +15,7 @@ import { firstDifference, formatDifference } from '../tools/oracle/compare.js';
 import { oracleMain } from '../tools/oracle/main.js';
 import { driverInput } from '../tools/oracle/run.js';
 import { blobId } from '../tools/oracle/sources.js';
-import { defaultWindow, ORACLE_VERSIONS } from '../tools/oracle/versions.js';
+import { defaultWindow, hasIoremap, highMemory, ORACLE_VERSIONS } from '../tools/oracle/versions.js';
 import { loadVmxScenario } from '../tools/oracle/vmx.js';
 
 const root = join(import.meta.dirname, '..');
@@ -69,6 +69,26 @@ describe('default windows (numbers from each version\'s asm headers)', () => {
   });
 });
 
+describe('high_memory and the arch ioremap (the machine line; ioremap_tu.c)', () => {
+  it('PAGE_OFFSET + min(RAM, MAXMEM): 896 MiB on 2.4 and 2.6.9 / 2.6.27, VMALLOC_END - PAGE_OFFSET - 128 MiB on 2.6.32 / 2.6.39', () => {
+    expect(highMemory('2.4.19', 'i386', 256).toString(16)).toBe('d0000000');
+    expect(highMemory('2.4.19', 'i386', 1024).toString(16)).toBe('f8000000');
+    expect(highMemory('2.6.9', 'i386', 1024, 256).toString(16)).toBe('f0000000');
+    expect(highMemory('2.6.27', 'i386-pae', 1024).toString(16)).toBe('f8000000');
+    // VMALLOC_START = high_memory + 8 MiB: the default windows' 0xf7ffe000 / 0xf81fe000
+    expect(highMemory('2.6.32', 'i386', 1024).toString(16)).toBe('f77fe000');
+    expect(highMemory('2.6.39', 'i386-pae', 1024).toString(16)).toBe('f79fe000');
+  });
+  it('every version compiles its arch ioremap on i386 and i386-pae, 2.6.27 on also on x86_64', () => {
+    expect(ORACLE_VERSIONS.filter((v) => hasIoremap(v, 'i386') && hasIoremap(v, 'i386-pae')).map((v) => v.id)).toEqual(['2.4.0', '2.4.19', '2.4.22', '2.4.31', '2.6.9', '2.6.27', '2.6.32', '2.6.39']);
+    expect(ORACLE_VERSIONS.filter((v) => hasIoremap(v, 'x86_64')).map((v) => v.id)).toEqual(['2.6.27', '2.6.32', '2.6.39']);
+  });
+  it('a pc machine says so on the machine line', () => {
+    const s = { name: 'pc', machine: { arch: 'i386', ramMiB: 128, cpus: 1, profile: 'pc' }, steps: [{ op: 'ioremap', phys: '0x100000', size: 4096 }] };
+    expect(driverInput(s as never, '2.4.19')).toBe('machine 128 1 c8800000 fdffe000 high=c8000000 profile=pc\nioremap phys=0x100000 size=4096\n');
+  });
+});
+
 describe('driver input', () => {
   it('a generated scenario reaches the driver as plain steps (vmx expands the generators)', () => {
     const doc = {
@@ -78,7 +98,7 @@ describe('driver input', () => {
     };
     const s = loadVmxScenario(JSON.stringify(doc), ['2.6.32'], 'gen');
     expect(driverInput(s as never, '2.6.32')).toBe(
-      ['machine 64 1 d0800000 d1000000', 'vmalloc size=4096 as=p0', 'vmalloc size=8192 as=p1', 'vmalloc size=12288 as=p2', 'vfree ref=p1', ''].join('\n'),
+      ['machine 64 1 d0800000 d1000000 high=c4000000', 'vmalloc size=4096 as=p0', 'vmalloc size=8192 as=p1', 'vmalloc size=12288 as=p2', 'vfree ref=p1', ''].join('\n'),
     );
   });
 });

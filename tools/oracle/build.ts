@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import type { ResolvedSource } from './sources.js';
-import { ptLevels, type OracleArch, type OracleVersion } from './versions.js';
+import { hasIoremap, ptLevels, type OracleArch, type OracleVersion } from './versions.js';
 
 const run = promisify(execFile);
 
@@ -23,6 +23,8 @@ export const DEFAULT_BUILD_DIR = join(tmpdir(), 'vmx-oracle');
 
 export class BuildError extends Error {}
 
+/** Per-unit flags (in the cache key: a change rebuilds). */
+const UNIT_FLAGS = { driver: ['-fno-optimize-sibling-calls'], ioremap: ['-fno-optimize-sibling-calls'] };
 const CFLAGS = ['-O2', '-g', '-w', '-fno-strict-aliasing', '-fno-delete-null-pointer-checks', '-fwrapv'];
 
 function filesUnder(dir: string): string[] {
@@ -101,6 +103,10 @@ export class ExtractError extends Error {}
  * column 0, not a prototype) to the first `}` at column 0 after it. Returns the first line's number too.
  */
 export function extractFunction(text: string, name: string): { line: number; code: string } {
+  // `name@N`: the N-th definition in the file (another #ifdef branch's), 1 by default
+  const at = name.indexOf('@');
+  let skip = at < 0 ? 0 : Number(name.slice(at + 1)) - 1;
+  if (at >= 0) name = name.slice(0, at);
   const lines = text.split('\n');
   const head = new RegExp(`^[A-Za-z_][^;#]*\\b${name.replace(/[$]/g, '\\$&')}\\s*\\(`);
   for (let i = 0; i < lines.length; i++) {
@@ -112,16 +118,24 @@ export function extractFunction(text: string, name: string): { line: number; cod
     let k = j;
     while (k < lines.length && lines[k] !== '}') k++;
     if (k >= lines.length) break;
+    if (skip-- > 0) {
+      i = k;
+      continue;
+    }
     return { line: i + 1, code: lines.slice(i, k + 1).join('\n') };
   }
   throw new ExtractError(`no definition of ${name}()`);
 }
 
-/** oracle_memory.c: the listed functions of each `extract` file, unmodified, in the file's order, with #line. */
-export function extractedSource(src: ResolvedSource): string | undefined {
+/**
+ * oracle_memory.c (unit 'memory') or oracle_ioremap.c (unit 'ioremap'): the listed functions of each
+ * `extract` file of that unit, unmodified, in the file's order, with #line; files in the version's order.
+ */
+export function extractedSource(src: ResolvedSource, unit: 'memory' | 'ioremap' = 'memory', arch?: OracleArch): string | undefined {
   const parts: string[] = [];
   for (const file of src.version.files) {
-    if (!file.extract) continue;
+    if (!file.extract || (file.unit ?? 'memory') !== unit) continue;
+    if (arch && file.arches && !file.arches.includes(arch)) continue;
     const text = src.contents.get(file.path)!.toString('latin1');
     const fns = file.extract.map((n) => {
       try {
@@ -138,11 +152,14 @@ export function extractedSource(src: ResolvedSource): string | undefined {
 }
 
 /** Write a version's kernel files under BUILD/src/<version>/ (rewritten only when different). */
-function writeSources(buildDir: string, src: ResolvedSource): string {
+function writeSources(buildDir: string, src: ResolvedSource, arch: OracleArch): string {
   const top = join(buildDir, 'src', src.version.id);
-  const extracted = extractedSource(src);
   const files = [...src.contents];
-  if (extracted) files.push(['oracle_memory.c', Buffer.from(extracted, 'latin1')]);
+  for (const unit of ['memory', 'ioremap'] as const) {
+    // per arch where the unit's files differ by arch (oracle_ioremap-<arch>.c)
+    const extracted = extractedSource(src, unit, arch);
+    if (extracted) files.push([unit === 'ioremap' ? `oracle_ioremap-${arch}.c` : `oracle_${unit}.c`, Buffer.from(extracted, 'latin1')]);
+  }
   for (const [path, buf] of files) {
     const p = join(top, path);
     if (existsSync(p) && readFileSync(p).equals(buf)) continue;
@@ -157,21 +174,24 @@ async function buildOne(buildDir: string, t: BuildTarget, tool: string, gcc: str
   const name = `${v.id}-${t.arch}${t.fast ? '-fast' : ''}`;
   const bin = join(buildDir, 'bin', name);
   const m = wordFlag(t.arch);
-  const defs = [...defines(v, t.arch), ...(t.fast ? ['-DORACLE_FAST'] : [])];
+  const ioremap = hasIoremap(v, t.arch);
+  const defs = [...defines(v, t.arch), ...(t.fast ? ['-DORACLE_FAST'] : []), ...(ioremap ? ['-DORACLE_IOREMAP', `-DORACLE_IOREMAP_SRC="oracle_ioremap-${t.arch}.c"`] : [])];
   const key = createHash('sha256')
-    .update(JSON.stringify({ tool, gcc, m, CFLAGS, defs, blobs: v.files.map((f) => f.blob) }))
+    .update(JSON.stringify({ tool, gcc, m, CFLAGS, defs, blobs: v.files.map((f) => f.blob), units: UNIT_FLAGS }))
     .digest('hex');
   const stamp = bin + '.key';
-  const top = writeSources(buildDir, t.source);
+  const top = writeSources(buildDir, t.source, t.arch);
   if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) return { name, binary: bin, cached: true };
   rmSync(stamp, { force: true });
   const objDir = join(buildDir, 'obj', name);
   mkdirSync(objDir, { recursive: true });
   mkdirSync(join(buildDir, 'bin'), { recursive: true });
   const inc = ['-I' + join(C_DIR, 'stubs', v.family), '-I' + join(C_DIR, 'stubs', 'common'), '-I' + join(top, 'include'), '-I' + top];
-  const units: [string, string[]][] = ['kernel_tu.c', 'oracle_rt.c', 'driver.c'].map((c) => [join(C_DIR, c), ['-fno-optimize-sibling-calls']]);
+  const units: [string, string[]][] = ['kernel_tu.c', 'oracle_rt.c', 'driver.c'].map((c) => [join(C_DIR, c), UNIT_FLAGS.driver]);
   if (t.source.contents.has('lib/rbtree.c')) units.push([join(top, 'lib', 'rbtree.c'), []]);
   if (existsSync(join(top, 'oracle_memory.c'))) units.push([join(C_DIR, 'memory_tu.c'), []]);
+  // the caller ioremap_nocache records (__builtin_return_address) must be inside drv_ioremap*, not a tail call's caller
+  if (ioremap) units.push([join(C_DIR, 'ioremap_tu.c'), UNIT_FLAGS.ioremap]);
   const objs: string[] = [];
   for (const [c, extra] of units) {
     const o = join(objDir, c.split('/').pop()!.replace(/\.c$/, '.o'));

@@ -15,7 +15,7 @@ import { buildAll, BuildError, C_DIR, DEFAULT_BUILD_DIR, gccCanBuild, wordFlag, 
 import { firstDifference, formatDifference } from './compare.js';
 import { driverInput, limitations, OracleRunError, runOracle, type OracleScenario, type OracleVersionResult } from './run.js';
 import { openKernelDir, resolveVersion, SourceError, type KernelDir, type ResolvedSource } from './sources.js';
-import { ORACLE_ARCHES, ORACLE_VERSIONS, oracleVersion, type OracleArch } from './versions.js';
+import { ORACLE_ARCHES, ORACLE_VERSIONS, hasIoremap, oracleVersion, type OracleArch } from './versions.js';
 import { isScenarioError, loadVmxScenario, runVmx, vmxArches, vmxVersionIds, type Scenario } from './vmx.js';
 
 export const USAGE = `usage: npm run oracle -- --kernel-git DIR [--kernel-git DIR ...] [options] SCENARIO.json ...
@@ -154,7 +154,8 @@ async function oracle(argv: readonly string[], io: Io): Promise<number> {
       kept.push(id);
     }
     if (kept.length === 0) throw new Usage(`${file}: none of ${ids.join(', ')} has a ${a} build`);
-    for (const l of limitations(s as unknown as OracleScenario)) notes.push(`${stemOf(file)}: ${l}`);
+    const ioremapless = kept.filter((id) => !hasIoremap(oracleVersion(id)!));
+    for (const l of limitations(s as unknown as OracleScenario, ioremapless)) notes.push(`${stemOf(file)}: ${l}`);
     jobsList.push({ file, stem: stemOf(file), scenario: s, versions: kept });
   }
   const stems = jobsList.map((j) => j.stem);

@@ -1,13 +1,13 @@
 /**
  * Running one scenario on one oracle binary: the scenario's plain steps become the driver's line
- * format ("machine <ramMiB> <cpus> <vstart> <vend>", then "<op> key=value ..." per step), and the
+ * format ("machine <ramMiB> <cpus> <vstart> <vend> high=<high_memory> [profile=pc]", then "<op> key=value ..." per step), and the
  * driver's JSON lines become a version result of the contract's result document.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultWindow, type OracleArch } from './versions.js';
+import { defaultWindow, highMemory, type OracleArch } from './versions.js';
 
 /** The parts of a (validated, generator-free) scenario the oracle reads. */
 export interface OracleScenario {
@@ -25,21 +25,25 @@ export interface OracleVersionResult {
 export class OracleRunError extends Error {}
 
 /** Step fields the driver reads (driver.c); any other field is not driven. */
-export const DRIVEN_FIELDS = new Set(['op', 'size', 'as', 'ref', 'offset', 'addr', 'pages', 'flags', 'count', 'data', 'site', 'nth', 'node', 'align', 'start', 'end', 'prot', 'offsets', 'sizes']);
+export const DRIVEN_FIELDS = new Set(['op', 'size', 'as', 'ref', 'offset', 'addr', 'pages', 'flags', 'count', 'data', 'site', 'nth', 'node', 'align', 'start', 'end', 'prot', 'offsets', 'sizes', 'phys']);
 const NOT_PASSED = new Set(['op', 'comment', 'expect']);
 /** Ops of the contract the driver does not provide: it answers "unsupported" (driver.c). */
 // vmalloc_to_page / vmalloc_to_pfn: a frame number is the machine's (the stub numbers frames from 0
 // and its kmalloc takes none; vmx's slab takes frames), so the two can never agree; module_alloc /
 // module_free live in arch/x86/kernel/module*.c, which the oracle does not compile.
-export const NOT_PROVIDED = new Set(['ioremap', 'ioremap_nocache', 'iounmap', 'kmemleak_scan', 'forget', 'peek', 'poke', 'vmalloc_to_page', 'vmalloc_to_pfn', 'module_alloc', 'module_free']);
+export const NOT_PROVIDED = new Set(['kmemleak_scan', 'forget', 'peek', 'poke', 'vmalloc_to_page', 'vmalloc_to_pfn', 'module_alloc', 'module_free']);
 
 /** What the stub machine cannot represent of this scenario (said once per scenario, not an error). */
-export function limitations(s: OracleScenario): string[] {
+const IOREMAP_OPS = new Set(['ioremap', 'ioremap_nocache', 'iounmap']);
+export function limitations(s: OracleScenario, ioremapless: readonly string[] = []): string[] {
   const out: string[] = [];
   if ((s.machine.nodes ?? 1) > 1) out.push(`machine.nodes ${s.machine.nodes}: the stub machine has one node`);
   if (s.machine.zones === 'split') out.push('machine.zones "split": the stub machine has one zone');
   if (s.machine.pge === false || s.machine.nx === false) out.push('machine.pge / machine.nx false: the stub headers give the protections of a CPU with PGE and NX');
-  if (s.machine.profile === 'pc') out.push('machine.profile "pc": the stub machine reserves no frame at boot (no BIOS page, ISA hole or kernel image)');
+  // machine.profile "pc": the stub machine reserves frames 0, 1 and 0xa0-0x3ff (PageReserved) as vmx does
+  // ioremap / ioremap_nocache / iounmap: driven where the build has the arch ioremap (versions.ts hasIoremap)
+  if (ioremapless.length && s.steps.some((st) => IOREMAP_OPS.has(String(st.op))))
+    out.push(`${ioremapless.join(', ')}: the oracle does not compile this version's arch ioremap (ioremap, ioremap_nocache, iounmap answer "unsupported")`);
   const seen = new Map<string, number>();
   const ops = new Map<string, number>();
   s.steps.forEach((st, i) => {
@@ -71,7 +75,9 @@ export function driverInput(s: OracleScenario, version: string): string {
     s.machine.vmallocStart !== undefined && s.machine.vmallocEnd !== undefined
       ? { start: BigInt(s.machine.vmallocStart), end: BigInt(s.machine.vmallocEnd) }
       : defaultWindow(version, arch, s.machine.ramMiB, s.machine.vmallocReserveMiB);
-  const lines = [`machine ${s.machine.ramMiB} ${s.machine.cpus} ${w.start.toString(16)} ${w.end.toString(16)}`];
+  // optional fields: high_memory (the arch ioremap reads it), the boot profile
+  const high = highMemory(version, arch, s.machine.ramMiB, s.machine.vmallocReserveMiB);
+  const lines = [`machine ${s.machine.ramMiB} ${s.machine.cpus} ${w.start.toString(16)} ${w.end.toString(16)} high=${high.toString(16)}${s.machine.profile === 'pc' ? ' profile=pc' : ''}`];
   for (const st of s.steps) lines.push(stepLine(st));
   return lines.join('\n') + '\n';
 }

@@ -17,6 +17,14 @@ export interface SourceFile {
    * oracle_memory.c (c/memory_tu.c compiles them); the rest of the file is not compiled.
    */
   extract?: string[];
+  /**
+   * Which generated file the extracted functions go to: 'memory' (oracle_memory.c, compiled by
+   * c/memory_tu.c; the default) or 'ioremap' (oracle_ioremap.c, compiled by c/ioremap_tu.c: the
+   * arch's ioremap / iounmap and the asm/io.h inlines they need).
+   */
+  unit?: 'memory' | 'ioremap';
+  /** The arches whose build compiles this file's functions (default: every arch of the version). */
+  arches?: OracleArch[];
 }
 
 export interface OracleVersion {
@@ -40,6 +48,24 @@ const MEMORY_24 = ['pte_alloc'];
 const MEMORY_269 = ['pte_alloc_kernel', '__pmd_alloc'];
 const MEMORY_26 = ['__pud_alloc', '__pmd_alloc', '__pte_alloc_kernel', 'apply_to_pte_range', 'apply_to_pmd_range', 'apply_to_pud_range', 'apply_to_page_range'];
 const memory = (blob: string, extract: string[]): SourceFile => ({ path: 'mm/memory.c', blob, extract });
+/** 2.4 i386 ioremap: include/asm-i386/io.h's inlines and arch/i386/mm/ioremap.c's __ioremap / iounmap with their page-table walk. */
+const IO_H_24 = ['virt_to_phys', 'phys_to_virt', 'ioremap', 'ioremap_nocache'];
+const IOREMAP_24 = ['remap_area_pte', 'remap_area_pmd', 'remap_area_pages', '__ioremap', 'iounmap'];
+const ioH = (blob: string, extract: string[]): SourceFile => ({ path: 'include/asm-i386/io.h', blob, extract, unit: 'ioremap' });
+const ioremapC = (path: string, blob: string, extract: string[]): SourceFile => ({ path, blob, extract, unit: 'ioremap' });
+const I386: OracleArch[] = ['i386', 'i386-pae'];
+/** 2.6.9: io.h has the ioremap inline only; ioremap_nocache and iounmap are in arch/i386/mm/ioremap.c (i386 builds only). */
+const IO_H_269 = ['virt_to_phys', 'phys_to_virt', 'ioremap'];
+/** 2.6.27 on: asm/io.h's inlines, physaddr.h's phys_addr_valid, lib/ioremap.c's ioremap_page_range walk, arch/x86/mm/ioremap.c. */
+const IO_H_26 = ['virt_to_phys', 'phys_to_virt', 'ioremap'];
+const LIB_IOREMAP = ['ioremap_pte_range', 'ioremap_pmd_range', 'ioremap_pud_range', 'ioremap_page_range'];
+const IOREMAP_X86 = ['page_is_ram', '__ioremap_caller', 'ioremap_nocache', 'iounmap'];
+/** 2.6.27: no physaddr.h; phys_addr_valid's i386 definition is the file's second (#else of CONFIG_X86_64). */
+const IOREMAP_2627 = ['phys_addr_valid@2', 'page_is_ram', 'ioremap_change_attr', '__ioremap_caller', 'ioremap_nocache', 'iounmap'];
+/** 2.6.39: page_is_ram is kernel/resource.c's generic one; is_ISA_range an inline of asm/e820.h. */
+const RESOURCE_39 = ['find_next_system_ram', 'walk_system_ram_range', '__is_ram', 'page_is_ram'];
+const IOREMAP_2639 = ['__ioremap_caller', 'ioremap_nocache', 'iounmap'];
+const IOREMAP_269 = ['remap_area_pte', 'remap_area_pmd', 'remap_area_pages', '__ioremap', 'ioremap_nocache', 'iounmap'];
 
 export const ORACLE_VERSIONS: readonly OracleVersion[] = [
   {
@@ -49,32 +75,45 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
       // pte_alloc_kernel is an inline of asm-i386/pgalloc.h over arch/i386/mm/init.c's get_pte_kernel_slow
       { path: 'arch/i386/mm/init.c', blob: 'b2e5a1bfc71d84f4852642b75d945337f6838eff', extract: ['get_bad_pte_table', 'get_pte_kernel_slow'] },
       { path: 'include/asm-i386/pgalloc.h', blob: '64a9a7f68c61e5273128a0831d657afd0ab9ccdb', extract: ['pte_alloc_kernel'] },
+      // ioremap.c: pte_alloc_kernel / pmd_alloc_kernel, no page_table_lock (2.4.x added them later)
+      ioH('7a4e9facc0d4b11e1dcd161c6314020da44cda53', IO_H_24), ioremapC('arch/i386/mm/ioremap.c', 'bb72da8c86a618b25ac834ea943c6ac72a36dd23', IOREMAP_24),
     ],
     arches: ['i386', 'i386-pae'],
   },
   {
     id: '2.4.19', family: 'v24', define: 'ORACLE_V2419', mirror: 'MaximeChretien/linux-history', refs: ['2.4.19'],
-    files: [f('mm/vmalloc.c', '63d3c25f9ba87cf59f76e2c0c623ac630c9162b7'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62'), memory('81166b88daf3104e644078910b96ef5f4b6c60be', MEMORY_24)],
+    files: [f('mm/vmalloc.c', '63d3c25f9ba87cf59f76e2c0c623ac630c9162b7'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62'), memory('81166b88daf3104e644078910b96ef5f4b6c60be', MEMORY_24),
+      ioH('27a3b85eb2dae7fca6e29573e0d003865d1ade01', IO_H_24), ioremapC('arch/i386/mm/ioremap.c', 'cf93cacb2f8a4350f0f15b4799f960542e777362', IOREMAP_24)],
     arches: ['i386', 'i386-pae'],
   },
   {
     id: '2.4.22', family: 'v24', define: 'ORACLE_V2422', mirror: 'MaximeChretien/linux-history', refs: ['2.4.22'],
-    files: [f('mm/vmalloc.c', 'e91e12aa506ed517aa2b72367b8d430129b9aa99'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('435723c8eb916cf5a8efa565eaf33968b4779e97', MEMORY_24)],
+    files: [f('mm/vmalloc.c', 'e91e12aa506ed517aa2b72367b8d430129b9aa99'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('435723c8eb916cf5a8efa565eaf33968b4779e97', MEMORY_24),
+      ioH('ce6dd5beb6c5b9aa618808146a4f92a237684995', IO_H_24), ioremapC('arch/i386/mm/ioremap.c', 'cf93cacb2f8a4350f0f15b4799f960542e777362', IOREMAP_24)],
     arches: ['i386', 'i386-pae'],
   },
   {
     id: '2.4.31', family: 'v24', define: 'ORACLE_V2431', mirror: 'MaximeChretien/linux-history', refs: ['2.4.31'],
-    files: [f('mm/vmalloc.c', '4d2a93a08804a538dcb2095f869096437ce95e4e'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('9cde424cb6e8d33bac530ea8fe28ba30ee732643', MEMORY_24)],
+    files: [f('mm/vmalloc.c', '4d2a93a08804a538dcb2095f869096437ce95e4e'), f(VMALLOC_H, '902d247261fa57e2a10fac60aa783e29c8e3c52a'), memory('9cde424cb6e8d33bac530ea8fe28ba30ee732643', MEMORY_24),
+      ioH('ce6dd5beb6c5b9aa618808146a4f92a237684995', IO_H_24), ioremapC('arch/i386/mm/ioremap.c', 'f61a5b1c9932fe89e8bed85144eba36cc15607ae', IOREMAP_24)],
     arches: ['i386', 'i386-pae'],
   },
   {
     id: '2.6.9', family: 'v26', define: 'ORACLE_V2609', mirror: 'MaximeChretien/linux-history', refs: ['v2.6.9'],
-    files: [f('mm/vmalloc.c', '4093deae381b93efa1ed2e89c9f10c98e0b0b3b7'), f(VMALLOC_H, '8c68717810c324c8c38ada474fbf2e7cedb254ff'), memory('0a7013a26019e9760894bb28b1a5c096cac90b7d', MEMORY_269)],
+    files: [f('mm/vmalloc.c', '4093deae381b93efa1ed2e89c9f10c98e0b0b3b7'), f(VMALLOC_H, '8c68717810c324c8c38ada474fbf2e7cedb254ff'), memory('0a7013a26019e9760894bb28b1a5c096cac90b7d', MEMORY_269),
+      { ...ioH('083e3b8f8c7f04c8b2040b194f95fa0ee9f5db12', IO_H_269), arches: I386 },
+      { ...ioremapC('arch/i386/mm/ioremap.c', 'aee0bb1f495d6380ba4a1b498c34aa01882a0686', IOREMAP_269), arches: I386 }],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
   {
     id: '2.6.27', family: 'v26', define: 'ORACLE_V2627', mirror: 'sepen/linux-2.6.32.y', refs: ['3fa8749e584b', 'v2.6.27'],
-    files: [f('mm/vmalloc.c', '85b9a0d2c877402ee6c06e97fd9084919ed8485b'), f(VMALLOC_H, '328eb40227277967c8a6179efb56ad14e03fc233'), memory('1002f473f497c37f34c5c33d4dfa7d2bd49faed0', MEMORY_26)],
+    files: [f('mm/vmalloc.c', '85b9a0d2c877402ee6c06e97fd9084919ed8485b'), f(VMALLOC_H, '328eb40227277967c8a6179efb56ad14e03fc233'), memory('1002f473f497c37f34c5c33d4dfa7d2bd49faed0', MEMORY_26),
+      { path: 'include/asm-x86/io_32.h', blob: 'e876d89ac15618f88ea4b624de64c6b1fc27e9cd', extract: IO_H_26, unit: 'ioremap', arches: I386 },
+      { path: 'include/asm-x86/io_64.h', blob: '22995c5c5adc0d001bb40730fbeb15d47951ff01', extract: IO_H_26, unit: 'ioremap', arches: ['x86_64'] },
+      { path: 'lib/ioremap.c', blob: '14c6078f17a2a2aa26da4ac638da4a7e966649ed', extract: LIB_IOREMAP, unit: 'ioremap' },
+      { path: 'arch/x86/mm/ioremap.c', blob: 'd4b6e6a29ae3597c45071805f734a502a12d6ab2', extract: IOREMAP_2627, unit: 'ioremap', arches: I386 },
+      // x86_64: phys_addr_valid is the file's first definition (CONFIG_X86_64)
+      { path: 'arch/x86/mm/ioremap.c', blob: 'd4b6e6a29ae3597c45071805f734a502a12d6ab2', extract: IOREMAP_2627.map((n) => n.replace('@2', '')), unit: 'ioremap', arches: ['x86_64'] }],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
   {
@@ -83,6 +122,10 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
       f('mm/vmalloc.c', '0f551a4a44cddc7a042d47bbcd85c7126569ee69'), f(VMALLOC_H, '227c2a585e4f326a4e3355fc01f34a1eb4901b03'),
       f('lib/rbtree.c', 'e2aa3be29858cdcdd69bf4a43a67813db84079ee'), f('include/linux/rbtree.h', '9c295411d01f66a65a22b034c6d13b7c7569cef4'),
       memory('6ab19dd4a1990f3f463c1db3eee4f19ce4f5a3de', MEMORY_26),
+      { path: 'arch/x86/include/asm/io.h', blob: '73739322b6d05675ca8155aac9f5126a5e701460', extract: IO_H_26, unit: 'ioremap' },
+      { path: 'arch/x86/mm/physaddr.h', blob: 'a3cd5a0c97b3ec7316eafffc977e465c58661b8f', extract: ['phys_addr_valid'], unit: 'ioremap' },
+      { path: 'lib/ioremap.c', blob: '14c6078f17a2a2aa26da4ac638da4a7e966649ed', extract: LIB_IOREMAP, unit: 'ioremap' },
+      { path: 'arch/x86/mm/ioremap.c', blob: '2feb9bdedaaf01fd2f66e08899fb160bf810d220', extract: IOREMAP_X86, unit: 'ioremap' },
     ],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
@@ -93,12 +136,43 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
       f('mm/vmalloc.c', '5d6030235d7a8e4462498e6d9154ca97029069ed'), f(VMALLOC_H, '9332e52ea8c270aadacb79b61446336202e1fea6'),
       f('lib/rbtree.c', 'a16be19a130545ce44fc4f8c6a3f9fde866b9159'), f('include/linux/rbtree.h', '7066acb2c53072c4d6df35b7bc909723d1d646a9'),
       memory('61e66f026563b4b473fc73922d58a984c490c827', MEMORY_26),
+      { path: 'arch/x86/include/asm/io.h', blob: '072273082528c3bcff89ca88d9d98e26567c38df', extract: IO_H_26, unit: 'ioremap' },
+      { path: 'arch/x86/include/asm/e820.h', blob: '908b96957d88adf11694f6e83652b47d06d3b8f0', extract: ['is_ISA_range'], unit: 'ioremap' },
+      { path: 'arch/x86/mm/physaddr.h', blob: 'a3cd5a0c97b3ec7316eafffc977e465c58661b8f', extract: ['phys_addr_valid'], unit: 'ioremap' },
+      { path: 'kernel/resource.c', blob: '798e2fae2a069645c13853f4b658dada92af8f66', extract: RESOURCE_39, unit: 'ioremap' },
+      { path: 'lib/ioremap.c', blob: 'da4e2ad74b688db71fe2b0bcce0440c51641eefb', extract: LIB_IOREMAP, unit: 'ioremap' },
+      { path: 'arch/x86/mm/ioremap.c', blob: '0369843511dc34292b6b0e944fc53bcab7396f8d', extract: IOREMAP_2639, unit: 'ioremap' },
     ],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
 ];
 
 export const ORACLE_ARCHES: readonly OracleArch[] = ['i386', 'i386-pae', 'x86_64'];
+
+/** Whether the version's build compiles its arch ioremap (drives ioremap, ioremap_nocache, iounmap). */
+export function hasIoremap(v: OracleVersion, arch?: OracleArch): boolean {
+  if (arch && !v.arches.includes(arch)) return false;
+  return v.files.some((f) => f.unit === 'ioremap' && (!arch || !f.arches || f.arches.includes(arch)));
+}
+
+/**
+ * high_memory of the version's i386 setup (the end of the directly mapped RAM) as a kernel address:
+ * PAGE_OFFSET + min(RAM, MAXMEM). 2.4, 2.6.9, 2.6.27: MAXMEM = -PAGE_OFFSET - __VMALLOC_RESERVE
+ * (896 MiB; 2.6.9 honours vmalloc=); 2.6.32, 2.6.39: MAXMEM = VMALLOC_END - PAGE_OFFSET -
+ * __VMALLOC_RESERVE with the assumed fixmap, high_memory = __va(max_low_pfn * PAGE_SIZE - 1) + 1.
+ */
+export function highMemory(version: string, arch: OracleArch, ramMiB: number, reserveMiB?: number): bigint {
+  const ram = BigInt(ramMiB) * MiB;
+  // x86_64 (2.6.27 on, page_64.h / page_64_types.h): __PAGE_OFFSET 0xffff880000000000, all RAM directly mapped
+  if (arch === 'x86_64') return 0xffff880000000000n + ram;
+  const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+  if (version === '2.6.32' || version === '2.6.39') {
+    const end = arch === 'i386-pae' ? 0xff9fe000n : 0xff7fe000n;
+    return PAGE_OFFSET + min(ram, (end - PAGE_OFFSET - VMALLOC_RESERVE) & ~0xfffn);
+  }
+  const reserve = version === '2.6.9' && reserveMiB !== undefined ? BigInt(reserveMiB) * MiB : VMALLOC_RESERVE;
+  return PAGE_OFFSET + min(ram, (1n << 32n) - PAGE_OFFSET - reserve);
+}
 
 export function oracleVersion(id: string): OracleVersion | undefined {
   return ORACLE_VERSIONS.find((v) => v.id === id);

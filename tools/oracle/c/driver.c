@@ -1,6 +1,6 @@
 /* driver.c - reads one version's expanded scenario (from tools/oracle/run.ts; a file argument or stdin), calls the real kernel
  * functions, prints one JSON line per step and a final JSON line.
- * Input: "machine <ramMiB> <cpus> <vstart> <vend>" then one step per line: "<op> key=value ...". */
+ * Input: "machine <ramMiB> <cpus> <vstart> <vend> high=<high_memory> [profile=pc]" then one step per line: "<op> key=value ...". */
 #define _GNU_SOURCE
 #include "kstub.h"
 #include <linux/vmalloc.h>
@@ -35,6 +35,11 @@ char *oracle_vmallocinfo(void);
 void oracle_vmalloc_init(void);
 void *oracle___vmalloc_node(unsigned long size, unsigned long align, int node, void *caller);
 int oracle_lookup_pte(unsigned long a, unsigned long long *out);
+void oracle_reserve_pc(void);
+#ifdef ORACLE_IOREMAP
+void oracle_set_high_memory(unsigned long h, unsigned long ram_mib);
+void iounmap(void *addr);
+#endif
 
 #if defined(ORACLE_V2400)
 #define VERSION "2.4.0"
@@ -155,6 +160,11 @@ NOI void *drv_vzalloc_node(unsigned long s, int node) { return vzalloc_node(s, n
 NOI void *drv___vmalloc_node_range(unsigned long s, unsigned long a, unsigned long st, unsigned long en, int node)
 { return __vmalloc_node_range(s, a, st, en, GFP_KERNEL | __GFP_HIGHMEM, PAGE_KERNEL, node, (void *)drv___vmalloc_node_range); }
 #endif
+#ifdef ORACLE_IOREMAP
+/* the version's asm/io.h ioremap / ioremap_nocache (extracted, ioremap_tu.c) */
+NOI void *drv_ioremap(unsigned long long phys, unsigned long size);
+NOI void *drv_ioremap_nocache(unsigned long long phys, unsigned long size);
+#endif
 NOI struct vm_struct *drv_get_vm_area(unsigned long s, unsigned long f) { return get_vm_area(s, f); }
 #ifdef ORACLE_V26
 NOI void *drv_vmalloc_exec(unsigned long s) { return vmalloc_exec(s); }
@@ -214,6 +224,8 @@ static const char *errname_from_log(void)
 	for (int i = 0; i < oracle_nlog; i++) {
 		if (strstr(oracle_log[i], "Trying to vfree() bad address")) return "bad-address";
 		if (strstr(oracle_log[i], "Trying to vfree() nonexistent vm area")) return "nonexistent";
+		/* 2.6.9 "__iounmap: bad address %p", 2.6.27 on "iounmap: bad address %p": no area there (vmx's nonexistent) */
+		if (strstr(oracle_log[i], "iounmap: bad address")) return "nonexistent";
 	}
 	return NULL;
 }
@@ -263,6 +275,11 @@ static void step(const char *op)
 		else if (!strcmp(op, "vmalloc_dma")) ret = (unsigned long)drv_vmalloc_dma(num("size", 0));
 #endif
 		else if (!strcmp(op, "vfree")) { vfree((void *)tgt); err = errname_from_log(); }
+#ifdef ORACLE_IOREMAP
+		else if (!strcmp(op, "ioremap")) ret = (unsigned long)drv_ioremap(fld("phys") ? strtoull(fld("phys"), NULL, 0) : 0, num("size", 0));
+		else if (!strcmp(op, "ioremap_nocache")) ret = (unsigned long)drv_ioremap_nocache(fld("phys") ? strtoull(fld("phys"), NULL, 0) : 0, num("size", 0));
+		else if (!strcmp(op, "iounmap")) { iounmap((void *)tgt); err = errname_from_log(); }
+#endif
 #ifdef HAS_VMAP
 		else if (!strcmp(op, "vunmap")) { vunmap((void *)tgt); err = errname_from_log(); }
 		else if (!strcmp(op, "vmap")) ret = (unsigned long)drv_vmap(hp, num("pages", 0));
@@ -488,6 +505,17 @@ int main(int argc, char **argv)
 		execv("/proc/self/exe", argv);
 	}
 	if (r) { fprintf(stderr, "cannot reserve the vmalloc window [%lx, %lx) on the host (%d)\n", vs, ve, r); return 3; }
+	/* optional machine fields: high=<hex> (high_memory, a kernel address), profile=pc */
+	{
+		const char *h = strstr(line, " high=");
+		unsigned long hm = h ? strtoul(h + 6, NULL, 16) : 0;
+#ifdef ORACLE_IOREMAP
+		oracle_set_high_memory(hm, ram);
+#else
+		(void)hm;
+#endif
+		if (strstr(line, " profile=pc")) oracle_reserve_pc();
+	}
 #ifdef HAS_VMAP_AREA
 	oracle_vmalloc_init();
 #endif
