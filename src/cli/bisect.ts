@@ -64,7 +64,8 @@ export async function cmdBisect(argv: string[]): Promise<number> {
   const n = s.steps.length;
   const runs = runScenario(s, VERSIONS, { trace: true, detail: true, onStep: n > 20000 ? (i, run) => i % 10000 === 0 && say(`${run.version.id}: step ${i}/${n}`) : undefined });
   say('');
-  const b = bisect(compareRuns(s, runs, { registry: VERSIONS }), (j) => describeStep(s.steps[j]), { step, field: fieldArg as BisectField | undefined });
+  // Evidence names earlier steps by index and label, as the reports do.
+  const b = bisect(compareRuns(s, runs, { registry: VERSIONS }), (j) => `step ${j} (${describeStep(s.steps[j])})`, { step, field: fieldArg as BisectField | undefined });
   await writeOut(json ? JSON.stringify(bisectJson(b), null, 1) + '\n' : bisectMarkdown(b, (j) => describeStep(s.steps[j])));
   return 0;
 }
