@@ -655,7 +655,7 @@ function findingsFor(
   }
   // Knock-on: a step that took another path also costs and logs differently.
   const cause = out.find((f) => (f.class === 'outcome' || f.class === 'address') && causesOf(f).length);
-  if (cause) for (const f of out) if ((f.class === 'cost' || f.class === 'log') && !causesOf(f).length) f.explanations = cause.explanations.map((e) => ({ ...e, via: [...e.via], functions: [...e.functions] }));
+  if (cause) for (const f of out) if ((f.class === 'cost' || f.class === 'log') && !causesOf(f).length) f.explanations = copied(cause.explanations);
   return out;
 }
 
@@ -708,24 +708,19 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
     if (st.as !== undefined) boundAt.set(st.as, i);
     return j;
   });
-  const bindingStep = (i: number) => binding[i];
-  // Injected failures: the step that armed the latest `fail` at each site, as of each step.
-  const armedAt = new Map<string, number>();
-  const arming: Map<string, number>[] = s.steps.map((st, i) => {
-    const now = new Map(armedAt);
-    if (st.op === 'fail' && st.site !== undefined) armedAt.set(st.site, i);
-    return now;
-  });
   /**
    * An injected failure that fired in step i on one of the two versions only, and the first step
-   * since it was armed whose calls at that site differ between them (before step i), if any.
+   * since the latest `fail` at that site armed it whose calls there differ between them (before
+   * step i), if any.
    */
-  const faultAt = (p: number, a: number, b: number, i: number): { j: number; site: string; armed: number } | undefined => {
+  const faultAt = (a: number, b: number, i: number): { j: number; site: string; armed: number } | undefined => {
     const fa = runs[a].details[i]?.faults ?? [];
     const fb = runs[b].details[i]?.faults ?? [];
     const site = fa.find((x) => !fb.includes(x)) ?? fb.find((x) => !fa.includes(x));
-    const armed = site === undefined ? undefined : arming[i].get(site);
-    if (site === undefined || armed === undefined) return undefined;
+    if (site === undefined) return undefined;
+    let armed = i - 1;
+    while (armed >= 0 && !(s.steps[armed].op === 'fail' && s.steps[armed].site === site)) armed--;
+    if (armed < 0) return undefined;
     const key = FAULT_COUNTER[site];
     for (let j = armed + 1; j < i; j++) if ((runs[a].details[j]?.cost[key] ?? 0) !== (runs[b].details[j]?.cost[key] ?? 0)) return { j, site, armed };
     return undefined;
@@ -783,41 +778,43 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
       const findings = findingsFor(probes, [a, b], versions, catalogues[p], ops, ev);
       // What this step's differences follow from, strongest first: a HANG spins on a lock a dead
       // step left held (that step's cause); a step using an object an earlier step made on one
-      // version only (that step's cause); a step that failed or took another path on one version
-      // costs and logs differently (its own outcome's cause).
+      // version only (that step's cause); an injected failure that fired here on one version only
+      // (the step where the calls at its site first differ); the step's own outcome.
       const outcome = findings.find((f) => f.class === 'outcome');
       const held = heldBy(ra) ?? heldBy(rb);
-      const made = bindingStep(i);
+      const made = binding[i];
+      const fault = outcome ? faultAt(a, b, i) : undefined;
       const from = held ? { step: held.step, lock: held.lock } : made !== undefined && outcomeCauses[p].has(made) ? { step: made } : undefined;
       const heir = from && outcomeCauses[p].get(from.step);
+      // A step that failed or took another path costs and logs differently: its outcome's cause.
+      const knockOn = (o: Finding) => {
+        for (const f of findings) if (f.class === 'cost' || f.class === 'log') f.explanations = copied(o.explanations);
+      };
       if (from && heir?.length) {
         for (const f of findings) f.explanations = inheritFrom(heir, from);
-      } else if (outcome && faultAt(p, a, b, i)) {
-        const { j, site, armed } = faultAt(p, a, b, i)!;
+      } else if (outcome && fault) {
+        const { j, site, armed } = fault;
         const key = FAULT_COUNTER[site];
         const cands = (costExplanations[p].get(j) ?? []).filter((e) => e.match !== 'op');
         const bySite = cands.filter((e) => e.change.counters?.includes(key));
-        const pool = bySite.length ? bySite : cands;
-        const top = causesOf({ class: 'cost', detail: '', groups: [], explanations: pool });
+        const top = causesOf({ class: 'cost', detail: '', groups: [], explanations: bySite.length ? bySite : cands });
         if (top.length) {
           outcome.explanations = inheritFrom(top, { step: j, fault: { site, armed } });
-          for (const f of findings) if (f.class === 'cost' || f.class === 'log') f.explanations = outcome.explanations.map((e) => ({ ...e, via: [...e.via], functions: [...e.functions] }));
+          knockOn(outcome);
         }
       } else if (outcome && causesOf(outcome).length) {
-        for (const f of findings) if (f.class === 'cost' || f.class === 'log') f.explanations = outcome.explanations.map((e) => ({ ...e, via: [...e.via], functions: [...e.functions] }));
+        knockOn(outcome);
       }
       // An address decided by an area an earlier step made on one version only: that step's cause.
-      const address0 = findings.find((f) => f.class === 'address');
-      const maker = address0 && state.map((x) => x.step).find((j) => outcomeCauses[p].get(j)?.length);
-      if (address0 && maker !== undefined)
-        address0.explanations = inheritFrom(outcomeCauses[p].get(maker)!, { step: maker });
+      const address = findings.find((f) => f.class === 'address');
+      const maker = address && state.map((x) => x.step).find((j) => outcomeCauses[p].get(j)?.length);
+      if (address && maker !== undefined) address.explanations = inheritFrom(outcomeCauses[p].get(maker)!, { step: maker });
       // A cost nothing else explains, on an object placed differently: that placement's cause.
       const placed = made === undefined ? undefined : addressCauses[p].get(made);
       if (placed?.length)
         for (const f of findings)
           if (f.class === 'cost' && !causesOf(f).length) f.explanations = inheritFrom(placed, { step: made!, placed: true });
       if (outcome) outcomeCauses[p].set(i, causesOf(outcome));
-      const address = findings.find((f) => f.class === 'address');
       if (address) addressCauses[p].set(i, causesOf(address));
       const cost = findings.find((f) => f.class === 'cost');
       if (cost) costExplanations[p].set(i, cost.explanations);
@@ -873,6 +870,11 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
   );
   const overall = summarise('all versions', (st) => st.overall, foverall);
   return { scenario: s.name, versions, steps, final, pairs, overall };
+}
+
+/** Explanations another finding can own (its own via and functions arrays). */
+function copied(list: readonly Explanation[]): Explanation[] {
+  return list.map((e) => ({ ...e, via: [...e.via], functions: [...e.functions] }));
 }
 
 /** An earlier step's causes, as the explanation of a difference that follows from that step. */
