@@ -9,6 +9,8 @@ import { parseArgs as utilParseArgs } from 'node:util';
 import { findCommand } from './commands.js';
 import { BUILTIN_SCENARIOS_DIR } from '../paths.js';
 import { archProblem, checkVersionArches, parseScenario, ScenarioError, type Scenario } from '../harness/scenario.js';
+import { parseScenarioStreamed } from '../harness/scenario-stream.js';
+import { stepsOf, type StepSource } from '../harness/step-tape.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 
 export class UsageError extends Error {}
@@ -163,15 +165,42 @@ export function resolveScenarioPath(arg: string): string {
  * not model the scenario's arch is refused, whether the scenario or --versions names it.
  */
 export function loadScenario(arg: string, restrict?: string | boolean): Scenario {
-  const ids = versionList(restrict);
   const path = resolveScenarioPath(arg);
-  let text: string;
+  return restrictVersions(parseScenario(readScenarioText(path), VERSION_IDS, path), path, restrict);
+}
+
+/**
+ * loadScenario for the commands that run the steps once, in order (`vmx run --summary`, `--json`):
+ * the steps come as a compact StepSource, parsed and checked a chunk at a time
+ * (harness/scenario-stream.ts), and the returned scenario's own `steps` is empty. The same
+ * scenario, steps and messages as loadScenario.
+ */
+export function loadScenarioSteps(arg: string, restrict?: string | boolean): { s: Scenario; steps: StepSource } {
+  const path = resolveScenarioPath(arg);
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new ScenarioError(`${path}: cannot read (${(e as Error).message})`);
   }
-  const s = parseScenario(text, VERSION_IDS, path);
+  const streamed = parseScenarioStreamed(bytes, VERSION_IDS, path);
+  if (streamed) return { s: restrictVersions(streamed.scenario, path, restrict), steps: streamed.steps };
+  const s = restrictVersions(parseScenario(bytes.toString('utf8'), VERSION_IDS, path), path, restrict);
+  const steps = stepsOf(s.steps);
+  s.steps = [];
+  return { s, steps };
+}
+
+function readScenarioText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ScenarioError(`${path}: cannot read (${(e as Error).message})`);
+  }
+}
+
+function restrictVersions(s: Scenario, path: string, restrict?: string | boolean): Scenario {
+  const ids = versionList(restrict);
   checkVersionArches(s, VERSIONS, path);
   if (ids) {
     for (const id of ids) {

@@ -14,7 +14,8 @@ import { VERSIONS } from '../registry.js';
 import { formatTrace } from '../kernel/trace.js';
 import { pteFlagNames } from '../hw/pagetable.js';
 import { JSON_FIELDS, type JsonField } from './commands.js';
-import { loadScenario, parseCommand, progress, UsageError, writeOut } from './io.js';
+import { loadScenario, loadScenarioSteps, parseCommand, progress, UsageError, writeOut } from './io.js';
+import { stepsOf, type StepSource } from '../harness/step-tape.js';
 
 const FORMATS = ['table', 'markdown', 'csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -30,24 +31,28 @@ export async function cmdRun(argv: string[]): Promise<number> {
   if (summary && v.trace) throw new UsageError('--trace shows per-step traces; it does not go with --summary');
   if (json && v.trace) throw new UsageError('--trace shows per-step traces in the table; the result document has none');
   if (format !== undefined && format !== 'table' && v.trace) throw new UsageError('--trace goes with the table, not with --format ' + format);
-  const s = loadScenario(args.positionals[0], v.versions);
   const say = progress(!json);
-  const onStep = s.steps.length > 20000 ? (i: number, run: VersionRun) => i % 10000 === 0 && say(`${run.version.id}: step ${i}/${s.steps.length}`) : undefined;
-  if (summary) {
-    for (const ver of versionsFor(s, VERSIONS)) {
-      const line = formatSummary(summariseVersion(s, ver, { onStep }));
-      say('');
-      await writeOut(line + '\n');
+  const onStepOf = (n: number) => (n > 20000 ? (i: number, run: VersionRun) => i % 10000 === 0 && say(`${run.version.id}: step ${i}/${n}`) : undefined);
+  if (summary || json) {
+    // One pass over the steps per version, in order: the compact, chunk-parsed step list.
+    const { s, steps } = loadScenarioSteps(args.positionals[0], v.versions);
+    const onStep = onStepOf(steps.length);
+    if (summary) {
+      for (const ver of versionsFor(s, VERSIONS)) {
+        const line = formatSummary(summariseVersion(s, ver, { onStep, steps }));
+        say('');
+        await writeOut(line + '\n');
+      }
+      return 0;
     }
-    return 0;
-  }
-  if (json) {
     // Streamed, one version at a time: no version's steps are kept in memory.
     const fields = new Set<JsonField>(v.json ? ((v.json as string).split(',') as JsonField[]) : JSON_FIELDS);
-    await streamResultDocument(s, versionsFor(s, VERSIONS), writeOut, { onStep, fields });
+    await streamResultDocument(s, versionsFor(s, VERSIONS), writeOut, { onStep, fields, steps });
     say('');
     return 0;
   }
+  const s = loadScenario(args.positionals[0], v.versions);
+  const onStep = onStepOf(s.steps.length);
   const runs = runScenario(s, VERSIONS, { trace: !!v.trace, detail: true, onStep });
   say('');
   const f = (format ?? 'table') as Format;
@@ -249,15 +254,16 @@ export function stepDigestLine(i: number, r: { ok: boolean; error?: string; addr
 }
 
 /** Run a scenario on one version, step by step with detail off, folding results into a digest. */
-export function summariseVersion(s: Scenario, v: KernelVersion, opts: Pick<RunOptions, 'onStep'> = {}): RunSummary {
+export function summariseVersion(s: Scenario, v: KernelVersion, opts: Pick<RunOptions, 'onStep'> & { steps?: StepSource } = {}): RunSummary {
   const stepOpts: RunOptions = { detail: false };
+  const steps = opts.steps ?? stepsOf(s.steps);
   const run = bootVersion(s, v, stepOpts);
   const hash = createHash('sha256');
   let failures = 0;
   let unsupported = 0;
   let pending = '';
-  for (let i = 0; i < s.steps.length; i++) {
-    const { result } = runStep(run, s.steps[i], stepOpts);
+  for (let i = 0; i < steps.length; i++) {
+    const { result } = runStep(run, steps.get(i), stepOpts);
     if (!result.ok) {
       if (result.error === 'unsupported') unsupported++;
       else failures++;
@@ -272,7 +278,7 @@ export function summariseVersion(s: Scenario, v: KernelVersion, opts: Pick<RunOp
   hash.update(pending);
   return {
     version: v.id,
-    steps: s.steps.length,
+    steps: steps.length,
     failures,
     unsupported,
     areas: run.api.areas().length,
@@ -309,15 +315,16 @@ export async function streamResultDocument(
   s: Scenario,
   versions: readonly KernelVersion[],
   write: (chunk: string) => Promise<void> | void,
-  opts: Pick<RunOptions, 'onStep'> & { fields?: ReadonlySet<JsonField> } = {},
+  opts: Pick<RunOptions, 'onStep'> & { fields?: ReadonlySet<JsonField>; steps?: StepSource } = {},
 ): Promise<void> {
+  const steps = opts.steps ?? stepsOf(s.steps);
   const fields = opts.fields ?? new Set<JsonField>(['steps', 'final']);
   let buf = `{\n "scenario": ${JSON.stringify(s.name)},`;
   if (fields.has('machine')) buf += `\n "machine": ${reindent(JSON.stringify(s.machine, null, 1), ' ')},`;
   if (fields.has('inputs')) {
     buf += '\n "inputs": [';
-    for (let i = 0; i < s.steps.length; i++) buf += (i ? ',\n  ' : '\n  ') + reindent(JSON.stringify(stepInput(s.steps[i]), null, 1), '  ');
-    buf += s.steps.length ? '\n ],' : '],';
+    for (let i = 0; i < steps.length; i++) buf += (i ? ',\n  ' : '\n  ') + reindent(JSON.stringify(stepInput(steps.get(i)), null, 1), '  ');
+    buf += steps.length ? '\n ],' : '],';
   }
   buf += '\n "results": [';
   const flush = async (): Promise<void> => {
@@ -332,13 +339,13 @@ export async function streamResultDocument(
     buf += `${vi ? ',' : ''}\n  {\n   "version": ${JSON.stringify(v.id)}`;
     if (withSteps) buf += ',\n   "steps": [';
     const run = bootVersion(s, v, stepOpts);
-    for (let i = 0; i < s.steps.length; i++) {
-      const { result } = runStep(run, s.steps[i], stepOpts);
+    for (let i = 0; i < steps.length; i++) {
+      const { result } = runStep(run, steps.get(i), stepOpts);
       if (withSteps) buf += (i ? ',\n    ' : '\n    ') + reindent(JSON.stringify(result, null, 1), '    ');
       if (buf.length > 1 << 20) await flush();
       opts.onStep?.(i, run);
     }
-    if (withSteps) buf += s.steps.length ? '\n   ]' : ']';
+    if (withSteps) buf += steps.length ? '\n   ]' : ']';
     if (withFinal) buf += `,\n   "final": ${reindent(JSON.stringify(finalState(run), null, 1), '   ')}`;
     buf += '\n  }';
   }

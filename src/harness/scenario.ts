@@ -64,7 +64,7 @@ function opSpec(fields: readonly string[]): OpSpec {
 
 const OP_SPECS = new Map<string, OpSpec>(OP_TABLE.map((r) => [r.name, opSpec(r.fields)]));
 
-const MAX_STEPS = 5_000_000;
+export const MAX_STEPS = 5_000_000;
 const MAX_BUFFER = 16 * 1024 * 1024;
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 // Hex digits, checked for an even count separately: /^([0-9a-fA-F]{2})*$/ recursed per byte and
@@ -99,7 +99,7 @@ function flat(v: object): boolean {
 }
 
 /** Where a JSON value nests deeper than `max` arrays/objects (a path like steps[0].size[0]…), or null. Iterative, no allocation per value. */
-function tooDeep(doc: unknown, max: number): string | null {
+export function tooDeep(doc: unknown, max: number): string | null {
   // Depth-first with an explicit stack of containers and the next key index in each.
   const stack: { v: object; keys: string[] | null; i: number }[] = [];
   const enter = (v: object) => stack.push({ v, keys: Array.isArray(v) ? null : Object.keys(v), i: 0 });
@@ -130,113 +130,34 @@ function tooDeep(doc: unknown, max: number): string | null {
 }
 
 /**
- * Check a parsed JSON document against the contract and return it typed, with defaults filled.
- * `known` lists the registered version ids. Throws ScenarioError naming the first problem.
+ * The checks of one step after another, as validateScenario runs them: the fields its op allows
+ * and requires, each field's kind, and the names bound by earlier steps' "as". Used by
+ * validateScenario and by the streamed loader (scenario-stream.ts), which checks a long
+ * document's steps a chunk at a time.
  */
-export function validateScenario(doc: unknown, known: readonly string[], where = 'scenario'): Scenario {
-  const fail = (msg: string): never => {
-    throw new ScenarioError(`${where}: ${msg}`);
-  };
-  if (!isObject(doc)) fail('the document must be a JSON object');
-  const deep = tooDeep(doc, MAX_JSON_DEPTH);
-  if (deep !== null) fail(`${deep}: nested more than ${MAX_JSON_DEPTH} levels deep`);
-  // Generated steps (repeat/let/random, see generate.ts) become plain steps first. A document
-  // whose steps are all plain comes out of expandDocument unchanged: only its seed is checked,
-  // which documentSeed does without the expansion's per-step bookkeeping.
-  let expansion: Expansion | undefined;
-  try {
-    const raw = doc as Record<string, unknown>;
-    if (Array.isArray(raw.steps) && !plainSteps(raw.steps)) expansion = expandDocument(raw);
-    else documentSeed(raw);
-  } catch (e) {
-    if (e instanceof GenerateError) fail(e.message);
-    throw e;
-  }
-  const d = expansion ? expansion.doc : (doc as Record<string, unknown>);
-  const gen = expansion !== undefined && expansion.generated;
-  const topFields = new Set(['name', 'description', 'machine', 'versions', 'steps', 'expectFinal', 'seed', 'about', 'source', 'question', 'answers', 'pinned', 'pictures']);
-  for (const k of Object.keys(d)) if (!topFields.has(k)) fail(`unknown top-level field "${k}"${didYouMean(k, topFields)}`);
-  if (typeof d.name !== 'string' || d.name.length === 0) fail('field "name" must be a non-empty string');
-  if (d.description !== undefined && typeof d.description !== 'string') fail('field "description" must be a string');
+export class StepChecker {
+  private readonly bound = new Set<string>();
+  private readonly ulongMax: number;
 
-  // machine
-  if (!isObject(d.machine)) fail('field "machine" must be an object');
-  const m = d.machine as Record<string, unknown>;
-  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB', 'pge', 'nx', 'profile']);
-  for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}"${didYouMean(k, machineFields)} (known: ${[...machineFields].join(', ')})`);
-  if (!isArchName(m.arch)) fail(`machine.arch must be one of ${Object.keys(ARCHES).join(', ')} (got ${JSON.stringify(m.arch)})`);
-  const arch = ARCHES[m.arch as ArchName];
-  const maxRam = arch.bitsPerLong === 32 ? (m.arch === 'i386' ? 4096 : 65536) : 1024 * 1024;
-  if (!isNonNegInt(m.ramMiB) || m.ramMiB < 16 || m.ramMiB > maxRam)
-    fail(`machine.ramMiB must be an integer from 16 to ${maxRam} for ${m.arch} (got ${JSON.stringify(m.ramMiB)})`);
-  const cpus = m.cpus ?? 1;
-  if (!isNonNegInt(cpus) || cpus < 1 || cpus > 4096) fail(`machine.cpus must be an integer from 1 to 4096 (got ${JSON.stringify(m.cpus)})`);
-  const nodes = m.nodes ?? 1;
-  if (!isNonNegInt(nodes) || nodes < 1 || nodes > 64) fail(`machine.nodes must be an integer from 1 to 64 (got ${JSON.stringify(m.nodes)})`);
-  for (const f of ['vmallocStart', 'vmallocEnd'] as const) {
-    if (m[f] === undefined) continue;
-    if (typeof m[f] !== 'string') fail(`machine.${f} must be a hex string like "0xd0800000"`);
-    const a = parseAddr(arch, m[f] as string);
-    if (typeof a === 'string') fail(`machine.${f}: ${a}`);
-    // A kernel-half address (not NULL, not a user address). VMALLOC_END need not be page-aligned:
-    // a kernel's macro may hold any unsigned long (x86_64's 0xffffe8ffffffffff in 2.6.32) and each
-    // version's code compares against it as it is. VMALLOC_START is high_memory + an offset or a
-    // page-aligned constant in every version, so a start off a page boundary is refused.
-    if ((a as number) <= 0) fail(`machine.${f} must be a kernel address (got ${m[f]})`);
-    if (f === 'vmallocStart' && (a as number) % 4096 !== 0) fail(`machine.${f} must be a page-aligned kernel address (got ${m[f]})`);
-  }
-  if ((m.vmallocStart === undefined) !== (m.vmallocEnd === undefined)) fail('machine.vmallocStart and machine.vmallocEnd must be given together');
-  if (m.vmallocStart !== undefined) {
-    const s = parseAddr(arch, m.vmallocStart as string) as number;
-    const e = parseAddr(arch, m.vmallocEnd as string) as number;
-    if (s >= e) fail('machine.vmallocStart must be below machine.vmallocEnd');
-  }
-  // vmalloc=<size>: MAXMEM = -PAGE_OFFSET - __VMALLOC_RESERVE must leave some lowmem (1 GiB kernel space).
-  if (m.vmallocReserveMiB !== undefined && (!isNonNegInt(m.vmallocReserveMiB) || m.vmallocReserveMiB < 1 || m.vmallocReserveMiB > 1008))
-    fail(`machine.vmallocReserveMiB must be an integer from 1 to 1008 (got ${JSON.stringify(m.vmallocReserveMiB)})`);
-  if (m.zones !== undefined && m.zones !== 'single' && m.zones !== 'split') fail(`machine.zones must be "single" or "split" (got ${JSON.stringify(m.zones)})`);
-  for (const f of ['pge', 'nx'] as const) {
-    if (m[f] !== undefined && typeof m[f] !== 'boolean') fail(`machine.${f} must be true or false (got ${JSON.stringify(m[f])})`);
-  }
-  if (m.profile !== undefined && m.profile !== 'stub' && m.profile !== 'pc') fail(`machine.profile must be "stub" or "pc" (got ${JSON.stringify(m.profile)})`);
-  const machine: MachineSpec = { arch: m.arch as ArchName, ramMiB: m.ramMiB as number, cpus: cpus as number, nodes: nodes as number };
-  if (m.pge !== undefined) machine.pge = m.pge as boolean;
-  if (m.nx !== undefined) machine.nx = m.nx as boolean;
-  if (m.zones !== undefined) machine.zones = m.zones as 'single' | 'split';
-  if (m.profile !== undefined) machine.profile = m.profile as 'stub' | 'pc';
-  if (m.vmallocReserveMiB !== undefined) machine.vmallocReserveMiB = m.vmallocReserveMiB as number;
-  if (m.vmallocStart !== undefined) {
-    machine.vmallocStart = m.vmallocStart as string;
-    machine.vmallocEnd = m.vmallocEnd as string;
+  constructor(
+    private readonly machine: MachineSpec,
+    private readonly fail: (msg: string) => never,
+    /** The step's place in messages ("step 3", or where a generated step came from). */
+    private readonly at: (i: number) => string,
+    /** An integer literal beyond 2^53 as the document typed it, for messages. */
+    private readonly typed: (v: number) => string | undefined = () => undefined,
+  ) {
+    this.ulongMax = ARCHES[machine.arch].bitsPerLong === 32 ? 2 ** 32 - 1 : Number.MAX_SAFE_INTEGER;
   }
 
-  // versions
-  let versions: string[] | undefined;
-  if (d.versions !== undefined) {
-    if (!Array.isArray(d.versions) || d.versions.length === 0) fail('field "versions" must be a non-empty array of version ids');
-    versions = [];
-    (d.versions as unknown[]).forEach((v, i) => {
-      if (typeof v !== 'string' || !known.includes(v)) fail(`versions[${i}]: ${JSON.stringify(v)} is not a registered version (registered: ${known.join(', ')})`);
-      if (versions!.includes(v as string)) fail(`versions[${i}]: ${v} is listed twice`);
-      versions!.push(v as string);
-    });
-  }
+  private readonly bad = (i: number, op: string, k: string, v: unknown, what: string): never =>
+    this.fail(`${this.at(i)} (${op}): field "${k}" ${what} (got ${(typeof v === 'number' && this.typed(v)) || JSON.stringify(v)?.slice(0, 80)})`);
 
-  // steps
-  if (!Array.isArray(d.steps)) fail('field "steps" must be an array');
-  const rawSteps = d.steps as unknown[];
-  if (rawSteps.length > MAX_STEPS) fail(`"steps" has ${rawSteps.length} entries; vmx runs at most ${MAX_STEPS}`);
-  const bound = new Set<string>();
-  const steps: Step[] = new Array(rawSteps.length);
-  const ulongMax = arch.bitsPerLong === 32 ? 2 ** 32 - 1 : Number.MAX_SAFE_INTEGER;
-  /** The step's place in messages: its index, and where a generated step came from. */
-  const at = (i: number): string =>
-    gen ? `step ${i} (${expansion!.origins[i]}${expansion!.bindings[i] ? ' with ' + expansion!.bindings[i] : ''})` : `step ${i}`;
-  const typed = BIG_LITERALS.get(doc as object);
-  const bad = (i: number, op: string, k: string, v: unknown, what: string): never =>
-    fail(`${at(i)} (${op}): field "${k}" ${what} (got ${(typeof v === 'number' && typed?.get(v)) || JSON.stringify(v)?.slice(0, 80)})`);
-  for (let i = 0; i < rawSteps.length; i++) {
-    const raw = rawSteps[i];
+  /** Check step `i` (a parsed JSON value) and return it typed; throws ScenarioError (through `fail`) naming the first problem. */
+  check(i: number, raw: unknown): Step {
+    const { machine, fail, at, bound, ulongMax } = this;
+    const arch = ARCHES[machine.arch];
+    const bad = this.bad;
     if (!isObject(raw)) fail(`${at(i)}: a step must be an object`);
     const s = raw as Record<string, unknown>;
     if (typeof s.op !== 'string') fail(`${at(i)}: field "op" is missing or not a string`);
@@ -338,8 +259,114 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
       // pcpu_get_vm_areas binds each area as NAME.0, NAME.1, …
       if (Array.isArray(s.offsets)) for (let j = 0; j < s.offsets.length; j++) bound.add(`${s.as}.${j}`);
     }
-    steps[i] = s as unknown as Step;
+    return s as unknown as Step;
   }
+}
+
+/**
+ * Check a parsed JSON document against the contract and return it typed, with defaults filled.
+ * `known` lists the registered version ids. Throws ScenarioError naming the first problem.
+ */
+export function validateScenario(doc: unknown, known: readonly string[], where = 'scenario'): Scenario {
+  const fail = (msg: string): never => {
+    throw new ScenarioError(`${where}: ${msg}`);
+  };
+  if (!isObject(doc)) fail('the document must be a JSON object');
+  const deep = tooDeep(doc, MAX_JSON_DEPTH);
+  if (deep !== null) fail(`${deep}: nested more than ${MAX_JSON_DEPTH} levels deep`);
+  // Generated steps (repeat/let/random, see generate.ts) become plain steps first. A document
+  // whose steps are all plain comes out of expandDocument unchanged: only its seed is checked,
+  // which documentSeed does without the expansion's per-step bookkeeping.
+  let expansion: Expansion | undefined;
+  try {
+    const raw = doc as Record<string, unknown>;
+    if (Array.isArray(raw.steps) && !plainSteps(raw.steps)) expansion = expandDocument(raw);
+    else documentSeed(raw);
+  } catch (e) {
+    if (e instanceof GenerateError) fail(e.message);
+    throw e;
+  }
+  const d = expansion ? expansion.doc : (doc as Record<string, unknown>);
+  const gen = expansion !== undefined && expansion.generated;
+  const topFields = new Set(['name', 'description', 'machine', 'versions', 'steps', 'expectFinal', 'seed', 'about', 'source', 'question', 'answers', 'pinned', 'pictures']);
+  for (const k of Object.keys(d)) if (!topFields.has(k)) fail(`unknown top-level field "${k}"${didYouMean(k, topFields)}`);
+  if (typeof d.name !== 'string' || d.name.length === 0) fail('field "name" must be a non-empty string');
+  if (d.description !== undefined && typeof d.description !== 'string') fail('field "description" must be a string');
+
+  // machine
+  if (!isObject(d.machine)) fail('field "machine" must be an object');
+  const m = d.machine as Record<string, unknown>;
+  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB', 'pge', 'nx', 'profile']);
+  for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}"${didYouMean(k, machineFields)} (known: ${[...machineFields].join(', ')})`);
+  if (!isArchName(m.arch)) fail(`machine.arch must be one of ${Object.keys(ARCHES).join(', ')} (got ${JSON.stringify(m.arch)})`);
+  const arch = ARCHES[m.arch as ArchName];
+  const maxRam = arch.bitsPerLong === 32 ? (m.arch === 'i386' ? 4096 : 65536) : 1024 * 1024;
+  if (!isNonNegInt(m.ramMiB) || m.ramMiB < 16 || m.ramMiB > maxRam)
+    fail(`machine.ramMiB must be an integer from 16 to ${maxRam} for ${m.arch} (got ${JSON.stringify(m.ramMiB)})`);
+  const cpus = m.cpus ?? 1;
+  if (!isNonNegInt(cpus) || cpus < 1 || cpus > 4096) fail(`machine.cpus must be an integer from 1 to 4096 (got ${JSON.stringify(m.cpus)})`);
+  const nodes = m.nodes ?? 1;
+  if (!isNonNegInt(nodes) || nodes < 1 || nodes > 64) fail(`machine.nodes must be an integer from 1 to 64 (got ${JSON.stringify(m.nodes)})`);
+  for (const f of ['vmallocStart', 'vmallocEnd'] as const) {
+    if (m[f] === undefined) continue;
+    if (typeof m[f] !== 'string') fail(`machine.${f} must be a hex string like "0xd0800000"`);
+    const a = parseAddr(arch, m[f] as string);
+    if (typeof a === 'string') fail(`machine.${f}: ${a}`);
+    // A kernel-half address (not NULL, not a user address). VMALLOC_END need not be page-aligned:
+    // a kernel's macro may hold any unsigned long (x86_64's 0xffffe8ffffffffff in 2.6.32) and each
+    // version's code compares against it as it is. VMALLOC_START is high_memory + an offset or a
+    // page-aligned constant in every version, so a start off a page boundary is refused.
+    if ((a as number) <= 0) fail(`machine.${f} must be a kernel address (got ${m[f]})`);
+    if (f === 'vmallocStart' && (a as number) % 4096 !== 0) fail(`machine.${f} must be a page-aligned kernel address (got ${m[f]})`);
+  }
+  if ((m.vmallocStart === undefined) !== (m.vmallocEnd === undefined)) fail('machine.vmallocStart and machine.vmallocEnd must be given together');
+  if (m.vmallocStart !== undefined) {
+    const s = parseAddr(arch, m.vmallocStart as string) as number;
+    const e = parseAddr(arch, m.vmallocEnd as string) as number;
+    if (s >= e) fail('machine.vmallocStart must be below machine.vmallocEnd');
+  }
+  // vmalloc=<size>: MAXMEM = -PAGE_OFFSET - __VMALLOC_RESERVE must leave some lowmem (1 GiB kernel space).
+  if (m.vmallocReserveMiB !== undefined && (!isNonNegInt(m.vmallocReserveMiB) || m.vmallocReserveMiB < 1 || m.vmallocReserveMiB > 1008))
+    fail(`machine.vmallocReserveMiB must be an integer from 1 to 1008 (got ${JSON.stringify(m.vmallocReserveMiB)})`);
+  if (m.zones !== undefined && m.zones !== 'single' && m.zones !== 'split') fail(`machine.zones must be "single" or "split" (got ${JSON.stringify(m.zones)})`);
+  for (const f of ['pge', 'nx'] as const) {
+    if (m[f] !== undefined && typeof m[f] !== 'boolean') fail(`machine.${f} must be true or false (got ${JSON.stringify(m[f])})`);
+  }
+  if (m.profile !== undefined && m.profile !== 'stub' && m.profile !== 'pc') fail(`machine.profile must be "stub" or "pc" (got ${JSON.stringify(m.profile)})`);
+  const machine: MachineSpec = { arch: m.arch as ArchName, ramMiB: m.ramMiB as number, cpus: cpus as number, nodes: nodes as number };
+  if (m.pge !== undefined) machine.pge = m.pge as boolean;
+  if (m.nx !== undefined) machine.nx = m.nx as boolean;
+  if (m.zones !== undefined) machine.zones = m.zones as 'single' | 'split';
+  if (m.profile !== undefined) machine.profile = m.profile as 'stub' | 'pc';
+  if (m.vmallocReserveMiB !== undefined) machine.vmallocReserveMiB = m.vmallocReserveMiB as number;
+  if (m.vmallocStart !== undefined) {
+    machine.vmallocStart = m.vmallocStart as string;
+    machine.vmallocEnd = m.vmallocEnd as string;
+  }
+
+  // versions
+  let versions: string[] | undefined;
+  if (d.versions !== undefined) {
+    if (!Array.isArray(d.versions) || d.versions.length === 0) fail('field "versions" must be a non-empty array of version ids');
+    versions = [];
+    (d.versions as unknown[]).forEach((v, i) => {
+      if (typeof v !== 'string' || !known.includes(v)) fail(`versions[${i}]: ${JSON.stringify(v)} is not a registered version (registered: ${known.join(', ')})`);
+      if (versions!.includes(v as string)) fail(`versions[${i}]: ${v} is listed twice`);
+      versions!.push(v as string);
+    });
+  }
+
+  // steps
+  if (!Array.isArray(d.steps)) fail('field "steps" must be an array');
+  const rawSteps = d.steps as unknown[];
+  if (rawSteps.length > MAX_STEPS) fail(`"steps" has ${rawSteps.length} entries; vmx runs at most ${MAX_STEPS}`);
+  const steps: Step[] = new Array(rawSteps.length);
+  /** The step's place in messages: its index, and where a generated step came from. */
+  const at = (i: number): string =>
+    gen ? `step ${i} (${expansion!.origins[i]}${expansion!.bindings[i] ? ' with ' + expansion!.bindings[i] : ''})` : `step ${i}`;
+  const typed = BIG_LITERALS.get(doc as object);
+  const checker = new StepChecker(machine, fail, at, (v) => typed?.get(v));
+  for (let i = 0; i < rawSteps.length; i++) steps[i] = checker.check(i, rawSteps[i]);
   const out: Scenario = { name: d.name as string, machine, steps };
   if (d.description !== undefined) out.description = d.description as string;
   if (versions) out.versions = versions;
