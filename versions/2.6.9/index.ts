@@ -20,6 +20,7 @@ import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86_64/kernel/module.js';
 import { head } from './arch/x86_64/kernel/head.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
+import { boot as bootIoremapX86_64 } from './arch/x86_64/mm/ioremap.js';
 import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine as i386OopsLine } from './arch/i386/mm/fault.js';
 import { oopsLine as x86_64OopsLine } from './arch/x86_64/mm/fault.js';
@@ -291,11 +292,11 @@ export const version: KernelVersion = {
     const pg = archPgtable(k);
     const mem = bootMemory(k, pg);
     const mm = bootVmalloc(k, window, pg, mem);
-    // SIM: arch/x86_64/mm/ioremap.c is not modelled (its ISA-hole phys_to_virt is a lower-half
-    // address, 2.6.9 x86_64's PAGE_OFFSET 0x10000000000): ioremap ops are unsupported there.
-    const io = k.arch.name === 'x86_64' ? null : bootIoremap(k, mm, pg, mem, high_memory(k));
-    // __ioremap takes an unsigned long: a physical address beyond 4 GiB is truncated.
-    const phys = (p: number) => k.ulong(p);
+    // arch/x86_64/mm/ioremap.c or arch/i386/mm/ioremap.c
+    const io = k.arch.name === 'x86_64' ? bootIoremapX86_64(k, mm, pg, mem) : bootIoremap(k, mm, pg, mem, high_memory(k));
+    // __ioremap takes an unsigned long: on i386 a physical address beyond 4 GiB is truncated; on
+    // x86_64 it holds every phys vmx takes (below 2^53).
+    const phys = (p: number) => (k.arch.name === 'x86_64' ? p : k.ulong(p));
     const api: VersionApi = {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
@@ -340,11 +341,9 @@ export const version: KernelVersion = {
       });
       api.module_free = (addr) => mm.vfree(addr);
     }
-    if (io) {
-      api.ioremap = (p, size) => io.ioremap(phys(p), size);
-      api.ioremap_nocache = (p, size) => io.ioremap_nocache(phys(p), size);
-      api.iounmap = (addr) => io.iounmap(addr);
-    }
+    api.ioremap = (p, size) => io.ioremap(phys(p), size);
+    api.ioremap_nocache = (p, size) => io.ioremap_nocache(phys(p), size);
+    api.iounmap = (addr) => io.iounmap(addr);
     return api;
   },
 };
