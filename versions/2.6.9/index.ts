@@ -2,8 +2,8 @@
  * Linux 2.6.9 as a vmx version: metadata, the catalogue of what changed since 2.4.22 (the
  * previous registered version), and the contract's ops mapped onto the kernel functions this
  * release has: vmalloc, vmalloc_32, vfree, vmap (VM_MAP), vunmap, get_vm_area, remove_vm_area,
- * vread, vwrite, and on i386 / i386-pae ioremap, ioremap_nocache and iounmap from
- * arch/i386/mm/ioremap.c. No vmalloc_dma, vmalloc_user, vmalloc_node, alloc_vm_area,
+ * vread, vwrite, and ioremap, ioremap_nocache and iounmap from arch/i386/mm/ioremap.c (i386,
+ * i386-pae) or arch/x86_64/mm/ioremap.c (x86_64). No vmalloc_dma, vmalloc_user, vmalloc_node, alloc_vm_area,
  * free_vm_area, vm_map_ram, vmallocinfo or kmemleak yet (all 2.6.1x and later).
  *
  * Commit ids are MaximeChretien/linux-history ids (mainline git starts at 2.6.12-rc2).
@@ -267,11 +267,11 @@ export const version: KernelVersion = {
   id: '2.6.9',
   title: 'Linux 2.6.9: 2.5\'s pages array and map_vm_area on 2.4\'s vmlist first fit, ioremap alignment, vmalloc=',
   source:
-    'mainline v2.6.9 (linux-history tag v2.6.9, 31a3791056) mm/vmalloc.c, include/linux/vmalloc.h, mm/memory.c (pte_alloc_kernel, __pmd_alloc), include/asm-i386/{pgtable,page,highmem}.h, arch/i386/kernel/setup.c (vmalloc=), arch/i386/mm/ioremap.c, include/asm-x86_64/pgtable.h, arch/x86_64/kernel/setup64.c',
+    'mainline v2.6.9 (linux-history tag v2.6.9, 31a3791056) mm/vmalloc.c, include/linux/vmalloc.h, mm/memory.c (pte_alloc_kernel, __pmd_alloc), include/asm-i386/{pgtable,page,highmem}.h, arch/i386/kernel/setup.c (vmalloc=), arch/i386/mm/ioremap.c, include/asm-x86_64/{pgtable,page,io}.h, arch/x86_64/kernel/setup64.c, arch/x86_64/mm/ioremap.c',
   tree: {
     repo: 'MaximeChretien/linux-history',
     ref: 'v2.6.9',
-    files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'mm/memory.c', 'arch/i386/mm/ioremap.c', 'include/asm-x86_64/pgtable.h'],
+    files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'mm/memory.c', 'arch/i386/mm/ioremap.c', 'include/asm-x86_64/pgtable.h', 'arch/x86_64/mm/ioremap.c'],
   },
   lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae', 'x86_64'],
