@@ -1,4 +1,5 @@
-/* ioremap_tu.c - the version's own arch ioremap (2.4: include/asm-i386/io.h's virt_to_phys, phys_to_virt,
+/* ioremap_tu.c - the version's own arch ioremap (2.4 and 2.6.9 i386, 2.6.9 x86_64 with asm-x86_64/io.h and arch/x86_64/mm/ioremap.c, 2.6.27 on
+ * arch/x86/mm/ioremap.c + lib/ioremap.c; 2.4: include/asm-i386/io.h's virt_to_phys, phys_to_virt,
  * ioremap, ioremap_nocache and arch/i386/mm/ioremap.c's remap_area_pte / remap_area_pmd /
  * remap_area_pages, __ioremap, iounmap), extracted unmodified at build time by tools/oracle/build.ts into
  * oracle_ioremap.c on the include path, over kstub.h and the stubs below (services only, no kernel logic):
