@@ -193,6 +193,14 @@ describe('2.6.9 arch/x86_64/mm/ioremap.c', () => {
     expect(res.log).toEqual(['remap_area_pte: page already exists', 'kernel BUG at arch/x86_64/mm/ioremap.c:37!']);
   });
 
+  it('16 TiB of device memory on an empty vmlist: the area is taken unchecked (QUERY) and remap_area_pages BUG()s at :81 as its end wraps past 2^64', () => {
+    const r = x86();
+    // get_vm_area(2^44) at VMALLOC_START; end = 0xffffff0000000000 + 2^44 wraps to 0xff0000000000 < address
+    const res = step(r, { op: 'ioremap', phys: '0x1000000000', size: 2 ** 44 });
+    expect(res).toMatchObject({ ok: false, error: 'BUG', log: ['kernel BUG at arch/x86_64/mm/ioremap.c:81!'] });
+    expect(finalState(r).pageTablePages).toBe(0);
+  });
+
   it('a pmd page failing (the first __pmd_alloc under boot_vmalloc_pgt): the area is vunmap\'ed, nothing left', () => {
     const r = x86();
     step(r, { op: 'fail', site: 'pte_alloc', nth: 1 });
