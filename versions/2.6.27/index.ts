@@ -184,6 +184,18 @@ const changes: VersionChange[] = [
     ops: ['vmalloc', 'vmalloc_32', 'vmalloc_exec', '__vmalloc', 'vmap', 'get_vm_area', 'ioremap', 'ioremap_nocache'],
   },
   {
+    id: 'x86_64-ioremap-collected-fixes',
+    since: '2.6.11',
+    commits: ['e759cc0814a7', '0cf42c314cef'],
+    summary:
+      'x86_64 ioremap (linux-history ids, "x86_64: Collected ioremap fixes" and "x86-64: Fix missing TLB flushes in change_page_attr"): __ioremap itself changes the direct map\'s attributes for any cache flags (ioremap_change_attr, below end_pfn_map) and records them in the area\'s flags, so iounmap resets them only for such areas, no longer for a vmalloc area (2.6.9: ioremap_nocache alone, for phys + size < virt_to_phys(high_memory), and iounmap for any area below it); iounmap walks vmlist itself under the write lock; global_flush_tlb returns at once with no deferred page, and with several flushes all TLBs (__flush_tlb_all) where 2.6.9 invalidated address 0 only. 2.6.27\'s arch/x86/mm/ioremap.c (x86-ioremap) replaced all of it.',
+    functions: ['__ioremap', 'ioremap_change_attr', 'ioremap_nocache', 'iounmap', 'global_flush_tlb'],
+    affects: ['cost'],
+    counters: ['tlb_flush_all'],
+    arches: ['x86_64'],
+    ops: ['ioremap_nocache', 'iounmap'],
+  },
+  {
     id: 'x86_64-page-offset-hypervisor-gap',
     since: '2.6.27',
     commits: ['a6523748bddd'],
