@@ -78,10 +78,13 @@ describe('high_memory and the arch ioremap (the machine line; ioremap_tu.c)', ()
     // VMALLOC_START = high_memory + 8 MiB: the default windows' 0xf7ffe000 / 0xf81fe000
     expect(highMemory('2.6.32', 'i386', 1024).toString(16)).toBe('f77fe000');
     expect(highMemory('2.6.39', 'i386-pae', 1024).toString(16)).toBe('f79fe000');
+    // x86_64: __va(end_pfn * PAGE_SIZE), 2.6.9's direct map at 1 << 40 (asm-x86_64/page.h), 2.6.27's at 0xffff880000000000
+    expect(highMemory('2.6.9', 'x86_64', 512).toString(16)).toBe('10020000000');
+    expect(highMemory('2.6.27', 'x86_64', 512).toString(16)).toBe('ffff880020000000');
   });
-  it('every version compiles its arch ioremap on i386 and i386-pae, 2.6.27 on also on x86_64', () => {
+  it('every version compiles its arch ioremap on i386 and i386-pae, 2.6.9 and 2.6.27 on also on x86_64', () => {
     expect(ORACLE_VERSIONS.filter((v) => hasIoremap(v, 'i386') && hasIoremap(v, 'i386-pae')).map((v) => v.id)).toEqual(['2.4.0', '2.4.19', '2.4.22', '2.4.31', '2.6.9', '2.6.27', '2.6.32', '2.6.39']);
-    expect(ORACLE_VERSIONS.filter((v) => hasIoremap(v, 'x86_64')).map((v) => v.id)).toEqual(['2.6.27', '2.6.32', '2.6.39']);
+    expect(ORACLE_VERSIONS.filter((v) => hasIoremap(v, 'x86_64')).map((v) => v.id)).toEqual(['2.6.9', '2.6.27', '2.6.32', '2.6.39']);
   });
   it('a pc machine says so on the machine line', () => {
     const s = { name: 'pc', machine: { arch: 'i386', ramMiB: 128, cpus: 1, profile: 'pc' }, steps: [{ op: 'ioremap', phys: '0x100000', size: 4096 }] };

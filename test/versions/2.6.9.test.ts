@@ -1,7 +1,7 @@
 /**
  * Linux 2.6.9 behaviour worked out from the source (linux-history tag v2.6.9: mm/vmalloc.c blob
  * 4093deae, arch/i386/mm/ioremap.c aee0bb1f, include/asm-i386/{page,pgtable,highmem}.h,
- * arch/i386/kernel/setup.c, include/asm-x86_64/pgtable.h) and written out here; the oracle
+ * arch/i386/kernel/setup.c, include/asm-x86_64/pgtable.h, arch/x86_64/mm/ioremap.c 9fc032b9) and written out here; the oracle
  * vectors (test/vectors/k269-*) cover the rest.
  * Run: npx vitest run test/versions/2.6.9.test.ts
  *
@@ -115,9 +115,97 @@ describe('2.6.9 x86_64 walk: generic 3 levels under init_level4_pgt[510]', () =>
     expect(step(r, { op: 'get_vm_area', size: 0xfffff000, flags: 'VM_IOREMAP' })).toMatchObject({ addr: '0xffffff0100080000' });
   });
 
-  it('x86_64 has no ioremap here (arch/x86_64/mm/ioremap.c not modelled)', () => {
-    const r = boot({ arch: 'x86_64', ramMiB: 256 });
-    expect(step(r, { op: 'ioremap', phys: '0xe0000000', size: PAGE })).toMatchObject({ ok: false, error: 'unsupported' });
+});
+
+/*
+ * arch/x86_64/mm/ioremap.c (blob 9fc032b9) with include/asm-x86_64/page.h (__PAGE_OFFSET 1 << 40,
+ * init.c high_memory = __va(end_pfn * PAGE_SIZE)) and pageattr.c's global_flush_tlb (flush_map:
+ * on_each_cpu wbinvd + __flush_tlb_one, not __flush_tlb_all). 256 MiB: high_memory 0x10010000000.
+ * What the oracle cannot show (TLB flush counts, the BUG path, addresses next to high_memory) is here;
+ * the rest is in test/vectors/k269-ioremap-x86_64-*.
+ */
+describe('2.6.9 arch/x86_64/mm/ioremap.c', () => {
+  const x86 = () => boot({ arch: 'x86_64', ramMiB: 256 });
+
+  it('maps device memory with P|RW|G|D|A ptes (0x163, nocache 0x173), no NX even on an NX CPU', () => {
+    const r = x86();
+    expect(step(r, { op: 'ioremap', phys: '0xe0000000', size: PAGE, as: 'a' })).toMatchObject({ ok: true, addr: '0xffffff0000000000' });
+    expect(step(r, { op: 'lookup_pte', ref: 'a' })).toMatchObject({ pte: '0x00000000e0000163' });
+    expect(step(r, { op: 'ioremap_nocache', phys: '0xe0001000', size: PAGE, as: 'b' })).toMatchObject({ ok: true, addr: '0xffffff0000002000' });
+    expect(step(r, { op: 'lookup_pte', ref: 'b' })).toMatchObject({ pte: '0x00000000e0001173' });
+  });
+
+  it('keeps a physical address above 4 GiB whole (unsigned long is 64-bit, no phys_addr_valid)', () => {
+    const r = x86();
+    expect(step(r, { op: 'ioremap', phys: '0x123456789000', size: PAGE, as: 'a' })).toMatchObject({ ok: true });
+    expect(step(r, { op: 'lookup_pte', ref: 'a' })).toMatchObject({ pte: '0x0000123456789163' });
+  });
+
+  it('returns __va(phys) in the lower half for the ISA hole; iounmap up to high_memory is silent, above it "bad address"', () => {
+    const r = x86();
+    expect(step(r, { op: 'ioremap', phys: '0xa0000', size: 0x60000, as: 'isa' })).toMatchObject({ ok: true, addr: '0x100000a0000' });
+    expect(step(r, { op: 'iounmap', ref: 'isa' })).toMatchObject({ ok: true, log: [] });
+    // addr <= high_memory (0x10000000000 + 256 MiB)
+    expect(step(r, { op: 'iounmap', addr: '0x10010000000' })).toMatchObject({ ok: true, log: [] });
+    expect(step(r, { op: 'iounmap', addr: '0x10010000001' })).toMatchObject({ ok: false, error: 'nonexistent', log: ['__iounmap: bad address 0000010010000001'] });
+    expect(step(r, { op: 'iounmap', addr: '0xffffff0000000000' })).toMatchObject({ ok: false, error: 'nonexistent', log: ['__iounmap: bad address ffffff0000000000'] });
+  });
+
+  it('checks every RAM page below end_pfn: no highmem exemption, the last page too', () => {
+    const r = x86();
+    expect(step(r, { op: 'ioremap', phys: '0xfff000', size: PAGE })).toMatchObject({ ok: false, error: 'ENOMEM' });
+    expect(step(r, { op: 'ioremap', phys: '0xffff000', size: 2 * PAGE })).toMatchObject({ ok: false, error: 'ENOMEM' });
+    // the first byte past RAM is device memory
+    expect(step(r, { op: 'ioremap', phys: '0x10000000', size: PAGE })).toMatchObject({ ok: true });
+  });
+
+  it('ioremap_nocache of reserved RAM (the boot pml4 page): remap_area_pages flushes all TLBs, global_flush_tlb does not', () => {
+    const r = x86();
+    const pgd = r.kernel.machine.pt.pgdPfn;
+    const all = counter(r, 'tlb_flush_all');
+    const res = step(r, { op: 'ioremap_nocache', phys: '0x' + (pgd * PAGE).toString(16), size: PAGE, as: 'p' });
+    expect(res).toMatchObject({ ok: true, addr: '0xffffff0000000000' });
+    // i386 counts 2 here (its flush_kernel_map is __flush_tlb_all); x86_64's __flush_tlb_one(0) flushes nothing of vmx's
+    expect(counter(r, 'tlb_flush_all')).toBe(all + 1);
+    const range = counter(r, 'tlb_flush_range');
+    expect(step(r, { op: 'iounmap', ref: 'p' })).toMatchObject({ ok: true, log: [] });
+    expect(counter(r, 'tlb_flush_all')).toBe(all + 1);
+    expect(counter(r, 'tlb_flush_range')).toBe(range + 1);
+  });
+
+  it('iounmap of a vmalloc area takes it off vmlist and leaks its pages (QUERY), no global flush', () => {
+    const r = x86();
+    step(r, { op: 'vmalloc', size: 2 * PAGE, as: 'v' });
+    const all = counter(r, 'tlb_flush_all');
+    expect(step(r, { op: 'iounmap', ref: 'v' })).toMatchObject({ ok: true, log: [] });
+    expect(finalState(r)).toMatchObject({ areas: [], pagesMapped: 0 });
+    expect(r.kernel.machine.mem.inUse[1]).toBe(2);
+    expect(counter(r, 'tlb_flush_all')).toBe(all);
+  });
+
+  it('a pte already set where the area goes: "remap_area_pte: page already exists" and BUG at arch/x86_64/mm/ioremap.c:37', () => {
+    const r = x86();
+    const k = r.kernel;
+    const a = k.constAddr('0xffffff0000000000');
+    const pte = k.pte_alloc(k.pmd_alloc(k.pud_offset(k.pgd_offset_k(a), a), a), a);
+    k.set_pte(pte, k.harness_alloc_page(), 0x163);
+    const res = step(r, { op: 'ioremap', phys: '0xe0000000', size: PAGE });
+    expect(res.log).toEqual(['remap_area_pte: page already exists', 'kernel BUG at arch/x86_64/mm/ioremap.c:37!']);
+  });
+
+  it('16 TiB of device memory on an empty vmlist: the area is taken unchecked (QUERY) and remap_area_pages BUG()s at :81 as its end wraps past 2^64', () => {
+    const r = x86();
+    // get_vm_area(2^44) at VMALLOC_START; end = 0xffffff0000000000 + 2^44 wraps to 0xff0000000000 < address
+    const res = step(r, { op: 'ioremap', phys: '0x1000000000', size: 2 ** 44 });
+    expect(res).toMatchObject({ ok: false, error: 'BUG', log: ['kernel BUG at arch/x86_64/mm/ioremap.c:81!'] });
+    expect(finalState(r).pageTablePages).toBe(0);
+  });
+
+  it('a pmd page failing (the first __pmd_alloc under boot_vmalloc_pgt): the area is vunmap\'ed, nothing left', () => {
+    const r = x86();
+    step(r, { op: 'fail', site: 'pte_alloc', nth: 1 });
+    expect(step(r, { op: 'ioremap', phys: '0xe0000000', size: PAGE })).toMatchObject({ ok: false, error: 'ENOMEM' });
+    expect(finalState(r)).toMatchObject({ areas: [], pagesMapped: 0, pageTablePages: 0 });
   });
 });
 

@@ -54,7 +54,7 @@ const IOREMAP_24 = ['remap_area_pte', 'remap_area_pmd', 'remap_area_pages', '__i
 const ioH = (blob: string, extract: string[]): SourceFile => ({ path: 'include/asm-i386/io.h', blob, extract, unit: 'ioremap' });
 const ioremapC = (path: string, blob: string, extract: string[]): SourceFile => ({ path, blob, extract, unit: 'ioremap' });
 const I386: OracleArch[] = ['i386', 'i386-pae'];
-/** 2.6.9: io.h has the ioremap inline only; ioremap_nocache and iounmap are in arch/i386/mm/ioremap.c (i386 builds only). */
+/** 2.6.9: io.h has the ioremap inline only; ioremap_nocache and iounmap are in arch/i386/mm/ioremap.c (i386 builds) or arch/x86_64/mm/ioremap.c (x86_64). */
 const IO_H_269 = ['virt_to_phys', 'phys_to_virt', 'ioremap'];
 /** 2.6.27 on: asm/io.h's inlines, physaddr.h's phys_addr_valid, lib/ioremap.c's ioremap_page_range walk, arch/x86/mm/ioremap.c. */
 const IO_H_26 = ['virt_to_phys', 'phys_to_virt', 'ioremap'];
@@ -102,7 +102,9 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
     id: '2.6.9', family: 'v26', define: 'ORACLE_V2609', mirror: 'MaximeChretien/linux-history', refs: ['v2.6.9'],
     files: [f('mm/vmalloc.c', '4093deae381b93efa1ed2e89c9f10c98e0b0b3b7'), f(VMALLOC_H, '8c68717810c324c8c38ada474fbf2e7cedb254ff'), memory('0a7013a26019e9760894bb28b1a5c096cac90b7d', MEMORY_269),
       { ...ioH('083e3b8f8c7f04c8b2040b194f95fa0ee9f5db12', IO_H_269), arches: I386 },
-      { ...ioremapC('arch/i386/mm/ioremap.c', 'aee0bb1f495d6380ba4a1b498c34aa01882a0686', IOREMAP_269), arches: I386 }],
+      { ...ioremapC('arch/i386/mm/ioremap.c', 'aee0bb1f495d6380ba4a1b498c34aa01882a0686', IOREMAP_269), arches: I386 },
+      { path: 'include/asm-x86_64/io.h', blob: 'd5a214064cc03280bc33d06faecbf7e048b32c2b', extract: IO_H_269, unit: 'ioremap', arches: ['x86_64'] },
+      { ...ioremapC('arch/x86_64/mm/ioremap.c', '9fc032b9923113de08bec5bf78cf9dcaa96b2fa9', IOREMAP_269), arches: ['x86_64'] }],
     arches: ['i386', 'i386-pae', 'x86_64'],
   },
   {
@@ -163,6 +165,9 @@ export function hasIoremap(v: OracleVersion, arch?: OracleArch): boolean {
  */
 export function highMemory(version: string, arch: OracleArch, ramMiB: number, reserveMiB?: number): bigint {
   const ram = BigInt(ramMiB) * MiB;
+  // x86_64, 2.6.9 (asm-x86_64/page.h, arch/x86_64/mm/init.c): __PAGE_OFFSET 0x10000000000 (1 << 40, the lower half),
+  // high_memory = __va(end_pfn * PAGE_SIZE), all RAM directly mapped
+  if (arch === 'x86_64' && version === '2.6.9') return 0x10000000000n + ram;
   // x86_64 (2.6.27 on, page_64.h / page_64_types.h): __PAGE_OFFSET 0xffff880000000000, all RAM directly mapped
   if (arch === 'x86_64') return 0xffff880000000000n + ram;
   const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);

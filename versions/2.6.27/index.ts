@@ -146,7 +146,7 @@ const changes: VersionChange[] = [
     since: '2.6.25',
     commits: ['a40343497e89', 'd806e5ee20f6'],
     summary:
-      'ioremap maps with prots built from __PAGE_KERNEL (PAGE_KERNEL_IO, PAGE_KERNEL_IO_NOCACHE): global and, where the CPU has NX, no-execute, as change_page_attr sets the direct map ("x86: fix ioremap pgprot inconsistency"); 2.6.9 passed _PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED | flags.',
+      'ioremap maps with prots built from __PAGE_KERNEL (PAGE_KERNEL_IO, PAGE_KERNEL_IO_NOCACHE): global and, where the CPU has NX, no-execute, as change_page_attr sets the direct map ("x86: fix ioremap pgprot inconsistency"); 2.6.9 passed _PAGE_PRESENT | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED | flags (x86_64: | _PAGE_GLOBAL, never NX).',
     functions: ['__ioremap_caller', 'ioremap_page_range'],
     affects: ['outcome'],
     ops: ['lookup_pte'],
@@ -159,6 +159,52 @@ const changes: VersionChange[] = [
     functions: ['__vmalloc', '__vmalloc_node'],
     affects: ['outcome'],
     ops: ['lookup_pte', '__vmalloc'],
+  },
+  {
+    id: 'x86_64-ioremap-phys-addr-valid',
+    since: '2.6.25',
+    commits: ['e3100c82abd9'],
+    summary:
+      'x86_64 __ioremap refuses a physical address at or above 1 << boot_cpu_data.x86_phys_bits (36 here) with "ioremap: invalid physical address %lx" and WARN_ON_ONCE ("x86: check physical address range in ioremap"); 2.6.9\'s arch/x86_64/mm/ioremap.c maps any phys (its ptes then point past the CPU\'s physical address space). phys_addr_valid is 1 on 32-bit in 2.6.27.',
+    functions: ['phys_addr_valid', '__ioremap_caller'],
+    affects: ['outcome', 'log', 'address', 'layout'],
+    arches: ['x86_64'],
+    ops: ['ioremap', 'ioremap_nocache'],
+  },
+  {
+    id: 'x86_64-four-level-layout',
+    since: '2.6.11',
+    commits: ['2e20fb912502'],
+    summary:
+      'x86_64 gets true 4-level page tables ("convert x86_64 to 4 level page tables", linux-history id): the vmalloc window moves from 0xffffff0000000000-0xffffff7fffffffff (pml4 slot 510 over the static boot_vmalloc_pgt, 2.6.9\'s 3-level generic walk) to 0xffffc20000000000-0xffffe1ffffffffff, reached through the generic pud level (pud_alloc), and __PAGE_OFFSET from 0x10000000000 (1 << 40, the lower half) to 0xffff810000000000: ioremap of the ISA hole returns a kernel-half direct-map address instead of 0x100000a0000, and high_memory, which iounmap compares with, moves with it.',
+    functions: ['__get_vm_area_node', 'map_vm_area', '__ioremap', '__ioremap_caller', 'iounmap'],
+    affects: ['address', 'cost', 'layout'],
+    counters: ['pt_pages'],
+    arches: ['x86_64'],
+    ops: ['vmalloc', 'vmalloc_32', 'vmalloc_exec', '__vmalloc', 'vmap', 'get_vm_area', 'ioremap', 'ioremap_nocache'],
+  },
+  {
+    id: 'x86_64-ioremap-collected-fixes',
+    since: '2.6.11',
+    commits: ['e759cc0814a7', '0cf42c314cef'],
+    summary:
+      'x86_64 ioremap (linux-history ids, "x86_64: Collected ioremap fixes" and "x86-64: Fix missing TLB flushes in change_page_attr"): __ioremap itself changes the direct map\'s attributes for any cache flags (ioremap_change_attr, below end_pfn_map) and records them in the area\'s flags, so iounmap resets them only for such areas, no longer for a vmalloc area (2.6.9: ioremap_nocache alone, for phys + size < virt_to_phys(high_memory), and iounmap for any area below it); iounmap walks vmlist itself under the write lock; global_flush_tlb returns at once with no deferred page, and with several flushes all TLBs (__flush_tlb_all) where 2.6.9 invalidated address 0 only. 2.6.27\'s arch/x86/mm/ioremap.c (x86-ioremap) replaced all of it.',
+    functions: ['__ioremap', 'ioremap_change_attr', 'ioremap_nocache', 'iounmap', 'global_flush_tlb'],
+    affects: ['cost'],
+    counters: ['tlb_flush_all'],
+    arches: ['x86_64'],
+    ops: ['ioremap_nocache', 'iounmap'],
+  },
+  {
+    id: 'x86_64-page-offset-hypervisor-gap',
+    since: '2.6.27',
+    commits: ['a6523748bddd'],
+    summary:
+      'x86_64 __PAGE_OFFSET becomes 0xffff880000000000, 16 pgd slots above the lower end of the kernel half ("move __PAGE_OFFSET to leave a space for hypervisor"): the ISA hole\'s ioremap address is 0xffff8800000a0000.',
+    functions: ['__ioremap_caller'],
+    affects: ['address'],
+    arches: ['x86_64'],
+    ops: ['ioremap', 'ioremap_nocache'],
   },
   {
     id: 'ioremap-ram-check-skips-last-page',

@@ -2,8 +2,8 @@
  * Linux 2.6.9 as a vmx version: metadata, the catalogue of what changed since 2.4.22 (the
  * previous registered version), and the contract's ops mapped onto the kernel functions this
  * release has: vmalloc, vmalloc_32, vfree, vmap (VM_MAP), vunmap, get_vm_area, remove_vm_area,
- * vread, vwrite, and on i386 / i386-pae ioremap, ioremap_nocache and iounmap from
- * arch/i386/mm/ioremap.c. No vmalloc_dma, vmalloc_user, vmalloc_node, alloc_vm_area,
+ * vread, vwrite, and ioremap, ioremap_nocache and iounmap from arch/i386/mm/ioremap.c (i386,
+ * i386-pae) or arch/x86_64/mm/ioremap.c (x86_64). No vmalloc_dma, vmalloc_user, vmalloc_node, alloc_vm_area,
  * free_vm_area, vm_map_ram, vmallocinfo or kmemleak yet (all 2.6.1x and later).
  *
  * Commit ids are MaximeChretien/linux-history ids (mainline git starts at 2.6.12-rc2).
@@ -20,6 +20,7 @@ import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86_64/kernel/module.js';
 import { head } from './arch/x86_64/kernel/head.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
+import { boot as bootIoremapX86_64 } from './arch/x86_64/mm/ioremap.js';
 import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine as i386OopsLine } from './arch/i386/mm/fault.js';
 import { oopsLine as x86_64OopsLine } from './arch/x86_64/mm/fault.js';
@@ -266,11 +267,11 @@ export const version: KernelVersion = {
   id: '2.6.9',
   title: 'Linux 2.6.9: 2.5\'s pages array and map_vm_area on 2.4\'s vmlist first fit, ioremap alignment, vmalloc=',
   source:
-    'mainline v2.6.9 (linux-history tag v2.6.9, 31a3791056) mm/vmalloc.c, include/linux/vmalloc.h, mm/memory.c (pte_alloc_kernel, __pmd_alloc), include/asm-i386/{pgtable,page,highmem}.h, arch/i386/kernel/setup.c (vmalloc=), arch/i386/mm/ioremap.c, include/asm-x86_64/pgtable.h, arch/x86_64/kernel/setup64.c',
+    'mainline v2.6.9 (linux-history tag v2.6.9, 31a3791056) mm/vmalloc.c, include/linux/vmalloc.h, mm/memory.c (pte_alloc_kernel, __pmd_alloc), include/asm-i386/{pgtable,page,highmem}.h, arch/i386/kernel/setup.c (vmalloc=), arch/i386/mm/ioremap.c, include/asm-x86_64/{pgtable,page,io}.h, arch/x86_64/kernel/setup64.c, arch/x86_64/mm/ioremap.c',
   tree: {
     repo: 'MaximeChretien/linux-history',
     ref: 'v2.6.9',
-    files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'mm/memory.c', 'arch/i386/mm/ioremap.c', 'include/asm-x86_64/pgtable.h'],
+    files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'mm/memory.c', 'arch/i386/mm/ioremap.c', 'include/asm-x86_64/pgtable.h', 'arch/x86_64/mm/ioremap.c'],
   },
   lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae', 'x86_64'],
@@ -291,11 +292,11 @@ export const version: KernelVersion = {
     const pg = archPgtable(k);
     const mem = bootMemory(k, pg);
     const mm = bootVmalloc(k, window, pg, mem);
-    // SIM: arch/x86_64/mm/ioremap.c is not modelled (its ISA-hole phys_to_virt is a lower-half
-    // address, 2.6.9 x86_64's PAGE_OFFSET 0x10000000000): ioremap ops are unsupported there.
-    const io = k.arch.name === 'x86_64' ? null : bootIoremap(k, mm, pg, mem, high_memory(k));
-    // __ioremap takes an unsigned long: a physical address beyond 4 GiB is truncated.
-    const phys = (p: number) => k.ulong(p);
+    // arch/x86_64/mm/ioremap.c or arch/i386/mm/ioremap.c
+    const io = k.arch.name === 'x86_64' ? bootIoremapX86_64(k, mm, pg, mem) : bootIoremap(k, mm, pg, mem, high_memory(k));
+    // __ioremap takes an unsigned long: on i386 a physical address beyond 4 GiB is truncated; on
+    // x86_64 it holds every phys vmx takes (below 2^53).
+    const phys = (p: number) => (k.arch.name === 'x86_64' ? p : k.ulong(p));
     const api: VersionApi = {
       vmalloc: (size) => mm.vmalloc(size),
       vmalloc_32: (size) => mm.vmalloc_32(size),
@@ -340,11 +341,9 @@ export const version: KernelVersion = {
       });
       api.module_free = (addr) => mm.vfree(addr);
     }
-    if (io) {
-      api.ioremap = (p, size) => io.ioremap(phys(p), size);
-      api.ioremap_nocache = (p, size) => io.ioremap_nocache(phys(p), size);
-      api.iounmap = (addr) => io.iounmap(addr);
-    }
+    api.ioremap = (p, size) => io.ioremap(phys(p), size);
+    api.ioremap_nocache = (p, size) => io.ioremap_nocache(phys(p), size);
+    api.iounmap = (addr) => io.iounmap(addr);
     return api;
   },
 };

@@ -116,5 +116,13 @@ export const SOURCE_LINES: SourceLines = {
     "current_pgd_offset_k": 334,
     "mk_pte_phys": 370,
     "pte_modify": 378
+  },
+  "arch/x86_64/mm/ioremap.c": {
+    "remap_area_pte": 21,
+    "remap_area_pmd": 47,
+    "remap_area_pages": 70,
+    "__ioremap": 114,
+    "ioremap_nocache": 192,
+    "iounmap": 215
   }
 };

@@ -1,4 +1,5 @@
-/* ioremap_tu.c - the version's own arch ioremap (2.4: include/asm-i386/io.h's virt_to_phys, phys_to_virt,
+/* ioremap_tu.c - the version's own arch ioremap (2.4 and 2.6.9 i386, 2.6.9 x86_64 with asm-x86_64/io.h and arch/x86_64/mm/ioremap.c, 2.6.27 on
+ * arch/x86/mm/ioremap.c + lib/ioremap.c; 2.4: include/asm-i386/io.h's virt_to_phys, phys_to_virt,
  * ioremap, ioremap_nocache and arch/i386/mm/ioremap.c's remap_area_pte / remap_area_pmd /
  * remap_area_pages, __ioremap, iounmap), extracted unmodified at build time by tools/oracle/build.ts into
  * oracle_ioremap.c on the include path, over kstub.h and the stubs below (services only, no kernel logic):
@@ -16,10 +17,16 @@
 #endif
 #if BITS_PER_LONG == 32
 #define PAGE_OFFSET 0xc0000000UL
+#define __pa(x) ((unsigned long)(x) - PAGE_OFFSET)
+#elif defined(ORACLE_V2609)
+/* 2.6.9 asm-x86_64/page.h: the direct map at 1 << 40 (the lower half), __pa with the kernel image's branch */
+#define __START_KERNEL_map 0xffffffff80000000UL
+#define PAGE_OFFSET 0x0000010000000000UL
+#define __pa(x) (((unsigned long)(x)>=__START_KERNEL_map)?(unsigned long)(x) - (unsigned long)__START_KERNEL_map:(unsigned long)(x) - PAGE_OFFSET)
 #else
 #define PAGE_OFFSET 0xffff880000000000UL   /* 2.6.27 on, x86_64 page_64(_types).h */
-#endif
 #define __pa(x) ((unsigned long)(x) - PAGE_OFFSET)
+#endif
 #define __va(x) ((void *)((unsigned long)(x) + PAGE_OFFSET))
 #define virt_to_page(kaddr) (mem_map + (__pa(kaddr) >> PAGE_SHIFT))
 /* 2.4 pgtable.h mk_pte_phys = __mk_pte(physpage >> PAGE_SHIFT, pgprot) (2level: page_nr << PAGE_SHIFT |
@@ -32,10 +39,17 @@
 #define __iomem
 #define __force
 #ifdef ORACLE_V2609
-/* arch/i386/mm/pageattr.c: the linear map's attributes are not modelled (vmx's SIM too): success, no flush */
-#define change_page_attr(page, numpages, prot) 0
+/* arch/i386/mm/pageattr.c, arch/x86_64/mm/pageattr.c: the linear map's attributes are not modelled (vmx's SIM
+ * too): success, no flush (no large page is split, no page allocated) */
+#define change_page_attr(page, numpages, prot) ((void)(page), 0)
 #define global_flush_tlb() do { } while (0)
+#if BITS_PER_LONG == 32
 void iounmap(volatile void __iomem *addr);
+#else
+/* 2.6.9 asm-x86_64/io.h's prototypes (ioremap_nocache calls iounmap, defined after it) */
+void __iomem *ioremap_nocache(unsigned long offset, unsigned long size);
+void iounmap(void __iomem *addr);
+#endif
 #endif
 #if defined(ORACLE_V26) && !defined(ORACLE_V2609)
 /* ---- 2.6.27 on: what arch/x86/mm/ioremap.c, physaddr.h and lib/ioremap.c reach, as services:
@@ -146,7 +160,12 @@ void iounmap(volatile void __iomem *addr);
 void *high_memory;
 void oracle_set_high_memory(unsigned long h, unsigned long ram_mib)
 {
-#if BITS_PER_LONG == 64
+#if BITS_PER_LONG == 64 && defined(ORACLE_V2609)
+	/* 2.6.9 x86_64: high_memory = __va(end_pfn * PAGE_SIZE) = 0x10000000000 + RAM (versions.ts highMemory), a
+	 * lower-half address below the host window (0x200000000000 on): window addresses are above it as in the
+	 * kernel, the ISA hole's 0x100000a0000 below, and __pa(high_memory) is the end of RAM, as __ioremap needs */
+	high_memory = (void *)h;
+#elif BITS_PER_LONG == 64
 	/* x86_64: the window's addresses reach the kernel code as host addresses (0x200000000000 + ..., below
 	 * the linear map's 0xffff88...), so high_memory, which iounmap compares them with (`addr <=
 	 * high_memory`), is put just below the host window: window addresses pass as in the kernel; a linear-map
