@@ -36,10 +36,22 @@ export type pgprotval_t = bigint;
  * tables cannot keep (12..62) is a simulator error.
  */
 export function pte_flags(v: pgprotval_t): number {
+  // One-entry memo: a walk passes one prot for all its pages, and BigInt arithmetic is slow.
+  if (v === lastProt) return lastFlags;
   const low = Number(v & 0xfffn);
   const nx = (v >> 63n) & 1n;
   if ((v & ~(0xfffn | (1n << 63n))) !== 0n) throw new Error(`simulator: pte flag bits 0x${v.toString(16)} outside bits 0..11 and 63`);
-  return nx ? low | PTE_FLAG_NX : low;
+  lastProt = v;
+  lastFlags = nx ? low | PTE_FLAG_NX : low;
+  return lastFlags;
+}
+let lastProt = -1n;
+let lastFlags = 0;
+
+/** pte_flags of a 32-bit pgprot value (i386's pgprot_t, which has no NX bit), without BigInt. */
+export function pte_flags32(v: number): number {
+  if (v >>> 0 !== v || (v & ~0xfff) !== 0) throw new Error(`simulator: pte flag bits 0x${(v >>> 0).toString(16)} outside bits 0..11`);
+  return v;
 }
 
 /** The inverse of pte_flags: the pte bits a flag word stands for. */

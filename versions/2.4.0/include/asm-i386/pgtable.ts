@@ -11,7 +11,7 @@
  * window covers the 4 MiB kmap area [0xfe000000, 0xfe400000), so a large enough vmalloc takes
  * addresses kmap() also hands out (and shares pkmap's page table there).
  */
-import { pte_flags, type EntryPtr, type Kernel } from '../../../../src/kernel/kernel.js';
+import { pte_flags32, type EntryPtr, type Kernel } from '../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../src/contract/version.js';
 
 export const VMALLOC_OFFSET = 8 * 1024 * 1024;
@@ -100,5 +100,5 @@ export function pte_mkdirty(flags: number): number {
  * pgtable-3level.h line 109 puts the same bits in pte_low), so the flags are the prot.
  */
 export function mk_pte_flags(prot: number): number {
-  return pte_flags(BigInt(prot >>> 0));
+  return pte_flags32(prot >>> 0);
 }

@@ -4,7 +4,7 @@
  * lowmem is 8 to 16 MiB); VMALLOC_END is PKMAP_BASE - 2 pages with CONFIG_HIGHMEM, the
  * configuration vmx uses by default (0xfdffe000).
  */
-import { pte_flags, type Kernel } from '../../../../src/kernel/kernel.js';
+import { pte_flags32, type Kernel } from '../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../src/contract/version.js';
 
 export const VMALLOC_OFFSET = 8 * 1024 * 1024;
@@ -72,5 +72,5 @@ export function pte_mkdirty(flags: number): number {
  * pgtable-3level.h line 92 puts the same bits in pte_low), so the flags are the prot.
  */
 export function mk_pte_flags(prot: number): number {
-  return pte_flags(BigInt(prot >>> 0));
+  return pte_flags32(prot >>> 0);
 }

@@ -6,7 +6,7 @@
  * (highmem.h), so the window ends at 0xff7fe000, 24 MiB higher than in 2.4.19-2.4.25
  * (i386 and PAE alike). The rest is 2.4.22's header (this file is that port's copy).
  */
-import { pte_flags, type Kernel } from '../../../../src/kernel/kernel.js';
+import { pte_flags32, type Kernel } from '../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../src/contract/version.js';
 
 export const VMALLOC_OFFSET = 8 * 1024 * 1024;
@@ -74,5 +74,5 @@ export function pte_mkdirty(flags: number): number {
  * pgtable-3level.h line 95 puts the same bits in pte_low), so the flags are the prot.
  */
 export function mk_pte_flags(prot: number): number {
-  return pte_flags(BigInt(prot >>> 0));
+  return pte_flags32(prot >>> 0);
 }
