@@ -15,7 +15,10 @@
  * checking the plumbing: --only keeps some workloads, --steps N cuts each to its first N steps;
  * either makes it a short run, which times only the per-call pairs, prints the report section on
  * stdout and never writes docs/perf.md.
+ * --profile: instead of timing, profile each version on each workload (profile.ts; --only and
+ * --versions pick) and write docs/perf.md's profile section (with --no-write, print it).
  * Internal: --child-measure <workload> <version> <reps> [variant]   --child-cli <vmx args…>
+ *           --child-profile <workload> <version>
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -31,6 +34,7 @@ import { measure, median, type Measurement } from './measure.js';
 import { randomMix, workloads, type Workload } from './workloads.js';
 import { renderNative, renderReport, type BenchResults, type NativePair, type WholeProcess } from './report.js';
 import { fastSameAsNormal, prepareNative, runNative, type NativeTarget } from './native-run.js';
+import { profileRun, renderProfiles, withProfiles, type ProfileSummary } from './profile.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const VMX = join(PACKAGE_ROOT, 'bin', 'vmx.js');
@@ -74,6 +78,35 @@ async function childMeasure(args: string[]): Promise<void> {
   const v = VERSIONS.find((x) => x.id === vid)!;
   const m = measure(s, v, Number(repsText));
   process.stdout.write(JSON.stringify(m) + '\n');
+}
+
+async function childProfile(args: string[]): Promise<void> {
+  const [wid, vid] = args;
+  const w = workloads().find((x) => x.id === wid);
+  if (!w) throw new Error(`bench: no workload ${wid}`);
+  const s = validateScenario(variantDoc(w, 'as-is'), VERSION_IDS, wid);
+  process.stdout.write(JSON.stringify(await profileRun(s, VERSIONS.find((x) => x.id === vid)!, wid)) + '\n');
+}
+
+/** --profile: every (workload, version) pair in its own child, then the profile section of docs/perf.md. */
+function profileAll(write: boolean, only?: readonly string[]): void {
+  const rows: ProfileSummary[] = [];
+  for (const w of workloads().filter((x) => !only || only.includes(x.id))) {
+    const s = validateScenario(variantDoc(w, 'as-is'), VERSION_IDS, w.id);
+    for (const v of versionsFor(s)) {
+      process.stderr.write(`bench: profiling ${w.id} on ${v.id}\n`);
+      const r = spawnSync(process.execPath, [SELF, '--child-profile', w.id, v.id], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (r.status !== 0) throw new Error(`bench child --child-profile ${w.id} ${v.id} failed: ${r.stderr}`);
+      rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as ProfileSummary);
+    }
+  }
+  const when = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} CPUs, Node ${process.versions.node}`;
+  const section = renderProfiles(rows, when);
+  const path = join(DOCS_DIR, 'perf.md');
+  if (write && existsSync(path)) {
+    writeFileSync(path, withProfiles(readFileSync(path, 'utf8'), section));
+    process.stderr.write('bench: wrote the profile section of docs/perf.md\n');
+  } else process.stdout.write(section + '\n');
 }
 
 async function childCli(args: string[]): Promise<void> {
@@ -287,6 +320,7 @@ function sampleCurve(c: Curve): { live: number; alloc: number; free: number; max
 async function mainBench(argv: string[]): Promise<void> {
   if (argv[0] === '--child-measure') return childMeasure(argv.slice(1));
   if (argv[0] === '--child-cli') return childCli(argv.slice(1));
+  if (argv[0] === '--child-profile') return childProfile(argv.slice(1));
   const num = (flag: string, dflt: number) => {
     const i = argv.indexOf(flag);
     return i >= 0 ? Number(argv[i + 1]) : dflt;
@@ -309,6 +343,10 @@ async function mainBench(argv: string[]): Promise<void> {
   if (steps !== undefined) {
     if (!/^[1-9]\d*$/.test(steps)) throw new Error('--steps must be a positive integer');
     process.env.VMX_BENCH_STEPS = steps; // the children inherit it
+  }
+  if (argv.includes('--profile')) {
+    onlyVersions = versions;
+    return profileAll(!argv.includes('--no-write'), only);
   }
   await bench(argv.includes('--quick'), !argv.includes('--no-write'), num('--reps', 3), num('--big-reps', 1), {
     native,
