@@ -84,7 +84,7 @@ function lineOf(url: string, line: number): string {
 }
 
 /** Self-time shares of a V8 CPU profile, by place and by function. */
-export function summariseProfile(p: CpuProfile, topN = 6, source: (url: string, line: number) => string = lineOf): Pick<ProfileSummary, 'places' | 'top'> {
+export function summariseProfile(p: CpuProfile, topN = Number(process.env.VMX_PROFILE_TOP ?? 6), source: (url: string, line: number) => string = lineOf): Pick<ProfileSummary, 'places' | 'top'> {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const counts = new Map<number, number>();
   for (const id of p.samples) counts.set(id, (counts.get(id) ?? 0) + 1);

@@ -64,6 +64,9 @@ export function bootVersion(s: Scenario, version: KernelVersion, opts: RunOption
   return { version, kernel, api, window, bindings: new Map(), stepNo: 0 };
 }
 
+/** The detail of a step run with detail and trace off: one frozen object for every such step. */
+const NO_DETAIL: StepDetail = Object.freeze({ cost: Object.freeze({}) }) as StepDetail;
+
 /** Run one step on a booted version, turning BUG()/oops into outcomes. */
 export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { result: StepResult; detail: StepDetail } {
   const k = run.kernel;
@@ -97,6 +100,7 @@ export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { r
   }
   run.stepNo++;
   result.log = k.console.take();
+  if (!before && !opts.trace) return { result, detail: NO_DETAIL };
   const detail: StepDetail = { cost: {} };
   if (before) {
     const d = new Float64Array(NR_COUNTERS);

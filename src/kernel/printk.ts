@@ -5,6 +5,9 @@
  */
 export const RATELIMIT_BURST = 10;
 
+/** What take() gives for a step that printed nothing: one frozen array, not a new one per step. */
+const NO_LINES: readonly string[] = Object.freeze([]);
+
 export class Console {
   /** Lines printed during the current step. */
   lines: string[] = [];
@@ -21,8 +24,10 @@ export class Console {
     return true;
   }
 
+  /** The lines printed since the last take (a shared, frozen empty list when there were none). */
   take(): string[] {
     const l = this.lines;
+    if (l.length === 0) return NO_LINES as string[];
     this.lines = [];
     return l;
   }
