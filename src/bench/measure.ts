@@ -29,8 +29,26 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Steps of the untimed warm-up pass (JIT tier-up takes the first one or two runs otherwise). */
+/** Steps of each untimed warm-up pass (JIT tier-up takes the first one or two runs otherwise). */
 export const WARMUP_STEPS = 50_000;
+
+/**
+ * Untimed warm-up boots before the timed ones. Two, because a version's functions are closures
+ * made at boot: V8 specialises its first optimised code to the first boot's closures and throws
+ * that code away when a second boot makes the same closures again, so with one warm-up boot the
+ * first timed run re-optimises everything and took 2-3 times as long per call as the runs after
+ * it (fix_size on 2.4.19: 309 ms, then 149, 143, 136; with two warm-up boots 124, 129, 131, 128).
+ */
+export const WARMUP_BOOTS = 2;
+
+/** The untimed warm-up: WARMUP_BOOTS throwaway boots, each running the first WARMUP_STEPS steps. */
+export function warmUp(s: Scenario, v: KernelVersion): void {
+  const opts = { detail: false };
+  for (let b = 0; b < WARMUP_BOOTS; b++) {
+    const warm = bootVersion(s, v, opts);
+    for (let i = 0; i < Math.min(s.steps.length, WARMUP_STEPS); i++) runStep(warm, s.steps[i], opts);
+  }
+}
 
 export function measure(s: Scenario, v: KernelVersion, reps: number): Measurement {
   const wallMs: number[] = [];
@@ -38,10 +56,9 @@ export function measure(s: Scenario, v: KernelVersion, reps: number): Measuremen
   let counters = {} as Record<CounterKey, number>;
   let failures = 0;
   const opts = { detail: false };
-  // Warm-up: the first WARMUP_STEPS steps once on a throwaway boot, untimed, so the medians are
-  // steady-state figures (a whole-process run pays its warm-up; see the whole-process table).
-  const warm = bootVersion(s, v, opts);
-  for (let i = 0; i < Math.min(s.steps.length, WARMUP_STEPS); i++) runStep(warm, s.steps[i], opts);
+  // Warm-up (see WARMUP_BOOTS), untimed, so the medians are steady-state figures (a whole-process
+  // run pays its warm-up; see the whole-process table).
+  warmUp(s, v);
   for (let r = 0; r < reps; r++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();

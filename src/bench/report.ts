@@ -79,7 +79,7 @@ export function renderNative(r: BenchResults): string {
       'pair by pair with vmx). The "native" figures elsewhere in this section are the reference of ../shared/bench/README.md (src/bench/native.ts), taken on another day.');
     return out.join('\n');
   }
-  out.push('Each version and workload ran as pairs in this one run: a fresh vmx child (an untimed warm-up pass, then one timed run), then the native `-fast` build of the ' +
+  out.push('Each version and workload ran as pairs in this one run: a fresh vmx child (untimed warm-up passes on two throwaway boots, then one timed run), then the native `-fast` build of the ' +
     'same version (the unmodified mm/vmalloc.c over tools/oracle\'s stub machine, fresh pages not zeroed) on the same steps, then again. Native ns/call is the time inside ' +
     'the kernel calls (CLOCK_MONOTONIC around each call, as ../shared/bench/README.md reports it); vmx\'s is its run phase, which includes the harness\'s per-step work. ' +
     'Medians over the pairs; the CPU ratio is the one that load on the machine disturbs least, the wall ratio the like-for-like one.');
@@ -120,7 +120,7 @@ export function renderGenerated(r: BenchResults): string {
   const cal = r.calibrationNs.map((c) => `${f2(c.wall)} wall, ${f2(c.cpu)} CPU`).join(' / ');
   out.push(`Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memGiB} GiB; Node ${r.machine.node}. ` +
     `Calibration (a tight Float64Array loop, ns per iteration, before / after the bench): ${cal}. CPU time stays near what an idle core does; ` +
-    `wall time above it is time spent waiting for a core, i.e. other work shared the cores while these figures were taken. Timings are medians of ${r.reps} runs (${r.bigReps} of lbl-15000x20000) after an untimed warm-up pass over the first 50,000 steps, ` +
+    `wall time above it is time spent waiting for a core, i.e. other work shared the cores while these figures were taken. Timings are medians of ${r.reps} runs (${r.bigReps} of lbl-15000x20000) after untimed warm-up passes over the first 50,000 steps on two throwaway boots (src/bench/measure.ts WARMUP_BOOTS says why two), ` +
     'each version and workload in a fresh child process; "ns/call" is wall time of the run phase (boot, then every step through the harness as ' +
     '`vmx run --summary` does it, invariant checks off, full page-table and page-allocator work), CPU time beside it. ' +
     'Where wall time is several times CPU time, the process was waiting for a core: the targets table judges the kernel-call and per-iteration ' +
