@@ -84,7 +84,7 @@ describe('the streamed loader gives what parseScenario gives, or declines', () =
     expect(streamedText(text)).toBe(ordinaryText(text));
   });
 
-  it('more steps than one chunk (2048), names bound in an earlier chunk', () => {
+  it('more steps than one chunk (256), names bound in an earlier chunk', () => {
     const steps: unknown[] = [{ op: 'vmalloc', size: 4096, as: 'first' }];
     for (let i = 0; i < 5000; i++) steps.push(i % 2 ? { op: 'vfree', ref: `p${i - 1}` } : { op: 'vmalloc', size: 4096 * (1 + (i % 7)), as: `p${i}` });
     steps.push({ op: 'vfree', ref: 'first' });

@@ -16,8 +16,8 @@ import { plainSteps } from './generate.js';
 import { MAX_JSON_DEPTH, MAX_STEPS, ScenarioError, StepChecker, tooDeep, validateScenario } from './scenario.js';
 import { StepTape } from './step-tape.js';
 
-/** Steps parsed per JSON.parse call. */
-const CHUNK = 2048;
+/** Steps parsed per JSON.parse call (small: a chunk alive across a scavenge is copied, and grows the young generation). */
+const CHUNK = 256;
 
 /** The header of the scenario (its `steps` empty) and its steps. */
 export interface StreamedScenario {
