@@ -163,3 +163,38 @@ describe('a vfree that meets a large pmd', () => {
     expect(run(r, { op: 'vfree', ref: 'a' }).result.log).toEqual([]);
   });
 });
+
+/*
+ * x86_64 (2.6.27, 2.6.32, 2.6.39): head_64.S's level2_ident_pgt maps the first GiB of the direct map
+ * at 0xffff880000000000 with PMDS(0, __PAGE_KERNEL_LARGE_EXEC, PTRS_PER_PMD) (0x1e3, no NX);
+ * init_memory_mapping's phys_pmd_init keeps those below end, clears the rest of the pmd page past
+ * end (`set_pmd(pmd, __pmd(0))` while !after_bootmem), gives each further GiB a pmd page of
+ * pfn_pte(pfn, PAGE_KERNEL_LARGE) (0x1e3 | _PAGE_NX), and the 4 KiB tail a pte table of
+ * pfn_pte(pfn, PAGE_KERNEL) (0x163 | _PAGE_NX). No 1 GiB pages: the Athlon 64 has no gbpages.
+ */
+describe.each(['2.6.27', '2.6.32', '2.6.39'])('%s x86_64 direct map', (v) => {
+  const at = (r: VersionRun, hex: string) => pmdVal(r, r.kernel.constAddr(hex));
+  it('513 MiB: head_64.S\'s large pmds below end kept, a pte table for the last MiB, the rest cleared', () => {
+    const r = boot(v, { arch: 'x86_64', ramMiB: 513 });
+    expect(at(r, '0xffff880000000000')).toBe(0x1e3n);
+    expect(at(r, '0xffff88001fe00000')).toBe(0x1fe001e3n);
+    expect(r.kernel.pmd_large(r.kernel.pmd_offset(r.kernel.pud_offset(r.kernel.pgd_offset_k(r.kernel.constAddr('0xffff880020000000')), r.kernel.constAddr('0xffff880020000000')), r.kernel.constAddr('0xffff880020000000')))).toBe(false);
+    expect(run(r, { op: 'lookup_pte', addr: '0xffff8800200ff000' }).result).toMatchObject({ pte: '0x80000000200ff163' });
+    expect(run(r, { op: 'lookup_pte', addr: '0xffff880020100000' }).result).toMatchObject({ pte: '0x0000000000000000' }); // past end: cleared
+    expect(at(r, '0xffff880020200000')).toBe(0n);
+    expect(r.kernel.walk(r.kernel.constAddr('0xffff880012345000'))).toBe(0x12345);
+    expect(checkMachine(r, 0)).toEqual([]);
+  });
+  it('3 GiB: the second and third GiB in new pmd pages with PAGE_KERNEL_LARGE (NX)', () => {
+    const r = boot(v, { arch: 'x86_64', ramMiB: 3072 });
+    expect(at(r, '0xffff88003fe00000')).toBe(0x3fe001e3n);
+    expect(at(r, '0xffff880040000000')).toBe((1n << 63n) | 0x400001e3n);
+    expect(at(r, '0xffff8800bfe00000')).toBe((1n << 63n) | 0xbfe001e3n);
+    expect(at(r, '0xffff8800c0000000')).toBe(0n);
+    expect(pageTablePages(r)).toBe(0);
+  });
+  it('without NX the new large pmds have no _PAGE_NX (__supported_pte_mask)', () => {
+    const r = boot(v, { arch: 'x86_64', ramMiB: 2048, nx: false });
+    expect(at(r, '0xffff880040000000')).toBe(0x400001e3n);
+  });
+});
