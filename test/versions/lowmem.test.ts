@@ -198,3 +198,29 @@ describe.each(['2.6.27', '2.6.32', '2.6.39'])('%s x86_64 direct map', (v) => {
     expect(at(r, '0xffff880040000000')).toBe(0x400001e3n);
   });
 });
+
+/*
+ * vmalloc_to_page of a linear-map address (the classic driver bug: a kmalloc pointer), mm/vmalloc.c
+ * 2.6.32 / mm/memory.c 2.6.9: pgd, pud, pmd not none, then pte_offset_map(pmd, addr) and pte_present.
+ * In 2.6.32's first 4 MiB (a boot pte table) that is the linear map's own pte: the address's frame.
+ * Under a large pmd pte_offset_map takes the large page's first frame as the pte table: after a
+ * vmalloc wrote ptes there they are found again; SIM: before, vmx's table of that frame reads as
+ * zeroes (the kernel would read whatever the frame holds as a pte), so the result is NULL.
+ */
+describe.each(['2.6.9', '2.6.32'])('%s vmalloc_to_page of lowmem addresses', (v) => {
+  it('the area of a window under a large pmd, found through the ptes written into RAM', () => {
+    const r = boot(v, { vmallocStart: '0xc3000000', vmallocEnd: '0xc5000000' } as Partial<MachineSpec>);
+    run(r, { op: 'vmalloc', size: 8192, as: 'a' });
+    const p = run(r, { op: 'vmalloc_to_page', ref: 'a', offset: 4096 }).result;
+    expect(p.ok).toBe(true);
+    expect(typeof p.count).toBe('number');
+    expect(p.count).not.toBe(0x3001); // the vmalloc'ed page, which the pte written into frame 0x3000 names
+    // the MMU itself maps 0xc3001000 through the large pmd: the linear map's frame, not the page
+    expect(r.kernel.walk(0xc3001000)).toBe(0x3001);
+  });
+  it('a lowmem address nothing wrote ptes for: NULL under a large pmd (SIM), its own frame in a boot pte table', () => {
+    const r = boot(v, {});
+    expect(run(r, { op: 'vmalloc_to_page', addr: '0xc0800000' }).result).toMatchObject({ ok: false, error: 'nonexistent' });
+    if (v === '2.6.32') expect(run(r, { op: 'vmalloc_to_page', addr: '0xc0001000' }).result).toMatchObject({ ok: true, count: 1 });
+  });
+});
