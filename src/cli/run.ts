@@ -111,7 +111,7 @@ function hexDump(data: string): string {
 export function formatRunTable(s: Scenario, runs: readonly VersionRunResult[], withTrace = false): string {
   const out: string[] = [];
   const several = runs.length > 1;
-  const cpuFeatures = [s.machine.pge === false ? 'no PGE' : '', s.machine.nx === false ? 'no NX' : ''].filter(Boolean).join(', ');
+  const cpuFeatures = [s.machine.pge === false ? 'no PGE' : '', s.machine.nx === false ? 'no NX' : '', s.machine.pse === false ? 'no PSE' : ''].filter(Boolean).join(', ');
   out.push(`scenario ${s.name}: ${s.machine.arch}, ${s.machine.ramMiB} MiB, ${s.machine.cpus} CPU(s)${cpuFeatures ? ` (${cpuFeatures})` : ''}`);
   if (s.description) out.push(s.description);
   if (s.origins) out.push(`steps generated from the scenario's generators: ${s.steps.length} steps, random seed ${s.seed}`);

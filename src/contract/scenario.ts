@@ -25,6 +25,8 @@ export interface MachineSpec {
   /** CPU features (default true, an Athlon 64): PGE (global pages) and NX (no-execute bit). */
   pge?: boolean;
   nx?: boolean;
+  /** PSE (large pages, default true): the boot code maps lowmem with PSE pmds; false gives it pte tables. */
+  pse?: boolean;
 }
 
 export interface Step {

@@ -281,7 +281,10 @@ export function checkMachine(run: VersionRun, step: number, mapped?: ReadonlyMap
   const badFrame: string[] = [];
   const mappedData = new Map<number, Addr>();
   const doubles: string[] = [];
+  const pageOffset = k.arch.pageOffset;
   m.pt.forEachPresent(0, k.arch.ulongWrap, (addr, pfn) => {
+    // the boot code's linear map of lowmem (its 4 KiB part): the kernel's own, no area's
+    if (addr >= pageOffset && pfn === (addr - pageOffset) / PAGE_SIZE) return;
     const ins = index.containing(addr);
     if (ins.length === 0) {
       stale.push(addr);

@@ -51,7 +51,7 @@ export function versionsFor(s: Scenario, registry: readonly KernelVersion[]): Ke
 /** Boot one version on a fresh machine for the scenario. */
 export function bootVersion(s: Scenario, version: KernelVersion, opts: RunOptions = {}): VersionRun {
   const kernel = new Kernel(
-    { arch: s.machine.arch, ramMiB: s.machine.ramMiB, cpus: s.machine.cpus, nodes: s.machine.nodes, zones: s.machine.zones, vmallocReserveMiB: s.machine.vmallocReserveMiB, pge: s.machine.pge, nx: s.machine.nx, profile: s.machine.profile },
+    { arch: s.machine.arch, ramMiB: s.machine.ramMiB, cpus: s.machine.cpus, nodes: s.machine.nodes, zones: s.machine.zones, vmallocReserveMiB: s.machine.vmallocReserveMiB, pge: s.machine.pge, nx: s.machine.nx, pse: s.machine.pse, profile: s.machine.profile },
     version.kernelConfig,
   );
   kernel.trace.enabled = !!opts.trace;

@@ -296,7 +296,7 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   // machine
   if (!isObject(d.machine)) fail('field "machine" must be an object');
   const m = d.machine as Record<string, unknown>;
-  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB', 'pge', 'nx', 'profile']);
+  const machineFields = new Set(['arch', 'ramMiB', 'cpus', 'nodes', 'zones', 'vmallocStart', 'vmallocEnd', 'vmallocReserveMiB', 'pge', 'nx', 'pse', 'profile']);
   for (const k of Object.keys(m)) if (!machineFields.has(k)) fail(`machine: unknown field "${k}"${didYouMean(k, machineFields)} (known: ${[...machineFields].join(', ')})`);
   if (!isArchName(m.arch)) fail(`machine.arch must be one of ${Object.keys(ARCHES).join(', ')} (got ${JSON.stringify(m.arch)})`);
   const arch = ARCHES[m.arch as ArchName];
@@ -329,13 +329,14 @@ export function validateScenario(doc: unknown, known: readonly string[], where =
   if (m.vmallocReserveMiB !== undefined && (!isNonNegInt(m.vmallocReserveMiB) || m.vmallocReserveMiB < 1 || m.vmallocReserveMiB > 1008))
     fail(`machine.vmallocReserveMiB must be an integer from 1 to 1008 (got ${JSON.stringify(m.vmallocReserveMiB)})`);
   if (m.zones !== undefined && m.zones !== 'single' && m.zones !== 'split') fail(`machine.zones must be "single" or "split" (got ${JSON.stringify(m.zones)})`);
-  for (const f of ['pge', 'nx'] as const) {
+  for (const f of ['pge', 'nx', 'pse'] as const) {
     if (m[f] !== undefined && typeof m[f] !== 'boolean') fail(`machine.${f} must be true or false (got ${JSON.stringify(m[f])})`);
   }
   if (m.profile !== undefined && m.profile !== 'stub' && m.profile !== 'pc') fail(`machine.profile must be "stub" or "pc" (got ${JSON.stringify(m.profile)})`);
   const machine: MachineSpec = { arch: m.arch as ArchName, ramMiB: m.ramMiB as number, cpus: cpus as number, nodes: nodes as number };
   if (m.pge !== undefined) machine.pge = m.pge as boolean;
   if (m.nx !== undefined) machine.nx = m.nx as boolean;
+  if (m.pse !== undefined) machine.pse = m.pse as boolean;
   if (m.zones !== undefined) machine.zones = m.zones as 'single' | 'split';
   if (m.profile !== undefined) machine.profile = m.profile as 'stub' | 'pc';
   if (m.vmallocReserveMiB !== undefined) machine.vmallocReserveMiB = m.vmallocReserveMiB as number;

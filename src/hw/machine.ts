@@ -34,6 +34,12 @@ export interface MachineConfig {
   pge?: boolean;
   nx?: boolean;
   /**
+   * PSE (large pages, cpuid 1 EDX bit 3; default true, as the Athlon 64 has it): the kernels' boot
+   * code (cpu_has_pse) maps lowmem from PAGE_OFFSET with large pmds (4 MiB on i386, 2 MiB on PAE
+   * and x86_64). false: with pte tables (docs/architecture.md).
+   */
+  pse?: boolean;
+  /**
    * Which frames are reserved at boot. "stub" (the default, as the reference oracle's stub
    * machine): all of RAM is free but the boot page tables. "pc": a PC's reservations as 2.4.19's
    * arch/i386/kernel/setup.c / e820 leave them on an SMP kernel: frame 0 (BIOS data,

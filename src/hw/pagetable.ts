@@ -11,6 +11,12 @@
  * the table's entries, made on the table's first flagged entry (setLeaf). The raw pte is then
  * `frame << 12 | flags` with bit 15 moved to bit 63 (pteValue). Flags of an entry that is none
  * read as 0.
+ *
+ * A non-leaf entry may instead be a large leaf (a PSE pmd: 4 MiB on i386, 2 MiB on PAE and
+ * x86_64): it is kept as -(1 + frame), frame being the large page's first frame, with its flag
+ * word (_PAGE_PSE 0x80 among the bits) in the table's flag words like a pte's. `translate` maps an
+ * address under it to frame + its page offset within the large page; the walks for final-state
+ * accounting visit it neither as a table nor as a leaf.
  */
 import type { ArchProfile, PageTableLevel } from './arch.js';
 import type { Addr } from './addr.js';
@@ -22,6 +28,9 @@ export const PTR_STRIDE = 1024;
 export const PTE_FLAG_NX = 0x8000;
 /** The pte bits a flag word keeps besides NX: bits 0..11. */
 export const PTE_FLAG_LOW = 0xfff;
+
+/** _PAGE_PSE: the flag bit of a large leaf entry (bit 7, the pte's PAT bit). */
+export const PAGE_PSE = 0x80;
 
 /** Names of the x86 pte bits a flag word may hold, lowest first (bits 9..11 are software bits). */
 export const PTE_FLAG_NAMES: readonly (readonly [number, string])[] = [
@@ -183,6 +192,16 @@ export class PageTables {
     if (f !== undefined) f[i] = flags;
   }
 
+  /** Write a large leaf entry at a non-leaf level: the large page's first frame and its flag word (PAGE_PSE set). */
+  setLarge(p: EntryPtr, frame: number, flags: number): void {
+    this.setLeaf(p, -(frame + 1), flags);
+  }
+
+  /** The entry at `p` is a large leaf (setLarge). */
+  isLarge(p: EntryPtr): boolean {
+    return this.get(p) < 0;
+  }
+
   /** The flag word of a leaf entry; 0 for an entry that is none. */
   flags(p: EntryPtr): number {
     const pfn = Math.floor(p / PTR_STRIDE);
@@ -194,8 +213,9 @@ export class PageTables {
 
   /** The raw pte at `p` as the hardware holds it, 64-bit exact: frame << 12 | bits 0..11 | NX << 63. */
   pteValue(p: EntryPtr): bigint {
-    const e = this.get(p);
+    let e = this.get(p);
     if (e === 0) return 0n;
+    if (e < 0) e = -e; // a large leaf: its frame is the large page's first
     const f = this.flags(p);
     return (BigInt(e - 1) << 12n) | BigInt(f & PTE_FLAG_LOW) | (f & PTE_FLAG_NX ? 1n << 63n : 0n);
   }
@@ -206,7 +226,7 @@ export class PageTables {
     const last = this.levels.length - 1;
     for (let level = 0; level < last; level++) {
       const e = this.table(t)[this.index(level, addr)];
-      if (e === 0) return -1;
+      if (e <= 0) return -1; // none, or a large leaf (no pte below it)
       t = e - 1;
     }
     return this.ptr(t, this.index(last, addr));
@@ -219,6 +239,11 @@ export class PageTables {
     for (let level = 0; level < n; level++) {
       const e = this.table(t)[this.index(level, addr)];
       if (e === 0) return -1;
+      if (e < 0) {
+        // a large leaf: its first frame + the page offset of addr within it
+        const span = this.span[level];
+        return -e - 1 + Math.floor((addr - Math.floor(addr / span) * span) / 4096);
+      }
       t = e - 1;
     }
     return t;
@@ -239,7 +264,7 @@ export class PageTables {
       const f = level === last && onLeaf !== undefined ? this.flagsOf(tablePfn, false) : undefined;
       for (let i = 0; i < l.entries; i++) {
         const e = t[i];
-        if (e === 0) continue;
+        if (e <= 0) continue; // none, or a large leaf (neither a table nor a pte)
         const lo = base + i * span;
         if (lo + span <= start || lo >= end) continue;
         if (level === last) {

@@ -130,6 +130,12 @@ const ZERO_TABLE_PFN = 2 ** 32 - 1;
 const IMAGE_PTE_TABLE_PFN = 2 ** 32 - 2;
 /** The first of the frame numbers (counting down) for the static tables of Kernel.image_table. */
 const IMAGE_TABLES_PFN = 2 ** 32 - 16;
+/**
+ * Table numbers for RAM frames that the kernel code takes for a pte table through a large pmd
+ * (Kernel.ram_pte_table): RAM_PTE_TABLES_PFN + the frame, far above any RAM and below the image
+ * tables' numbers.
+ */
+const RAM_PTE_TABLES_PFN = 2 ** 31;
 
 // Counter slots the per-page services bump, resolved once (a keyed lookup per page adds up).
 const C_PAGES_ALLOC = COUNTER_INDEX.pages_alloc;
@@ -519,7 +525,21 @@ export class Kernel {
     if (pl === this.physLevel[cl - 1]) return parent;
     const pt = this.pt;
     const e = pt.get(parent);
-    return pt.ptr(e !== 0 ? e - 1 : this.zeroTable(), pt.index(pl, addr));
+    return pt.ptr(e > 0 ? e - 1 : e === 0 ? this.zeroTable() : this.ram_pte_table(-e - 1), pt.index(pl, addr));
+  }
+
+  /**
+   * What pte_offset / pte_offset_kernel / pte_offset_map point into below a large pmd: the C takes
+   * pmd_page(*pmd) (__va of the entry's frame bits, _PAGE_PSE and the flags masked off), so the large
+   * page's first frame of RAM is read and written as a pte table (the kernel scribbles ptes over
+   * lowmem). SIM: vmx keeps the ptes the kernel code stores there in a table of their own, made on
+   * first use and reading as zeroes before; the frame's data bytes and that table are separate (a
+   * load from the frame does not see the ptes, a pte read does not see the bytes stored in it).
+   */
+  ram_pte_table(frame: number): number {
+    const pfn = RAM_PTE_TABLES_PFN + frame;
+    if (!this.pt.isTable(pfn)) this.pt.install(pfn, this.physLevel[3]);
+    return pfn;
   }
 
   /**
@@ -561,15 +581,74 @@ export class Kernel {
   pmd_none(p: EntryPtr): boolean {
     return this.none(2, p);
   }
-  /** Tables the simulator builds are never corrupt. */
+  /** The simulator's pgd and pud entries are never bad (no gbpages: no large pud). */
   pgd_bad(_p: EntryPtr): boolean {
     return false;
   }
   pud_bad(_p: EntryPtr): boolean {
     return false;
   }
-  pmd_bad(_p: EntryPtr): boolean {
-    return false;
+  /**
+   * pmd_bad: x86's `(pmd_val(x) & ~PAGE_MASK & ~_PAGE_USER) != _KERNPG_TABLE` (2.6.27 on: the flags
+   * other than _PAGE_USER differ from _KERNPG_TABLE); of the entries vmx makes only a large one
+   * (_PAGE_PSE, lowmem's linear map) has other flags. FAITHFUL for those entries.
+   */
+  pmd_bad(p: EntryPtr): boolean {
+    return this.pt.get(p) < 0;
+  }
+  /** pmd_large (2.6.27 on; 2.6.9 x86_64's pmd_large): the entry is a large page (_PAGE_PSE). */
+  pmd_large(p: EntryPtr): boolean {
+    return this.pt.get(p) < 0;
+  }
+  /**
+   * pmd_val(*pmd) of a large entry: the large page's physical address | its flag bits, 64-bit exact
+   * (what pmd_ERROR prints). A table entry reads as its table's address | _KERNPG_TABLE (0x63).
+   */
+  pmd_val(p: EntryPtr): bigint {
+    const e = this.pt.get(p);
+    if (e >= 0) return e === 0 ? 0n : (BigInt(e - 1) << 12n) | 0x63n;
+    return this.pt.pteValue(p);
+  }
+  /**
+   * &(e) of an entry as the kernel's pointer: the linear-map address of its table's frame + the
+   * entry's offset (PAE's pmd_ERROR prints it). FAITHFUL for tables in RAM; a table outside RAM
+   * (Kernel.image_table) gets the address its frame number would have.
+   */
+  entry_address(p: EntryPtr): Addr {
+    const pfn = Math.floor(p / 1024);
+    return this.machine.lowmemAddress(pfn) + (p - pfn * 1024) * this.arch.pteBytes;
+  }
+  /**
+   * The text of pmd_ERROR(*pmd) at `file`:`line` (include/asm-i386/pgtable-2level.h / -3level.h;
+   * arch/x86/include/asm/pgtable-2level.h / -3level.h / pgtable_64.h): 2-level
+   * "%s:%d: bad pmd %08lx.", PAE "%s:%d: bad pmd %p(%016Lx).", x86_64 "%s:%d: bad pmd %p(%016lx).";
+   * `what` "pgd" for 2.6.27 on's 2-level, where pmd_ERROR is pgtable-nopmd.h's pud_ERROR, which is
+   * pgtable-nopud.h's pgd_ERROR: "%s:%d: bad pgd %08lx.".
+   */
+  pmd_ERROR_text(p: EntryPtr, file: string, line: number, what: 'pmd' | 'pgd' = 'pmd'): string {
+    const v = this.pmd_val(p).toString(16);
+    if (this.arch.name === 'i386') return `${file}:${line}: bad ${what} ${v.padStart(8, '0')}.`;
+    return `${file}:${line}: bad pmd ${this.p(this.entry_address(p))}(${v.padStart(16, '0')}).`;
+  }
+  /** pmd_clear(pmd): the entry becomes none (set_pmd(pmd, __pmd(0))). FAITHFUL. */
+  pmd_clear(p: EntryPtr): void {
+    this.pt.setLeaf(p, 0, 0);
+  }
+  /**
+   * set_pmd(pmd, pfn_pmd(pfn, prot)) / set_pmd(pmd, __pmd(_KERNPG_TABLE + _PAGE_PSE + __pa(vaddr))):
+   * a large page of the boot code's linear map; `flags` is the entry's flag word (pte_flags() of
+   * the prot, _PAGE_PSE 0x80 among its bits). FAITHFUL.
+   */
+  set_pmd_large(pmd: EntryPtr, pfn: number, flags: number): void {
+    this.pt.setLarge(pmd, pfn, flags);
+  }
+  /** cpu_has_pse: the CPU has large pages (machine.pse, default true). FAITHFUL as a CPU feature bit. */
+  get cpu_has_pse(): boolean {
+    return this.machine.config.pse ?? true;
+  }
+  /** max_low_pfn: the frame number after the last one of lowmem (high_memory's frame). */
+  get max_low_pfn(): number {
+    return (this.high_memory - this.arch.pageOffset) / PAGE_SIZE;
   }
 
   /** A zeroed page-table page (fault site "pte_alloc"); -1 for NULL. */
@@ -675,7 +754,7 @@ export class Kernel {
 
   /** set_pmd(pmd, __pmd(_KERNPG_TABLE + __pa(table))): point a pmd (pgd on 2-level) at a pte table. FAITHFUL. */
   set_pmd(pmd: EntryPtr, tablePfn: number): void {
-    this.pt.set(pmd, tablePfn + 1);
+    this.pt.setLeaf(pmd, tablePfn + 1, 0); // no flag word: a table entry (a large one's is dropped)
   }
 
   /** PTRS_PER_PTE of the arch (1024 on i386, 512 with PAE). FAITHFUL. */

@@ -1,6 +1,6 @@
 /**
  * Running one scenario on one oracle binary: the scenario's plain steps become the driver's line
- * format ("machine <ramMiB> <cpus> <vstart> <vend> high=<high_memory> [profile=pc]", then "<op> key=value ..." per step), and the
+ * format ("machine <ramMiB> <cpus> <vstart> <vend> high=<high_memory> [profile=pc] [pse=0]", then "<op> key=value ..." per step), and the
  * driver's JSON lines become a version result of the contract's result document.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { defaultWindow, highMemory, type OracleArch } from './versions.js';
 /** The parts of a (validated, generator-free) scenario the oracle reads. */
 export interface OracleScenario {
   name: string;
-  machine: { arch: string; ramMiB: number; cpus: number; nodes?: number; zones?: string; vmallocStart?: string; vmallocEnd?: string; vmallocReserveMiB?: number; pge?: boolean; nx?: boolean; profile?: string };
+  machine: { arch: string; ramMiB: number; cpus: number; nodes?: number; zones?: string; vmallocStart?: string; vmallocEnd?: string; vmallocReserveMiB?: number; pge?: boolean; nx?: boolean; pse?: boolean; profile?: string };
   steps: readonly Record<string, unknown>[];
 }
 
@@ -77,7 +77,7 @@ export function driverInput(s: OracleScenario, version: string): string {
       : defaultWindow(version, arch, s.machine.ramMiB, s.machine.vmallocReserveMiB);
   // optional fields: high_memory (the arch ioremap reads it), the boot profile
   const high = highMemory(version, arch, s.machine.ramMiB, s.machine.vmallocReserveMiB);
-  const lines = [`machine ${s.machine.ramMiB} ${s.machine.cpus} ${w.start.toString(16)} ${w.end.toString(16)} high=${high.toString(16)}${s.machine.profile === 'pc' ? ' profile=pc' : ''}`];
+  const lines = [`machine ${s.machine.ramMiB} ${s.machine.cpus} ${w.start.toString(16)} ${w.end.toString(16)} high=${high.toString(16)}${s.machine.profile === 'pc' ? ' profile=pc' : ''}${s.machine.pse === false ? ' pse=0' : ''}`];
   for (const st of s.steps) lines.push(stepLine(st));
   return lines.join('\n') + '\n';
 }

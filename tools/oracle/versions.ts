@@ -46,7 +46,7 @@ const f = (path: string, blob: string): SourceFile => ({ path, blob });
 /** mm/memory.c's page-table allocation, as each family's mm/vmalloc.c reaches it. */
 const MEMORY_24 = ['pte_alloc'];
 const MEMORY_269 = ['pte_alloc_kernel', '__pmd_alloc'];
-const MEMORY_26 = ['__pud_alloc', '__pmd_alloc', '__pte_alloc_kernel', 'apply_to_pte_range', 'apply_to_pmd_range', 'apply_to_pud_range', 'apply_to_page_range'];
+const MEMORY_26 = ['pmd_clear_bad', '__pud_alloc', '__pmd_alloc', '__pte_alloc_kernel', 'apply_to_pte_range', 'apply_to_pmd_range', 'apply_to_pud_range', 'apply_to_page_range'];
 const memory = (blob: string, extract: string[]): SourceFile => ({ path: 'mm/memory.c', blob, extract });
 /** 2.4 i386 ioremap: include/asm-i386/io.h's inlines and arch/i386/mm/ioremap.c's __ioremap / iounmap with their page-table walk. */
 const IO_H_24 = ['virt_to_phys', 'phys_to_virt', 'ioremap', 'ioremap_nocache'];
@@ -73,7 +73,7 @@ export const ORACLE_VERSIONS: readonly OracleVersion[] = [
     files: [
       f('mm/vmalloc.c', '62ce5f1ffed814878c445f86b011a8ee98566e62'), f(VMALLOC_H, 'f87bd857133bdaa240f7f728b7a2f92d68d4bc62'),
       // pte_alloc_kernel is an inline of asm-i386/pgalloc.h over arch/i386/mm/init.c's get_pte_kernel_slow
-      { path: 'arch/i386/mm/init.c', blob: 'b2e5a1bfc71d84f4852642b75d945337f6838eff', extract: ['get_bad_pte_table', 'get_pte_kernel_slow'] },
+      { path: 'arch/i386/mm/init.c', blob: 'b2e5a1bfc71d84f4852642b75d945337f6838eff', extract: ['get_bad_pte_table', '__handle_bad_pmd_kernel', 'get_pte_kernel_slow'] },
       { path: 'include/asm-i386/pgalloc.h', blob: '64a9a7f68c61e5273128a0831d657afd0ab9ccdb', extract: ['pte_alloc_kernel'] },
       // ioremap.c: pte_alloc_kernel / pmd_alloc_kernel, no page_table_lock (2.4.x added them later)
       ioH('7a4e9facc0d4b11e1dcd161c6314020da44cda53', IO_H_24), ioremapC('arch/i386/mm/ioremap.c', 'bb72da8c86a618b25ac834ea943c6ac72a36dd23', IOREMAP_24),

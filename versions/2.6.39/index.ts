@@ -19,6 +19,7 @@ import { VM_ALLOC, VM_IOREMAP, VM_MAP, vmFlagNames } from './include/linux/vmall
 import { boot as bootVmalloc, VM_LAZY_FREE, VM_LAZY_FREEING, VM_VM_AREA } from './mm/vmalloc.js';
 import { bootModule } from './arch/x86/kernel/module.js';
 import { head_64 } from './arch/x86/kernel/head_64.js';
+import { init_memory_mapping } from './arch/x86/mm/init_64.js';
 import { SOURCE_LINES } from './source-lines.js';
 import { pgprot } from './arch/x86/include/asm/pgtable_types.js';
 
@@ -251,6 +252,7 @@ export const version: KernelVersion = {
   boot(k, window): VersionApi {
     pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     head_64(k); /* the kernel image's top-slot tables (x86_64) */
+    init_memory_mapping(k); /* setup_arch: the direct map of all RAM (x86_64) */
     const mm = bootVmalloc(k, window);
     const { PAGE_KERNEL } = pgprot(k);
     const io = bootIoremap(k, mm);

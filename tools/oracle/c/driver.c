@@ -1,6 +1,6 @@
 /* driver.c - reads one version's expanded scenario (from tools/oracle/run.ts; a file argument or stdin), calls the real kernel
  * functions, prints one JSON line per step and a final JSON line.
- * Input: "machine <ramMiB> <cpus> <vstart> <vend> high=<high_memory> [profile=pc]" then one step per line: "<op> key=value ...". */
+ * Input: "machine <ramMiB> <cpus> <vstart> <vend> high=<high_memory> [profile=pc] [pse=0]" then one step per line: "<op> key=value ...". */
 #define _GNU_SOURCE
 #include "kstub.h"
 #include <linux/vmalloc.h>
@@ -515,6 +515,9 @@ int main(int argc, char **argv)
 		(void)hm;
 #endif
 		if (strstr(line, " profile=pc")) oracle_reserve_pc();
+		/* the linear map of lowmem up to high_memory, with large pmds unless pse=0 (machine.pse false) */
+		extern void oracle_lowmem_map(unsigned long high, int pse);
+		oracle_lowmem_map(hm, !strstr(line, " pse=0"));
 	}
 #ifdef HAS_VMAP_AREA
 	oracle_vmalloc_init();

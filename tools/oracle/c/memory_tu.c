@@ -6,7 +6,12 @@
 #include "kstub.h"
 /* BUG() in these names mm/memory.c (2.4's kbuild compiled inside mm/: "memory.c") */
 #undef ORACLE_VFILE
-#ifdef ORACLE_V24
+#ifdef ORACLE_V2400
+/* 2.4.0's pmd_ERROR here is __handle_bad_pmd_kernel's, of arch/i386/mm/init.c (kbuild: "init.c") */
+#define ORACLE_VFILE "memory.c"
+#undef ORACLE_PMD_ERROR_FILE
+#define ORACLE_PMD_ERROR_FILE "init.c"
+#elif defined(ORACLE_V24)
 #define ORACLE_VFILE "memory.c"
 #else
 #define ORACLE_VFILE "mm/memory.c"
@@ -30,11 +35,10 @@ static pteval_t oracle_pa(const void *x)
 #define __pa(x) oracle_pa((const void *)(x))
 #define __pmd(x) ((pmd_t){ (x) })
 #define set_pmd(pmdptr, v) oracle_set_pmd((pmdptr), (v))
-#define pmd_page(pmd) ((unsigned long)ORACLE_TBL(pmd_val(pmd)))
+#define pmd_page(pmd) ((unsigned long)ORACLE_PMD_TBL(pmd_val(pmd)))
 #define mk_pte_phys(physpage, pgprot) __pte((physpage) + pgprot_val(pgprot))
 #define pte_mkdirty(pte) __pte(pte_val(pte) | _PAGE_DIRTY)
 #define PAGE_SHARED __pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
-#define __handle_bad_pmd_kernel(pmd) do { } while (0)
 pte_t *get_pte_kernel_slow(pmd_t *pmd, unsigned long offset);
 #endif
 #include <oracle_memory.c>

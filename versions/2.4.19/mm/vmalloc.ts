@@ -40,6 +40,11 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
   // free_area_pte (mm/vmalloc.c 2.4.19)
   const free_area_pte = k.traced('free_area_pte', (pmd: EntryPtr, address: Addr, size: number): void => {
     if (k.pmd_none(pmd)) return;
+    if (k.pmd_bad(pmd)) {
+      k.printk(k.pmd_ERROR_text(pmd, 'vmalloc.c', 30)); /* pmd_ERROR(*pmd) */
+      k.pmd_clear(pmd);
+      return;
+    }
     let pte = k.pte_offset(pmd, address);
     address = address % PMD_SIZE;
     let end = k.ulong(address + size);

@@ -58,7 +58,11 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
   // free_area_pte (mm/vmalloc.c 2.4.31)
   const free_area_pte = k.traced('free_area_pte', (pmd: EntryPtr, address: Addr, size: number): void => {
     if (k.pmd_none(pmd)) return;
-    // SIM: pmd_bad() is never true for tables the simulator builds, so pmd_ERROR/pmd_clear never run.
+    if (k.pmd_bad(pmd)) {
+      k.printk(k.pmd_ERROR_text(pmd, 'vmalloc.c', 30)); /* pmd_ERROR(*pmd) */
+      k.pmd_clear(pmd);
+      return;
+    }
     let pte = k.pte_offset(pmd, address);
     address = address % PMD_SIZE;
     let end = k.ulong(address + size);

@@ -65,6 +65,18 @@ export function boot(k: Kernel, window: VmallocWindow) {
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
   const arrayFrameOwner = new Map<number, PagesArray>();
 
+  // pmd_none_or_clear_bad (include/asm-generic/pgtable.h), pmd_clear_bad (mm/memory.c 2.6.27): a bad pmd (lowmem's large entry) is reported and cleared
+  const pmd_none_or_clear_bad = (pmd: EntryPtr): boolean => {
+    if (k.pmd_none(pmd)) return true;
+    if (k.pmd_bad(pmd)) {
+      /* pmd_ERROR(*pmd): 2-level's is pgtable-nopmd.h's pud_ERROR, pgtable-nopud.h's pgd_ERROR */
+      k.printk(k.pmd_ERROR_text(pmd, 'mm/memory.c', 130, k.arch.name === 'i386' ? 'pgd' : 'pmd'));
+      k.pmd_clear(pmd);
+      return true;
+    }
+    return false;
+  };
+
   // vunmap_pte_range (mm/vmalloc.c 2.6.27)
   const vunmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr): void => {
     let pte = k.pte_offset(pmd, addr); /* pte_offset_kernel */
@@ -81,7 +93,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     let pmd = k.pmd_offset(pud, addr);
     do {
       const next = addr_end(k, addr, end, PMD_SIZE);
-      if (!k.pmd_none(pmd)) vunmap_pte_range(pmd, addr, next); /* pmd_none_or_clear_bad */
+      if (!pmd_none_or_clear_bad(pmd)) vunmap_pte_range(pmd, addr, next);
       pmd++;
       addr = next;
     } while (addr !== end);

@@ -60,7 +60,11 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
   // unmap_area_pte (mm/vmalloc.c 2.6.9)
   const unmap_area_pte = k.traced('unmap_area_pte', (pmd: EntryPtr, address: Addr, size: number): void => {
     if (k.pmd_none(pmd)) return;
-    // SIM: pmd_bad() is never true for tables the simulator builds (no pmd_ERROR/pmd_clear).
+    if (k.pmd_bad(pmd)) {
+      k.printk(k.pmd_ERROR_text(pmd, 'mm/vmalloc.c', 35)); /* pmd_ERROR(*pmd) */
+      k.pmd_clear(pmd);
+      return;
+    }
     let pte = k.pte_offset(pmd, address); /* pte_offset_kernel */
     address = address % PMD_SIZE;
     let end = address + size;

@@ -27,8 +27,10 @@ export function boot(k: Kernel, init: Init240): Pgalloc240 {
       // the simulated machine runs no processes whose page tables would fill it).
       return init.get_pte_kernel_slow(pmd, address);
     }
-    // SIM: pmd_bad() is never true for tables the simulator builds (__handle_bad_pmd_kernel
-    // is not modelled).
+    if (k.pmd_bad(pmd)) {
+      init.__handle_bad_pmd_kernel(pmd);
+      return -1;
+    }
     return k.pte_offset(pmd, full); /* (pte_t *) pmd_page(*pmd) + address */
   });
 

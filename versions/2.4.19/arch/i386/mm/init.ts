@@ -5,16 +5,17 @@
  * PMD_MASK up to 4 GiB) and of the pkmap area (PKMAP_BASE, LAST_PKMAP pages: 1024, PAE 512), so a
  * walk there (a window given over them, or 2.4's wrapped areas) finds them and allocates nothing.
  *
- * SIM: the linear map of lowmem (kernel_physical_mapping_init: 4 MiB / 2 MiB PSE pages from
- * PAGE_OFFSET up to max_low_pfn with cpu_has_pse, pte tables without) is not modelled: vmx's
- * tables have no large-page entries, and the only walks that reach lowmem are windows given
- * below high_memory (o10/o12 on 2.4 PAE), where the kernel would treat a PSE entry as a pte table
- * and scribble over RAM; their pte tables stay allocated as the reference oracle allocates them.
+ * and, first, the linear map of lowmem: from PAGE_OFFSET while the pmd's address is below
+ * end = __va(max_low_pfn * PAGE_SIZE) (high_memory), with cpu_has_pse a large pmd
+ * `_KERNPG_TABLE + _PAGE_PSE + __pa(vaddr)` (+ _PAGE_GLOBAL with cpu_has_pge): 4 MiB pages, PAE
+ * 2 MiB pages in the kernel slot's boot pmd page, the last one reaching past end; without PSE a
+ * bootmem pte table per pmd, its ptes mk_pte_phys(__pa(vaddr), PAGE_KERNEL) up to end.
  * The fixmap's entries (set_fixmap of the APIC, IO-APIC, vsyscall pages) are left none. The
  * tables are frames outside the machine's RAM (Kernel.image_table: the default machine has no
  * bootmem reservations), never counted in pageTablePages.
  */
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
+import { PAGE_KERNEL, _PAGE_PSE, _PAGE_GLOBAL, mk_pte_flags } from '../../../include/asm-i386/pgtable.js';
 
 /** include/asm-i386/highmem.h */
 const PKMAP_BASE = 0xfe000000;
@@ -35,9 +36,52 @@ function fixrange_init(k: Kernel, start: number, end: number, what: string): voi
   }
 }
 
-// pagetable_init (arch/i386/mm/init.c 2.4.19): the fixmap's and the pkmap's part
+/** _KERNPG_TABLE = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY (include/asm-i386/pgtable.h). */
+const _KERNPG_TABLE = 0x063;
+
+// pagetable_init (arch/i386/mm/init.c 2.4.19): the linear map of lowmem, its first loop
+function lowmem_init(k: Kernel): void {
+  const PAGE_OFFSET = k.arch.pageOffset;
+  const PGDIR_SIZE = k.levelSize('pgd');
+  const PMD_SIZE = k.levelSize('pmd');
+  const PTRS_PER_PGD = k.arch.levels[0].entries;
+  const PTRS_PER_PMD = PGDIR_SIZE / PMD_SIZE;
+  const PTRS_PER_PTE = k.PTRS_PER_PTE;
+  const PAGE_SIZE = k.PAGE_SIZE;
+  /* end = (unsigned long)__va(max_low_pfn*PAGE_SIZE); */
+  const end = k.high_memory;
+  for (let i = PAGE_OFFSET / PGDIR_SIZE; i < PTRS_PER_PGD; i++) {
+    let vaddr = i * PGDIR_SIZE;
+    if (end && vaddr >= end) break;
+    /* PAE: pmd = alloc_bootmem_low_pages(PAGE_SIZE); set_pgd(pgd, __pgd(__pa(pmd) + 0x1)): the machine's boot pmd of the slot */
+    const pgd = k.pgd_offset_k(vaddr);
+    for (let j = 0; j < PTRS_PER_PMD; j++) {
+      vaddr = i * PGDIR_SIZE + j * PMD_SIZE;
+      if (end && vaddr >= end) break;
+      const pmd = k.pmd_offset(k.pud_offset(pgd, vaddr), vaddr);
+      if (k.cpu_has_pse) {
+        /* __pe = _KERNPG_TABLE + _PAGE_PSE + __pa(vaddr); if (cpu_has_pge) __pe += _PAGE_GLOBAL; set_pmd(pmd, __pmd(__pe)); */
+        const pe = _KERNPG_TABLE + _PAGE_PSE + (k.cpu_has_pge ? _PAGE_GLOBAL : 0);
+        k.set_pmd_large(pmd, (vaddr - PAGE_OFFSET) / PAGE_SIZE, mk_pte_flags(pe));
+        continue;
+      }
+      /* pte_base = pte = (pte_t *) alloc_bootmem_low_pages(PAGE_SIZE); ... set_pmd(pmd, __pmd(_KERNPG_TABLE + __pa(pte_base))); */
+      k.image_table('pte', `lowmem pte table ${k.hex(vaddr)}`, pmd, vaddr);
+      const prot = mk_pte_flags(PAGE_KERNEL(k));
+      for (let kk = 0; kk < PTRS_PER_PTE; kk++) {
+        vaddr = i * PGDIR_SIZE + j * PMD_SIZE + kk * PAGE_SIZE;
+        if (end && vaddr >= end) break;
+        /* *pte = mk_pte_phys(__pa(vaddr), PAGE_KERNEL); */
+        k.pte_store(k.pte_offset(pmd, vaddr), (vaddr - PAGE_OFFSET) / PAGE_SIZE, prot);
+      }
+    }
+  }
+}
+
+// pagetable_init (arch/i386/mm/init.c 2.4.19): the linear map of lowmem, then the fixmap's and the pkmap's part
 export function pagetable_init(k: Kernel): void {
   if (k.arch.name === 'x86_64') return;
+  lowmem_init(k);
   const PMD_SIZE = k.levelSize('pmd');
   /* vaddr = __fix_to_virt(__end_of_fixed_addresses - 1) & PMD_MASK; fixrange_init(vaddr, 0, pgd_base); */
   fixrange_init(k, Math.floor(FIXADDR_LOW / PMD_SIZE) * PMD_SIZE, 0, 'fixmap pte table');

@@ -13,9 +13,10 @@
  *
  * SIM: the large-page pmds of the kernel text and level1_fixmap_pgt's entries (the fixmap slots
  * set later at boot) are not modelled: no vmalloc-layer walk reaches the kernel text, and the
- * fixmap lies above MODULES_END. level3_ident_pgt and the linear map's tables (pgd slot 272,
- * rebuilt by init_memory_mapping) are not modelled either: no walk of the vmalloc code reaches
- * them. The tables are kernel-image frames outside the machine's RAM (Kernel.image_table).
+ * fixmap lies above MODULES_END. level3_ident_pgt (init_level4_pgt[272], L4_PAGE_OFFSET) and
+ * level2_ident_pgt (PMDS(0, __PAGE_KERNEL_LARGE_EXEC, PTRS_PER_PMD): the direct map's first GiB in
+ * 2 MiB pages, 0x1e3) are linked too; init_memory_mapping (arch/x86/mm/init_64.ts) keeps and
+ * extends them. The tables are kernel-image frames outside the machine's RAM (Kernel.image_table).
  */
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
 
@@ -34,4 +35,11 @@ export function head_64(k: Kernel): void {
   k.image_table('pmd', 'level2_kernel_pgt', pud, text);
   const pmd = k.image_table('pmd', 'level2_fixmap_pgt', k.pud_offset(pgd, fix), fix); /* level2_fixmap_pgt + 506 */
   k.image_table('pte', 'level1_fixmap_pgt', pmd, fix);
+  /* init_level4_pgt[L4_PAGE_OFFSET] = level3_ident_pgt; level3_ident_pgt[0] = level2_ident_pgt:
+   * PMDS(0, __PAGE_KERNEL_LARGE_EXEC, PTRS_PER_PMD), the first GiB in 2 MiB pages (0x1e3, no NX) */
+  const ident = k.constAddr('0xffff880000000000');
+  const ipud = k.image_table('pud', 'level3_ident_pgt', k.pgd_offset_k(ident), ident);
+  k.image_table('pmd', 'level2_ident_pgt', ipud, ident);
+  const PMD_SIZE = k.levelSize('pmd');
+  for (let i = 0; i < 512; i++) k.set_pmd_large(k.pmd_offset(ipud, ident + i * PMD_SIZE), i * (PMD_SIZE / k.PAGE_SIZE), 0x1e3);
 }

@@ -5,16 +5,20 @@
  * PMD_MASK up to 4 GiB) and of the pkmap area (PKMAP_BASE, LAST_PKMAP pages: 1024, PAE 512), so a
  * walk there (a window given over them) finds them and allocates nothing.
  *
- * SIM: the linear map of lowmem (kernel_physical_mapping_init: 4 MiB / 2 MiB PSE pages from
- * PAGE_OFFSET up to max_low_pfn with cpu_has_pse, pte tables without) is not modelled: vmx's
- * tables have no large-page entries, and the only walks that reach lowmem are windows given
- * below high_memory (o10/o12 on 2.4 PAE), where the kernel would treat a PSE entry as a pte table
- * and scribble over RAM; their pte tables stay allocated as the reference oracle allocates them.
+ * First init_memory_mapping(0, max_low_pfn << PAGE_SHIFT) (arch/x86/mm/init.c), the linear map of
+ * lowmem: the first PMD_SIZE in 4 KiB ptes ("Don't use a large page for the first 2/4MB of
+ * memory"), then with cpu_has_pse large pmds up to max_low_pfn & PMD_MASK, then the tail in 4 KiB
+ * ptes (kernel_physical_mapping_init, arch/x86/mm/init_32.c): pfn_pmd(pfn, PAGE_KERNEL_LARGE) or
+ * PAGE_KERNEL_LARGE_EXEC where the large page holds kernel text, pfn_pte(pfn, PAGE_KERNEL) or
+ * PAGE_KERNEL_EXEC for each 4 KiB page; without PSE all of it in ptes. The pte tables are bootmem
+ * pages (one_page_table_init). SIM: the kernel text (is_kernel_text: _text to __init_end) is taken
+ * as 1 MiB to 4 MiB of RAM, where the pc profile puts the image (the stub machine has no image).
  * The fixmap's entries (set_fixmap of the APIC, IO-APIC, vsyscall pages) are left none. The
  * tables are frames outside the machine's RAM (Kernel.image_table: the default machine has no
  * bootmem reservations), never counted in pageTablePages.
  */
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
+import { pgprot } from '../include/asm/pgtable_types.js';
 import { FIXADDR_BOOT_START, PKMAP_BASE } from '../include/asm/pgtable_types.js';
 
 /** 4 GiB: an i386 unsigned long address wraps to 0 there. */
@@ -31,9 +35,63 @@ function page_table_range_init(k: Kernel, start: number, end: number, what: stri
   }
 }
 
+/** _PAGE_PSE (arch/x86/include/asm/pgtable_types.h, _PAGE_BIT_PSE 7). */
+const _PAGE_PSE = 0x080n;
+
+// is_kernel_text (arch/x86/mm/init_32.c 2.6.32): addr >= _text && addr <= __init_end (SIM: 1 MiB to 4 MiB of RAM)
+function is_kernel_text(k: Kernel, addr: number): boolean {
+  return addr >= k.arch.pageOffset + 0x100000 && addr <= k.arch.pageOffset + 0x400000 - 1;
+}
+
+// kernel_physical_mapping_init (arch/x86/mm/init_32.c 2.6.32): [start_pfn, end_pfn) of lowmem, large pmds when use_pse (the final pass's prots)
+function kernel_physical_mapping_init(k: Kernel, start_pfn: number, end_pfn: number, use_pse: boolean): void {
+  const pp = pgprot(k);
+  const PAGE_OFFSET = k.arch.pageOffset;
+  const PAGE_SIZE = k.PAGE_SIZE;
+  const PMD_SIZE = k.levelSize('pmd');
+  const PTRS_PER_PTE = k.PTRS_PER_PTE;
+  if (!k.cpu_has_pse) use_pse = false;
+  let pfn = start_pfn;
+  while (pfn < end_pfn) {
+    /* one pmd per round: pgd_idx / pmd_idx walk on from pmd_index((pfn<<PAGE_SHIFT) + PAGE_OFFSET) */
+    let addr = pfn * PAGE_SIZE + PAGE_OFFSET;
+    const pmd = k.pmd_offset(k.pud_offset(k.pgd_offset_k(addr), addr), addr); /* pmd = one_md_table_init(pgd) + pmd_idx */
+    if (use_pse) {
+      const addr2 = (pfn + PTRS_PER_PTE - 1) * PAGE_SIZE + PAGE_OFFSET + PAGE_SIZE - 1;
+      const prot = is_kernel_text(k, addr) || is_kernel_text(k, addr2) ? pp.PAGE_KERNEL_EXEC | _PAGE_PSE : pp.PAGE_KERNEL | _PAGE_PSE;
+      k.set_pmd_large(pmd, pfn, pp.pfn_pte_flags(prot)); /* set_pmd(pmd, pfn_pmd(pfn, prot)) */
+      pfn += PTRS_PER_PTE;
+      continue;
+    }
+    k.image_table('pte', `lowmem pte table ${k.hex(Math.floor(addr / PMD_SIZE) * PMD_SIZE)}`, pmd, addr); /* pte = one_page_table_init(pmd) */
+    for (let pte_ofs = Math.floor(addr / PAGE_SIZE) % PTRS_PER_PTE; pte_ofs < PTRS_PER_PTE && pfn < end_pfn; pte_ofs++, pfn++, addr += PAGE_SIZE) {
+      /* set_pte(pte, pfn_pte(pfn, is_kernel_text(addr) ? PAGE_KERNEL_EXEC : PAGE_KERNEL)) */
+      k.pte_store(k.pte_offset(pmd, addr), pfn, pp.pfn_pte_flags(is_kernel_text(k, addr) ? pp.PAGE_KERNEL_EXEC : pp.PAGE_KERNEL));
+    }
+  }
+}
+
+// init_memory_mapping (arch/x86/mm/init.c 2.6.32) for [0, max_low_pfn << PAGE_SHIFT) on 32-bit: 4 KiB head, large middle, 4 KiB tail
+function init_memory_mapping(k: Kernel): void {
+  const PAGE_SIZE = k.PAGE_SIZE;
+  const PMD_PFNS = k.levelSize('pmd') / PAGE_SIZE;
+  const end_pfn_all = k.max_low_pfn; /* high_memory's frame: MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE (lowmemLimit) */
+  /* big_page_start = PMD_SIZE: the head [0, min(PMD_SIZE, end)) in 4 KiB pages */
+  let end_pfn = Math.min(PMD_PFNS, end_pfn_all);
+  if (0 < end_pfn) kernel_physical_mapping_init(k, 0, end_pfn, false);
+  /* big page range: [PMD_SIZE, end & PMD_MASK) */
+  let start_pfn = PMD_PFNS;
+  end_pfn = Math.floor(end_pfn_all / PMD_PFNS) * PMD_PFNS;
+  if (start_pfn < end_pfn) kernel_physical_mapping_init(k, start_pfn, end_pfn, k.cpu_has_pse);
+  /* tail: [end & PMD_MASK, end) in 4 KiB pages, once past the head */
+  start_pfn = Math.max(end_pfn, PMD_PFNS);
+  if (start_pfn < end_pfn_all) kernel_physical_mapping_init(k, start_pfn, end_pfn_all, false);
+}
+
 // pagetable_init (arch/x86/mm/init_32.c 2.6.32) with early_ioremap_page_table_range_init: the fixmap's and the pkmap's tables
 export function pagetable_init(k: Kernel): void {
   if (k.arch.name === 'x86_64') return;
+  init_memory_mapping(k); /* setup_arch, before paging_init */
   const pae = k.arch.name === 'i386-pae';
   const PMD_SIZE = k.levelSize('pmd');
   /* vaddr = __fix_to_virt(__end_of_fixed_addresses - 1) & PMD_MASK; end = (FIXADDR_TOP + PMD_SIZE - 1) & PMD_MASK (4 GiB, wrapping to 0) */
