@@ -190,6 +190,21 @@ describe('real versions', () => {
     ]);
   });
 
+  // 1 GiB on 2.6.39: high_memory 0xf77fe000, the window from 0xf7ffe000; the single-zone machine
+  // gives vmalloc_32's page frame 0x38001, whose would-be linear address is its vmalloc address
+  // 0xf8001000. Only ptes below high_memory are the linear map's; that one is h1's page.
+  it('a vmalloc page at its frame\'s would-be linear address above high_memory is an area\'s page, not the linear map', () => {
+    const v = findVersion('2.6.39')!;
+    const s = scenario([
+      { op: 'vmalloc', size: 1, as: 'h0' },
+      { op: 'vmalloc_32', size: 4095, as: 'h1' },
+      { op: 'vfree', ref: 'h1' },
+    ], { arch: 'i386', ramMiB: 1024 }, ['2.6.39']);
+    const r = runVersion(s, v, { detail: false, invariants: new InvariantChecker({ mode: 'full' }) });
+    expect(r.steps[1]).toMatchObject({ ok: true, addr: '0xf8001000' });
+    expect(r.findings).toEqual([]);
+  });
+
   // vmalloc(1 GiB) with 2 GiB of RAM: VMALLOC_START is 0xf8800000, so the area wraps past 2^32;
   // vmalloc_area_pages' end wraps too and only the first 4 MiB slot is mapped.
   it.skipIf(!v2419)('2.4.19: vmalloc(1 GiB) on a 2 GiB machine returns an area that wraps and is mostly unmapped', () => {

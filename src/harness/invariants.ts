@@ -282,9 +282,12 @@ export function checkMachine(run: VersionRun, step: number, mapped?: ReadonlyMap
   const mappedData = new Map<number, Addr>();
   const doubles: string[] = [];
   const pageOffset = k.arch.pageOffset;
+  const highMemory = k.high_memory;
   m.pt.forEachPresent(0, k.arch.ulongWrap, (addr, pfn) => {
-    // the boot code's linear map of lowmem (its 4 KiB part): the kernel's own, no area's
-    if (addr >= pageOffset && pfn === (addr - pageOffset) / PAGE_SIZE) return;
+    // The boot code's linear map of lowmem (its 4 KiB part): the kernel's own, no area's. Only
+    // below high_memory: above it a vmalloc page can sit at its frame's would-be linear address
+    // (a single-zone machine hands out the frames just past lowmem to a window just past it).
+    if (addr >= pageOffset && addr < highMemory && pfn === (addr - pageOffset) / PAGE_SIZE) return;
     const ins = index.containing(addr);
     if (ins.length === 0) {
       stale.push(addr);
