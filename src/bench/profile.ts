@@ -126,7 +126,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
 
 /** The generated section: one table per workload. */
 export function renderProfiles(rows: readonly ProfileSummary[], when: string): string {
-  const out: string[] = [PROFILE_BEGIN, '### Profiles', ''];
+  const out: string[] = [PROFILE_BEGIN, '## Profiles', ''];
   out.push(
     `${when}: each version on each workload after the untimed warm-up, one run under V8's sampling profiler (200 µs), ` +
       'self time by where the code lives. "port" is the version\'s own code (versions/<v>/, with whatever V8 inlined into it), ' +
@@ -134,7 +134,7 @@ export function renderProfiles(rows: readonly ProfileSummary[], when: string): s
       '"harness" the step loop, op dispatch and result objects. The profiled CPU per step includes the profiler\'s own cost.',
   );
   for (const w of [...new Set(rows.map((r) => r.workload))]) {
-    out.push('', `#### ${w}`, '');
+    out.push('', `### ${w}`, '');
     const head = ['version', 'CPU ns/step (profiled)', ...PLACES.map((p) => PLACE_TITLES[p]), 'most self time'];
     const body = rows
       .filter((r) => r.workload === w)
