@@ -11,7 +11,9 @@
  *   2.6.27 arch/x86/mm/init_32.c init_memory_mapping: "Don't use a large page for the first 2/4MB of
  *     memory": pmd 0 is a pte table (PAGE_KERNEL 0x163 | NX on PAE, PAGE_KERNEL_EXEC 0x163 for text),
  *     large pmds from PMD_SIZE to end & PMD_MASK.
- *   Kernel text: vmx takes _stext .. __init_end as 1 MiB .. 4 MiB of RAM (the pc profile's image).
+ *   Kernel text: vmx takes _stext / _text .. __init_end as 1 MiB .. 4 MiB of RAM (the pc profile's
+ *     image); 2.6.27's and 2.6.32's is_kernel_text (arch/x86/mm/init_32.c lines 177 / 228) starts at
+ *     PAGE_OFFSET, 2.6.9's at _stext, 2.6.39's at _text.
  *   2.4.22 mm/vmalloc.c free_area_pte lines 29-32: pmd_bad -> pmd_ERROR(*pmd) (line 30) and
  *     pmd_clear; pgtable-2level.h pmd_ERROR "%s:%d: bad pmd %08lx.\n", __FILE__ "vmalloc.c".
  *   2.6.32 mm/memory.c pmd_clear_bad (line 142): pmd_ERROR at line 144; 2-level pmd_ERROR is
@@ -116,7 +118,7 @@ describe('2.6.9 kernel_physical_mapping_init', () => {
 });
 
 describe.each(['2.6.27', '2.6.32', '2.6.39'])('%s init_memory_mapping', (v) => {
-  it('i386: the first 4 MiB in ptes (PAGE_KERNEL, PAGE_KERNEL_EXEC from 1 MiB), then 4 MiB pmds', () => {
+  it('i386: the first 4 MiB in ptes (PAGE_KERNEL / PAGE_KERNEL_EXEC, the same 0x163 without NX), then 4 MiB pmds', () => {
     const r = boot(v, {});
     const k = r.kernel;
     expect(k.pmd_large(k.pgd_offset_k(0xc0000000))).toBe(false);
@@ -126,9 +128,13 @@ describe.each(['2.6.27', '2.6.32', '2.6.39'])('%s init_memory_mapping', (v) => {
     expect(pmdVal(r, 0xc4000000)).toBe(0n);
     expect(checkMachine(r, 0)).toEqual([]);
   });
-  it('PAE with NX: the head\'s ptes carry NX below 1 MiB, the large pmds past the text too', () => {
+  it('PAE with NX: the head\'s ptes below 1 MiB are text on 2.6.27/2.6.32 (is_kernel_text from PAGE_OFFSET), NX on 2.6.39 (from _text); the large pmds past the text NX', () => {
     const r = boot(v, { arch: 'i386-pae' });
-    expect(run(r, { op: 'lookup_pte', addr: '0xc0001000' }).result).toMatchObject({ pte: '0x8000000000001163' });
+    // arch/x86/mm/init_32.c is_kernel_text: 2.6.27 line 177 and 2.6.32 line 228 `addr >= PAGE_OFFSET`,
+    // 2.6.39 line 230 `addr >= (unsigned long)_text` (vmx: _text at 1 MiB)
+    const below1M = v === '2.6.39' ? '0x8000000000001163' : '0x0000000000001163';
+    expect(run(r, { op: 'lookup_pte', addr: '0xc0001000' }).result).toMatchObject({ pte: below1M });
+    expect(run(r, { op: 'lookup_pte', addr: '0xc0100000' }).result).toMatchObject({ pte: '0x0000000000100163' });
     expect(pmdVal(r, 0xc0200000)).toBe(0x002001e3n);
     expect(pmdVal(r, 0xc0400000)).toBe((1n << 63n) | 0x004001e3n);
   });

@@ -11,8 +11,9 @@
  * ptes (kernel_physical_mapping_init, arch/x86/mm/init_32.c): pfn_pmd(pfn, PAGE_KERNEL_LARGE) or
  * PAGE_KERNEL_LARGE_EXEC where the large page holds kernel text, pfn_pte(pfn, PAGE_KERNEL) or
  * PAGE_KERNEL_EXEC for each 4 KiB page; without PSE all of it in ptes. The pte tables are bootmem
- * pages (one_page_table_init). SIM: the kernel text (is_kernel_text: _text to __init_end) is taken
- * as 1 MiB to 4 MiB of RAM, where the pc profile puts the image (the stub machine has no image).
+ * pages (one_page_table_init). is_kernel_text is PAGE_OFFSET to __init_end (the pages below the image
+ * too); SIM: __init_end is taken as 4 MiB of RAM, the end of the pc profile's image (the stub machine
+ * has no image).
  * The fixmap's entries (set_fixmap of the APIC, IO-APIC, vsyscall pages) are left none. The
  * tables are frames outside the machine's RAM (Kernel.image_table: the default machine has no
  * bootmem reservations), never counted in pageTablePages.
@@ -38,9 +39,10 @@ function page_table_range_init(k: Kernel, start: number, end: number, what: stri
 /** _PAGE_PSE (arch/x86/include/asm/pgtable_types.h, _PAGE_BIT_PSE 7). */
 const _PAGE_PSE = 0x080n;
 
-// is_kernel_text (arch/x86/mm/init_32.c 2.6.32): addr >= _text && addr <= __init_end (SIM: 1 MiB to 4 MiB of RAM)
+// is_kernel_text (arch/x86/mm/init_32.c 2.6.32): addr >= PAGE_OFFSET && addr <= __init_end (SIM: __init_end is 4 MiB of RAM - 1):
+// from PAGE_OFFSET, not _text, so the pages below the image count as text (2.6.39 starts at _text)
 function is_kernel_text(k: Kernel, addr: number): boolean {
-  return addr >= k.arch.pageOffset + 0x100000 && addr <= k.arch.pageOffset + 0x400000 - 1;
+  return addr >= k.arch.pageOffset && addr <= k.arch.pageOffset + 0x400000 - 1;
 }
 
 // kernel_physical_mapping_init (arch/x86/mm/init_32.c 2.6.32): [start_pfn, end_pfn) of lowmem, large pmds when use_pse (the final pass's prots)
