@@ -86,7 +86,8 @@ function init_memory_mapping(k: Kernel): void {
   end_pfn = Math.floor(end_pfn_all / PMD_PFNS) * PMD_PFNS;
   if (start_pfn < end_pfn) kernel_physical_mapping_init(k, start_pfn, end_pfn, k.cpu_has_pse);
   /* tail is not big page alignment ? start_pfn = end_pfn; if (start_pfn > (big_page_start>>PAGE_SHIFT)) ...:
-   * QUERY: with no big range (lowmem under 2 * PMD_SIZE) the part past the head stays unmapped */
+   * QUERY: with no big range (lowmem under 2 * PMD_SIZE) the part past the head stays unmapped (init_32.c lines 824-830;
+   * unreachable with vmx's 16 MiB minimum of lowmem) */
   start_pfn = end_pfn;
   if (start_pfn > PMD_PFNS && start_pfn < end_pfn_all) kernel_physical_mapping_init(k, start_pfn, end_pfn_all, false);
 }
