@@ -269,6 +269,14 @@ function pteAt(ctx: OpContext, addr: Addr): { pte: string; prot: string } | unde
   return { pte: '0x' + v.toString(16).padStart(k.arch.pteBytes * 2, '0'), prot: v === 0n ? '' : pteFlagNames(pt.flags(p)) };
 }
 
+/**
+ * The address of byte i from start, as the C's pointer arithmetic gives it: a user-half address
+ * (kept negated, src/hw/addr.ts) moves away from 0, so its fault prints the real address.
+ */
+function byteAt(k: OpContext['run']['kernel'], start: Addr, i: number): Addr {
+  return start < 0 ? start - i : k.ulong(start + i);
+}
+
 /** peek/poke: a CPU dereferencing a pointer, through its TLB (stale entries included). */
 function cpuAccess(ctx: OpContext): StepResult {
   const { run, step } = ctx;
@@ -279,7 +287,7 @@ function cpuAccess(ctx: OpContext): StepResult {
   if (step.op === 'peek') {
     const out = new Uint8Array(step.count!);
     for (let i = 0; i < out.length; i++) {
-      const r = m.load(cpu, k.ulong(start + i));
+      const r = m.load(cpu, byteAt(k, start, i));
       if (!r.ok) return pageFault(ctx, r.fault);
       out[i] = r.value;
     }
@@ -287,7 +295,7 @@ function cpuAccess(ctx: OpContext): StepResult {
   }
   const data = hexToBytes(step.data!);
   for (let i = 0; i < data.length; i++) {
-    const r = m.store(cpu, k.ulong(start + i), data[i]);
+    const r = m.store(cpu, byteAt(k, start, i), data[i]);
     if (!r.ok) return pageFault(ctx, r.fault);
   }
   return { op: step.op, ok: true, count: data.length, log: [] };

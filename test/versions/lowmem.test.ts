@@ -230,3 +230,20 @@ describe.each(['2.6.9', '2.6.32'])('%s vmalloc_to_page of lowmem addresses', (v)
     if (v === '2.6.32') expect(run(r, { op: 'vmalloc_to_page', addr: '0xc0001000' }).result).toMatchObject({ ok: true, count: 1 });
   });
 });
+
+/*
+ * 2.6.9 x86_64's direct map lies at __PAGE_OFFSET 0x0000010000000000 (include/asm-x86_64/page.h
+ * line 70), in the lower half that vmx's tables do not hold (SIM, versions/2.6.9/NOTES.md): no
+ * table maps it, so lookup_pte answers nonexistent and a load oopses. The oops prints the address
+ * itself (arch/x86_64/mm/fault.c `printk(" at %016lx RIP: \n", address)`): user-half addresses are
+ * kept negated, and the byte address moves away from 0.
+ */
+describe('2.6.9 x86_64 direct map (not built)', () => {
+  it('lookup_pte nonexistent, peek oopses at the real lower-half address', () => {
+    const r = boot('2.6.9', { arch: 'x86_64' });
+    expect(run(r, { op: 'lookup_pte', addr: '0x10000200000' }).result).toMatchObject({ ok: false, error: 'nonexistent' });
+    const p = run(r, { op: 'peek', addr: '0x10000200000', count: 8 }).result;
+    expect(p.error).toBe('OOPS');
+    expect(p.log).toEqual(['Unable to handle kernel paging request at 0000010000200000 RIP: ']);
+  });
+});
