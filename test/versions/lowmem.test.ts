@@ -199,6 +199,28 @@ describe.each(['2.6.27', '2.6.32', '2.6.39'])('%s x86_64 direct map', (v) => {
     expect(at(r, '0xffff8800c0000000')).toBe(0n);
     expect(pageTablePages(r)).toBe(0);
   });
+  it('without PSE one merged 4 KiB range: 2.6.27 keeps head_64.S\'s large pmds below end, 2.6.32 on split them (no NX)', () => {
+    // page_size_mask 0: init_memory_mapping's ranges all have mask 0 and its merge loop (2.6.27
+    // init_64.c line 629, 2.6.32 init.c 243, 2.6.39 init.c 238) makes one [0, end). phys_pmd_init over
+    // level2_ident_pgt: 2.6.27 keeps each large pmd below end (line 345, the one at 0x20000000 too,
+    // mapping past end), clears the rest; 2.6.32 (line 407) / 2.6.39 (455) split each into a new pte
+    // table of pte_pgprot(pte_clrhuge(pmd)) = 0x163 without NX, ptes up to end, the rest none.
+    const r = boot(v, { arch: 'x86_64', ramMiB: 513, pse: false });
+    const look = (a: string) => run(r, { op: 'lookup_pte', addr: a }).result;
+    if (v === '2.6.27') {
+      expect(at(r, '0xffff880000000000')).toBe(0x1e3n);
+      expect(at(r, '0xffff880020000000')).toBe(0x200001e3n);
+      expect(look('0xffff8800200ff000')).toMatchObject({ ok: false, error: 'nonexistent' });
+    } else {
+      expect(r.kernel.pmd_large(r.kernel.pmd_offset(r.kernel.pud_offset(r.kernel.pgd_offset_k(r.kernel.constAddr('0xffff880000000000')), r.kernel.constAddr('0xffff880000000000')), r.kernel.constAddr('0xffff880000000000')))).toBe(false);
+      expect(look('0xffff880000001000')).toMatchObject({ pte: '0x0000000000001163' });
+      expect(look('0xffff8800200ff000')).toMatchObject({ pte: '0x00000000200ff163' });
+      expect(look('0xffff880020100000')).toMatchObject({ pte: '0x0000000000000000' });
+      expect(r.kernel.walk(r.kernel.constAddr('0xffff880012345000'))).toBe(0x12345);
+    }
+    expect(at(r, '0xffff880020200000')).toBe(0n);
+    expect(checkMachine(r, 0)).toEqual([]);
+  });
   it('without NX the new large pmds have no _PAGE_NX (__supported_pte_mask)', () => {
     const r = boot(v, { arch: 'x86_64', ramMiB: 2048, nx: false });
     expect(at(r, '0xffff880040000000')).toBe(0x400001e3n);

@@ -79,6 +79,11 @@ export function init_memory_mapping(k: Kernel): void {
   const PMD_SIZE = k.levelSize('pmd');
   const end = k.max_pfn * k.PAGE_SIZE;
   const big = Math.floor(end / PMD_SIZE) * PMD_SIZE;
-  if (big > 0) kernel_physical_mapping_init(k, 0, big, k.cpu_has_pse);
+  if (!k.cpu_has_pse) {
+    /* page_size_mask 0: every save_mr'ed range has mask 0, and the merge loop joins them into one [0, end) */
+    kernel_physical_mapping_init(k, 0, end, false);
+    return;
+  }
+  if (big > 0) kernel_physical_mapping_init(k, 0, big, true);
   if (big < end) kernel_physical_mapping_init(k, big, end, false);
 }

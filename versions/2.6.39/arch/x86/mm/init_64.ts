@@ -55,7 +55,10 @@ function phys_pmd_init(k: Kernel, pud: number, address: number, end: number, use
       k.set_pmd_large(pmd, address / k.PAGE_SIZE, pp.pfn_pte_flags(pp.PAGE_KERNEL | _PAGE_PSE));
       continue;
     }
-    k.image_table('pte', `direct map pte table ${k.hex(vaddr)}`, pmd, vaddr); /* alloc_low_page + pmd_populate_kernel */
+    /* pte = alloc_low_page(&pte_phys); phys_pte_init(pte, ...); pmd_populate_kernel(&init_mm, pmd, __va(pte_phys)):
+     * a new table, replacing a large pmd being split */
+    if (k.pmd_large(pmd)) k.pmd_clear(pmd);
+    k.image_table('pte', `direct map pte table ${k.hex(vaddr)}`, pmd, vaddr);
     phys_pte_init(k, pmd, vaddr, address, end, new_flags);
   }
 }
@@ -80,6 +83,11 @@ export function init_memory_mapping(k: Kernel): void {
   const PMD_SIZE = k.levelSize('pmd');
   const end = k.max_pfn * k.PAGE_SIZE;
   const big = Math.floor(end / PMD_SIZE) * PMD_SIZE;
-  if (big > 0) kernel_physical_mapping_init(k, 0, big, k.cpu_has_pse);
+  if (!k.cpu_has_pse) {
+    /* page_size_mask 0: every save_mr'ed range has mask 0, and the merge loop joins them into one [0, end) */
+    kernel_physical_mapping_init(k, 0, end, false);
+    return;
+  }
+  if (big > 0) kernel_physical_mapping_init(k, 0, big, true);
   if (big < end) kernel_physical_mapping_init(k, big, end, false);
 }
