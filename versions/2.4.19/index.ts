@@ -10,6 +10,7 @@ import { SOURCE_LINES } from './source-lines.js';
 import { oopsLine } from './arch/i386/mm/fault.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
+import { bootMemory } from './mm/memory.js';
 import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
 import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames } from './include/linux/vmalloc.js';
 import { PAGE_KERNEL, PAGE_KERNEL_NOCACHE } from './include/asm-i386/pgtable.js';
@@ -20,7 +21,7 @@ export const version: KernelVersion = {
   title: 'Linux 2.4.19: linear vmlist, first fit with a guard page',
   source:
     'mainline 2.4.19 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.19)',
-  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.19', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c'] },
+  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.19', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c', 'mm/memory.c'] },
   lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae'],
   // What changed since 2.4.0 (the previous registered version), release by release. Before
@@ -119,6 +120,16 @@ export const version: KernelVersion = {
       counters: ['cache_flush'],
       ops: ['vmalloc', 'vmalloc_32', 'vmalloc_dma'],
     },
+    {
+      id: 'vmalloc-to-page',
+      since: '2.4.19',
+      commits: ['740d98531e96'],
+      commitNote: 'linux-history "v2.4.18 -> v2.4.19"',
+      summary: 'vmalloc_to_page(addr) (mm/memory.c, declared in include/linux/mm.h) walks the kernel page tables (pgd, pmd, pte_present) to the page mapped at a vmalloc address, for drivers that remap a vmalloc\'ed buffer page by page; 2.4.0 has none (and no 2.4 has vmalloc_to_pfn).',
+      functions: ['vmalloc_to_page'],
+      affects: ['outcome'],
+      ops: ['vmalloc_to_page'],
+    },
   ],
   hasKmemleak: false,
   kernelConfig: {
@@ -135,6 +146,7 @@ export const version: KernelVersion = {
     pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
+    const mem = bootMemory(k);
     return {
       vmalloc: (size) => vmalloc(k, mm.__vmalloc, size),
       vmalloc_dma: (size) => vmalloc_dma(k, mm.__vmalloc, size),
@@ -154,6 +166,7 @@ export const version: KernelVersion = {
       ioremap: (phys, size) => ioremap(io.__ioremap, k.ulong(phys), size),
       ioremap_nocache: (phys, size) => ioremap_nocache(io.__ioremap, k.ulong(phys), size),
       iounmap: (addr) => io.iounmap(addr),
+      vmalloc_to_page: (addr) => mem.vmalloc_to_page(addr),
       areas() {
         const out = [];
         for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags) });

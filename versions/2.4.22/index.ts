@@ -9,6 +9,7 @@ import type { KernelVersion, VersionApi, VersionChange } from '../../src/contrac
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
+import { bootMemory } from './mm/memory.js';
 import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
 import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames, vunmap } from './include/linux/vmalloc.js';
 
@@ -94,7 +95,7 @@ export const version: KernelVersion = {
   title: 'Linux 2.4.22: 2.4.19\'s first fit plus wrap check, NULL for bad sizes, vmap',
   source:
     'mainline 2.4.22 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.22)',
-  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.22', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c'] },
+  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.22', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c', 'mm/memory.c'] },
   lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae'],
   changes,
@@ -113,6 +114,7 @@ export const version: KernelVersion = {
     pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
+    const mem = bootMemory(k);
     return {
       vmalloc: (size) => vmalloc(k, mm.__vmalloc, size),
       vmalloc_dma: (size) => vmalloc_dma(k, mm.__vmalloc, size),
@@ -135,6 +137,7 @@ export const version: KernelVersion = {
       ioremap: (phys, size) => ioremap(io.__ioremap, k.ulong(phys), size),
       ioremap_nocache: (phys, size) => ioremap_nocache(io.__ioremap, k.ulong(phys), size),
       iounmap: (addr) => io.iounmap(addr),
+      vmalloc_to_page: (addr) => mem.vmalloc_to_page(addr),
       areas() {
         const out = [];
         for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags) });

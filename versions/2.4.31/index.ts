@@ -10,6 +10,7 @@ import { oopsLine } from './arch/i386/mm/fault.js';
 import { defaultWindow } from './include/asm-i386/pgtable.js';
 import { boot as bootVmalloc } from './mm/vmalloc.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
+import { bootMemory } from './mm/memory.js';
 import { ioremap, ioremap_nocache } from './include/asm-i386/io.js';
 import { VM_ALLOC, VM_IOREMAP, vmalloc, vmalloc_32, vmalloc_dma, vmFlagNames, vunmap } from './include/linux/vmalloc.js';
 import { SOURCE_LINES } from './source-lines.js';
@@ -64,7 +65,7 @@ export const version: KernelVersion = {
   title: 'Linux 2.4.31: 2.4.22 with the last-byte ioremap size and a failure path that leaks its last pgd chunk',
   source:
     'mainline 2.4.31 mm/vmalloc.c, include/linux/vmalloc.h, include/asm-i386/pgtable.h, highmem.h, arch/i386/mm/ioremap.c, include/asm-i386/io.h (linux-history tag 2.4.31)',
-  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.31', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c'] },
+  tree: { repo: 'MaximeChretien/linux-history', ref: '2.4.31', files: ['mm/vmalloc.c', 'include/linux/vmalloc.h', 'arch/i386/mm/ioremap.c', 'mm/memory.c'] },
   lines: SOURCE_LINES,
   arches: ['i386', 'i386-pae'],
   changes,
@@ -83,6 +84,7 @@ export const version: KernelVersion = {
     pagetable_init(k); /* the fixmap's and pkmap's boot tables (i386, i386-pae) */
     const mm = bootVmalloc(k, window);
     const io = bootIoremap(k, mm);
+    const mem = bootMemory(k);
     return {
       vmalloc: (size) => vmalloc(k, mm.__vmalloc, size),
       vmalloc_dma: (size) => vmalloc_dma(k, mm.__vmalloc, size),
@@ -105,6 +107,7 @@ export const version: KernelVersion = {
       ioremap: (phys, size) => ioremap(io.__ioremap, k.ulong(phys), size),
       ioremap_nocache: (phys, size) => ioremap_nocache(io.__ioremap, k.ulong(phys), size),
       iounmap: (addr) => io.iounmap(addr),
+      vmalloc_to_page: (addr) => mem.vmalloc_to_page(addr),
       areas() {
         const out = [];
         for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags) });
