@@ -109,6 +109,7 @@ describe('the streamed loader gives what parseScenario gives, or declines', () =
       '{"name":"x","machine":{"arch":"i386","ramMiB":64},"steps":[{"op":"vmalloc","size":4096},]}',
       '{"name":"x","machine":{"arch":"i386","ramMiB":64},"steps":[{"op":"vmalloc","size":4096}]} trailing',
       '[]',
+      '{"name":"x","machine":{"arch":"i386","ramMiB":64},"__proto__":{"x":1},"steps":[]}',
     ];
     for (const c of cases) expect(parseScenarioStreamed(bytes(c), VERSION_IDS, 'doc'), c).toBeNull();
     // Invalid UTF-8 inside a string: declined (the ordinary loader decodes it its own way).

@@ -45,7 +45,8 @@ function streamed(text: Uint8Array, known: readonly string[], where: string): St
   if (stepsAt < 0 || top.some((e, i) => i !== stepsAt && e.key === 'steps') || text[top[stepsAt].start] !== 0x5b) return null;
   const header: Record<string, unknown> = {};
   for (const e of top) {
-    if (Object.prototype.hasOwnProperty.call(header, e.key)) return null;
+    // "__proto__" would set the header's prototype here, where JSON.parse makes it a field.
+    if (e.key === '__proto__' || Object.prototype.hasOwnProperty.call(header, e.key)) return null;
     header[e.key] = e.key === 'steps' ? [] : JSON.parse(utf8.decode(text.subarray(e.start, e.end)));
   }
   const scenario = validateScenario(header, known, where);
