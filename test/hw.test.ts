@@ -325,6 +325,107 @@ describe('TLB staleness', () => {
   });
 });
 
+/**
+ * The MMU in kernel mode with CR0.WP set (2.4.22's arch/i386/kernel/head.S: "orl $0x50022,%eax
+ * # set AM, WP, NE and MP"): x86 pte bits P 0x001, RW 0x002, A 0x020, D 0x040 (include/asm-i386/
+ * pgtable.h). Expected behaviour from the Intel SDM vol. 3 4.6 (a supervisor write to a page
+ * with R/W 0 faults when CR0.WP = 1), 4.8 (A set on the walk that fills the TLB, D on the first
+ * write), 4.10.2.2 (the TLB caches R/W and D with the translation: a pte made read-only stays
+ * writable through a TLB entry until it is invalidated).
+ */
+describe('pte protections', () => {
+  const P = 0x001, RW = 0x002, A = 0x020, D = 0x040, G = 0x100;
+  /** Map `a` to a fresh frame with the flag word `flags`. */
+  function mapWith(k: Kernel, a: number, flags: number): { pfn: number; ptr: number } {
+    const pte = k.pte_alloc(k.pmd_alloc(k.pud_alloc(k.pgd_offset_k(a), a), a), a);
+    const pfn = k.alloc_page(0);
+    k.set_pte(pte, pfn, flags);
+    return { pfn, ptr: pte };
+  }
+
+  for (const arch of ['i386', 'i386-pae', 'x86_64'] as const) {
+    const a = arch === 'x86_64' ? addr(arch, '0xffffc20000000000') : 0xc8800000;
+    it(`${arch}: a store through a pte without RW faults, a load goes through`, () => {
+      const k = kernel(arch);
+      const m = k.machine;
+      const { pfn } = mapWith(k, a, P | A | D | G); // PAGE_KERNEL_RO of 2.6.x with PGE: 0x161
+      m.mem.writeByte(pfn, 7, 0x5a);
+      expect(m.load(0, a + 7)).toEqual({ ok: true, value: 0x5a, viaTlb: false });
+      expect(m.store(0, a + 7, 1)).toEqual({ ok: false, fault: a + 7 });
+      expect(m.mem.readByte(pfn, 7)).toBe(0x5a);
+    });
+  }
+
+  it('a pte without P faults on a load and a store', () => {
+    const k = kernel('i386');
+    const a = 0xc8800000;
+    mapWith(k, a, RW | A | D);
+    expect(k.machine.load(0, a)).toEqual({ ok: false, fault: a });
+    expect(k.machine.store(0, a, 1)).toEqual({ ok: false, fault: a });
+  });
+
+  it('the TLB fill sets A in the pte, the first store sets D', () => {
+    const k = kernel('i386-pae');
+    const m = k.machine;
+    const a = 0xc8800000;
+    const { ptr } = mapWith(k, a, P | RW | G);
+    expect(k.pte_flags_at(ptr)).toBe(P | RW | G);
+    m.load(0, a);
+    expect(k.pte_flags_at(ptr)).toBe(P | RW | A | G);
+    expect(m.tlb.entriesOf(0)).toEqual([{ addr: a, pfn: m.pt.translate(a), rw: true, dirty: false }]);
+    expect(m.store(0, a + 1, 2).ok).toBe(true);
+    expect(k.pte_flags_at(ptr)).toBe(P | RW | A | D | G);
+    expect(m.tlb.entriesOf(0)[0].dirty).toBe(true);
+    // D cleared by software under a dirty TLB entry: the CPU does not set it again until a refill
+    m.pt.setFlags(ptr, P | RW | A | G);
+    m.store(0, a + 2, 3);
+    expect(k.pte_flags_at(ptr)).toBe(P | RW | A | G);
+    k.flush_tlb_all();
+    m.store(0, a + 2, 3);
+    expect(k.pte_flags_at(ptr)).toBe(P | RW | A | D | G);
+  });
+
+  it('a store through a cached read-only entry faults even after the pte was made writable, until the fault drops it', () => {
+    const k = kernel('i386');
+    const m = k.machine;
+    const a = 0xc8800000;
+    const { ptr, pfn } = mapWith(k, a, P | A | D);
+    m.load(0, a);
+    k.set_pte(ptr, pfn, P | RW | A | D);
+    expect(m.store(0, a, 1)).toEqual({ ok: false, fault: a }); // the stale entry says read-only
+    expect(m.tlb.entriesOf(0)).toEqual([]); // the fault dropped it (SDM 4.10.4.1)
+    expect(m.store(0, a, 1)).toEqual({ ok: true, value: 1, viaTlb: false });
+  });
+
+  it('a pte made read-only without a flush still takes a store through the stale TLB entry, on that CPU only', () => {
+    const k = kernel('i386', 64, 2);
+    const m = k.machine;
+    const a = 0xc8800000;
+    const { ptr, pfn } = mapWith(k, a, P | RW | A | D);
+    expect(m.store(0, a, 0x11).ok).toBe(true);
+    k.set_pte(ptr, pfn, P | A | D);
+    expect(m.store(0, a, 0x22)).toEqual({ ok: true, value: 0x22, viaTlb: true });
+    expect(m.store(1, a, 0x33)).toEqual({ ok: false, fault: a });
+    expect(m.mem.readByte(pfn, 0)).toBe(0x22);
+    k.flush_tlb_kernel_range(a, a + 4096);
+    expect(m.store(0, a, 0x44)).toEqual({ ok: false, fault: a });
+  });
+
+  it('a large pmd of the linear map: RW and A/D are its own flag word', () => {
+    const k = kernel('i386');
+    const m = k.machine;
+    const low = 0xc0000000 + 0x400000; // the second 4 MiB page of lowmem
+    const pmd = k.pgd_offset_k(low);
+    m.pt.setLarge(pmd, 0x400, P | RW | 0x80 | G); // as the versions' boot code sets it (_PAGE_PSE 0x80)
+    expect(m.store(0, low + 3, 9).ok).toBe(true);
+    expect(m.pt.flags(pmd) & (A | D)).toBe(A | D);
+    m.pt.setFlags(pmd, m.pt.flags(pmd) & ~RW);
+    k.flush_tlb_all();
+    expect(m.store(0, low + 3, 9)).toEqual({ ok: false, fault: low + 3 });
+    expect(m.load(0, low + 3).ok).toBe(true);
+  });
+});
+
 describe('fault injection', () => {
   it('fails exactly the nth next call at a site, counting every call', () => {
     const f = new FaultInjector();

@@ -6,7 +6,13 @@ import { ARCHES, PAGE_SIZE, type ArchName, type ArchProfile } from './arch.js';
 import type { Addr } from './addr.js';
 import { Owner, PhysicalMemory, zoneLayoutFor, type Zone, type ZoneName } from './frames.js';
 import { PageTables } from './pagetable.js';
-import { Tlb } from './tlb.js';
+import { Tlb, TLB_DIRTY, TLB_RW, tlbEntry, tlbPfn } from './tlb.js';
+
+/** x86 pte bits the MMU reads and sets (bits 0, 1, 5 and 6 of a pte or large pmd). */
+const _PAGE_PRESENT = 0x001;
+const _PAGE_RW = 0x002;
+const _PAGE_ACCESSED = 0x020;
+const _PAGE_DIRTY = 0x040;
 
 export interface MachineConfig {
   arch: ArchName;
@@ -149,32 +155,75 @@ export class Machine {
     return this.arch.pageOffset + pfn * PAGE_SIZE;
   }
 
-  /** Translate through the CPU's TLB, walking the page tables on a miss (and filling the TLB). */
-  private translateFor(cpu: number, addr: Addr): { pfn: number; viaTlb: boolean } {
+  /** The last access's translation came from the TLB (no walk): MmuResult.viaTlb. */
+  private lastViaTlb = false;
+
+  /**
+   * Translate through the CPU's TLB, walking the page tables on a miss: the TLB entry's number
+   * (tlbEntry: frame, TLB_RW, TLB_DIRTY) or -1 for a not-present fault. The walk is the x86 MMU's
+   * in kernel mode: an upper-level table entry is present and writable (_KERNPG_TABLE, all the
+   * kernels make), the leaf (pte or large pmd) must have _PAGE_PRESENT, and on the fill the CPU
+   * sets _PAGE_ACCESSED in it if clear (Intel SDM vol. 3 4.8, AMD APM vol. 2 5.4.2). The entry
+   * caches the leaf's _PAGE_RW and _PAGE_DIRTY as they were then.
+   */
+  private translateFor(cpu: number, addr: Addr): number {
     const cached = this.tlb.lookup(cpu, addr);
-    if (cached !== undefined) return { pfn: cached, viaTlb: true };
-    const pfn = this.pt.translate(addr);
-    if (pfn >= 0) this.tlb.fill(cpu, addr, pfn);
-    return { pfn, viaTlb: false };
+    if (cached !== undefined) {
+      this.lastViaTlb = true;
+      return cached;
+    }
+    this.lastViaTlb = false;
+    const pt = this.pt;
+    const pfn = pt.translate(addr);
+    if (pfn < 0) return -1;
+    const p = pt.lastLeaf;
+    let f = pt.flags(p);
+    if ((f & _PAGE_PRESENT) === 0) return -1;
+    if ((f & _PAGE_ACCESSED) === 0) pt.setFlags(p, (f |= _PAGE_ACCESSED));
+    const e = tlbEntry(pfn, (f & _PAGE_RW ? TLB_RW : 0) | (f & _PAGE_DIRTY ? TLB_DIRTY : 0));
+    this.tlb.fill(cpu, addr, e);
+    return e;
   }
 
   /** A CPU's byte load from a kernel virtual address. */
   load(cpu: number, addr: Addr): MmuResult {
     if (addr <= 0) return { ok: false, fault: addr };
-    const { pfn, viaTlb } = this.translateFor(cpu, addr);
-    if (pfn < 0) return { ok: false, fault: addr };
-    return { ok: true, value: this.mem.readByte(pfn, addr % PAGE_SIZE), viaTlb };
+    const e = this.translateFor(cpu, addr);
+    if (e < 0) return { ok: false, fault: addr };
+    return { ok: true, value: this.mem.readByte(tlbPfn(e), addr % PAGE_SIZE), viaTlb: this.lastViaTlb };
   }
 
-  /** A CPU's byte store to a kernel virtual address. */
+  /**
+   * A CPU's byte store to a kernel virtual address. With CR0.WP set (2.4's and 2.6's head.S set it
+   * on every CPU from the 486 on) a store in kernel mode through an entry without _PAGE_RW faults,
+   * as a user one would. The first store through an entry that is not dirty sets _PAGE_DIRTY in
+   * the pte the walk reaches now, if it still maps the entry's frame (SDM vol. 3 4.8), and marks
+   * the entry dirty; a pte changed under a stale entry is left alone and the store goes through.
+   * A store that faults on a cached read-only entry drops it (the pte may have become writable).
+   */
   store(cpu: number, addr: Addr, value: number): MmuResult {
     if (addr <= 0) return { ok: false, fault: addr };
-    const { pfn, viaTlb } = this.translateFor(cpu, addr);
-    if (pfn < 0) return { ok: false, fault: addr };
+    let e = this.translateFor(cpu, addr);
+    if (e < 0) return { ok: false, fault: addr };
+    if ((e & TLB_RW) === 0) {
+      // the fault invalidates the entry (SDM vol. 3 4.10.4.1): a retry walks the pte anew
+      if (this.lastViaTlb) this.tlb.drop(cpu, addr);
+      return { ok: false, fault: addr };
+    }
+    const pfn = tlbPfn(e);
+    if ((e & TLB_DIRTY) === 0) {
+      const pt = this.pt;
+      if (pt.translate(addr) === pfn) {
+        const p = pt.lastLeaf;
+        const f = pt.flags(p);
+        if ((f & _PAGE_DIRTY) === 0) pt.setFlags(p, f | _PAGE_DIRTY);
+      }
+      this.tlb.fill(cpu, addr, (e += TLB_DIRTY)); // += not |=: the number may pass 2^31
+    }
     // RAM, or device memory past it (an ioremap'ed frame), which keeps what is written like a
     // RAM BAR (a frame buffer) so that reads through another mapping see it.
     this.mem.writeByte(pfn, addr % PAGE_SIZE, value & 0xff);
-    return { ok: true, value: value & 0xff, viaTlb };
+    return { ok: true, value: value & 0xff, viaTlb: this.lastViaTlb };
   }
 }
 

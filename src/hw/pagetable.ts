@@ -232,21 +232,40 @@ export class PageTables {
     return this.ptr(t, this.index(last, addr));
   }
 
-  /** Hardware walk: the data frame mapped at `addr`, or -1 (not present at some level). */
+  /**
+   * The entry the last translate() ended at: the pte, or the large pmd, that maps its address
+   * (its flag word: flags()), -1 when the walk stopped at a none upper-level entry.
+   */
+  lastLeaf: EntryPtr = -1;
+
+  /** Hardware walk: the data frame mapped at `addr`, or -1 (not present at some level). Sets lastLeaf. */
   translate(addr: Addr): number {
     let t = this.pgdPfn;
     const n = this.levels.length;
     for (let level = 0; level < n; level++) {
-      const e = this.table(t)[this.index(level, addr)];
-      if (e === 0) return -1;
+      const i = this.index(level, addr);
+      const e = this.table(t)[i];
+      if (e === 0) {
+        this.lastLeaf = level === n - 1 ? t * PTR_STRIDE + i : -1;
+        return -1;
+      }
       if (e < 0) {
         // a large leaf: its first frame + the page offset of addr within it
+        this.lastLeaf = t * PTR_STRIDE + i;
         const span = this.span[level];
         return -e - 1 + Math.floor((addr - Math.floor(addr / span) * span) / 4096);
       }
+      if (level === n - 1) this.lastLeaf = t * PTR_STRIDE + i;
       t = e - 1;
     }
     return t;
+  }
+
+  /** Rewrite the flag word of a present leaf entry (the CPU setting A or D), its frame unchanged. */
+  setFlags(p: EntryPtr, flags: number): void {
+    const pfn = Math.floor(p / PTR_STRIDE);
+    const f = pfn === this.lastFlagsPfn ? this.lastFlags : this.flagsOf(pfn, true);
+    f![p - pfn * PTR_STRIDE] = flags;
   }
 
   /**
