@@ -259,8 +259,8 @@ static void step(const char *op)
 	if (!strcmp(op, "vmap") || !strcmp(op, "vm_map_ram")) hp = harness_pages(num("pages", 0));
 	unsigned long tgt = target();
 	char *buf = NULL; unsigned long blen = 0;
-	if (!strcmp(op, "vread")) { blen = num("count", 0); buf = calloc(blen + 1, 1); }
-	if (!strcmp(op, "vwrite")) {
+	if (!strcmp(op, "vread") || !strcmp(op, "peek")) { blen = num("count", 0); buf = calloc(blen + 1, 1); }
+	if (!strcmp(op, "vwrite") || !strcmp(op, "poke")) {
 		const char *d = fld("data"); if (!d) d = "";
 		blen = strlen(d) / 2; buf = calloc(blen + 1, 1);
 		for (unsigned long i = 0; i < blen; i++) { unsigned x; sscanf(d + 2 * i, "%2x", &x); buf[i] = (char)x; }
@@ -311,6 +311,18 @@ static void step(const char *op)
 #ifdef HAS_VWRITE
 		else if (!strcmp(op, "vwrite")) count = vwrite(buf, (char *)tgt, blen);
 #endif
+		/* peek / poke: kernel code loading / storing the bytes at the address, one byte at a time in order
+		 * (vmx's harness cpuAccess); a fault is the kernel's oops (the segv handler) */
+		else if (!strcmp(op, "peek")) {
+			for (unsigned long i = 0; i < blen; i++) buf[i] = *(volatile char *)(tgt + i);
+			count = (long)blen;
+			data = malloc(2 * blen + 1); data[0] = 0;
+			for (unsigned long i = 0; i < blen; i++) sprintf(data + 2 * i, "%02x", (unsigned char)buf[i]);
+		}
+		else if (!strcmp(op, "poke")) {
+			for (unsigned long i = 0; i < blen; i++) *(volatile char *)(tgt + i) = buf[i];
+			count = (long)blen;
+		}
 		else if (!strcmp(op, "fail")) {
 			const char *s = fld("site");
 			oracle_set_fail(!strcmp(s, "kmalloc") ? 0 : !strcmp(s, "alloc_page") ? 1 : 2, num("nth", 1));
