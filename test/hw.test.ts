@@ -372,7 +372,7 @@ describe('pte protections', () => {
     expect(k.pte_flags_at(ptr)).toBe(P | RW | G);
     m.load(0, a);
     expect(k.pte_flags_at(ptr)).toBe(P | RW | A | G);
-    expect(m.tlb.entriesOf(0)).toEqual([{ addr: a, pfn: m.pt.translate(a), rw: true, dirty: false }]);
+    expect(m.tlb.entriesOf(0)).toEqual([{ addr: a, pfn: m.pt.translate(a), rw: true, dirty: false, nx: false }]);
     expect(m.store(0, a + 1, 2).ok).toBe(true);
     expect(k.pte_flags_at(ptr)).toBe(P | RW | A | D | G);
     expect(m.tlb.entriesOf(0)[0].dirty).toBe(true);
@@ -409,6 +409,22 @@ describe('pte protections', () => {
     expect(m.mem.readByte(pfn, 0)).toBe(0x22);
     k.flush_tlb_kernel_range(a, a + 4096);
     expect(m.store(0, a, 0x44)).toEqual({ ok: false, fault: a });
+  });
+
+  it('an instruction fetch faults on NX (cached in the TLB with the frame), goes through without it', () => {
+    const k = kernel('x86_64');
+    const m = k.machine;
+    const a = addr('x86_64', '0xffffc20000000000');
+    const NX = 0x8000; // PTE_FLAG_NX: bit 63 of the pte
+    const { ptr, pfn } = mapWith(k, a, P | RW | A | D | G | NX);
+    expect(m.fetch(0, a + 3)).toEqual({ ok: false, fault: a + 3, nx: true });
+    expect(m.tlb.entriesOf(0)).toEqual([]); // a page fault invalidates the address's entry (SDM 4.10.4.1)
+    expect(m.load(0, a).ok).toBe(true);
+    expect(m.tlb.entriesOf(0)[0].nx).toBe(true);
+    k.set_pte(ptr, pfn, P | RW | A | D | G); // exec allowed now, but the TLB still says NX
+    expect(m.fetch(0, a)).toEqual({ ok: false, fault: a, nx: true });
+    expect(m.fetch(0, a)).toEqual({ ok: true, value: 0, viaTlb: false }); // the fault dropped the stale entry
+    expect(m.fetch(0, a + 4096)).toEqual({ ok: false, fault: a + 4096 }); // not present: no nx
   });
 
   it('a large pmd of the linear map: RW and A/D are its own flag word', () => {

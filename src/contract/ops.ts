@@ -257,6 +257,13 @@ export const OP_TABLE = [
       "the MMU's view of the pte that maps the address (a walk of init_mm's tables, no kernel code: every version has it): `pte` the raw value as hex, 64-bit exact on PAE and x86_64 (frame << 12, flag bits 0-11, NX bit 63), `prot` the names of its flag bits (P RW US PWT PCD A D PAT G, NX); a pte that is none gives `pte` 0 and `prot` \"\"; no pte table there gives error `nonexistent`",
   }),
   row({ name: 'poke', fields: ['target+offset', 'data', 'cpu?'], returns: 'count', description: 'a CPU writing the hex bytes `data` through its TLB, in order; an unmapped address, or a pte without RW (CR0.WP), gives `OOPS` after the bytes before it; the first store through a TLB entry sets the pte\'s D bit' }),
+  row({
+    name: 'exec',
+    fields: ['target+offset', 'cpu?'],
+    returns: 'void',
+    description:
+      "a CPU fetching one instruction byte at the address through its TLB (nothing is executed): a pte that is not present, or has NX, gives `OOPS`; on an NX pte the version's fault.c may print `kernel tried to execute NX-protected page - exploit attempt? (uid: 0)` first (2.6.9 and 2.6.27 on PAE, 2.6.32 and 2.6.39 on PAE and x86_64)",
+  }),
   row({ name: 'ioremap', fields: ['phys', 'size', 'as?'], api: 'ioremap', args: ['phys', 'size'], returns: 'address', description: "ioremap(phys, size) of the version's arch ioremap.c" }),
   row({ name: 'ioremap_nocache', fields: ['phys', 'size', 'as?'], api: 'ioremap_nocache', args: ['phys', 'size'], returns: 'address', description: 'ioremap_nocache(phys, size)' }),
   row({ name: 'iounmap', fields: ['target'], api: 'iounmap', args: ['target'], returns: 'free', frees: true, description: 'iounmap(addr)' }),

@@ -221,6 +221,8 @@ function harnessOp(ctx: OpContext): StepResult {
     case 'peek':
     case 'poke':
       return cpuAccess(ctx);
+    case 'exec':
+      return cpuFetch(ctx);
     case 'lookup_pte': {
       const pte = pteAt(ctx, target(ctx));
       if (!pte) return { op: step.op, ok: false, error: 'nonexistent', log: [] };
@@ -299,6 +301,15 @@ function cpuAccess(ctx: OpContext): StepResult {
     if (!r.ok) return pageFault(ctx, r.fault);
   }
   return { op: step.op, ok: true, count: data.length, log: [] };
+}
+
+/** exec: a CPU fetching an instruction byte at the address (an NX pte faults as an instruction fetch). */
+function cpuFetch(ctx: OpContext): StepResult {
+  const { run, step } = ctx;
+  const k = run.kernel;
+  const r = k.machine.fetch(step.cpu ?? 0, target(ctx));
+  if (!r.ok) k.oops_at(r.fault, true);
+  return { op: step.op, ok: true, log: [] };
 }
 
 /** The CPU's access faulted: the kernel's no_context path prints its oops line and the step ends OOPS. */

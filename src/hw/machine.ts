@@ -5,8 +5,8 @@
 import { ARCHES, PAGE_SIZE, type ArchName, type ArchProfile } from './arch.js';
 import type { Addr } from './addr.js';
 import { Owner, PhysicalMemory, zoneLayoutFor, type Zone, type ZoneName } from './frames.js';
-import { PageTables } from './pagetable.js';
-import { Tlb, TLB_DIRTY, TLB_RW, tlbEntry, tlbPfn } from './tlb.js';
+import { PageTables, PTE_FLAG_NX } from './pagetable.js';
+import { Tlb, TLB_DIRTY, TLB_NX, TLB_RW, tlbEntry, tlbPfn } from './tlb.js';
 
 /** x86 pte bits the MMU reads and sets (bits 0, 1, 5 and 6 of a pte or large pmd). */
 const _PAGE_PRESENT = 0x001;
@@ -164,7 +164,7 @@ export class Machine {
    * in kernel mode: an upper-level table entry is present and writable (_KERNPG_TABLE, all the
    * kernels make), the leaf (pte or large pmd) must have _PAGE_PRESENT, and on the fill the CPU
    * sets _PAGE_ACCESSED in it if clear (Intel SDM vol. 3 4.8, AMD APM vol. 2 5.4.2). The entry
-   * caches the leaf's _PAGE_RW and _PAGE_DIRTY as they were then.
+   * caches the leaf's _PAGE_RW, _PAGE_DIRTY and _PAGE_NX as they were then.
    */
   private translateFor(cpu: number, addr: Addr): number {
     const cached = this.tlb.lookup(cpu, addr);
@@ -180,7 +180,7 @@ export class Machine {
     let f = pt.flags(p);
     if ((f & _PAGE_PRESENT) === 0) return -1;
     if ((f & _PAGE_ACCESSED) === 0) pt.setFlags(p, (f |= _PAGE_ACCESSED));
-    const e = tlbEntry(pfn, (f & _PAGE_RW ? TLB_RW : 0) | (f & _PAGE_DIRTY ? TLB_DIRTY : 0));
+    const e = tlbEntry(pfn, (f & _PAGE_RW ? TLB_RW : 0) | (f & _PAGE_DIRTY ? TLB_DIRTY : 0) | (f & PTE_FLAG_NX ? TLB_NX : 0));
     this.tlb.fill(cpu, addr, e);
     return e;
   }
@@ -194,20 +194,37 @@ export class Machine {
   }
 
   /**
+   * A CPU fetching an instruction byte at a kernel virtual address: a leaf without _PAGE_PRESENT
+   * faults, one with _PAGE_NX faults (execute-disable: a pte has NX only when the kernel kept it in
+   * __supported_pte_mask, which it does only after setting EFER.NXE; SDM vol. 3 4.6). `nx` in the
+   * fault tells the two apart for the kernel's report (the error code's I/D bit with the pte present).
+   */
+  fetch(cpu: number, addr: Addr): MmuResult | { ok: false; fault: Addr; nx: true } {
+    if (addr <= 0) return { ok: false, fault: addr };
+    const e = this.translateFor(cpu, addr);
+    if (e < 0) return { ok: false, fault: addr };
+    if ((e & TLB_NX) !== 0) {
+      this.tlb.drop(cpu, addr); // as for a store (SDM vol. 3 4.10.4.1)
+      return { ok: false, fault: addr, nx: true };
+    }
+    return { ok: true, value: this.mem.readByte(tlbPfn(e), addr % PAGE_SIZE), viaTlb: this.lastViaTlb };
+  }
+
+  /**
    * A CPU's byte store to a kernel virtual address. With CR0.WP set (2.4's and 2.6's head.S set it
    * on every CPU from the 486 on) a store in kernel mode through an entry without _PAGE_RW faults,
    * as a user one would. The first store through an entry that is not dirty sets _PAGE_DIRTY in
    * the pte the walk reaches now, if it still maps the entry's frame (SDM vol. 3 4.8), and marks
    * the entry dirty; a pte changed under a stale entry is left alone and the store goes through.
-   * A store that faults on a cached read-only entry drops it (the pte may have become writable).
+   * A store that faults on a read-only entry drops it (a page fault invalidates the address's entry).
    */
   store(cpu: number, addr: Addr, value: number): MmuResult {
     if (addr <= 0) return { ok: false, fault: addr };
     let e = this.translateFor(cpu, addr);
     if (e < 0) return { ok: false, fault: addr };
     if ((e & TLB_RW) === 0) {
-      // the fault invalidates the entry (SDM vol. 3 4.10.4.1): a retry walks the pte anew
-      if (this.lastViaTlb) this.tlb.drop(cpu, addr);
+      // a page fault invalidates the address's entry (SDM vol. 3 4.10.4.1): a retry walks anew
+      this.tlb.drop(cpu, addr);
       return { ok: false, fault: addr };
     }
     const pfn = tlbPfn(e);

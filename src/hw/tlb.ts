@@ -5,9 +5,9 @@
  *
  * An entry maps a virtual page number to one number that holds the translation with the
  * permission and dirty state the walk found, as an x86 TLB caches them (Intel SDM vol. 3 4.10.2.2,
- * AMD APM vol. 2 5.5.1): `pfn * 4 + TLB_RW + TLB_DIRTY` (see tlbEntry), so a pte made read-only
- * without a flush still takes a store through the stale entry, and the hot path makes no object.
- * pfn * 4 stays exact: frames are below 2^40 (52-bit physical addresses), far from 2^51.
+ * AMD APM vol. 2 5.5.1): `pfn * 8 + TLB_RW + TLB_DIRTY + TLB_NX` (see tlbEntry), so a pte made
+ * read-only without a flush still takes a store through the stale entry, and the hot path makes no
+ * object. pfn * 8 stays exact: frames are below 2^40 (52-bit physical addresses), far from 2^50.
  */
 import { PAGE_SIZE } from './arch.js';
 import type { Addr } from './addr.js';
@@ -17,13 +17,16 @@ export const TLB_RW = 1;
 /** The entry's pte had _PAGE_DIRTY (or the CPU set it on a store through the entry). */
 export const TLB_DIRTY = 2;
 
-/** An entry's number: the frame and the TLB_RW / TLB_DIRTY bits. */
+/** The entry's pte had _PAGE_NX: an instruction fetch through it faults. */
+export const TLB_NX = 4;
+
+/** An entry's number: the frame and the TLB_RW / TLB_DIRTY / TLB_NX bits. */
 export function tlbEntry(pfn: number, bits: number): number {
-  return pfn * 4 + bits;
+  return pfn * 8 + bits;
 }
 /** The frame of an entry's number. */
 export function tlbPfn(e: number): number {
-  return Math.floor(e / 4);
+  return Math.floor(e / 8);
 }
 
 export class Tlb {
@@ -79,10 +82,10 @@ export class Tlb {
     return [...this.entries[cpu]].sort((a, b) => a[0] - b[0]).map(([vpn, e]) => ({ addr: vpn * PAGE_SIZE, pfn: tlbPfn(e) }));
   }
 
-  /** Cached translations of one CPU with their permission bits (TLB_RW, TLB_DIRTY), for tests. */
-  entriesOf(cpu: number): { addr: Addr; pfn: number; rw: boolean; dirty: boolean }[] {
+  /** Cached translations of one CPU with their permission bits (TLB_RW, TLB_DIRTY, TLB_NX), for tests. */
+  entriesOf(cpu: number): { addr: Addr; pfn: number; rw: boolean; dirty: boolean; nx: boolean }[] {
     return [...this.entries[cpu]]
       .sort((a, b) => a[0] - b[0])
-      .map(([vpn, e]) => ({ addr: vpn * PAGE_SIZE, pfn: tlbPfn(e), rw: (e & TLB_RW) !== 0, dirty: (e & TLB_DIRTY) !== 0 }));
+      .map(([vpn, e]) => ({ addr: vpn * PAGE_SIZE, pfn: tlbPfn(e), rw: (e & TLB_RW) !== 0, dirty: (e & TLB_DIRTY) !== 0, nx: (e & TLB_NX) !== 0 }));
   }
 }

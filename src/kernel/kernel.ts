@@ -98,6 +98,13 @@ export interface KernelConfig {
    */
   oopsLine?: (k: Kernel, what: OopsKind, addr: Addr) => string;
   /**
+   * The line the version's fault.c prints before oopsLine for an instruction fetch that faulted
+   * (error code bit 4, PF_INSTR), or undefined: 2.6's "kernel tried to execute NX-protected page -
+   * exploit attempt? (uid: %d)" when lookup_address finds a present pte without exec, under the
+   * version's conditions (CONFIG_X86_PAE only in 2.6.9 and 2.6.27). Default: no such line (2.4).
+   */
+  nxWarning?: (k: Kernel, addr: Addr) => string | undefined;
+  /**
    * What the boot code puts in the pgd entries below the kernel's on PAE (arch.bootKernelPgdFrom).
    * "empty_zero_page": 2.4's arch/i386/mm/init.c pagetable_init first points every entry of
    * swapper_pg_dir at empty_zero_page (the CPU wants the four PDPT entries present), then the
@@ -331,8 +338,15 @@ export class Kernel {
     return true;
   }
 
-  /** A kernel fault at `addr` (do_page_fault's no_context path): the oops line, then the task dies. */
-  oops_at(addr: Addr): never {
+  /**
+   * A kernel fault at `addr` (do_page_fault's no_context path): the oops line, then the task dies.
+   * `instr`: the fault was an instruction fetch (KernelConfig.nxWarning may print its line first).
+   */
+  oops_at(addr: Addr, instr = false): never {
+    if (instr && this.config.nxWarning) {
+      const nx = this.config.nxWarning(this, addr);
+      if (nx !== undefined) this.printk(nx);
+    }
     const what: OopsKind = realAddr(this.arch, addr) < BigInt(PAGE_SIZE) ? 'NULL pointer dereference' : 'paging request';
     const line = this.config.oopsLine ? this.config.oopsLine(this, what, addr) : `BUG: unable to handle kernel ${what} at ${this.p(addr)}`;
     this.printk(line);
@@ -830,6 +844,17 @@ export class Kernel {
       this.counters[C_PTES_CLEARED]++;
     }
     return v;
+  }
+
+  /**
+   * lookup_address(address): the flag word of the pte (or large pmd) the kernel's walk of init_mm
+   * reaches for `addr` (0 for a pte that is none), or -1 when an upper level is none (NULL). FAITHFUL.
+   */
+  lookup_address_flags(addr: Addr): number {
+    const pt = this.machine.pt;
+    pt.translate(addr);
+    const p = pt.lastLeaf;
+    return p < 0 ? -1 : pt.flags(p);
   }
 
   /** Page-table walk without the TLB (vmalloc_to_page's walk): the frame or -1. */

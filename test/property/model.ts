@@ -66,6 +66,7 @@ export const COVERAGE: Record<OpName, Coverage> = {
   peek: 'access',
   lookup_pte: { not: 'reads one pte through the MMU (no kernel code, no state change); test/versions/prot.test.ts covers it' },
   poke: 'access',
+  exec: { not: 'an instruction fetch: no state change but the A bit, and vmalloc areas are NX only on PAE and x86_64 with NX; test/hw.test.ts and test/versions/prot.test.ts cover it' },
   ioremap: { alloc: 'ioremap', freedBy: 'iounmap' },
   ioremap_nocache: { not: 'the same path as ioremap with another prot' },
   iounmap: 'free',

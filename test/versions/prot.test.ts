@@ -185,3 +185,71 @@ describe('lookup_pte and the pte fields', () => {
     expect(bad([], { pge: 1 })).toThrow(/machine.pge must be true or false/);
   });
 });
+
+/**
+ * The MMU reading the bits back (issue 13 item 7): x86 in kernel mode with CR0.WP set (Intel SDM
+ * vol. 3 4.6: a supervisor store to a page without R/W faults; 4.8: the walk that fills the TLB sets
+ * A, the first store sets D; an instruction fetch from a page with XD faults once EFER.NXE is set).
+ * The NX line before the oops: 2.6.9 arch/i386/mm/fault.c lines 436-443 (CONFIG_X86_PAE, error_code
+ * & 16; arch/x86_64/mm/fault.c has none), 2.6.27 arch/x86/mm/fault.c lines 389-399 (CONFIG_X86_PAE),
+ * 2.6.32 / 2.6.39 show_fault_oops (PF_INSTR, any arch): "kernel tried to execute NX-protected page -
+ * exploit attempt? (uid: %d)" when lookup_address finds a present pte without exec.
+ */
+describe('the MMU honours RW, sets A and D, faults a fetch on NX', () => {
+  const NXLINE = 'kernel tried to execute NX-protected page - exploit attempt? (uid: 0)';
+  it.each(VERSION_IDS)('%s i386-pae: a hex prot without D gains D on the first store, one without RW OOPSes on a store', (v) => {
+    const r = boot(v, 'i386-pae');
+    step(r, { op: '__vmalloc', size: 4096, prot: '0x23', as: 'w' }); // P RW A
+    expect(step(r, { op: 'lookup_pte', ref: 'w' }).prot).toBe('P RW A');
+    expect(step(r, { op: 'peek', ref: 'w', count: 1 }).ok).toBe(true);
+    expect(step(r, { op: 'lookup_pte', ref: 'w' }).prot).toBe('P RW A');
+    expect(step(r, { op: 'poke', ref: 'w', data: '01' })).toMatchObject({ ok: true, count: 1 });
+    expect(step(r, { op: 'lookup_pte', ref: 'w' }).prot).toBe('P RW A D');
+    step(r, { op: '__vmalloc', size: 4096, prot: '0x101', as: 'r' }); // P G
+    expect(step(r, { op: 'lookup_pte', ref: 'r' }).prot).toBe('P G');
+    expect(step(r, { op: 'peek', ref: 'r', count: 2 })).toMatchObject({ ok: true, data: '0000' });
+    expect(step(r, { op: 'lookup_pte', ref: 'r' }).prot).toBe('P A G');
+    const addr = run_hex(r, 'r');
+    const line = v.startsWith('2.4') || v === '2.6.9' ? `Unable to handle kernel paging request at virtual address ${addr}` : `BUG: unable to handle kernel paging request at ${addr}`;
+    expect(step(r, { op: 'poke', ref: 'r', data: '01' })).toEqual({ op: 'poke', ok: false, error: 'OOPS', log: [line] });
+    expect(step(r, { op: 'lookup_pte', ref: 'r' }).prot).toBe('P A G');
+  });
+
+  const cases: [string, Arch, boolean][] = [
+    ['2.6.9', 'i386-pae', true],
+    ['2.6.9', 'x86_64', false],
+    ['2.6.27', 'i386-pae', true],
+    ['2.6.27', 'x86_64', false],
+    ['2.6.32', 'i386-pae', true],
+    ['2.6.32', 'x86_64', true],
+    ['2.6.39', 'i386-pae', true],
+    ['2.6.39', 'x86_64', true],
+  ];
+  it.each(cases)('%s %s: exec of a vmalloc (PAGE_KERNEL, NX) page OOPSes, the NX line first: %s', (v, arch, nxLine) => {
+    const r = boot(v, arch);
+    step(r, { op: 'vmalloc', size: 4096, as: 'a' });
+    const e = step(r, { op: 'exec', ref: 'a' });
+    expect(e).toMatchObject({ op: 'exec', ok: false, error: 'OOPS' });
+    expect(e.log.length).toBe(nxLine ? 2 : 1);
+    if (nxLine) expect(e.log[0]).toBe(NXLINE);
+    expect(e.log[e.log.length - 1]).toMatch(/paging request at /);
+    // PAGE_KERNEL_EXEC (vmalloc_exec) executes; its guard page faults as not present: no NX line
+    step(r, { op: 'vmalloc_exec', size: 4096, as: 'x' });
+    expect(step(r, { op: 'exec', ref: 'x', offset: 17 })).toEqual({ op: 'exec', ok: true, log: [] });
+    const g = step(r, { op: 'exec', ref: 'x', offset: 4096 });
+    expect(g).toMatchObject({ ok: false, error: 'OOPS' });
+    expect(g.log.length).toBe(1);
+  });
+
+  it('no NX bit, no fault: i386 2.6.32, PAE without machine.nx, 2.4 PAE', () => {
+    for (const r of [boot('2.6.32', 'i386'), boot('2.6.32', 'i386-pae', { nx: false }), boot('2.4.22', 'i386-pae')]) {
+      step(r, { op: 'vmalloc', size: 4096, as: 'a' });
+      expect(step(r, { op: 'exec', ref: 'a' })).toEqual({ op: 'exec', ok: true, log: [] });
+    }
+  });
+});
+
+/** The bound address as the version's %08lx / %p print it on i386 (8 hex digits). */
+function run_hex(r: VersionRun, name: string): string {
+  return r.bindings.get(name)!.toString(16).padStart(8, '0');
+}

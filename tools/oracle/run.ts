@@ -31,7 +31,7 @@ const NOT_PASSED = new Set(['op', 'comment', 'expect']);
 // vmalloc_to_page / vmalloc_to_pfn: a frame number is the machine's (the stub numbers frames from 0
 // and its kmalloc takes none; vmx's slab takes frames), so the two can never agree; module_alloc /
 // module_free live in arch/x86/kernel/module*.c, which the oracle does not compile.
-export const NOT_PROVIDED = new Set(['kmemleak_scan', 'forget', 'vmalloc_to_page', 'vmalloc_to_pfn', 'module_alloc', 'module_free']);
+export const NOT_PROVIDED = new Set(['kmemleak_scan', 'forget', 'exec', 'vmalloc_to_page', 'vmalloc_to_pfn', 'module_alloc', 'module_free']);
 
 /** What the stub machine cannot represent of this scenario (said once per scenario, not an error). */
 const IOREMAP_OPS = new Set(['ioremap', 'ioremap_nocache', 'iounmap']);

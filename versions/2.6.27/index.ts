@@ -22,6 +22,7 @@ import { head_64 } from './arch/x86/kernel/head_64.js';
 import { init_memory_mapping } from './arch/x86/mm/init_64.js';
 import { SOURCE_LINES } from './source-lines.js';
 import { pgprot } from './include/asm-x86/pgtable.js';
+import { nxWarning } from './arch/x86/mm/fault.js';
 import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
 
 /**
@@ -242,6 +243,7 @@ export const version: KernelVersion = {
     vmallocFile: 'mm/vmalloc.c',
     // pointerNull unset: lib/vsprintf.c pointer() has no NULL case yet, %p of NULL prints zeros;
     // oopsLine unset: arch/x86/mm/fault.c show_fault_oops, "BUG: unable to handle kernel ... at %p"
+    nxWarning, // show_fault_oops's CONFIG_X86_PAE NX line
   },
   defaultWindow,
   boot(k, window): VersionApi {

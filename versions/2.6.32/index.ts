@@ -20,7 +20,7 @@ import { head_64 } from './arch/x86/kernel/head_64.js';
 import { init_memory_mapping } from './arch/x86/mm/init_64.js';
 
 import { SOURCE_LINES } from './source-lines.js';
-import { oopsLine } from './arch/x86/mm/fault.js';
+import { nxWarning, oopsLine } from './arch/x86/mm/fault.js';
 import { pgprot } from './arch/x86/include/asm/pgtable_types.js';
 
 const changes: VersionChange[] = [
@@ -188,6 +188,7 @@ export const version: KernelVersion = {
     kmallocSizes: [32, 64, 128, 192, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4194304],
     vmallocFile: 'mm/vmalloc.c',
     oopsLine,
+    nxWarning,
     // lib/vsprintf.c pointer(): if (!ptr) return string(buf, end, "(null)", spec)
     pointerNull: '(null)',
     // MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RESERVE (pgtable_32_types.h): 0x377fe000 on i386

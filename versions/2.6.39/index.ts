@@ -10,7 +10,7 @@
  */
 import { pagetable_init } from './arch/x86/mm/init_32.js';
 import type { AreaView, KernelVersion, RangeView, VersionApi, VersionChange } from '../../src/contract/version.js';
-import { oopsLine } from './arch/x86/mm/fault.js';
+import { nxWarning, oopsLine } from './arch/x86/mm/fault.js';
 import type { KmemleakObject } from '../../src/kernel/kmemleak.js';
 import { defaultWindow } from './arch/x86/include/asm/pgtable_types.js';
 import { bootIoremap } from './arch/x86/mm/ioremap.js';
@@ -245,6 +245,7 @@ export const version: KernelVersion = {
     kmallocSizes: [32, 64, 128, 192, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4194304],
     vmallocFile: 'mm/vmalloc.c',
     oopsLine,
+    nxWarning,
     // lib/vsprintf.c pointer(): NULL is "(null)" with spec.field_width = 2 * sizeof(void *) (5e0579812834, 2.6.37)
     pointerNull: 'padded',
   },

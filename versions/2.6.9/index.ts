@@ -22,7 +22,7 @@ import { head } from './arch/x86_64/kernel/head.js';
 import { boot as bootIoremap } from './arch/i386/mm/ioremap.js';
 import { boot as bootIoremapX86_64 } from './arch/x86_64/mm/ioremap.js';
 import { SOURCE_LINES } from './source-lines.js';
-import { oopsLine as i386OopsLine } from './arch/i386/mm/fault.js';
+import { nxWarning, oopsLine as i386OopsLine } from './arch/i386/mm/fault.js';
 import { oopsLine as x86_64OopsLine } from './arch/x86_64/mm/fault.js';
 import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/mm.js';
 
@@ -284,6 +284,7 @@ export const version: KernelVersion = {
     vmallocFile: 'mm/vmalloc.c',
     // the first line of arch/i386/mm/fault.c's or arch/x86_64/mm/fault.c's oops
     oopsLine: (k, what, addr) => (k.arch.name === 'x86_64' ? x86_64OopsLine : i386OopsLine)(k, what, addr),
+    nxWarning, // arch/i386/mm/fault.c's CONFIG_X86_PAE NX line (arch/x86_64/mm/fault.c has none)
   },
   defaultWindow: (k) => (k.arch.name === 'x86_64' ? x86_64Window(k) : i386Window(k)),
   boot(k, window): VersionApi {
