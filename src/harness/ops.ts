@@ -307,7 +307,7 @@ function cpuAccess(ctx: OpContext): StepResult {
 function cpuFetch(ctx: OpContext): StepResult {
   const { run, step } = ctx;
   const k = run.kernel;
-  const r = k.machine.fetch(step.cpu ?? 0, target(ctx));
+  const r = k.machine.fetch(step.cpu ?? 0, byteAt(k, target(ctx), 0));
   if (!r.ok) k.oops_at(r.fault, true);
   return { op: step.op, ok: true, log: [] };
 }
