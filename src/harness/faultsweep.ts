@@ -15,7 +15,7 @@
 import type { Addr } from '../hw/addr.js';
 import { Owner } from '../hw/frames.js';
 import { FAULT_SITES, type FaultSite } from '../kernel/faults.js';
-import { checkMachine, InvariantChecker, SimulatorInconsistency, type Finding, type FindingKind } from './invariants.js';
+import { checkMachine, InvariantChecker, isLinearMapPte, SimulatorInconsistency, type Finding, type FindingKind } from './invariants.js';
 import type { StepResult } from '../contract/result.js';
 import { bootVersion, runStep, versionsFor, type VersionRun } from './runner.js';
 import type { Scenario, Step } from '../contract/scenario.js';
@@ -145,7 +145,10 @@ export function drain(run: VersionRun): Leftovers {
   if (run.api.vm_unmap_aliases) runStep(run, { op: 'vm_unmap_aliases' } as Step, { detail: false });
   run.kernel.console.take();
   let presentPtes = 0;
-  run.kernel.machine.pt.forEachPresent(0, run.kernel.arch.ulongWrap, () => presentPtes++);
+  const k = run.kernel;
+  k.machine.pt.forEachPresent(0, k.arch.ulongWrap, (addr, pfn) => {
+    if (!isLinearMapPte(k, addr, pfn)) presentPtes++;
+  });
   return {
     dataPages: run.kernel.machine.mem.inUse[Owner.Data],
     slabObjects: run.kernel.slab.live.size,

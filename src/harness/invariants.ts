@@ -26,6 +26,7 @@ import type { Addr } from '../hw/addr.js';
 import { Owner, OWNER_NAMES } from '../hw/frames.js';
 import type { StepResult } from '../contract/result.js';
 import type { VersionRun } from './version-run.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { AreaView, RangeView } from '../contract/version.js';
 
 /** A vmx defect: the simulator's own books disagree. Never a kernel outcome. */
@@ -210,6 +211,16 @@ function plural(n: number, one: string, many = one + 's'): string {
 }
 
 /**
+ * A pte of the boot code's linear map of lowmem (its 4 KiB part): the kernel's own, no area's.
+ * Only below high_memory: above it a vmalloc page can sit at its frame's would-be linear address
+ * (a single-zone machine hands out the frames just past lowmem to a window just past it).
+ */
+export function isLinearMapPte(k: Kernel, addr: Addr, pfn: number): boolean {
+  const pageOffset = k.arch.pageOffset;
+  return addr >= pageOffset && addr < k.high_memory && pfn === (addr - pageOffset) / PAGE_SIZE;
+}
+
+/**
  * The whole-machine check: simulator books frame by frame (throws), then the kernel's state:
  * areas, ranges, every present pte, the TLBs, page-table pages, kmemleak. Returns findings.
  */
@@ -281,13 +292,8 @@ export function checkMachine(run: VersionRun, step: number, mapped?: ReadonlyMap
   const badFrame: string[] = [];
   const mappedData = new Map<number, Addr>();
   const doubles: string[] = [];
-  const pageOffset = k.arch.pageOffset;
-  const highMemory = k.high_memory;
   m.pt.forEachPresent(0, k.arch.ulongWrap, (addr, pfn) => {
-    // The boot code's linear map of lowmem (its 4 KiB part): the kernel's own, no area's. Only
-    // below high_memory: above it a vmalloc page can sit at its frame's would-be linear address
-    // (a single-zone machine hands out the frames just past lowmem to a window just past it).
-    if (addr >= pageOffset && addr < highMemory && pfn === (addr - pageOffset) / PAGE_SIZE) return;
+    if (isLinearMapPte(k, addr, pfn)) return;
     const ins = index.containing(addr);
     if (ins.length === 0) {
       stale.push(addr);
