@@ -5,11 +5,11 @@
  *
  * It reads the file's bytes (UTF-8), not a decoded copy of the whole text: the JSON delimiters
  * are ASCII and never occur inside a multi-byte character, so the scan runs on the bytes and only
- * each chunk's slice is decoded. It handles plain documents only. Anything else — generators, a JSON error, a document too
- * deep, any validation problem — returns null, and the caller loads the text the ordinary way
- * (parseScenario), which gives the same scenario or the canonical message for the first
- * problem. So the streamed loader never decides what is valid: it either yields exactly what
- * parseScenario yields, or steps aside.
+ * each chunk's slice is decoded. It handles plain documents only. Anything else — generators, a
+ * JSON error, a document too deep, any validation problem — returns null, and the caller loads
+ * the text the ordinary way (parseScenario), which gives the same scenario or the canonical
+ * message for the first problem. So the streamed loader never decides what is valid: it either
+ * yields exactly what parseScenario yields, or steps aside.
  */
 import type { Scenario } from '../contract/scenario.js';
 import { plainSteps } from './generate.js';
