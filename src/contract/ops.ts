@@ -282,6 +282,30 @@ export type OpName = (typeof OP_TABLE)[number]['name'];
 export const OPS: readonly OpName[] = OP_TABLE.map((r) => r.name);
 
 const BY_NAME: ReadonlyMap<string, OpRow> = new Map(OP_TABLE.map((r) => [r.name, r]));
+/**
+ * Ops that reach the allocator through the same kernel path as another op, differing only in
+ * their gfp mask, prot or node (vmalloc_exec, __vmalloc, vzalloc, vmalloc_user and the node
+ * variants all end in __vmalloc's area search and mapping): a catalogue entry that names the
+ * other op in its `ops` covers these too (src/diff/classify.ts). One level, no chains.
+ */
+export const SAME_PATH_AS: Readonly<Record<string, string>> = {
+  vmalloc_exec: 'vmalloc',
+  __vmalloc: 'vmalloc',
+  vzalloc: 'vmalloc',
+  vmalloc_user: 'vmalloc',
+  vmalloc_node: 'vmalloc',
+  vzalloc_node: 'vmalloc',
+  __vmalloc_node: 'vmalloc',
+  __vmalloc_node_range: 'vmalloc',
+  vmalloc_32_user: 'vmalloc_32',
+};
+
+/** The ops a catalogue entry may name to cover a step of `op`: the op and the one it shares its path with. */
+export function opsCovering(op: string): Set<string> {
+  const via = SAME_PATH_AS[op];
+  return via ? new Set([op, via]) : new Set([op]);
+}
+
 
 /** The row of an op, or undefined for a name that is no op. */
 export function opRow(name: string): OpRow | undefined {

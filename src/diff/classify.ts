@@ -46,7 +46,7 @@ import type { Scenario, Step } from '../harness/scenario.js';
 import type { DiffClass, KernelVersion, VersionChange } from '../contract/version.js';
 import { diffArrays } from 'diff';
 import { parseAddr } from '../hw/addr.js';
-import { isFreeOp } from '../contract/ops.js';
+import { isFreeOp, opsCovering } from '../contract/ops.js';
 import { changesBetween } from '../contract/release.js';
 
 export { changesBetween } from '../contract/release.js';
@@ -736,7 +736,7 @@ export function compareRuns(s: Scenario, runs: readonly VersionRunResult[], opts
   const lines = (j: number, i: number) => keyedLines(runs[j].details[i]?.trace);
   for (let i = 0; i < s.steps.length; i++) {
     const step: Step = s.steps[i];
-    const ops = new Set([step.op]);
+    const ops = opsCovering(step.op);
     const probes = stepProbes(runs, i);
     const stepLines = runs.map((_, j) => lines(j, i));
     const pairs: PairDiff[] = pairIdx.map(([a, b], p) => {

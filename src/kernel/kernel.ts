@@ -98,6 +98,11 @@ export interface KernelConfig {
    */
   oopsLine?: (k: Kernel, what: OopsKind, addr: Addr) => string;
   /**
+   * The function of the version's fault.c that prints the oops line, as traces show it:
+   * "do_page_fault" (2.4, 2.6.9: its no_context label), default "show_fault_oops" (2.6.25 on).
+   */
+  oopsFunction?: string;
+  /**
    * The line the version's fault.c prints before oopsLine for an instruction fetch that faulted
    * (error code bit 4, PF_INSTR), or undefined: 2.6's "kernel tried to execute NX-protected page -
    * exploit attempt? (uid: %d)" when lookup_address finds a present pte without exec, under the
@@ -349,6 +354,7 @@ export class Kernel {
     }
     const what: OopsKind = realAddr(this.arch, addr) < BigInt(PAGE_SIZE) ? 'NULL pointer dereference' : 'paging request';
     const line = this.config.oopsLine ? this.config.oopsLine(this, what, addr) : `BUG: unable to handle kernel ${what} at ${this.p(addr)}`;
+    this.leaf(this.config.oopsFunction ?? 'show_fault_oops');
     this.printk(line);
     throw new KernelOops(`${what} at ${this.lx(addr)}`);
   }

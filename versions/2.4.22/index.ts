@@ -106,6 +106,7 @@ export const version: KernelVersion = {
     // 2.4's kbuild compiles inside mm/, so __FILE__ is the bare name
     vmallocFile: 'vmalloc.c',
     oopsLine,
+    oopsFunction: 'do_page_fault', // arch/i386/mm/fault.c: the no_context label prints the line
     // arch/i386/mm/init.c pagetable_init (PAE): every pgd entry below the kernel's points at empty_zero_page
     paeUserPgd: 'empty_zero_page',
   },

@@ -34,6 +34,16 @@ import { GFP_KERNEL, __GFP_HIGHMEM } from './include/linux/gfp.js';
  */
 const changes: VersionChange[] = [
   {
+    id: 'oops-text',
+    since: '2.6.17',
+    summary:
+      'The first line of a kernel page-fault oops: 2.6.17 starts it with "BUG: " ("make bug messages more consistent"), 2.6.25\'s unification of fault_32.c and fault_64.c prints "BUG: unable to handle kernel NULL pointer dereference|paging request at ADDRESS" on i386 and x86_64 alike (no "virtual address"; x86_64 had "Unable to handle kernel paging request at %016lx RIP:"), and 2.6.27 prints the address with %p. 2.6.9 printed "Unable to handle kernel paging request at virtual address d0800000".',
+    commits: ['91368d73e4b6', '19f0dda91e0d', 'f294a8ce2111'],
+    functions: ['show_fault_oops'],
+    affects: ['log'],
+    ops: ['peek', 'poke', 'exec', 'vread', 'vwrite', 'vfree', 'vunmap'],
+  },
+  {
     id: 'warn-on-bad-vfree',
     since: '2.6.27',
     summary:

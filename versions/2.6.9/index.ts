@@ -241,11 +241,12 @@ const changes: readonly VersionChange[] = [
     since: '2.6.8',
     commits: ['36bc33bac78f'],
     summary:
-      'NX support ("NX (No eXecute) support for x86"): on a CPU with NX, PAE and x86_64 keep _PAGE_NX in __supported_pte_mask and PAGE_KERNEL carries it, so vmalloc, vmap and vm_struct-based ioremap ptes are no-execute; i386 without PAE has no NX bit.',
+      'NX support ("NX (No eXecute) support for x86"): on a CPU with NX, PAE and x86_64 keep _PAGE_NX in __supported_pte_mask and PAGE_KERNEL carries it, so vmalloc, vmap and vm_struct-based ioremap ptes are no-execute (an instruction fetch there oopses, after do_page_fault\'s "kernel tried to execute NX-protected page" line on PAE); i386 without PAE has no NX bit.',
     functions: ['__vmalloc', 'map_area_pte', 'remap_area_pte'],
-    affects: ['outcome'],
+    affects: ['outcome', 'log'],
+    outcomes: ['OOPS'],
     arches: ['i386-pae', 'x86_64'],
-    ops: ['lookup_pte'],
+    ops: ['lookup_pte', 'exec'],
   },
   {
     id: 'vmalloc-exec',
@@ -284,6 +285,7 @@ export const version: KernelVersion = {
     vmallocFile: 'mm/vmalloc.c',
     // the first line of arch/i386/mm/fault.c's or arch/x86_64/mm/fault.c's oops
     oopsLine: (k, what, addr) => (k.arch.name === 'x86_64' ? x86_64OopsLine : i386OopsLine)(k, what, addr),
+    oopsFunction: 'do_page_fault', // arch/i386/mm/fault.c and arch/x86_64/mm/fault.c: the no_context label prints the line
     nxWarning, // arch/i386/mm/fault.c's CONFIG_X86_PAE NX line (arch/x86_64/mm/fault.c has none)
   },
   defaultWindow: (k) => (k.arch.name === 'x86_64' ? x86_64Window(k) : i386Window(k)),
