@@ -166,7 +166,7 @@ export function resolveScenarioPath(arg: string): string {
  */
 export function loadScenario(arg: string, restrict?: string | boolean): Scenario {
   const path = resolveScenarioPath(arg);
-  return restrictVersions(parseScenario(readScenarioText(path), VERSION_IDS, path), path, restrict);
+  return restrictVersions(parseScenario(readScenarioBytes(path).toString('utf8'), VERSION_IDS, path), path, restrict);
 }
 
 /**
@@ -177,12 +177,7 @@ export function loadScenario(arg: string, restrict?: string | boolean): Scenario
  */
 export function loadScenarioSteps(arg: string, restrict?: string | boolean): { s: Scenario; steps: StepSource } {
   const path = resolveScenarioPath(arg);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new ScenarioError(`${path}: cannot read (${(e as Error).message})`);
-  }
+  const bytes = readScenarioBytes(path);
   const streamed = parseScenarioStreamed(bytes, VERSION_IDS, path);
   if (streamed) return { s: restrictVersions(streamed.scenario, path, restrict), steps: streamed.steps };
   const s = restrictVersions(parseScenario(bytes.toString('utf8'), VERSION_IDS, path), path, restrict);
@@ -191,9 +186,10 @@ export function loadScenarioSteps(arg: string, restrict?: string | boolean): { s
   return { s, steps };
 }
 
-function readScenarioText(path: string): string {
+/** The scenario file's bytes; a file that cannot be read is a ScenarioError naming it. */
+function readScenarioBytes(path: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     throw new ScenarioError(`${path}: cannot read (${(e as Error).message})`);
   }

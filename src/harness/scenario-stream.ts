@@ -41,10 +41,10 @@ function streamed(text: Uint8Array, known: readonly string[], where: string): St
   const top = topLevel(text);
   if (top === null) return null;
   const stepsAt = top.findIndex((e) => e.key === 'steps');
-  // The last of duplicate keys wins in JSON.parse; the ordinary loader handles such documents.
-  if (stepsAt < 0 || top.some((e, i) => i !== stepsAt && e.key === 'steps') || text[top[stepsAt].start] !== 0x5b) return null;
+  if (stepsAt < 0 || text[top[stepsAt].start] !== 0x5b) return null;
   const header: Record<string, unknown> = {};
   for (const e of top) {
+    // The last of duplicate keys wins in JSON.parse: the ordinary loader handles such documents.
     // "__proto__" would set the header's prototype here, where JSON.parse makes it a field.
     if (e.key === '__proto__' || Object.prototype.hasOwnProperty.call(header, e.key)) return null;
     header[e.key] = e.key === 'steps' ? [] : JSON.parse(utf8.decode(text.subarray(e.start, e.end)));

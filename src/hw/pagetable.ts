@@ -18,7 +18,7 @@
  * address under it to frame + its page offset within the large page; the walks for final-state
  * accounting visit it neither as a table nor as a leaf.
  */
-import type { ArchProfile, PageTableLevel } from './arch.js';
+import { PAGE_SIZE, type ArchProfile, type PageTableLevel } from './arch.js';
 import type { Addr } from './addr.js';
 
 export type EntryPtr = number;
@@ -253,7 +253,7 @@ export class PageTables {
         // a large leaf: its first frame + the page offset of addr within it
         this.lastLeaf = t * PTR_STRIDE + i;
         const span = this.span[level];
-        return -e - 1 + Math.floor((addr - Math.floor(addr / span) * span) / 4096);
+        return -e - 1 + Math.floor((addr - Math.floor(addr / span) * span) / PAGE_SIZE);
       }
       if (level === n - 1) this.lastLeaf = t * PTR_STRIDE + i;
       t = e - 1;

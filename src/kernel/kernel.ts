@@ -8,7 +8,7 @@ import { PAGE_SIZE, type ArchName, type ArchProfile } from '../hw/arch.js';
 import { fmtPointer, hexAddr, parseAddr, realAddr, type Addr } from '../hw/addr.js';
 import { Owner, type PhysicalMemory, type Zone } from '../hw/frames.js';
 import { Machine, type MachineConfig } from '../hw/machine.js';
-import { PTE_FLAG_LOW, PTE_FLAG_NX, type EntryPtr, type PageTables } from '../hw/pagetable.js';
+import { PTE_FLAG_LOW, PTE_FLAG_NX, PTR_STRIDE, type EntryPtr, type PageTables } from '../hw/pagetable.js';
 import { COUNTER_INDEX, NR_COUNTERS, type CounterKey } from './counters.js';
 import { FaultInjector } from './faults.js';
 import { Kmemleak } from './kmemleak.js';
@@ -614,11 +614,11 @@ export class Kernel {
    * (_PAGE_PSE, lowmem's linear map) has other flags. FAITHFUL for those entries.
    */
   pmd_bad(p: EntryPtr): boolean {
-    return this.pt.get(p) < 0;
+    return this.pt.isLarge(p);
   }
   /** pmd_large (2.6.27 on; 2.6.9 x86_64's pmd_large): the entry is a large page (_PAGE_PSE). */
   pmd_large(p: EntryPtr): boolean {
-    return this.pt.get(p) < 0;
+    return this.pt.isLarge(p);
   }
   /**
    * pmd_val(*pmd) of a large entry: the large page's physical address | its flag bits, 64-bit exact
@@ -635,8 +635,8 @@ export class Kernel {
    * (Kernel.image_table) gets the address its frame number would have.
    */
   entry_address(p: EntryPtr): Addr {
-    const pfn = Math.floor(p / 1024);
-    return this.machine.lowmemAddress(pfn) + (p - pfn * 1024) * this.arch.pteBytes;
+    const pfn = Math.floor(p / PTR_STRIDE);
+    return this.machine.lowmemAddress(pfn) + (p - pfn * PTR_STRIDE) * this.arch.pteBytes;
   }
   /**
    * The text of pmd_ERROR(*pmd) at `file`:`line` (include/asm-i386/pgtable-2level.h / -3level.h;
