@@ -138,6 +138,28 @@ describe('StepTape', () => {
     }
     expect(tape.get(4)).toBe(steps[4]);
   });
+
+  it('keeps every value exact across its chunks, whatever kind a key holds from step to step', () => {
+    // 70,000 steps of up to 4 keys: several slot chunks (65,536 slots) and index chunks (16,384
+    // steps); the same key holds int32s, other numbers and strings at different steps.
+    const values = [0, -0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 32 + 7, 0.5, -1e-300, 2 ** 53, 'x', '', '0x10'];
+    const steps: Step[] = [];
+    for (let i = 0; i < 70_000; i++) {
+      const v = values[i % values.length];
+      const w = values[(i * 7 + 3) % values.length];
+      const step = i % 3 === 0 ? { op: 'vmalloc', size: v, as: `p${i % 1000}` } : { op: 'peek', ref: `p${i % 1000}`, offset: w, count: i };
+      steps.push(step as unknown as Step);
+    }
+    const tape = new StepTape();
+    for (const s of steps) tape.push(s);
+    expect(tape.length).toBe(steps.length);
+    for (let i = 0; i < steps.length; i++) {
+      const got = tape.get(i) as unknown as Record<string, unknown>;
+      const want = steps[i] as unknown as Record<string, unknown>;
+      expect(Object.keys(got)).toEqual(Object.keys(want));
+      for (const k of Object.keys(want)) if (!Object.is(got[k], want[k])) expect.fail(`step ${i} key ${k}: ${String(got[k])} for ${String(want[k])}`);
+    }
+  });
 });
 
 describe('vmx run --summary / --json with the streamed loader', () => {
