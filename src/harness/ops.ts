@@ -17,6 +17,12 @@ export interface OpContext {
   step: Step;
 }
 
+/**
+ * A result's log until runStep sets it to the step's printk lines: one frozen array rather than
+ * a new one per step (the field stays in its place in the result, before anything runStep adds).
+ */
+const NO_LOG_YET: string[] = Object.freeze([]) as unknown as string[];
+
 const KMEMLEAK_JIFFIES = 4294937296; // INITIAL_JIFFIES at HZ=100: time never advances here
 
 function bytesToHex(b: Uint8Array): string {
@@ -45,14 +51,14 @@ function target(ctx: OpContext): Addr {
 
 function unsupported(op: string, withAddr: boolean, ctx: OpContext): StepResult {
   if (ctx.step.as) ctx.run.bindings.set(ctx.step.as, 0);
-  return withAddr ? { op, ok: false, error: 'unsupported', addr: null, log: [] } : { op, ok: false, error: 'unsupported', log: [] };
+  return withAddr ? { op, ok: false, error: 'unsupported', addr: null, log: NO_LOG_YET } : { op, ok: false, error: 'unsupported', log: NO_LOG_YET };
 }
 
 function addressResult(ctx: OpContext, addr: Addr): StepResult {
   const { step, run } = ctx;
   if (step.as) run.bindings.set(step.as, addr);
-  if (addr) return { op: step.op, ok: true, addr: run.kernel.hex(addr), log: [] };
-  return { op: step.op, ok: false, error: 'ENOMEM', addr: null, log: [] };
+  if (addr) return { op: step.op, ok: true, addr: run.kernel.hex(addr), log: NO_LOG_YET };
+  return { op: step.op, ok: false, error: 'ENOMEM', addr: null, log: NO_LOG_YET };
 }
 
 /**
@@ -66,12 +72,12 @@ function areasResult(ctx: OpContext, r: { vms: Addr; addrs: Addr[] } | null | un
     run.bindings.set(step.as, r ? r.vms : 0);
     for (let i = 0; i < n; i++) run.bindings.set(`${step.as}.${i}`, r ? r.addrs[i] : 0);
   }
-  if (r) return { op: step.op, ok: true, addrs: r.addrs.map((a) => run.kernel.hex(a)), log: [] };
-  return { op: step.op, ok: false, error: r === null ? 'ENOMEM' : 'unsupported', addrs: null, log: [] };
+  if (r) return { op: step.op, ok: true, addrs: r.addrs.map((a) => run.kernel.hex(a)), log: NO_LOG_YET };
+  return { op: step.op, ok: false, error: r === null ? 'ENOMEM' : 'unsupported', addrs: null, log: NO_LOG_YET };
 }
 
 function freeResult(op: string, outcome: FreeOutcome): StepResult {
-  return outcome === 'ok' ? { op, ok: true, log: [] } : { op, ok: false, error: outcome, log: [] };
+  return outcome === 'ok' ? { op, ok: true, log: NO_LOG_YET } : { op, ok: false, error: outcome, log: NO_LOG_YET };
 }
 
 /** Pages the harness allocates for vmap / vm_map_ram (never fault-injected); null if RAM ran out. */
@@ -89,64 +95,57 @@ function harnessPages(ctx: OpContext, n: number): number[] | null {
   return pages;
 }
 
-/** The arguments the op table's row asks for, resolved from the step; null when harness pages ran out. */
-function argsFor(ctx: OpContext, sources: readonly ArgSource[]): unknown[] | null {
+/** argFor's answer when the harness's pages for vmap / vm_map_ram ran out. */
+const NO_PAGES = Symbol('no pages');
+
+const NO_SOURCES: readonly ArgSource[] = [];
+
+/** One argument the op table's row asks for, resolved from the step. */
+function argFor(ctx: OpContext, src: ArgSource): unknown {
   const { step, run } = ctx;
+  switch (src) {
+    case 'size':
+      return step.size!;
+    case 'node':
+      return step.node ?? 0;
+    case 'align':
+      return step.align!;
+    case 'flags':
+      return step.flags ?? 'VM_ALLOC';
+    case 'phys':
+      return Number(BigInt(step.phys!));
+    case 'prot':
+      return step.prot!;
+    case 'start':
+      return parseAddr(run.kernel.arch, step.start!) as Addr;
+    case 'end':
+      return parseAddr(run.kernel.arch, step.end!) as Addr;
+    case 'target':
+      return target(ctx);
+    case 'pages':
+      return harnessPages(ctx, step.pages!) ?? NO_PAGES;
+    case 'npages':
+      return step.pages!;
+    case 'readbuf':
+      return new Uint8Array(step.count!);
+    case 'writebuf':
+      return hexToBytes(step.data!);
+    case 'offsets':
+      return step.offsets!;
+    case 'sizes':
+      return step.sizes!;
+    case 'handle':
+      return run.bindings.get(step.ref!) ?? 0;
+  }
+}
+
+/** The arguments of a row with two or more; null when harness pages ran out. */
+function argsFor(ctx: OpContext, sources: readonly ArgSource[]): unknown[] | null {
   const out: unknown[] = [];
   for (const src of sources) {
-    switch (src) {
-      case 'size':
-        out.push(step.size!);
-        break;
-      case 'node':
-        out.push(step.node ?? 0);
-        break;
-      case 'align':
-        out.push(step.align!);
-        break;
-      case 'flags':
-        out.push(step.flags ?? 'VM_ALLOC');
-        break;
-      case 'phys':
-        out.push(Number(BigInt(step.phys!)));
-        break;
-      case 'prot':
-        out.push(step.prot!);
-        break;
-      case 'start':
-        out.push(parseAddr(run.kernel.arch, step.start!) as Addr);
-        break;
-      case 'end':
-        out.push(parseAddr(run.kernel.arch, step.end!) as Addr);
-        break;
-      case 'target':
-        out.push(target(ctx));
-        break;
-      case 'pages': {
-        const pages = harnessPages(ctx, step.pages!);
-        if (!pages) return null;
-        out.push(pages);
-        break;
-      }
-      case 'npages':
-        out.push(step.pages!);
-        break;
-      case 'readbuf':
-        out.push(new Uint8Array(step.count!));
-        break;
-      case 'writebuf':
-        out.push(hexToBytes(step.data!));
-        break;
-      case 'offsets':
-        out.push(step.offsets!);
-        break;
-      case 'sizes':
-        out.push(step.sizes!);
-        break;
-      case 'handle':
-        out.push(run.bindings.get(step.ref!) ?? 0);
-        break;
-    }
+    const a = argFor(ctx, src);
+    if (a === NO_PAGES) return null;
+    out.push(a);
   }
   // vread/vwrite take (buf, addr, count): the count follows the target.
   if (sources[0] === 'readbuf' || sources[0] === 'writebuf') out.push((out[0] as Uint8Array).length);
@@ -161,9 +160,20 @@ export function runOp(ctx: OpContext): StepResult {
   if (row.api === undefined) return harnessOp(ctx);
   const fn = run.api[row.api] as ((...a: unknown[]) => unknown) | undefined;
   if (!fn) return row.returns === 'areas' ? areasResult(ctx, undefined) : unsupported(op, row.returns === 'address', ctx);
-  const args = argsFor(ctx, row.args ?? []);
-  if (args === null) return addressResult(ctx, 0);
-  const ret = fn.apply(run.api, args);
+  // The common rows of none or one argument are called without an arguments array.
+  const sources = row.args ?? NO_SOURCES;
+  let args: unknown[] | null = null;
+  let ret: unknown;
+  if (sources.length === 0) ret = fn.call(run.api);
+  else if (sources.length === 1 && sources[0] !== 'readbuf' && sources[0] !== 'writebuf') {
+    const a = argFor(ctx, sources[0]);
+    if (a === NO_PAGES) return addressResult(ctx, 0);
+    ret = fn.call(run.api, a);
+  } else {
+    args = argsFor(ctx, sources);
+    if (args === null) return addressResult(ctx, 0);
+    ret = fn.apply(run.api, args);
+  }
   switch (row.returns) {
     case 'address':
       // null: the version's headers define no such pgprot name (__vmalloc's prot)
@@ -172,25 +182,25 @@ export function runOp(ctx: OpContext): StepResult {
     case 'free':
       return freeResult(op, ret as FreeOutcome);
     case 'void':
-      return { op, ok: true, log: [] };
+      return { op, ok: true, log: NO_LOG_YET };
     case 'count':
-      return { op, ok: true, count: ret as number, log: [] };
+      return { op, ok: true, count: ret as number, log: NO_LOG_YET };
     case 'read': {
       const count = ret as number;
-      return { op, ok: true, count, data: bytesToHex((args[0] as Uint8Array).subarray(0, Math.max(0, count))), log: [] };
+      return { op, ok: true, count, data: bytesToHex((args![0] as Uint8Array).subarray(0, Math.max(0, count))), log: NO_LOG_YET };
     }
     case 'text':
-      return { op, ok: true, log: [], text: ret as string };
+      return { op, ok: true, log: NO_LOG_YET, text: ret as string };
     case 'vm_struct': {
       const vm = ret as Addr;
-      if (!vm) return { op, ok: false, error: 'nonexistent', log: [] };
+      if (!vm) return { op, ok: false, error: 'nonexistent', log: NO_LOG_YET };
       run.kernel.kfree(vm);
-      return { op, ok: true, log: [] };
+      return { op, ok: true, log: NO_LOG_YET };
     }
     case 'pfn': {
       const pfn = ret as number;
-      if (pfn < 0) return { op, ok: false, error: 'nonexistent', log: [] };
-      return { op, ok: true, count: pfn, log: [] };
+      if (pfn < 0) return { op, ok: false, error: 'nonexistent', log: NO_LOG_YET };
+      return { op, ok: true, count: pfn, log: NO_LOG_YET };
     }
     case 'areas':
       return areasResult(ctx, ret as { vms: Addr; addrs: Addr[] } | null);
@@ -198,9 +208,9 @@ export function runOp(ctx: OpContext): StepResult {
       throw new Error(`${op}: a pte result comes from the harness`);
     case 'errno': {
       const err = ret as number;
-      if (err === 0) return { op, ok: true, log: [] };
-      if (err === -22) return { op, ok: false, error: 'EINVAL', log: [] };
-      if (err === -14) return { op, ok: false, error: 'EFAULT', log: [] };
+      if (err === 0) return { op, ok: true, log: NO_LOG_YET };
+      if (err === -22) return { op, ok: false, error: 'EINVAL', log: NO_LOG_YET };
+      if (err === -14) return { op, ok: false, error: 'EFAULT', log: NO_LOG_YET };
       throw new Error(`${op}: unexpected return ${err}`);
     }
   }
@@ -212,12 +222,12 @@ function harnessOp(ctx: OpContext): StepResult {
   switch (step.op) {
     case 'fail':
       run.kernel.faults.arm(step.site as FaultSite, step.nth!);
-      return { op: step.op, ok: true, log: [] };
+      return { op: step.op, ok: true, log: NO_LOG_YET };
     case 'kmemleak_scan':
       return kmemleakScan(ctx);
     case 'forget':
       run.bindings.set(step.ref!, 0);
-      return { op: step.op, ok: true, log: [] };
+      return { op: step.op, ok: true, log: NO_LOG_YET };
     case 'peek':
     case 'poke':
       return cpuAccess(ctx);
@@ -225,8 +235,8 @@ function harnessOp(ctx: OpContext): StepResult {
       return cpuFetch(ctx);
     case 'lookup_pte': {
       const pte = pteAt(ctx, target(ctx));
-      if (!pte) return { op: step.op, ok: false, error: 'nonexistent', log: [] };
-      return { op: step.op, ok: true, ...pte, log: [] };
+      if (!pte) return { op: step.op, ok: false, error: 'nonexistent', log: NO_LOG_YET };
+      return { op: step.op, ok: true, ...pte, log: NO_LOG_YET };
     }
     default:
       throw new Error(`op ${step.op} has no VersionApi method and no harness implementation`);
@@ -252,7 +262,7 @@ function kmemleakScan(ctx: OpContext): StepResult {
     )
     .join('\n');
   if (leaks.length) k.printk(`kmemleak: ${leaks.length} new suspected memory leaks (see /sys/kernel/debug/kmemleak)`);
-  return { op: step.op, ok: true, log: [], text, leaks: leaks.map((o) => ({ ptr: k.hex(o.ptr), size: o.size })) };
+  return { op: step.op, ok: true, log: NO_LOG_YET, text, leaks: leaks.map((o) => ({ ptr: k.hex(o.ptr), size: o.size })) };
 }
 
 /**
@@ -293,14 +303,14 @@ function cpuAccess(ctx: OpContext): StepResult {
       if (!r.ok) return pageFault(ctx, r.fault);
       out[i] = r.value;
     }
-    return { op: step.op, ok: true, count: out.length, data: bytesToHex(out), log: [] };
+    return { op: step.op, ok: true, count: out.length, data: bytesToHex(out), log: NO_LOG_YET };
   }
   const data = hexToBytes(step.data!);
   for (let i = 0; i < data.length; i++) {
     const r = m.store(cpu, byteAt(k, start, i), data[i]);
     if (!r.ok) return pageFault(ctx, r.fault);
   }
-  return { op: step.op, ok: true, count: data.length, log: [] };
+  return { op: step.op, ok: true, count: data.length, log: NO_LOG_YET };
 }
 
 /** exec: a CPU fetching an instruction byte at the address (an NX pte faults as an instruction fetch). */
@@ -309,7 +319,7 @@ function cpuFetch(ctx: OpContext): StepResult {
   const k = run.kernel;
   const r = k.machine.fetch(step.cpu ?? 0, byteAt(k, target(ctx), 0));
   if (!r.ok) k.oops_at(r.fault, true);
-  return { op: step.op, ok: true, log: [] };
+  return { op: step.op, ok: true, log: NO_LOG_YET };
 }
 
 /** The CPU's access faulted: the kernel's no_context path prints its oops line and the step ends OOPS. */
