@@ -13,6 +13,7 @@ import { runScenario, versionsFor } from '../src/harness/runner.js';
 import { parseScenario } from '../src/harness/scenario.js';
 import { VERSIONS, VERSION_IDS } from '../src/registry.js';
 import { stepDigestLine, streamResultDocument, summariseVersion } from '../src/cli/run.js';
+import { StepDigest } from '../src/cli/step-digest.js';
 
 const vectors = join(import.meta.dirname, 'vectors');
 const builtin = join(import.meta.dirname, '..', 'src', 'scenarios', 'builtin');
@@ -72,6 +73,25 @@ describe('vmx run --summary', () => {
         digest: h.digest('hex'),
       });
     }
+  });
+
+  it('StepDigest hashes exactly the bytes of the digest lines, whatever the text', () => {
+    const results = [
+      { ok: true, addr: '0xc8800000', log: [] },
+      { ok: false, error: 'ENOMEM', addr: null, log: ['vmalloc: allocation failure: 4096 bytes'] },
+      { ok: true, addrs: ['0xf7800000', '0xf7a00000'], log: [] },
+      { ok: false, log: ['é ü', '\u{1F600} astral', ''] },
+      { ok: true, log: ['x'.repeat(70_000)] },
+      { ok: true, log: ['ä'.repeat(30_000), 'b'] },
+    ];
+    const d = new StepDigest();
+    const h = createHash('sha256');
+    for (let i = 0; i < 3000; i++) {
+      const r = results[i % results.length];
+      d.add(i, r);
+      h.update(stepDigestLine(i, r));
+    }
+    expect(d.digest()).toBe(h.digest('hex'));
   });
 
   it('digest lines are explicit about outcome, address and log', () => {

@@ -5,6 +5,7 @@
  * checks), so the figures include the harness's per-step work.
  */
 import { bootVersion, runStep } from '../harness/runner.js';
+import { holdYoungGeneration } from '../cli/young-generation.js';
 import type { Scenario } from '../harness/scenario.js';
 import type { KernelVersion } from '../contract/version.js';
 import { COUNTERS, type CounterKey } from '../kernel/counters.js';
@@ -64,7 +65,10 @@ export function measure(s: Scenario, v: KernelVersion, reps: number): Measuremen
     const t0 = performance.now();
     const run = bootVersion(s, v, opts);
     let failed = 0;
-    for (let i = 0; i < s.steps.length; i++) if (!runStep(run, s.steps[i], opts).result.ok) failed++;
+    for (let i = 0; i < s.steps.length; i++) {
+      holdYoungGeneration(); /* as `vmx run` does every step */
+      if (!runStep(run, s.steps[i], opts).result.ok) failed++;
+    }
     const t1 = performance.now();
     const c1 = process.cpuUsage(c0);
     wallMs.push(t1 - t0);

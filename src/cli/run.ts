@@ -5,7 +5,6 @@
  * (streamed) with the machine and the steps' inputs beside it, or with --summary one line per
  * version with a digest of every step's outcome (nothing per step is kept in memory).
  */
-import { createHash } from 'node:crypto';
 import { finalState, pagesMapped, pageTablePages } from '../harness/final.js';
 import { bootVersion, runScenario, runStep, versionsFor, type RunOptions, type VersionRun, type VersionRunResult } from '../harness/runner.js';
 import type { Scenario, Step } from '../harness/scenario.js';
@@ -16,6 +15,8 @@ import { pteFlagNames } from '../hw/pagetable.js';
 import { JSON_FIELDS, type JsonField } from './commands.js';
 import { loadScenario, loadScenarioSteps, parseCommand, progress, UsageError, writeOut } from './io.js';
 import { stepsOf, type StepSource } from '../harness/step-tape.js';
+import { StepDigest, type DigestedResult } from './step-digest.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 const FORMATS = ['table', 'markdown', 'csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -32,7 +33,11 @@ export async function cmdRun(argv: string[]): Promise<number> {
   if (json && v.trace) throw new UsageError('--trace shows per-step traces in the table; the result document has none');
   if (format !== undefined && format !== 'table' && v.trace) throw new UsageError('--trace goes with the table, not with --format ' + format);
   const say = progress(!json);
-  const onStepOf = (n: number) => (n > 20000 ? (i: number, run: VersionRun) => i % 10000 === 0 && say(`${run.version.id}: step ${i}/${n}`) : undefined);
+  // Every step: the young generation's ceiling (young-generation.ts); long runs show progress.
+  const onStepOf = (n: number) => (i: number, run: VersionRun) => {
+    holdYoungGeneration();
+    if (n > 20000 && i % 10000 === 0) say(`${run.version.id}: step ${i}/${n}`);
+  };
   if (summary || json) {
     // One pass over the steps per version, in order: the compact, chunk-parsed step list.
     const { s, steps } = loadScenarioSteps(args.positionals[0], v.versions);
@@ -248,8 +253,8 @@ export interface RunSummary {
   digest: string;
 }
 
-/** The text one step contributes to the summary digest (see RunSummary.digest). */
-export function stepDigestLine(i: number, r: { ok: boolean; error?: string; addr?: string | null; addrs?: string[] | null; log: readonly string[] }): string {
+/** The text one step contributes to the summary digest (see RunSummary.digest; StepDigest hashes its bytes). */
+export function stepDigestLine(i: number, r: DigestedResult): string {
   return `${i} ${r.ok ? 'ok' : r.error ?? 'failed'} ${r.addr ?? r.addrs?.join(',') ?? '-'} ${r.log.join('\u001f')}\n`;
 }
 
@@ -258,24 +263,18 @@ export function summariseVersion(s: Scenario, v: KernelVersion, opts: Pick<RunOp
   const stepOpts: RunOptions = { detail: false };
   const steps = opts.steps ?? stepsOf(s.steps);
   const run = bootVersion(s, v, stepOpts);
-  const hash = createHash('sha256');
+  const digest = new StepDigest();
   let failures = 0;
   let unsupported = 0;
-  let pending = '';
   for (let i = 0; i < steps.length; i++) {
     const { result } = runStep(run, steps.get(i), stepOpts);
     if (!result.ok) {
       if (result.error === 'unsupported') unsupported++;
       else failures++;
     }
-    pending += stepDigestLine(i, result);
-    if (pending.length > 65536) {
-      hash.update(pending);
-      pending = '';
-    }
+    digest.add(i, result);
     opts.onStep?.(i, run);
   }
-  hash.update(pending);
   return {
     version: v.id,
     steps: steps.length,
@@ -284,7 +283,7 @@ export function summariseVersion(s: Scenario, v: KernelVersion, opts: Pick<RunOp
     areas: run.api.areas().length,
     pagesMapped: pagesMapped(run),
     pageTablePages: pageTablePages(run),
-    digest: hash.digest('hex'),
+    digest: digest.digest(),
   };
 }
 

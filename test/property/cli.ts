@@ -75,6 +75,8 @@ export interface CliResult {
 
 /** The private build's bin/vmx.js (for tests that run it some other way, e.g. under script(1) for a terminal). */
 export const VMX_ENTRY = ENTRY;
+/** The private build's root (its src/ and versions/ as compiled JavaScript). */
+export const BUILT = OUT;
 
 /** Run `node bin/vmx.js args…` (the private build) with a time limit: a hang is a failure, not a stuck test. */
 export function vmx(args: readonly string[], timeoutMs = 60_000, env?: NodeJS.ProcessEnv): CliResult {
