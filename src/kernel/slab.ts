@@ -17,9 +17,9 @@ interface SizeClass {
 }
 
 export interface SlabObject {
-  size: number;
-  classSize: number;
-  node: number;
+  readonly size: number;
+  readonly classSize: number;
+  readonly node: number;
 }
 
 export class Slab {
@@ -29,6 +29,12 @@ export class Slab {
   liveBytes = 0;
   /** Frames the slab holds (owner Slab). */
   frames = 0;
+  /**
+   * One frozen record per (size, class, node) ever used, shared by every live object with those
+   * values: a long run keeps thousands of objects live, and a record each was a heap object per
+   * kmalloc for the garbage collector to copy and for the descriptor walks to step over.
+   */
+  private readonly records = new Map<number, SlabObject>();
 
   constructor(
     private readonly machine: Machine,
@@ -48,9 +54,22 @@ export class Slab {
     if (!cls) return 0;
     if (cls.free.length === 0 && !this.grow(cls)) return 0;
     const addr = cls.free.pop()!;
-    this.live.set(addr, { size, classSize: cls.size, node });
+    this.live.set(addr, this.record(size, cls.size, node));
     this.liveBytes += size;
     return addr;
+  }
+
+  private record(size: number, classSize: number, node: number): SlabObject {
+    // size <= classSize <= 2^22 (the largest class) and -1 <= node < 127 (machine.nodes <= 64)
+    // keep the key an exact integer below 2^53.
+    if (node < -1 || node >= 127) return Object.freeze({ size, classSize, node });
+    const key = (size * 2 ** 23 + classSize) * 128 + (node + 1);
+    let r = this.records.get(key);
+    if (r === undefined) {
+      r = Object.freeze({ size, classSize, node });
+      this.records.set(key, r);
+    }
+    return r;
   }
 
   /** The smallest class that fits `size` (classes are few and ascending). */
