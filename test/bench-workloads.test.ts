@@ -13,6 +13,7 @@ import { fixSize, fullFit, longBusyList, longBusyListSetup, randomMix, randomSiz
 import { costCurve, curvesSvg } from '../src/bench/curves.js';
 import { BEGIN, END, renderReport, type BenchResults } from '../src/bench/report.js';
 import { onX86_64 } from '../src/bench/main.js';
+import { measureLinearity } from '../src/bench/measure.js';
 
 const shared = (f: string) => join(SHARED_BENCH_DIR, f);
 
@@ -95,5 +96,21 @@ describe('docs/perf.md regeneration', () => {
     expect(next).toContain('test cpu, 2 cores');
     expect(next.endsWith(`${END}\n\n## Analysis\nkept\n`)).toBe(true);
     expect(renderReport(empty, next)).toBe(next);
+  });
+});
+
+describe('measureLinearity', () => {
+  it('times a scenario and its first half alternately in one process, each on a fresh boot', () => {
+    const whole = validateScenario(randomMix({ calls: 4000 }), VERSION_IDS, 'mix');
+    const half = validateScenario(randomMix({ calls: 2000 }), VERSION_IDS, 'mix');
+    const v = findVersion('2.4.19')!;
+    const { half: h, full: f } = measureLinearity(half, whole, v, 3);
+    expect([h.steps, f.steps]).toEqual([2000, 4000]);
+    expect([h.cpuMs.length, f.cpuMs.length, h.wallMs.length, f.wallMs.length]).toEqual([3, 3, 3, 3]);
+    // The half is the whole's first half: its calls are a prefix, so it does less of the same work.
+    expect(h.counters.kmalloc_calls).toBeGreaterThan(0);
+    expect(f.counters.kmalloc_calls).toBeGreaterThan(h.counters.kmalloc_calls);
+    // Each run boots afresh: counters are one run's, not a sum over the three.
+    expect(measureLinearity(half, whole, v, 1).full.counters).toEqual(f.counters);
   });
 });

@@ -18,6 +18,7 @@
  * --profile: instead of timing, profile each version on each workload (profile.ts; --only and
  * --versions pick) and write docs/perf.md's profile section (with --no-write, print it).
  * Internal: --child-measure <workload> <version> <reps> [variant]   --child-cli <vmx args…>
+ *           --child-linearity <version> <reps>
  *           --child-profile <workload> <version>
  */
 import { spawnSync } from 'node:child_process';
@@ -30,7 +31,7 @@ import { validateScenario, type Scenario } from '../harness/scenario.js';
 import type { KernelVersion } from '../contract/version.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
 import { costCurve, curvesSvg, type Curve } from './curves.js';
-import { measure, median, type Measurement } from './measure.js';
+import { measure, measureLinearity, median, type Measurement } from './measure.js';
 import { randomMix, workloads, type Workload } from './workloads.js';
 import { renderNative, renderReport, type BenchResults, type NativePair, type WholeProcess } from './report.js';
 import { fastSameAsNormal, prepareNative, runNative, type NativeTarget } from './native-run.js';
@@ -80,6 +81,18 @@ async function childMeasure(args: string[]): Promise<void> {
   process.stdout.write(JSON.stringify(m) + '\n');
 }
 
+/** The fewest half/whole pairs the linearity check times (sub-second runs: two are too few for a median). */
+const LINEARITY_PAIRS = 5;
+
+/** --child-linearity <version> <reps>: the generated mix and its first half, alternately in this process. */
+async function childLinearity(args: string[]): Promise<void> {
+  const [vid, repsText] = args;
+  const w = { id: 'random-mix-generated', source: 'generated', doc: () => randomMix() };
+  const half = validateScenario(variantDoc(w, 'half'), VERSION_IDS, w.id);
+  const whole = validateScenario(variantDoc(w, 'as-is'), VERSION_IDS, w.id);
+  process.stdout.write(JSON.stringify(measureLinearity(half, whole, VERSIONS.find((x) => x.id === vid)!, Number(repsText))) + '\n');
+}
+
 async function childProfile(args: string[]): Promise<void> {
   const [wid, vid] = args;
   const w = workloads().find((x) => x.id === wid);
@@ -116,10 +129,10 @@ async function childCli(args: string[]): Promise<void> {
   process.exitCode = code;
 }
 
-function runChild(args: string[]): Measurement {
+function runChild<T = Measurement>(args: string[]): T {
   const r = spawnSync(process.execPath, [SELF, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`bench child ${args.join(' ')} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measurement;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
 
 /** Wall time of `node bin/vmx.js <args>` with stdout to /dev/null, and (from a twin run) its peak RSS. */
@@ -253,13 +266,12 @@ async function bench(quick: boolean, write: boolean, reps: number, bigReps: numb
     results.whole['summary all'] = wholeProcess(['run', file, '--summary'], reps);
     results.whole['json all'] = wholeProcess(['run', file, '--json'], reps);
 
-    // Linearity: the generated random mix at 100k and 200k calls (the first 100k are the same calls).
+    // Linearity: the generated random mix at 100k and 200k calls (the first 100k are the same
+    // calls), alternately in one child per version (measureLinearity says why one), at least
+    // LINEARITY_PAIRS pairs: a ratio of two medians of sub-second runs needs more than two.
     for (const v of versionsFor(rmScenario)) {
       say(`bench: linearity on ${v.id}`);
-      results.linearity[v.id] = {
-        half: runChild(['--child-measure', 'random-mix-generated', v.id, String(reps), 'half']),
-        full: runChild(['--child-measure', 'random-mix-generated', v.id, String(reps), 'as-is']),
-      };
+      results.linearity[v.id] = runChild<{ half: Measurement; full: Measurement }>(['--child-linearity', v.id, String(Math.max(reps, LINEARITY_PAIRS))]);
     }
 
     // x86_64 with 64 GiB: the random mix with its machine block rewritten.
@@ -321,6 +333,7 @@ async function mainBench(argv: string[]): Promise<void> {
   if (argv[0] === '--child-measure') return childMeasure(argv.slice(1));
   if (argv[0] === '--child-cli') return childCli(argv.slice(1));
   if (argv[0] === '--child-profile') return childProfile(argv.slice(1));
+  if (argv[0] === '--child-linearity') return childLinearity(argv.slice(1));
   const num = (flag: string, dflt: number) => {
     const i = argv.indexOf(flag);
     return i >= 0 ? Number(argv[i + 1]) : dflt;

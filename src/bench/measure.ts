@@ -51,30 +51,52 @@ export function warmUp(s: Scenario, v: KernelVersion): void {
   }
 }
 
-export function measure(s: Scenario, v: KernelVersion, reps: number): Measurement {
-  const wallMs: number[] = [];
-  const cpuMs: number[] = [];
-  let counters = {} as Record<CounterKey, number>;
-  let failures = 0;
+/** One timed run: a fresh boot, then every step; its times go onto `into`. */
+function timedRun(s: Scenario, v: KernelVersion, into: Measurement): void {
   const opts = { detail: false };
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const run = bootVersion(s, v, opts);
+  let failed = 0;
+  for (let i = 0; i < s.steps.length; i++) {
+    holdYoungGeneration(); /* as `vmx run` does every step */
+    if (!runStep(run, s.steps[i], opts).result.ok) failed++;
+  }
+  const t1 = performance.now();
+  const c1 = process.cpuUsage(c0);
+  into.wallMs.push(t1 - t0);
+  into.cpuMs.push((c1.user + c1.system) / 1000);
+  into.failures = failed;
+  into.counters = Object.fromEntries(COUNTERS.map((c, i) => [c.key, run.kernel.counters[i]])) as Record<CounterKey, number>;
+  into.maxRssKiB = process.resourceUsage().maxRSS;
+}
+
+function emptyMeasurement(s: Scenario, v: KernelVersion): Measurement {
+  return { version: v.id, steps: s.steps.length, wallMs: [], cpuMs: [], counters: {} as Record<CounterKey, number>, failures: 0, maxRssKiB: 0 };
+}
+
+export function measure(s: Scenario, v: KernelVersion, reps: number): Measurement {
   // Warm-up (see WARMUP_BOOTS), untimed, so the medians are steady-state figures (a whole-process
   // run pays its warm-up; see the whole-process table).
   warmUp(s, v);
+  const m = emptyMeasurement(s, v);
+  for (let r = 0; r < reps; r++) timedRun(s, v, m);
+  return m;
+}
+
+/**
+ * The linearity pair: a scenario and its first half, timed alternately in this one process
+ * (half, whole, half, whole, …) after the warm-up. Two fresh processes would each settle on their
+ * own compiled code, and that difference, up to half again (docs/perf.md, Round 4), is not a cost
+ * that grows with the steps; in one process both lengths run the same code.
+ */
+export function measureLinearity(half: Scenario, whole: Scenario, v: KernelVersion, reps: number): { half: Measurement; full: Measurement } {
+  warmUp(whole, v);
+  const h = emptyMeasurement(half, v);
+  const f = emptyMeasurement(whole, v);
   for (let r = 0; r < reps; r++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const run = bootVersion(s, v, opts);
-    let failed = 0;
-    for (let i = 0; i < s.steps.length; i++) {
-      holdYoungGeneration(); /* as `vmx run` does every step */
-      if (!runStep(run, s.steps[i], opts).result.ok) failed++;
-    }
-    const t1 = performance.now();
-    const c1 = process.cpuUsage(c0);
-    wallMs.push(t1 - t0);
-    cpuMs.push((c1.user + c1.system) / 1000);
-    failures = failed;
-    counters = Object.fromEntries(COUNTERS.map((c, i) => [c.key, run.kernel.counters[i]])) as Record<CounterKey, number>;
+    timedRun(half, v, h);
+    timedRun(whole, v, f);
   }
-  return { version: v.id, steps: s.steps.length, wallMs, cpuMs, counters, failures, maxRssKiB: process.resourceUsage().maxRSS };
+  return { half: h, full: f };
 }
