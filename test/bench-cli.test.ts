@@ -12,8 +12,8 @@ import { resultDocument } from '../src/harness/document.js';
 import { runScenario, versionsFor } from '../src/harness/runner.js';
 import { parseScenario } from '../src/harness/scenario.js';
 import { VERSIONS, VERSION_IDS } from '../src/registry.js';
-import { stepDigestLine, streamResultDocument, summariseVersion } from '../src/cli/run.js';
-import { StepDigest } from '../src/cli/step-digest.js';
+import { streamResultDocument, summariseVersion } from '../src/cli/run.js';
+import { StepDigest, stepDigestLine } from '../src/cli/step-digest.js';
 
 const vectors = join(import.meta.dirname, 'vectors');
 const builtin = join(import.meta.dirname, '..', 'src', 'scenarios', 'builtin');

@@ -71,9 +71,12 @@ function versionsFor(s: Scenario): KernelVersion[] {
 
 // ---- child processes ------------------------------------------------------------------------
 
+/** The generated random mix (the linearity check's, and its half: src/bench/workloads.ts randomMix). */
+const GENERATED_MIX: Workload = { id: 'random-mix-generated', source: 'generated', doc: () => randomMix() };
+
 async function childMeasure(args: string[]): Promise<void> {
   const [wid, vid, repsText, variant = 'as-is'] = args;
-  const w = wid === 'random-mix-generated' ? { id: wid, source: 'generated', doc: () => randomMix() } : workloads().find((x) => x.id === wid);
+  const w = wid === GENERATED_MIX.id ? GENERATED_MIX : workloads().find((x) => x.id === wid);
   if (!w) throw new Error(`bench: no workload ${wid}`);
   const s = validateScenario(variantDoc(w, variant as Variant), VERSION_IDS, wid);
   const v = VERSIONS.find((x) => x.id === vid)!;
@@ -87,9 +90,8 @@ const LINEARITY_PAIRS = 5;
 /** --child-linearity <version> <reps>: the generated mix and its first half, alternately in this process. */
 async function childLinearity(args: string[]): Promise<void> {
   const [vid, repsText] = args;
-  const w = { id: 'random-mix-generated', source: 'generated', doc: () => randomMix() };
-  const half = validateScenario(variantDoc(w, 'half'), VERSION_IDS, w.id);
-  const whole = validateScenario(variantDoc(w, 'as-is'), VERSION_IDS, w.id);
+  const half = validateScenario(variantDoc(GENERATED_MIX, 'half'), VERSION_IDS, GENERATED_MIX.id);
+  const whole = validateScenario(variantDoc(GENERATED_MIX, 'as-is'), VERSION_IDS, GENERATED_MIX.id);
   process.stdout.write(JSON.stringify(measureLinearity(half, whole, VERSIONS.find((x) => x.id === vid)!, Number(repsText))) + '\n');
 }
 

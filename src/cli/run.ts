@@ -15,7 +15,7 @@ import { pteFlagNames } from '../hw/pagetable.js';
 import { JSON_FIELDS, type JsonField } from './commands.js';
 import { loadScenario, loadScenarioSteps, parseCommand, progress, UsageError, writeOut } from './io.js';
 import { stepsOf, type StepSource } from '../harness/step-tape.js';
-import { StepDigest, type DigestedResult } from './step-digest.js';
+import { StepDigest } from './step-digest.js';
 import { holdYoungGeneration } from './young-generation.js';
 
 const FORMATS = ['table', 'markdown', 'csv', 'json'] as const;
@@ -251,11 +251,6 @@ export interface RunSummary {
    * outcomes, addresses and printk lines, so versions and builds compare at a glance.
    */
   digest: string;
-}
-
-/** The text one step contributes to the summary digest (see RunSummary.digest; StepDigest hashes its bytes). */
-export function stepDigestLine(i: number, r: DigestedResult): string {
-  return `${i} ${r.ok ? 'ok' : r.error ?? 'failed'} ${r.addr ?? r.addrs?.join(',') ?? '-'} ${r.log.join('\u001f')}\n`;
 }
 
 /** Run a scenario on one version, step by step with detail off, folding results into a digest. */

@@ -15,6 +15,11 @@ export interface DigestedResult {
   log: readonly string[];
 }
 
+/** The text one step contributes to the summary digest (RunSummary.digest): what StepDigest hashes. */
+export function stepDigestLine(i: number, r: DigestedResult): string {
+  return `${i} ${r.ok ? 'ok' : r.error ?? 'failed'} ${r.addr ?? r.addrs?.join(',') ?? '-'} ${r.log.join('\u001f')}\n`;
+}
+
 const BUFFER_BYTES = 1 << 16;
 const SPACE = 0x20;
 const UNIT_SEPARATOR = 0x1f;

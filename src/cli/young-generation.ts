@@ -41,7 +41,7 @@ export function holdYoungGeneration(): void {
   }
 }
 
-/** Whether the young generation is being held at its ceiling (for tests and the bench). */
+/** Whether the young generation is being held at its ceiling (test/young-generation.test.ts). */
 export function youngGenerationHeld(): boolean {
   return held;
 }

@@ -139,7 +139,12 @@ function argFor(ctx: OpContext, src: ArgSource): unknown {
   }
 }
 
-/** The arguments of a row with two or more; null when harness pages ran out. */
+/** vread/vwrite take (buf, addr, count): a row starting with a buffer gets the count after the target. */
+function takesCount(sources: readonly ArgSource[]): boolean {
+  return sources[0] === 'readbuf' || sources[0] === 'writebuf';
+}
+
+/** The arguments of a row with two or more, or one that takesCount; null when harness pages ran out. */
 function argsFor(ctx: OpContext, sources: readonly ArgSource[]): unknown[] | null {
   const out: unknown[] = [];
   for (const src of sources) {
@@ -147,8 +152,7 @@ function argsFor(ctx: OpContext, sources: readonly ArgSource[]): unknown[] | nul
     if (a === NO_PAGES) return null;
     out.push(a);
   }
-  // vread/vwrite take (buf, addr, count): the count follows the target.
-  if (sources[0] === 'readbuf' || sources[0] === 'writebuf') out.push((out[0] as Uint8Array).length);
+  if (takesCount(sources)) out.push((out[0] as Uint8Array).length);
   return out;
 }
 
@@ -165,7 +169,7 @@ export function runOp(ctx: OpContext): StepResult {
   let args: unknown[] | null = null;
   let ret: unknown;
   if (sources.length === 0) ret = fn.call(run.api);
-  else if (sources.length === 1 && sources[0] !== 'readbuf' && sources[0] !== 'writebuf') {
+  else if (sources.length === 1 && !takesCount(sources)) {
     const a = argFor(ctx, sources[0]);
     if (a === NO_PAGES) return addressResult(ctx, 0);
     ret = fn.call(run.api, a);
