@@ -9,20 +9,14 @@
  * per step in its chain, so with a few thousand live objects each lookup of that key walks
  * hundreds of dead entries: microseconds per kmalloc (2.6.39's fix_size spent 38% of its time on
  * one `live.set`). Here a key keeps its slot for good and a delete only empties it; the slots are
- * bounded by the addresses ever used, which the slab's pages bound. The address-to-slot index is
- * an open-addressing hash over typed arrays (keys are never removed from it, so linear probing
- * needs no tombstones): i386 addresses above 2^31 are not small integers, and a `Map` keyed by
- * them boxes and hashes a heap number on every lookup.
+ * bounded by the addresses ever used, which the slab's pages bound (the address-to-slot index is
+ * addr-index.ts).
  */
 import type { Addr } from '../hw/addr.js';
+import { AddrIndex } from './addr-index.js';
 
 export class AddrTable<V> implements ReadonlyMap<Addr, V> {
-  /** Hash index: address ever set → slot + 1 (0 = empty bucket), never deleted from. */
-  private hashKeys = new Float64Array(64);
-  private hashSlots = new Int32Array(64);
-  private hashMask = 63;
-  /** 32 - log2(buckets): a multiplicative hash takes the product's top bits. */
-  private hashShift = 26;
+  private readonly index = new AddrIndex();
   private readonly keyAt: Addr[] = [];
   private readonly valueAt: (V | undefined)[] = [];
   /** When each live slot was (last) inserted: the Map's iteration order. */
@@ -34,37 +28,9 @@ export class AddrTable<V> implements ReadonlyMap<Addr, V> {
     return this.live;
   }
 
-  /** The bucket of `addr` in the hash index: where it is, or the empty bucket where it would go. */
-  private bucket(addr: Addr): number {
-    // Exact integer halves of the address (biased x86_64 addresses reach 2^48).
-    const lo = addr >>> 0;
-    const hi = (addr - lo) / 4294967296;
-    let b = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) >>> this.hashShift;
-    const mask = this.hashMask;
-    const keys = this.hashKeys;
-    const slots = this.hashSlots;
-    for (; slots[b] !== 0 && keys[b] !== addr; b = (b + 1) & mask);
-    return b;
-  }
-
   /** The slot of `addr`, or -1 when it was never set. */
   private slotOf(addr: Addr): number {
-    return this.hashSlots[this.bucket(addr)] - 1;
-  }
-
-  private grow(): void {
-    const keys = this.hashKeys;
-    const slots = this.hashSlots;
-    this.hashKeys = new Float64Array(keys.length * 2);
-    this.hashSlots = new Int32Array(keys.length * 2);
-    this.hashMask = keys.length * 2 - 1;
-    this.hashShift--;
-    for (let j = 0; j < keys.length; j++) {
-      if (slots[j] === 0) continue;
-      const b = this.bucket(keys[j]);
-      this.hashKeys[b] = keys[j];
-      this.hashSlots[b] = slots[j];
-    }
+    return this.index.slotOf(addr);
   }
 
   get(addr: Addr): V | undefined {
@@ -78,16 +44,10 @@ export class AddrTable<V> implements ReadonlyMap<Addr, V> {
 
   /** Map.set: a new (or deleted) key goes last in the order, a live one keeps its place. */
   set(addr: Addr, v: V): this {
-    let b = this.bucket(addr);
-    let i = this.hashSlots[b] - 1;
+    let i = this.index.slotOf(addr);
     if (i < 0) {
-      if (2 * (this.keyAt.length + 1) > this.hashKeys.length) {
-        this.grow();
-        b = this.bucket(addr);
-      }
       i = this.keyAt.length;
-      this.hashKeys[b] = addr;
-      this.hashSlots[b] = i + 1;
+      this.index.add(addr, i);
       this.keyAt.push(addr);
       this.valueAt.push(undefined);
       this.seqAt.push(0);
