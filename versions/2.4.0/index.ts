@@ -58,7 +58,10 @@ export const version: KernelVersion = {
         return p === null ? null : mm.__vmalloc(size, GFP_KERNEL | __GFP_HIGHMEM, p);
       },
       vfree: (addr) => mm.vfree(addr),
-      get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
+      get_vm_area: (size, flags) => {
+        const area = mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC);
+        return area ? mm.vm.addr[area] : 0;
+      },
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
       // __ioremap takes an unsigned long: a physical address beyond 4 GiB is truncated.
       ioremap: (phys, size) => ioremap(io.__ioremap, k.ulong(phys), size),
@@ -66,7 +69,7 @@ export const version: KernelVersion = {
       iounmap: (addr) => io.iounmap(addr),
       areas() {
         const out = [];
-        for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags) });
+        for (let a = mm.vmlist(), vm = mm.vm; a; a = vm.next[a]) out.push({ addr: vm.addr[a], size: vm.size[a], flags: vmFlagNames(vm.flags[a]) });
         return out;
       },
     };

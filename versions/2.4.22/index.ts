@@ -131,7 +131,10 @@ export const version: KernelVersion = {
       vunmap: (addr) => vunmap(mm.vfree, addr),
       // 2.4.22 has no VM_MAP: the contract calls vmap with VM_ALLOC here.
       vmap: (pages) => mm.vmap(pages, pages.length, VM_ALLOC, PAGE_KERNEL(k)),
-      get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
+      get_vm_area: (size, flags) => {
+        const area = mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC);
+        return area ? mm.vm.addr[area] : 0;
+      },
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
       vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),
       // __ioremap takes an unsigned long: a physical address beyond 4 GiB is truncated.
@@ -141,7 +144,7 @@ export const version: KernelVersion = {
       vmalloc_to_page: (addr) => mem.vmalloc_to_page(addr),
       areas() {
         const out = [];
-        for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags) });
+        for (let a = mm.vmlist(), vm = mm.vm; a; a = vm.next[a]) out.push({ addr: vm.addr[a], size: vm.size[a], flags: vmFlagNames(vm.flags[a]) });
         return out;
       },
     };

@@ -18,7 +18,8 @@ import type { Addr } from '../../../src/kernel/kernel.js';
 import type { EntryPtr } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
-import { SIZEOF_VM_STRUCT, VM_ALLOC, type vm_struct } from '../include/linux/vmalloc.js';
+import { SIZEOF_VM_STRUCT, VM_ALLOC, VM_STRUCT, type vm_struct, type vm_structs } from '../include/linux/vmalloc.js';
+import { structTable } from '../../../src/kernel/struct-table.js';
 import { gfpZoneBits } from '../include/linux/mm.js';
 import type { Pgalloc240 } from '../include/asm-i386/pgalloc.js';
 import { mk_pte_flags, pgd_none } from '../include/asm-i386/pgtable.js';
@@ -26,10 +27,12 @@ import { mk_pte_flags, pgd_none } from '../include/asm-i386/pgtable.js';
 const ENOMEM = 12;
 
 export interface Vmalloc240 {
-  readonly vmlist: () => vm_struct | null;
+  /** The vm_structs this kernel kmalloc'ed (their rows). */
+  readonly vm: vm_structs;
+  readonly vmlist: () => vm_struct;
   vmfree_area_pages(address: Addr, size: number): void;
   vmalloc_area_pages(address: Addr, size: number, gfp_mask: number, prot: number): number;
-  get_vm_area(size: number, flags: number): vm_struct | null;
+  get_vm_area(size: number, flags: number): vm_struct;
   vfree(addr: Addr): FreeOutcome;
   __vmalloc(size: number, gfp_mask: number, prot: number): Addr;
   vread(buf: Uint8Array, addr: Addr, count: number): number;
@@ -46,7 +49,8 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
 
   /* rwlock_t vmlist_lock = RW_LOCK_UNLOCKED; struct vm_struct * vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
-  let vmlist: vm_struct | null = null;
+  let vmlist: vm_struct = 0;
+  const vm = structTable(VM_STRUCT);
 
   // free_area_pte (mm/vmalloc.c 2.4.0)
   const free_area_pte = k.traced('free_area_pte', (pmd: EntryPtr, address: Addr, size: number): void => {
@@ -169,21 +173,21 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
   });
 
   // get_vm_area (mm/vmalloc.c 2.4.0)
-  const get_vm_area = k.traced('get_vm_area', (size: number, flags: number): vm_struct | null => {
+  const get_vm_area = k.traced('get_vm_area', (size: number, flags: number): vm_struct => {
     const self = k.kmalloc(SIZEOF_VM_STRUCT, 'kmalloc', -1);
-    if (!self) return null;
+    if (!self) return 0;
     size = k.ulong(size + PAGE_SIZE);
     // SIM (speed, docs/perf.md): `+` (a no-op on a number) tells the JIT that addr is a number from
     // the start, so the walk keeps it unboxed; without it each entry walked boxed a new address.
     let addr = +VMALLOC_START;
     k.write_lock(vmlist_lock);
-    let prev: vm_struct | null = null;
+    let prev: vm_struct = 0;
     let tmp = vmlist;
     // SIM: the nodes_visited probe is added once per walk (the same total as one per entry), and
     // the loop-invariant VMALLOC_END - size is computed once, as the C compiler hoists it.
     let visited = 0;
     const limit = k.ulong(VMALLOC_END - size);
-    for (; tmp; prev = tmp, tmp = tmp.next) {
+    for (; tmp; prev = tmp, tmp = vm.next[tmp]) {
       visited++;
       // QUERY: no VMALLOC_END check when vmlist is empty or the area fits before the first
       // entry; the overflow test runs only inside the loop.
@@ -193,28 +197,32 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
       }
       // QUERY: strict: a hole exactly size + PAGE_SIZE long is refused and the walk goes on
       // to the next hole (2.4.5 made it `<=`).
-      if (k.ulong(size + addr) < tmp.addr) break;
+      if (k.ulong(size + addr) < vm.addr[tmp]) break;
       // QUERY: unconditional (2.4.21 only moves forward): an entry whose end wraps past 4 GiB
       // sends the candidate backwards.
-      addr = k.ulong(tmp.size + tmp.addr);
+      addr = k.ulong(vm.size[tmp] + vm.addr[tmp]);
       if (addr > limit) {
         k.count('nodes_visited', visited);
         return out(self);
       }
     }
     k.count('nodes_visited', visited);
-    const area: vm_struct = { flags, addr, size, next: tmp, self };
-    if (prev) prev.next = area;
+    const area = vm.handleAt(self);
+    vm.flags[area] = flags;
+    vm.addr[area] = addr;
+    vm.size[area] = size;
+    vm.next[area] = tmp;
+    if (prev) vm.next[prev] = area;
     else vmlist = area;
     k.write_unlock(vmlist_lock);
     return area;
   });
 
   // The failure returns of get_vm_area (inline in 2.4.0; the `out:` label of 2.4.5 on).
-  function out(self: Addr): null {
+  function out(self: Addr): 0 {
     k.write_unlock(vmlist_lock);
     k.kfree(self);
-    return null;
+    return 0;
   }
 
   // vfree (mm/vmalloc.c 2.4.0)
@@ -225,18 +233,18 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
       return 'bad-address';
     }
     k.write_lock(vmlist_lock);
-    let prev: vm_struct | null = null;
+    let prev: vm_struct = 0;
     let visited = 0; // SIM: nodes_visited added once per walk, as in get_vm_area
-    for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
+    for (let tmp = vmlist; tmp; prev = tmp, tmp = vm.next[tmp]) {
       visited++;
-      if (tmp.addr === addr) {
+      if (vm.addr[tmp] === addr) {
         k.count('nodes_visited', visited);
-        if (prev) prev.next = tmp.next;
-        else vmlist = tmp.next;
+        if (prev) vm.next[prev] = vm.next[tmp];
+        else vmlist = vm.next[tmp];
         // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
-        vmfree_area_pages(tmp.addr, tmp.size); /* VMALLOC_VMADDR(tmp->addr) */
+        vmfree_area_pages(vm.addr[tmp], vm.size[tmp]); /* VMALLOC_VMADDR(tmp->addr) */
         k.write_unlock(vmlist_lock);
-        k.kfree(tmp.self);
+        k.kfree(vm.self[tmp]);
         return 'ok';
       }
     }
@@ -255,7 +263,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
     }
     const area = get_vm_area(size, VM_ALLOC);
     if (!area) return 0;
-    const addr = area.addr;
+    const addr = vm.addr[area];
     if (vmalloc_area_pages(addr, size, gfp_mask, prot)) {
       vfree(addr);
       return 0;
@@ -270,10 +278,10 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
     k.read_lock(vmlist_lock);
     finished: {
-      for (let tmp = vmlist; tmp; tmp = tmp.next) {
+      for (let tmp = vmlist; tmp; tmp = vm.next[tmp]) {
         k.count('nodes_visited');
-        const vaddr = tmp.addr;
-        const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+        const vaddr = vm.addr[tmp];
+        const vend = k.ulong(vaddr + vm.size[tmp] - PAGE_SIZE);
         if (addr >= vend) continue;
         while (addr < vaddr) {
           if (count === 0) break finished;
@@ -297,6 +305,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
   });
 
   return {
+    vm,
     vmlist: () => vmlist,
     vmfree_area_pages,
     vmalloc_area_pages,

@@ -15,7 +15,8 @@ import type { Addr } from '../../../src/kernel/kernel.js';
 import type { EntryPtr } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
-import { SIZEOF_VM_STRUCT, VM_ALLOC, type vm_struct } from '../include/linux/vmalloc.js';
+import { SIZEOF_VM_STRUCT, VM_ALLOC, VM_STRUCT, type vm_struct, type vm_structs } from '../include/linux/vmalloc.js';
+import { structTable } from '../../../src/kernel/struct-table.js';
 import { pmd_alloc } from '../include/linux/mm.js';
 import { mk_pte_flags } from '../include/asm-i386/pgtable.js';
 
@@ -31,10 +32,12 @@ export interface PageCursor {
 }
 
 export interface Vmalloc2431 {
-  readonly vmlist: () => vm_struct | null;
+  /** The vm_structs this kernel kmalloc'ed (their rows). */
+  readonly vm: vm_structs;
+  readonly vmlist: () => vm_struct;
   vmfree_area_pages(address: Addr, size: number): void;
   vmalloc_area_pages(address: Addr, size: number, gfp_mask: number, prot: number): number;
-  get_vm_area(size: number, flags: number): vm_struct | null;
+  get_vm_area(size: number, flags: number): vm_struct;
   vfree(addr: Addr): FreeOutcome;
   __vfree(addr: Addr, free_area_pages: number): FreeOutcome;
   __vmalloc(size: number, gfp_mask: number, prot: number): Addr;
@@ -53,7 +56,8 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
 
   /* rwlock_t vmlist_lock = RW_LOCK_UNLOCKED; struct vm_struct * vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
-  let vmlist: vm_struct | null = null;
+  let vmlist: vm_struct = 0;
+  const vm = structTable(VM_STRUCT);
 
   // free_area_pte (mm/vmalloc.c 2.4.31)
   const free_area_pte = k.traced('free_area_pte', (pmd: EntryPtr, address: Addr, size: number): void => {
@@ -212,28 +216,28 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
   );
 
   // get_vm_area (mm/vmalloc.c 2.4.31)
-  const get_vm_area = k.traced('get_vm_area', (size: number, flags: number): vm_struct | null => {
+  const get_vm_area = k.traced('get_vm_area', (size: number, flags: number): vm_struct => {
     const self = k.kmalloc(SIZEOF_VM_STRUCT, 'kmalloc', -1);
-    if (!self) return null;
+    if (!self) return 0;
 
     size = k.ulong(size + PAGE_SIZE);
     // 2.4.20: a size of 0xfffff000 (or more) wraps to 0 here and is refused.
     if (!size) {
       k.kfree(self);
-      return null;
+      return 0;
     }
 
     // SIM (speed, docs/perf.md): `+` (a no-op on a number) tells the JIT that addr is a number from
     // the start, so the walk keeps it unboxed; without it each entry walked boxed a new address.
     let addr = +VMALLOC_START;
     k.write_lock(vmlist_lock);
-    let prev: vm_struct | null = null;
+    let prev: vm_struct = 0;
     let tmp = vmlist;
     // SIM: the nodes_visited probe is added once per walk (the same total as one per entry), and
     // the loop-invariant VMALLOC_END - size is computed once, as the C compiler hoists it.
     let visited = 0;
     const limit = k.ulong(VMALLOC_END - size);
-    for (; tmp; prev = tmp, tmp = tmp.next) {
+    for (; tmp; prev = tmp, tmp = vm.next[tmp]) {
       visited++;
       // QUERY: no VMALLOC_END check when vmlist is empty or the area fits before the first
       // entry; the overflow test runs only inside the loop.
@@ -241,10 +245,10 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
         k.count('nodes_visited', visited);
         return out(self);
       }
-      if (k.ulong(size + addr) <= tmp.addr) break;
+      if (k.ulong(size + addr) <= vm.addr[tmp]) break;
       // 2.4.21: the candidate only moves forward. It matters only when an entry's end wraps
       // past 4 GiB (an area made without a VMALLOC_END check), which 2.4.19 follows backwards.
-      const next = k.ulong(tmp.size + tmp.addr);
+      const next = k.ulong(vm.size[tmp] + vm.addr[tmp]);
       if (next > addr) addr = next;
       if (addr > limit) {
         k.count('nodes_visited', visited);
@@ -252,17 +256,21 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
       }
     }
     k.count('nodes_visited', visited);
-    const area: vm_struct = { flags, addr, size, next: tmp, self };
-    if (prev) prev.next = area;
+    const area = vm.handleAt(self);
+    vm.flags[area] = flags;
+    vm.addr[area] = addr;
+    vm.size[area] = size;
+    vm.next[area] = tmp;
+    if (prev) vm.next[prev] = area;
     else vmlist = area;
     k.write_unlock(vmlist_lock);
     return area;
   });
 
-  function out(self: Addr): null {
+  function out(self: Addr): 0 {
     k.write_unlock(vmlist_lock);
     k.kfree(self);
-    return null;
+    return 0;
   }
 
   // __vfree (mm/vmalloc.c 2.4.31)
@@ -273,18 +281,18 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
       return 'bad-address';
     }
     k.write_lock(vmlist_lock);
-    let prev: vm_struct | null = null;
+    let prev: vm_struct = 0;
     let visited = 0; // SIM: nodes_visited added once per walk, as in get_vm_area
-    for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
+    for (let tmp = vmlist; tmp; prev = tmp, tmp = vm.next[tmp]) {
       visited++;
-      if (tmp.addr === addr) {
+      if (vm.addr[tmp] === addr) {
         k.count('nodes_visited', visited);
-        if (prev) prev.next = tmp.next;
-        else vmlist = tmp.next;
+        if (prev) vm.next[prev] = vm.next[tmp];
+        else vmlist = vm.next[tmp];
         // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
-        if (free_area_pages) vmfree_area_pages(tmp.addr, tmp.size); /* VMALLOC_VMADDR(tmp->addr) */
+        if (free_area_pages) vmfree_area_pages(vm.addr[tmp], vm.size[tmp]); /* VMALLOC_VMADDR(tmp->addr) */
         k.write_unlock(vmlist_lock);
-        k.kfree(tmp.self);
+        k.kfree(vm.self[tmp]);
         return 'ok';
       }
     }
@@ -304,7 +312,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
     if (!size || Math.floor(size / 2 ** PAGE_SHIFT) > k.num_physpages) return 0;
     const area = get_vm_area(size, VM_ALLOC);
     if (!area) return 0;
-    const addr = area.addr;
+    const addr = vm.addr[area];
     if (__vmalloc_area_pages(addr, size, gfp_mask, prot, null)) {
       __vfree(addr, 0);
       return 0;
@@ -322,7 +330,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
     if (!size || size > k.ulong(k.num_physpages * 2 ** PAGE_SHIFT)) return 0;
     const area = get_vm_area(size, flags);
     if (!area) return 0;
-    const addr = area.addr;
+    const addr = vm.addr[area];
     const cursor: PageCursor = { pages, i: 0 };
     if (__vmalloc_area_pages(addr, size, 0, prot, cursor)) {
       // QUERY: the references taken in completed pgd chunks were dropped by the unwinding
@@ -340,10 +348,10 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
     k.read_lock(vmlist_lock);
     finished: {
-      for (let tmp = vmlist; tmp; tmp = tmp.next) {
+      for (let tmp = vmlist; tmp; tmp = vm.next[tmp]) {
         k.count('nodes_visited');
-        const vaddr = tmp.addr;
-        const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+        const vaddr = vm.addr[tmp];
+        const vend = k.ulong(vaddr + vm.size[tmp] - PAGE_SIZE);
         if (addr >= vend) continue;
         while (addr < vaddr) {
           if (count === 0) break finished;
@@ -373,10 +381,10 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
     k.read_lock(vmlist_lock);
     finished: {
-      for (let tmp = vmlist; tmp; tmp = tmp.next) {
+      for (let tmp = vmlist; tmp; tmp = vm.next[tmp]) {
         k.count('nodes_visited');
-        const vaddr = tmp.addr;
-        const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+        const vaddr = vm.addr[tmp];
+        const vend = k.ulong(vaddr + vm.size[tmp] - PAGE_SIZE);
         if (addr >= vend) continue;
         while (addr < vaddr) {
           if (count === 0) break finished;
@@ -400,6 +408,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
   });
 
   return {
+    vm,
     vmlist: () => vmlist,
     vmfree_area_pages,
     vmalloc_area_pages,

@@ -3,20 +3,21 @@
  * vmalloc / vmalloc_dma / vmalloc_32 around __vmalloc.
  */
 import type { Addr, Kernel } from '../../../../src/kernel/kernel.js';
+import type { StructTable } from '../../../../src/kernel/struct-table.js';
 import { GFP_DMA, GFP_KERNEL, PAGE_KERNEL, __GFP_HIGHMEM } from './mm.js';
 
 /* bits in vm_struct->flags */
 export const VM_IOREMAP = 0x00000001; /* ioremap() and friends */
 export const VM_ALLOC = 0x00000002; /* vmalloc() */
 
-export interface vm_struct {
-  flags: number;
-  addr: Addr;
-  size: number;
-  next: vm_struct | null;
-  /** SIM: the kmalloc'ed address of this descriptor (C's `area` pointer value). */
-  self: Addr;
-}
+/**
+ * struct vm_struct, kept as columns (src/kernel/struct-table.ts): a `vm_struct` is a pointer, a
+ * row of the boot's table `vm` (0 is NULL), and `vm.addr[p]` is `p->addr`. `vm.self[p]` is the
+ * address kmalloc gave the struct (the C pointer's value).
+ */
+export const VM_STRUCT = { flags: 'int', addr: 'ulong', size: 'ulong', next: 'ptr' } as const;
+export type vm_struct = number;
+export type vm_structs = StructTable<typeof VM_STRUCT>;
 
 /** sizeof(struct vm_struct) on i386: four 4-byte fields. */
 export const SIZEOF_VM_STRUCT = 16;

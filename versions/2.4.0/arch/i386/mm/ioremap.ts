@@ -15,7 +15,7 @@ import type { Addr } from '../../../../../src/kernel/kernel.js';
 import type { EntryPtr } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
-import { VM_IOREMAP, type vm_struct } from '../../../include/linux/vmalloc.js';
+import { VM_IOREMAP, type vm_struct, type vm_structs } from '../../../include/linux/vmalloc.js';
 import { phys_to_virt, virt_to_phys } from '../../../include/asm-i386/io.js';
 import type { Pgalloc240 } from '../../../include/asm-i386/pgalloc.js';
 import { _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_PRESENT, _PAGE_RW, mk_pte_flags } from '../../../include/asm-i386/pgtable.js';
@@ -26,7 +26,8 @@ const FILE = 'ioremap.c';
 
 /** What ioremap.c calls in mm/vmalloc.c. */
 export interface VmallocForIoremap {
-  get_vm_area(size: number, flags: number): vm_struct | null;
+  readonly vm: vm_structs;
+  get_vm_area(size: number, flags: number): vm_struct;
   vfree(addr: Addr): FreeOutcome;
 }
 
@@ -137,7 +138,7 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pgalloc: Pgalloc240): Ior
     /* Ok, go for it.. */
     const area = mm.get_vm_area(size, VM_IOREMAP);
     if (!area) return 0;
-    const addr = area.addr;
+    const addr = mm.vm.addr[area];
     if (remap_area_pages(addr, phys_addr, size, flags)) {
       mm.vfree(addr);
       return 0;
