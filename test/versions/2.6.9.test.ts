@@ -227,7 +227,7 @@ describe('2.6.9 mm/vmalloc.c', () => {
     const pg = i386Pgtable(k);
     const mm = bootVmalloc(k, v269.defaultWindow(k), pg, bootMemory(k, pg));
     const a = mm.vmalloc(3 * PAGE);
-    mm.vmlist()!.pages!.pfns[1] = -1;
+    mm.vm.pages[mm.vmlist()]!.pfns[1] = -1;
     expect(() => mm.vfree(a)).toThrow(/kernel BUG at mm\/vmalloc.c:324!/);
   });
 
@@ -238,7 +238,8 @@ describe('2.6.9 mm/vmalloc.c', () => {
     const p = k.harness_alloc_page();
     const a = mm.vmap([p], 0, 0x4, 0x163n);
     expect(a).toBe(0xc8800000);
-    expect(mm.vmlist()).toMatchObject({ addr: 0xc8800000, size: PAGE });
+    const area = mm.vmlist();
+    expect([mm.vm.addr[area], mm.vm.size[area]]).toEqual([0xc8800000, PAGE]);
     expect(k.walk(a)).toBe(p);
   });
 

@@ -267,8 +267,8 @@ export const version: KernelVersion = {
     // physical address is truncated.
     const phys = (p: number) => (k.arch.name === 'i386' ? p % 2 ** 32 : p);
     const findArea = (addr: number) => {
-      for (let v = mm.vmlist(); v; v = v.next) if (v.addr === addr) return v;
-      return null;
+      for (let v = mm.vmlist(), vm = mm.vm; v; v = vm.next[v]) if (vm.addr[v] === addr) return v;
+      return 0;
     };
     const modules = bootModule(k, mm);
     return {
@@ -295,9 +295,18 @@ export const version: KernelVersion = {
       vfree: (addr) => mm.vfree(addr),
       vunmap: (addr) => mm.vunmap(addr),
       vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, PAGE_KERNEL),
-      get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
-      remove_vm_area: (addr) => mm.remove_vm_area(addr)?.self ?? 0,
-      alloc_vm_area: (size) => mm.alloc_vm_area(size)?.addr ?? 0,
+      get_vm_area: (size, flags) => {
+        const area = mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC);
+        return area ? mm.vm.addr[area] : 0;
+      },
+      remove_vm_area: (addr) => {
+        const area = mm.remove_vm_area(addr);
+        return area ? mm.vm.self[area] : 0;
+      },
+      alloc_vm_area: (size) => {
+        const area = mm.alloc_vm_area(size);
+        return area ? mm.vm.addr[area] : 0;
+      },
       free_vm_area(addr) {
         // SIM: the caller holds the vm_struct; the scenario holds its address, looked up here.
         const area = findArea(addr);
@@ -320,12 +329,12 @@ export const version: KernelVersion = {
       iounmap: (addr) => io.iounmap(addr),
       areas(): AreaView[] {
         const out: AreaView[] = [];
-        for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags), nrPages: a.nr_pages });
+        for (let a = mm.vmlist(), vm = mm.vm; a; a = vm.next[a]) out.push({ addr: vm.addr[a], size: vm.size[a], flags: vmFlagNames(vm.flags[a]), nrPages: vm.nr_pages[a] });
         return out;
       },
       stateSummary() {
         let n = 0;
-        for (let a = mm.vmlist(); a; a = a.next) n++;
+        for (let a = mm.vmlist(), vm = mm.vm; a; a = vm.next[a]) n++;
         return { vmlist_entries: n };
       },
     };

@@ -319,8 +319,14 @@ export const version: KernelVersion = {
       vfree: (addr) => mm.vfree(addr),
       vunmap: (addr) => mm.vunmap(addr),
       vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, pg.PAGE_KERNEL),
-      get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
-      remove_vm_area: (addr) => mm.remove_vm_area(addr)?.self ?? 0,
+      get_vm_area: (size, flags) => {
+        const area = mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC);
+        return area ? mm.vm.addr[area] : 0;
+      },
+      remove_vm_area: (addr) => {
+        const area = mm.remove_vm_area(addr);
+        return area ? mm.vm.self[area] : 0;
+      },
       vread: (buf, addr, count) => mm.vread(buf, addr, count),
       vwrite: (buf, addr, count) => mm.vwrite(buf, addr, count),
       // SIM: an x86_64 user-half address (negative in vmx's biased space) has no slot in the
@@ -328,7 +334,7 @@ export const version: KernelVersion = {
       vmalloc_to_page: (addr) => (addr < 0 ? -1 : mem.vmalloc_to_page(addr)),
       areas() {
         const out = [];
-        for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags), nrPages: a.nr_pages });
+        for (let a = mm.vmlist(), vm = mm.vm; a; a = vm.next[a]) out.push({ addr: vm.addr[a], size: vm.size[a], flags: vmFlagNames(vm.flags[a]), nrPages: vm.nr_pages[a] });
         return out;
       },
     };

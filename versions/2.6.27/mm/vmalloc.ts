@@ -7,8 +7,8 @@
  *
  * The file statics (vmlist, vmlist_lock) live in the closure `boot()` creates, because several
  * kernels run side by side in one process. vmlist_lock is taken and released where the C does
- * (the kernel services track holders: a step that dies holding it leaves it held). A
- * vm_struct is a JS object that also carries the address kmalloc gave it (`self`).
+ * (the kernel services track holders: a step that dies holding it leaves it held). The
+ * vm_structs are rows of the table `vm` (include/linux/vmalloc.ts): `vm.addr[p]` is `p->addr`.
  * Unsigned-long arithmetic that can wrap in C is wrapped with k.ulong.
  */
 import type { Addr, EntryPtr, Kernel, pgprotval_t } from '../../../src/kernel/kernel.js';
@@ -24,8 +24,9 @@ import {
   VM_USERMAP,
   VM_VPAGES,
   type PagesArray,
-  type vm_struct,
+  VM_STRUCT, type vm_struct, type vm_structs,
 } from '../include/linux/vmalloc.js';
+import { structTable } from '../../../src/kernel/struct-table.js';
 import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
 import { addr_end, bootMemory } from './memory.js';
 import { pgprot } from '../include/asm-x86/pgtable.js';
@@ -61,7 +62,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
-  let vmlist: vm_struct | null = null;
+  let vmlist: vm_struct = 0;
+  const vm = structTable(VM_STRUCT);
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
   const arrayFrameOwner = new Map<number, PagesArray>();
 
@@ -129,7 +131,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   // unmap_vm_area (mm/vmalloc.c 2.6.27)
   const unmap_vm_area = (area: vm_struct): void => {
-    unmap_kernel_range(area.addr, area.size);
+    unmap_kernel_range(vm.addr[area], vm.size[area]);
   };
 
   /** map_vm_area's `struct page ***pages`: the array and how far it has been consumed. */
@@ -185,8 +187,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   // map_vm_area (mm/vmalloc.c 2.6.27)
   const map_vm_area = k.traced('map_vm_area', (area: vm_struct, prot: pgprotval_t, pages: PagesCursor): number => {
-    let addr = area.addr;
-    const end = k.ulong(addr + area.size - PAGE_SIZE);
+    let addr = vm.addr[area];
+    const end = k.ulong(addr + vm.size[area] - PAGE_SIZE);
     let err = 0;
 
     k.BUG_ON(addr >= end, 158);
@@ -230,17 +232,17 @@ export function boot(k: Kernel, window: VmallocWindow) {
   const vmalloc_to_pfn = (vmalloc_addr: Addr): number => vmalloc_to_page(vmalloc_addr);
 
   /** The printk of __get_vm_area_node's out: label. */
-  const out = (area: Addr): null => {
+  const out = (area: Addr): 0 => {
     k.write_unlock(vmlist_lock);
     k.kfree(area);
     if (k.printk_ratelimit()) k.printk('allocation failed: out of vmalloc space - use vmalloc=<size> to increase size.');
-    return null;
+    return 0;
   };
 
   // __get_vm_area_node (mm/vmalloc.c 2.6.27)
   const __get_vm_area_node = k.traced(
     '__get_vm_area_node',
-    (size: number, flags: number, start: Addr, end: Addr, node: number, gfp_mask: number, caller: string): vm_struct | null => {
+    (size: number, flags: number, start: Addr, end: Addr, node: number, gfp_mask: number, caller: string): vm_struct => {
       let align = 1;
 
       /* BUG_ON(in_interrupt()); */
@@ -256,12 +258,12 @@ export function boot(k: Kernel, window: VmallocWindow) {
       // the start, so the walk keeps it unboxed; without it each entry walked boxed a new address.
       let addr = +ALIGN(start, align);
       size = k.PAGE_ALIGN(size);
-      if (!size) return null;
+      if (!size) return 0;
 
       void (gfp_mask & GFP_RECLAIM_MASK);
       const self = k.kmalloc(sizeof_vm_struct, 'kmalloc_node', node);
 
-      if (!self) return null;
+      if (!self) return 0;
 
       /*
        * We always allocate a guard page.
@@ -272,38 +274,47 @@ export function boot(k: Kernel, window: VmallocWindow) {
       size = k.ulong(size + PAGE_SIZE);
 
       k.write_lock(vmlist_lock);
-      let prev: vm_struct | null = null; /* p = &vmlist, or &prev->next */
-      let tmp: vm_struct | null;
+      let prev: vm_struct = 0; /* p = &vmlist, or &prev->next */
+      let tmp: vm_struct;
       let fail = false; /* goto out */
       let visited = 0; // SIM: nodes_visited added once per walk
-      for (tmp = vmlist; tmp !== null; prev = tmp, tmp = tmp.next) {
+      for (tmp = vmlist; tmp; prev = tmp, tmp = vm.next[tmp]) {
         visited++;
-        if (tmp.addr < addr) {
-          if (k.ulong(tmp.addr + tmp.size) >= addr) addr = ALIGN(tmp.size + tmp.addr, align);
+        if (vm.addr[tmp] < addr) {
+          if (k.ulong(vm.addr[tmp] + vm.size[tmp]) >= addr) addr = ALIGN(vm.size[tmp] + vm.addr[tmp], align);
           continue;
         }
         if (k.ulong(size + addr) < addr) {
           fail = true;
           break;
         }
-        if (k.ulong(size + addr) <= tmp.addr) break; /* goto found */
-        addr = ALIGN(tmp.size + tmp.addr, align);
+        if (k.ulong(size + addr) <= vm.addr[tmp]) break; /* goto found */
+        addr = ALIGN(vm.size[tmp] + vm.addr[tmp], align);
         if (addr > k.ulong(end - size)) {
           fail = true;
           break;
         }
       }
       counters[NODES_VISITED] += visited;
-      if (!fail && tmp === null) {
+      if (!fail && !tmp) {
         if (k.ulong(size + addr) < addr) fail = true;
         else if (addr > k.ulong(end - size)) fail = true;
       }
       if (fail) return out(self);
 
       /* found: */
-      const area: vm_struct = { next: tmp, addr, size, flags, pages: null, nr_pages: 0, phys_addr: 0, caller, self };
-      if (prev) prev.next = area;
+      const area = vm.handleAt(self);
+      vm.next[area] = tmp;
+      if (prev) vm.next[prev] = area;
       else vmlist = area;
+
+      vm.flags[area] = flags;
+      vm.addr[area] = addr;
+      vm.size[area] = size;
+      vm.pages[area] = null;
+      vm.nr_pages[area] = 0;
+      vm.phys_addr[area] = 0;
+      vm.caller[area] = caller;
       k.write_unlock(vmlist_lock);
 
       return area;
@@ -311,33 +322,33 @@ export function boot(k: Kernel, window: VmallocWindow) {
   );
 
   // __get_vm_area (mm/vmalloc.c 2.6.27)
-  const __get_vm_area = (size: number, flags: number, start: Addr, end: Addr, caller: string = '__get_vm_area'): vm_struct | null =>
+  const __get_vm_area = (size: number, flags: number, start: Addr, end: Addr, caller: string = '__get_vm_area'): vm_struct =>
     __get_vm_area_node(size, flags, start, end, -1, GFP_KERNEL, caller);
 
   /**
    *	get_vm_area  -  reserve a contiguous kernel virtual area
    */
   // get_vm_area (mm/vmalloc.c 2.6.27)
-  const get_vm_area = (size: number, flags: number, caller: string = 'get_vm_area'): vm_struct | null =>
+  const get_vm_area = (size: number, flags: number, caller: string = 'get_vm_area'): vm_struct =>
     __get_vm_area_node(size, flags, VMALLOC_START, VMALLOC_END, -1, GFP_KERNEL, caller);
 
   // get_vm_area_caller (mm/vmalloc.c 2.6.27)
-  const get_vm_area_caller = (size: number, flags: number, caller: string): vm_struct | null =>
+  const get_vm_area_caller = (size: number, flags: number, caller: string): vm_struct =>
     __get_vm_area_node(size, flags, VMALLOC_START, VMALLOC_END, -1, GFP_KERNEL, caller);
 
   // get_vm_area_node (mm/vmalloc.c 2.6.27)
-  const get_vm_area_node = (size: number, flags: number, node: number, gfp_mask: number, caller: string = 'get_vm_area_node'): vm_struct | null =>
+  const get_vm_area_node = (size: number, flags: number, node: number, gfp_mask: number, caller: string = 'get_vm_area_node'): vm_struct =>
     __get_vm_area_node(size, flags, VMALLOC_START, VMALLOC_END, node, gfp_mask, caller);
 
   /* Caller must hold vmlist_lock */
   // __find_vm_area (mm/vmalloc.c 2.6.27)
-  const __find_vm_area = (addr: Addr): vm_struct | null => {
-    let tmp: vm_struct | null;
+  const __find_vm_area = (addr: Addr): vm_struct => {
+    let tmp: vm_struct;
     let visited = 0; // SIM: nodes_visited added once per walk
 
-    for (tmp = vmlist; tmp !== null; tmp = tmp.next) {
+    for (tmp = vmlist; tmp; tmp = vm.next[tmp]) {
       visited++;
-      if (tmp.addr === addr) break;
+      if (vm.addr[tmp] === addr) break;
     }
     counters[NODES_VISITED] += visited;
 
@@ -346,27 +357,27 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   /* Caller must hold vmlist_lock */
   // __remove_vm_area (mm/vmalloc.c 2.6.27)
-  const __remove_vm_area = (addr: Addr): vm_struct | null => {
-    let prev: vm_struct | null = null;
-    let tmp: vm_struct | null;
+  const __remove_vm_area = (addr: Addr): vm_struct => {
+    let prev: vm_struct = 0;
+    let tmp: vm_struct;
     let visited = 0; // SIM: nodes_visited added once per walk
 
-    for (tmp = vmlist; tmp !== null; prev = tmp, tmp = tmp.next) {
+    for (tmp = vmlist; tmp; prev = tmp, tmp = vm.next[tmp]) {
       visited++;
-      if (tmp.addr === addr) break; /* goto found */
+      if (vm.addr[tmp] === addr) break; /* goto found */
     }
     counters[NODES_VISITED] += visited;
-    if (!tmp) return null;
+    if (!tmp) return 0;
 
     /* found: */
     unmap_vm_area(tmp);
-    if (prev) prev.next = tmp.next;
-    else vmlist = tmp.next;
+    if (prev) vm.next[prev] = vm.next[tmp];
+    else vmlist = vm.next[tmp];
 
     /*
      * Remove the guard page.
      */
-    tmp.size -= PAGE_SIZE;
+    vm.size[tmp] -= PAGE_SIZE;
     return tmp;
   };
 
@@ -374,7 +385,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
    *	remove_vm_area  -  find and remove a continuous kernel virtual area
    */
   // remove_vm_area (mm/vmalloc.c 2.6.27)
-  const remove_vm_area = k.traced('remove_vm_area', (addr: Addr): vm_struct | null => {
+  const remove_vm_area = k.traced('remove_vm_area', (addr: Addr): vm_struct => {
     k.write_lock(vmlist_lock);
     const v = __remove_vm_area(addr);
     k.write_unlock(vmlist_lock);
@@ -399,19 +410,19 @@ export function boot(k: Kernel, window: VmallocWindow) {
     /* debug_check_no_locks_freed(addr, area->size); debug_check_no_obj_freed(addr, area->size): off */
 
     if (deallocate_pages) {
-      for (let i = 0; i < area.nr_pages; i++) {
+      for (let i = 0; i < vm.nr_pages[area]; i++) {
         // struct page *page = area->pages[i]: a load through the array's own mapping when it
         // was vmalloc'ed (VM_VPAGES), which oopses if that array area was vfree'd on its own.
-        const slot = k.ulong(area.pages!.ptr + i * PTR);
-        let page = area.pages!.pfns[i];
-        if (area.flags & VM_VPAGES) {
+        const slot = k.ulong(vm.pages[area]!.ptr + i * PTR);
+        let page = vm.pages[area]!.pfns[i];
+        if (vm.flags[area] & VM_VPAGES) {
           if (i === 0 || slot % PAGE_SIZE < PTR) k.readByte(slot);
           // The array's page was freed and its address now maps another page, or the page went
           // to a new owner: the load reads that page, fresh and so zero unless written (a NULL
           // page pointer). A freed page nobody took yet still holds the old entries.
-          const frames = area.pages!.frames;
+          const frames = vm.pages[area]!.frames;
           const f = frames ? frames[Math.floor((i * PTR) / PAGE_SIZE)] : -1;
-          if (frames && (k.walk(slot) !== f || (area.pages!.freedFrames?.has(f) && !k.PageBuddy(f)))) {
+          if (frames && (k.walk(slot) !== f || (vm.pages[area]!.freedFrames?.has(f) && !k.PageBuddy(f)))) {
             let v = 0;
             for (let b = 0; b < PTR; b++) v |= k.readByte(k.ulong(slot + b));
             if (v === 0) page = -1;
@@ -428,11 +439,11 @@ export function boot(k: Kernel, window: VmallocWindow) {
         }
       }
 
-      if (area.flags & VM_VPAGES) vfree(area.pages!.ptr);
-      else k.kfree(area.pages ? area.pages.ptr : 0);
+      if (vm.flags[area] & VM_VPAGES) vfree(vm.pages[area]!.ptr);
+      else k.kfree(vm.pages[area] ? vm.pages[area].ptr : 0);
     }
 
-    k.kfree(area.self);
+    k.kfree(vm.self[area]);
     return 'ok';
   });
 
@@ -466,46 +477,46 @@ export function boot(k: Kernel, window: VmallocWindow) {
     if (!area) return 0;
 
     if (map_vm_area(area, prot, { pages, off: 0 })) {
-      vunmap(area.addr);
+      vunmap(vm.addr[area]);
       return 0;
     }
 
-    return area.addr;
+    return vm.addr[area];
   });
 
   // __vmalloc_area_node (mm/vmalloc.c 2.6.27)
   const __vmalloc_area_node = k.traced('__vmalloc_area_node', (area: vm_struct, gfp_mask: number, prot: pgprotval_t, node: number, caller: string): Addr => {
     let pagesPtr: Addr;
 
-    const nr_pages = Math.floor((area.size - PAGE_SIZE) / PAGE_SIZE) % 2 ** 32; /* unsigned int */
+    const nr_pages = Math.floor((vm.size[area] - PAGE_SIZE) / PAGE_SIZE) % 2 ** 32; /* unsigned int */
     const array_size = (nr_pages * PTR) % 2 ** 32; /* unsigned int */
 
-    area.nr_pages = nr_pages;
+    vm.nr_pages[area] = nr_pages;
     /* Please note that the recursion is strictly bounded. */
     if (array_size > PAGE_SIZE) {
       pagesPtr = __vmalloc_node(array_size, gfp_mask | __GFP_ZERO, PAGE_KERNEL, node, caller);
-      area.flags |= VM_VPAGES;
+      vm.flags[area] |= VM_VPAGES;
     } else {
       pagesPtr = k.kmalloc(array_size, 'kmalloc_node', node); /* (gfp_mask & GFP_RECLAIM_MASK) | __GFP_ZERO */
     }
     // SIM: the array's contents live in `pfns`; the simulated memory behind a vmalloc'ed
     // pages array reads as zeroes rather than as struct page pointers.
-    area.pages = pagesPtr ? ({ ptr: pagesPtr, pfns: new Array<number>(nr_pages).fill(-1) } as PagesArray) : null;
-    if (area.pages && area.flags & VM_VPAGES) {
+    vm.pages[area] = pagesPtr ? ({ ptr: pagesPtr, pfns: new Array<number>(nr_pages).fill(-1) } as PagesArray) : null;
+    if (vm.pages[area] && vm.flags[area] & VM_VPAGES) {
       // SIM: the pages now mapped at the array's address hold it (read from the page tables)
       const frames: number[] = [];
       for (let j = 0; j * PAGE_SIZE < array_size; j++) frames.push(k.walk(k.ulong(pagesPtr + j * PAGE_SIZE)));
-      area.pages.frames = frames;
-      for (const f of frames) if (f >= 0) arrayFrameOwner.set(f, area.pages);
+      vm.pages[area].frames = frames;
+      for (const f of frames) if (f >= 0) arrayFrameOwner.set(f, vm.pages[area]);
     }
-    area.caller = caller;
-    if (!area.pages) {
-      remove_vm_area(area.addr);
-      k.kfree(area.self);
+    vm.caller[area] = caller;
+    if (!vm.pages[area]) {
+      remove_vm_area(vm.addr[area]);
+      k.kfree(vm.self[area]);
       return 0;
     }
 
-    for (let i = 0; i < area.nr_pages; i++) {
+    for (let i = 0; i < vm.nr_pages[area]; i++) {
       let page: number;
 
       if (node < 0) page = k.alloc_page(gfp_mask);
@@ -513,20 +524,20 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
       if (page < 0) {
         /* Successfully allocated i pages, free them in __vunmap() */
-        area.nr_pages = i;
-        vfree(area.addr); /* goto fail */
+        vm.nr_pages[area] = i;
+        vfree(vm.addr[area]); /* goto fail */
         return 0;
       }
-      area.pages.pfns[i] = page;
+      vm.pages[area].pfns[i] = page;
     }
 
     // map_vm_area(area, prot, &pages): `pages` is the local copy of area->pages
-    if (map_vm_area(area, prot, { pages: area.pages.pfns, off: 0 })) {
+    if (map_vm_area(area, prot, { pages: vm.pages[area].pfns, off: 0 })) {
       /* fail: */
-      vfree(area.addr);
+      vfree(vm.addr[area]);
       return 0;
     }
-    return area.addr;
+    return vm.addr[area];
   });
 
   // __vmalloc_area (mm/vmalloc.c 2.6.27)
@@ -568,7 +579,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     if (ret) {
       k.write_lock(vmlist_lock);
       const area = __find_vm_area(ret)!;
-      area.flags |= VM_USERMAP;
+      vm.flags[area] |= VM_USERMAP;
       k.write_unlock(vmlist_lock);
     }
     return ret;
@@ -605,7 +616,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     if (ret) {
       k.write_lock(vmlist_lock);
       const area = __find_vm_area(ret)!;
-      area.flags |= VM_USERMAP;
+      vm.flags[area] |= VM_USERMAP;
       k.write_unlock(vmlist_lock);
     }
     return ret;
@@ -619,10 +630,10 @@ export function boot(k: Kernel, window: VmallocWindow) {
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
     k.read_lock(vmlist_lock);
-    finished: for (let tmp = vmlist; tmp; tmp = tmp.next) {
+    finished: for (let tmp = vmlist; tmp; tmp = vm.next[tmp]) {
       counters[NODES_VISITED]++;
-      const vaddr = tmp.addr;
-      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+      const vaddr = vm.addr[tmp];
+      const vend = k.ulong(vaddr + vm.size[tmp] - PAGE_SIZE);
       if (addr >= vend) continue;
       if (addr < vaddr) {
         /* while (addr < vaddr) { if (count == 0) goto finished; *buf = '\0'; buf++; addr++; count--; } */
@@ -657,10 +668,10 @@ export function boot(k: Kernel, window: VmallocWindow) {
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
     k.read_lock(vmlist_lock);
-    finished: for (let tmp = vmlist; tmp; tmp = tmp.next) {
+    finished: for (let tmp = vmlist; tmp; tmp = vm.next[tmp]) {
       counters[NODES_VISITED]++;
-      const vaddr = tmp.addr;
-      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+      const vaddr = vm.addr[tmp];
+      const vend = k.ulong(vaddr + vm.size[tmp] - PAGE_SIZE);
       if (addr >= vend) continue;
       if (addr < vaddr) {
         /* while (addr < vaddr) { if (count == 0) goto finished; buf++; addr++; count--; } */
@@ -699,17 +710,17 @@ export function boot(k: Kernel, window: VmallocWindow) {
    *	Returns:	NULL on failure, vm_struct on success
    */
   // alloc_vm_area (mm/vmalloc.c 2.6.27)
-  const alloc_vm_area = k.traced('alloc_vm_area', (size: number, caller: string = 'alloc_vm_area'): vm_struct | null => {
+  const alloc_vm_area = k.traced('alloc_vm_area', (size: number, caller: string = 'alloc_vm_area'): vm_struct => {
     const area = get_vm_area_caller(size, VM_IOREMAP, caller);
-    if (area === null) return null;
+    if (!area) return 0;
 
     /*
      * This ensures that page tables are constructed for this region
      * of kernel virtual address space and mapped into init_mm.
      */
-    if (mem.apply_to_page_range(area.addr, area.size, f)) {
+    if (mem.apply_to_page_range(vm.addr[area], vm.size[area], f)) {
       free_vm_area(area);
-      return null;
+      return 0;
     }
 
     /* Make sure the pagetables are constructed in process kernel mappings */
@@ -720,9 +731,9 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   // free_vm_area (mm/vmalloc.c 2.6.27)
   function free_vm_area(area: vm_struct): void {
-    const ret = remove_vm_area(area.addr);
+    const ret = remove_vm_area(vm.addr[area]);
     k.BUG_ON(ret !== area, 894);
-    k.kfree(area.self);
+    k.kfree(vm.self[area]);
   }
 
   // s_show (mm/vmalloc.c 2.6.27): one line of /proc/vmallocinfo
@@ -730,20 +741,20 @@ export function boot(k: Kernel, window: VmallocWindow) {
     // seq_printf(m, "0x%p-0x%p %7ld", v->addr, v->addr + v->size, v->size): the end is pointer
     // arithmetic and wraps (an area ending at 2^32 prints its end as %p of NULL: zeros in 2.6.27),
     // and %7ld prints the unsigned long size as signed (2 GiB or more is negative on i386).
-    const size_ld = k.arch.bitsPerLong === 32 && v.size >= 2 ** 31 ? v.size - 2 ** 32 : v.size;
-    let line = `0x${k.p(v.addr)}-0x${k.p(k.ulong(v.addr + v.size))} ${String(size_ld).padStart(7, ' ')}`;
+    const size_ld = k.arch.bitsPerLong === 32 && vm.size[v] >= 2 ** 31 ? vm.size[v] - 2 ** 32 : vm.size[v];
+    let line = `0x${k.p(vm.addr[v])}-0x${k.p(k.ulong(vm.addr[v] + vm.size[v]))} ${String(size_ld).padStart(7, ' ')}`;
 
-    if (v.caller) line += ' ' + v.caller + '+0x0/0x0'; /* sprint_symbol(buff, v->caller) */
+    if (vm.caller[v]) line += ' ' + vm.caller[v] + '+0x0/0x0'; /* sprint_symbol(buff, v->caller) */
 
-    if (v.nr_pages) line += ` pages=${v.nr_pages}`;
+    if (vm.nr_pages[v]) line += ` pages=${vm.nr_pages[v]}`;
 
-    if (v.phys_addr) line += ` phys=${v.phys_addr.toString(16)}`;
+    if (vm.phys_addr[v]) line += ` phys=${vm.phys_addr[v].toString(16)}`;
 
-    if (v.flags & VM_IOREMAP) line += ' ioremap';
-    if (v.flags & VM_ALLOC) line += ' vmalloc';
-    if (v.flags & VM_MAP) line += ' vmap';
-    if (v.flags & VM_USERMAP) line += ' user';
-    if (v.flags & VM_VPAGES) line += ' vpages';
+    if (vm.flags[v] & VM_IOREMAP) line += ' ioremap';
+    if (vm.flags[v] & VM_ALLOC) line += ' vmalloc';
+    if (vm.flags[v] & VM_MAP) line += ' vmap';
+    if (vm.flags[v] & VM_USERMAP) line += ' user';
+    if (vm.flags[v] & VM_VPAGES) line += ' vpages';
 
     /* show_numa_info(m, v): SIM: not printed (NUMA_BUILD off, as on a default i386 config) */
     return line + '\n';
@@ -753,7 +764,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
   const vmallocinfo = (): string => {
     let text = '';
     k.read_lock(vmlist_lock); /* s_start */
-    for (let v = vmlist; v; v = v.next) text += s_show(v);
+    for (let v = vmlist; v; v = vm.next[v]) text += s_show(v);
     k.read_unlock(vmlist_lock); /* s_stop */
     return text;
   };
@@ -783,10 +794,10 @@ export function boot(k: Kernel, window: VmallocWindow) {
     const area = __find_vm_area(addr);
     if (!area) return out_einval_locked();
 
-    if (!(area.flags & VM_USERMAP)) return out_einval_locked();
+    if (!(vm.flags[area] & VM_USERMAP)) return out_einval_locked();
 
-    if (usize === undefined) usize = area.size - PAGE_SIZE; /* SIM: the default vma covers the whole area */
-    if (k.ulong(usize + pgoff * PAGE_SIZE) > area.size - PAGE_SIZE) return out_einval_locked();
+    if (usize === undefined) usize = vm.size[area] - PAGE_SIZE; /* SIM: the default vma covers the whole area */
+    if (k.ulong(usize + pgoff * PAGE_SIZE) > vm.size[area] - PAGE_SIZE) return out_einval_locked();
     k.read_unlock(vmlist_lock);
 
     addr = k.ulong(addr + pgoff * PAGE_SIZE);
@@ -815,6 +826,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
   return {
     VMALLOC_START,
     VMALLOC_END,
+    vm,
     vmlist: () => vmlist,
     vmlist_lock,
     unmap_kernel_range,

@@ -19,7 +19,8 @@ import type { Kernel } from '../../../src/kernel/kernel.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import { WARN_ON } from '../include/asm-generic/bug.js';
 import { GFP_KERNEL, __GFP_HIGHMEM, type AsmPgtable } from '../include/linux/mm.js';
-import { SIZEOF_VM_STRUCT, VM_ALLOC, VM_IOREMAP, type vm_struct } from '../include/linux/vmalloc.js';
+import { SIZEOF_VM_STRUCT, VM_ALLOC, VM_IOREMAP, VM_STRUCT, type vm_struct, type vm_structs } from '../include/linux/vmalloc.js';
+import { structTable } from '../../../src/kernel/struct-table.js';
 import type { Memory269 } from './memory.js';
 
 const ENOMEM = 12;
@@ -52,7 +53,8 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
 
   /* rwlock_t vmlist_lock = RW_LOCK_UNLOCKED; struct vm_struct *vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
-  let vmlist: vm_struct | null = null;
+  let vmlist: vm_struct = 0;
+  const vm = structTable(VM_STRUCT);
 
   /** ALIGN(x, a) on an unsigned long. */
   const ALIGN = (x: number, a: number): number => (a === 1 ? x : k.ulong(Math.floor(k.ulong(x + a - 1) / a) * a));
@@ -139,8 +141,8 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
 
   // unmap_vm_area (mm/vmalloc.c 2.6.9)
   const unmap_vm_area = k.traced('unmap_vm_area', (area: vm_struct): void => {
-    let address = area.addr;
-    const end = k.ulong(address + area.size);
+    let address = vm.addr[area];
+    const end = k.ulong(address + vm.size[area]);
 
     let dir = pg.pgd_offset_k(address);
     k.flush_cache_vunmap();
@@ -149,13 +151,13 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
       address = k.ulong(k.levelFloor(address + PGDIR_SIZE, PGDIR_SIZE));
       dir++;
     } while (address && address < end);
-    k.flush_tlb_kernel_range(area.addr, end);
+    k.flush_tlb_kernel_range(vm.addr[area], end);
   });
 
   // map_vm_area (mm/vmalloc.c 2.6.9)
   const map_vm_area = k.traced('map_vm_area', (area: vm_struct, prot: pgprotval_t, pages: PageCursor): number => {
-    let address = area.addr;
-    const end = k.ulong(address + (area.size - PAGE_SIZE));
+    let address = vm.addr[area];
+    const end = k.ulong(address + (vm.size[area] - PAGE_SIZE));
     let err = 0;
 
     let dir = pg.pgd_offset_k(address);
@@ -181,7 +183,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
   });
 
   // __get_vm_area (mm/vmalloc.c 2.6.9)
-  const __get_vm_area = k.traced('__get_vm_area', (size: number, flags: number, start: Addr, end: Addr): vm_struct | null => {
+  const __get_vm_area = k.traced('__get_vm_area', (size: number, flags: number, start: Addr, end: Addr): vm_struct => {
     let align = 1;
 
     if (flags & VM_IOREMAP) {
@@ -199,7 +201,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     let addr = +ALIGN(start, align);
 
     const self = k.kmalloc(sizeof_vm_struct, 'kmalloc', -1);
-    if (!self) return null;
+    if (!self) return 0;
 
     /*
      * We always allocate a guard page.
@@ -207,21 +209,21 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     size = k.ulong(size + PAGE_SIZE);
     if (!size) {
       k.kfree(self);
-      return null;
+      return 0;
     }
 
     k.write_lock(vmlist_lock);
-    let prev: vm_struct | null = null;
+    let prev: vm_struct = 0;
     let tmp = vmlist;
     let visited = 0; // SIM: nodes_visited added once per walk (the same total as one per entry)
     let found = true;
-    for (; tmp; prev = tmp, tmp = tmp.next) {
+    for (; tmp; prev = tmp, tmp = vm.next[tmp]) {
       visited++;
-      if (tmp.addr < addr) {
+      if (vm.addr[tmp] < addr) {
         // 2.6.9-rc2 (6522176763): a candidate inside an area below it moves past that area.
         // QUERY: with no VMALLOC_END or wrap check, so an aligned VM_IOREMAP candidate moved
         // here past the last area is taken wherever it lands.
-        if (k.ulong(tmp.addr + tmp.size) >= addr) addr = ALIGN(k.ulong(tmp.size + tmp.addr), align);
+        if (k.ulong(vm.addr[tmp] + vm.size[tmp]) >= addr) addr = ALIGN(k.ulong(vm.size[tmp] + vm.addr[tmp]), align);
         continue;
       }
       // QUERY: as in 2.4, no VMALLOC_END or wrap check when vmlist is empty or the area fits
@@ -230,8 +232,8 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
         found = false;
         break;
       }
-      if (k.ulong(size + addr) <= tmp.addr) break;
-      addr = ALIGN(k.ulong(tmp.size + tmp.addr), align);
+      if (k.ulong(size + addr) <= vm.addr[tmp]) break;
+      addr = ALIGN(k.ulong(vm.size[tmp] + vm.addr[tmp]), align);
       if (addr > k.ulong(end - size)) {
         found = false;
         break;
@@ -241,9 +243,17 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
 
     if (found) {
       /* found: */
-      const area: vm_struct = { addr, size, flags, pages: null, nr_pages: 0, phys_addr: 0, next: tmp, self };
-      if (prev) prev.next = area;
+      const area = vm.handleAt(self);
+      vm.next[area] = tmp;
+      if (prev) vm.next[prev] = area;
       else vmlist = area;
+
+      vm.flags[area] = flags;
+      vm.addr[area] = addr;
+      vm.size[area] = size;
+      vm.pages[area] = null;
+      vm.nr_pages[area] = 0;
+      vm.phys_addr[area] = 0;
       k.write_unlock(vmlist_lock);
       return area;
     }
@@ -252,14 +262,14 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     k.write_unlock(vmlist_lock);
     k.kfree(self);
     if (k.printk_ratelimit()) k.printk('allocation failed: out of vmalloc space - use vmalloc=<size> to increase size.');
-    return null;
+    return 0;
   });
 
   /**
    *	get_vm_area  -  reserve a contingous kernel virtual area
    */
   // get_vm_area (mm/vmalloc.c 2.6.9)
-  const get_vm_area = k.traced('get_vm_area', (size: number, flags: number): vm_struct | null =>
+  const get_vm_area = k.traced('get_vm_area', (size: number, flags: number): vm_struct =>
     __get_vm_area(size, flags, VMALLOC_START, VMALLOC_END),
   );
 
@@ -267,26 +277,26 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
    *	remove_vm_area  -  find and remove a contingous kernel virtual area
    */
   // remove_vm_area (mm/vmalloc.c 2.6.9)
-  const remove_vm_area = k.traced('remove_vm_area', (addr: Addr): vm_struct | null => {
+  const remove_vm_area = k.traced('remove_vm_area', (addr: Addr): vm_struct => {
     k.write_lock(vmlist_lock);
-    let prev: vm_struct | null = null;
+    let prev: vm_struct = 0;
     let visited = 0; // SIM: nodes_visited added once per walk
-    for (let tmp = vmlist; tmp; prev = tmp, tmp = tmp.next) {
+    for (let tmp = vmlist; tmp; prev = tmp, tmp = vm.next[tmp]) {
       visited++;
-      if (tmp.addr === addr) {
+      if (vm.addr[tmp] === addr) {
         k.count('nodes_visited', visited);
         /* found: */
         // 2.5.70 (9bc3b5f16f): unmapped before it leaves vmlist, under the lock.
         unmap_vm_area(tmp);
-        if (prev) prev.next = tmp.next;
-        else vmlist = tmp.next;
+        if (prev) vm.next[prev] = vm.next[tmp];
+        else vmlist = vm.next[tmp];
         k.write_unlock(vmlist_lock);
         return tmp;
       }
     }
     k.count('nodes_visited', visited);
     k.write_unlock(vmlist_lock);
-    return null;
+    return 0;
   });
 
   // __vunmap (mm/vmalloc.c 2.6.9)
@@ -307,16 +317,16 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     }
 
     if (deallocate_pages) {
-      for (let i = 0; i < area.nr_pages; i++) {
-        const page = area.pages!.pfns[i];
+      for (let i = 0; i < vm.nr_pages[area]; i++) {
+        const page = vm.pages[area]!.pfns[i];
         k.BUG_ON(page < 0, 324);
         k.__free_page(page);
       }
 
-      k.kfree(area.pages ? area.pages.ptr : 0);
+      k.kfree(vm.pages[area] ? vm.pages[area].ptr : 0);
     }
 
-    k.kfree(area.self);
+    k.kfree(vm.self[area]);
     return 'ok';
   });
 
@@ -351,11 +361,11 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     const area = get_vm_area((count * 2 ** PAGE_SHIFT) % 2 ** 32, flags);
     if (!area) return 0;
     if (map_vm_area(area, prot, { pages, i: 0 })) {
-      vunmap(area.addr);
+      vunmap(vm.addr[area]);
       return 0;
     }
 
-    return area.addr;
+    return vm.addr[area];
   });
 
   /**
@@ -372,33 +382,33 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     const nr_pages = Math.floor(size / PAGE_SIZE) % 2 ** 32; /* unsigned int */
     const array_size = (nr_pages * PTR) % 2 ** 32;
 
-    area.nr_pages = nr_pages;
+    vm.nr_pages[area] = nr_pages;
     // The array is kmalloc'ed whatever its size: 2.6.9's largest general cache is 131072 bytes
     // (kmalloc_sizes.h with CONFIG_MMU), so more than 32768 pages (16384 on x86_64) fail here.
     const ptr = k.kmalloc(array_size, 'kmalloc', -1); /* kmalloc(array_size, gfp_mask & ~__GFP_HIGHMEM) */
-    area.pages = ptr ? { ptr, pfns: new Array<number>(nr_pages).fill(-1) } : null; /* memset(area->pages, 0, array_size) */
-    if (!area.pages) {
-      remove_vm_area(area.addr);
-      k.kfree(area.self);
+    vm.pages[area] = ptr ? { ptr, pfns: new Array<number>(nr_pages).fill(-1) } : null; /* memset(area->pages, 0, array_size) */
+    if (!vm.pages[area]) {
+      remove_vm_area(vm.addr[area]);
+      k.kfree(vm.self[area]);
       return 0;
     }
 
     let failed = false;
-    for (let i = 0; i < area.nr_pages; i++) {
+    for (let i = 0; i < vm.nr_pages[area]; i++) {
       const page = k.alloc_page(gfp_mask);
       if (page < 0) {
         /* Successfully allocated i pages, free them in __vunmap() */
-        area.nr_pages = i;
+        vm.nr_pages[area] = i;
         failed = true;
         break; /* goto fail */
       }
-      area.pages.pfns[i] = page;
+      vm.pages[area].pfns[i] = page;
     }
 
-    if (!failed && !map_vm_area(area, prot, { pages: area.pages.pfns, i: 0 })) return area.addr;
+    if (!failed && !map_vm_area(area, prot, { pages: vm.pages[area].pfns, i: 0 })) return vm.addr[area];
 
     /* fail: */
-    vfree(area.addr);
+    vfree(vm.addr[area]);
     return 0;
   });
 
@@ -433,10 +443,10 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
     k.read_lock(vmlist_lock);
-    for (let tmp = vmlist; tmp; tmp = tmp.next) {
+    for (let tmp = vmlist; tmp; tmp = vm.next[tmp]) {
       k.count('nodes_visited');
-      const vaddr = tmp.addr;
-      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+      const vaddr = vm.addr[tmp];
+      const vend = k.ulong(vaddr + vm.size[tmp] - PAGE_SIZE);
       if (addr >= vend) continue;
       while (addr < vaddr) {
         if (count === 0) return finished(b);
@@ -465,10 +475,10 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
     k.read_lock(vmlist_lock);
-    for (let tmp = vmlist; tmp; tmp = tmp.next) {
+    for (let tmp = vmlist; tmp; tmp = vm.next[tmp]) {
       k.count('nodes_visited');
-      const vaddr = tmp.addr;
-      const vend = k.ulong(vaddr + tmp.size - PAGE_SIZE);
+      const vaddr = vm.addr[tmp];
+      const vend = k.ulong(vaddr + vm.size[tmp] - PAGE_SIZE);
       if (addr >= vend) continue;
       while (addr < vaddr) {
         if (count === 0) return finished(b);
@@ -490,6 +500,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
   });
 
   return {
+    vm,
     vmlist: () => vmlist,
     vmlist_lock,
     unmap_vm_area,

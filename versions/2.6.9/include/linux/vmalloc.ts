@@ -5,6 +5,7 @@
  * inline wrappers left the header in 2.5.21); there is no vmalloc_dma.
  */
 import type { Addr } from '../../../../src/kernel/kernel.js';
+import { ref, type StructTable } from '../../../../src/kernel/struct-table.js';
 
 /* bits in vm_struct->flags */
 export const VM_IOREMAP = 0x00000001; /* ioremap() and friends */
@@ -19,17 +20,15 @@ export interface PagesArray {
   pfns: number[];
 }
 
-export interface vm_struct {
-  addr: Addr;
-  size: number;
-  flags: number;
-  pages: PagesArray | null;
-  nr_pages: number;
-  phys_addr: number;
-  next: vm_struct | null;
-  /** SIM: the kmalloc'ed address of this descriptor (C's `area` pointer value). */
-  self: Addr;
-}
+/**
+ * struct vm_struct, kept as columns (src/kernel/struct-table.ts): a `vm_struct` is a pointer, a
+ * row of the boot's table `vm` (0 is NULL), and `vm.addr[p]` is `p->addr`. `vm.self[p]` is the
+ * address kmalloc gave the struct (the C pointer's value). Counts and flags are held as exact
+ * numbers ('ulong' columns), as the JS numbers they were.
+ */
+export const VM_STRUCT = { addr: 'ulong', size: 'ulong', flags: 'ulong', pages: ref<PagesArray>(), nr_pages: 'ulong', phys_addr: 'ulong', next: 'ptr' } as const;
+export type vm_struct = number;
+export type vm_structs = StructTable<typeof VM_STRUCT>;
 
 /**
  * sizeof(struct vm_struct): seven fields, 28 bytes on i386; 56 on x86_64 (nr_pages is an

@@ -15,7 +15,7 @@
 import type { Addr, KernelLock, pgprotval_t } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
-import { VM_IOREMAP, get_vm_area_size, type vm_struct } from '../../../include/linux/vmalloc.js';
+import { VM_IOREMAP, get_vm_area_size, type vm_struct, type vm_structs } from '../../../include/linux/vmalloc.js';
 import { bootIoremapRange } from '../../../lib/ioremap.js';
 import { pgprot } from '../../../include/asm-x86/pgtable.js';
 
@@ -34,10 +34,11 @@ export const _PAGE_CACHE_UC = 0x18;
 
 /** What ioremap.c calls in mm/vmalloc.c. */
 export interface VmallocForIoremap {
-  vmlist(): vm_struct | null;
+  readonly vm: vm_structs;
+  vmlist(): vm_struct;
   readonly vmlist_lock: KernelLock;
-  get_vm_area_caller(size: number, flags: number, caller: string): vm_struct | null;
-  remove_vm_area(addr: Addr): vm_struct | null;
+  get_vm_area_caller(size: number, flags: number, caller: string): vm_struct;
+  remove_vm_area(addr: Addr): vm_struct;
   free_vm_area(area: vm_struct): void;
   vunmap(addr: Addr): FreeOutcome;
 }
@@ -145,8 +146,8 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     /* Ok, go for it.. */
     const area = mm.get_vm_area_caller(size, VM_IOREMAP, caller);
     if (!area) return 0;
-    area.phys_addr = phys_addr;
-    const vaddr = area.addr;
+    mm.vm.phys_addr[area] = phys_addr;
+    const vaddr = mm.vm.addr[area];
     // ioremap_page_range takes an unsigned long phys_addr.
     if (ioremap_page_range(vaddr, k.ulong(vaddr + size), k.arch.bitsPerLong === 32 ? phys_addr % 2 ** 32 : phys_addr, prot)) {
       /* free_memtype(phys_addr, phys_addr + size): PAT off */
@@ -156,7 +157,7 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
 
     if (ioremap_change_attr(vaddr, size, phys_addr) < 0) {
       /* free_memtype(phys_addr, phys_addr + size): PAT off */
-      mm.vunmap(area.addr);
+      mm.vunmap(mm.vm.addr[area]);
       return 0;
     }
 
@@ -183,10 +184,10 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     /* mmiotrace_iounmap(addr): off */
 
     k.read_lock(mm.vmlist_lock);
-    let p: vm_struct | null;
-    for (p = mm.vmlist(); p; p = p.next) {
+    let p: vm_struct;
+    for (p = mm.vmlist(); p; p = mm.vm.next[p]) {
       k.count('nodes_visited');
-      if (p.addr === addr) break;
+      if (mm.vm.addr[p] === addr) break;
     }
     k.read_unlock(mm.vmlist_lock);
 
@@ -196,12 +197,12 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     }
 
     /* free_memtype(p->phys_addr, p->phys_addr + get_vm_area_size(p)): PAT off */
-    void get_vm_area_size(p);
+    void get_vm_area_size(mm.vm, p);
 
     /* Finally remove it */
     const o = mm.remove_vm_area(addr);
-    k.BUG_ON(p !== o || o === null, 390, FILE);
-    k.kfree(p.self);
+    k.BUG_ON(p !== o, 390, FILE);
+    k.kfree(mm.vm.self[p]);
     return 'ok';
   });
 

@@ -13,7 +13,7 @@ import type { Addr } from '../../../../../src/kernel/kernel.js';
 import type { EntryPtr } from '../../../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
-import { VM_IOREMAP, type vm_struct } from '../../../include/linux/vmalloc.js';
+import { VM_IOREMAP, type vm_struct, type vm_structs } from '../../../include/linux/vmalloc.js';
 import type { AsmPgtable } from '../../../include/linux/mm.js';
 import { __PAGE_OFFSET } from '../../../include/asm-i386/page.js';
 import type { Memory269 } from '../../../mm/memory.js';
@@ -27,8 +27,9 @@ export const _PAGE_PCD = 0x010;
 
 /** What ioremap.c calls in mm/vmalloc.c. */
 export interface VmallocForIoremap {
-  get_vm_area(size: number, flags: number): vm_struct | null;
-  remove_vm_area(addr: Addr): vm_struct | null;
+  readonly vm: vm_structs;
+  get_vm_area(size: number, flags: number): vm_struct;
+  remove_vm_area(addr: Addr): vm_struct;
   vunmap(addr: Addr): FreeOutcome;
 }
 
@@ -145,8 +146,8 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pg: AsmPgtable, mem: Memo
     /* Ok, go for it.. */
     const area = mm.get_vm_area(size, VM_IOREMAP);
     if (!area) return 0;
-    area.phys_addr = phys_addr;
-    const addr = area.addr;
+    mm.vm.phys_addr[area] = phys_addr;
+    const addr = mm.vm.addr[area];
     if (remap_area_pages(addr, phys_addr, size, flags)) {
       mm.vunmap(addr);
       return 0;
@@ -187,11 +188,11 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pg: AsmPgtable, mem: Memo
     // QUERY: `p->flags` is never 0, so any area below high_memory's physical end gets its
     // attributes reset, a vmalloc area (phys_addr 0) too; iounmap of a vmalloc'ed address
     // takes the area off vmlist and kfree's it, leaking its pages and pages array.
-    if (p.flags && p.phys_addr < virt_to_phys(high_memory)) {
+    if (mm.vm.flags[p] && mm.vm.phys_addr[p] < virt_to_phys(high_memory)) {
       /* change_page_attr(virt_to_page(__va(p->phys_addr)), p->size >> PAGE_SHIFT, PAGE_KERNEL); */
       k.flush_tlb_all(); /* global_flush_tlb() */
     }
-    k.kfree(p.self);
+    k.kfree(mm.vm.self[p]);
     return 'ok';
   });
 

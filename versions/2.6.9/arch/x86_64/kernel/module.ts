@@ -9,7 +9,7 @@ import type { Addr, Kernel, KernelLock, pgprotval_t } from '../../../../../src/k
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { GFP_KERNEL } from '../../../include/linux/mm.js';
 import { PAGE_KERNEL_EXEC } from '../../../include/asm-x86_64/pgtable.js';
-import { SIZEOF_VM_STRUCT, type vm_struct } from '../../../include/linux/vmalloc.js';
+import { SIZEOF_VM_STRUCT, type vm_struct, type vm_structs } from '../../../include/linux/vmalloc.js';
 
 export const MODULES_VADDR = '0xffffffffa0000000';
 export const MODULES_END = '0xffffffffafffffff';
@@ -17,6 +17,7 @@ export const MODULES_END = '0xffffffffafffffff';
 export const MODULES_LEN = 0x0fffffff;
 
 interface VmallocForModules {
+  readonly vm: vm_structs;
   vmlist_lock: KernelLock;
   unmap_vm_area(area: vm_struct): void;
   map_vm_area(area: vm_struct, prot: pgprotval_t, pages: { pages: number[]; i: number }): number;
@@ -28,18 +29,19 @@ export function bootModule(k: Kernel, mm: VmallocForModules) {
   const vaddr = k.constAddr(MODULES_VADDR);
   const end = k.constAddr(MODULES_END);
   /* static struct vm_struct *mod_vmlist; */
-  let mod_vmlist: vm_struct | null = null;
+  let mod_vmlist: vm_struct = 0;
+  const vm = mm.vm;
 
   // module_free (arch/x86_64/kernel/module.c 2.6.9)
   const module_free = k.traced('module_free', (addr: Addr): FreeOutcome => {
     if (!addr) return 'ok';
     k.write_lock(mm.vmlist_lock);
-    let prev: vm_struct | null = null;
-    let map: vm_struct | null;
-    for (map = mod_vmlist; map; prev = map, map = map.next) {
-      if (map.addr === addr) {
-        if (prev) prev.next = map.next;
-        else mod_vmlist = map.next;
+    let prev: vm_struct = 0;
+    let map: vm_struct;
+    for (map = mod_vmlist; map; prev = map, map = vm.next[map]) {
+      if (vm.addr[map] === addr) {
+        if (prev) vm.next[prev] = vm.next[map];
+        else mod_vmlist = vm.next[map];
         break; /* goto found */
       }
     }
@@ -51,11 +53,12 @@ export function bootModule(k: Kernel, mm: VmallocForModules) {
     /* found: */
     mm.unmap_vm_area(map);
     k.write_unlock(mm.vmlist_lock);
-    if (map.pages) {
-      for (let i = 0; i < map.nr_pages; i++) if (map.pages.pfns[i] >= 0) k.__free_page(map.pages.pfns[i]);
-      k.kfree(map.pages.ptr);
+    const pages = vm.pages[map];
+    if (pages) {
+      for (let i = 0; i < vm.nr_pages[map]; i++) if (pages.pfns[i] >= 0) k.__free_page(pages.pfns[i]);
+      k.kfree(pages.ptr);
     }
-    k.kfree(map.self);
+    k.kfree(vm.self[map]);
     return 'ok';
   });
 
@@ -67,15 +70,16 @@ export function bootModule(k: Kernel, mm: VmallocForModules) {
 
     const self = k.kmalloc(SIZEOF_VM_STRUCT(PTR), 'kmalloc', -1);
     if (!self) return 0;
-    const area: vm_struct = { addr: 0, size: 0, flags: 0, pages: null, nr_pages: 0, phys_addr: 0, next: null, self }; /* memset */
+    const area = vm.handleAt(self);
+    vm.memset0(area); /* memset(area, 0, sizeof(struct vm_struct)) */
 
     k.write_lock(mm.vmlist_lock);
     let addr = vaddr;
-    let prev: vm_struct | null = null;
-    let tmp: vm_struct | null;
-    for (tmp = mod_vmlist; tmp; prev = tmp, tmp = tmp.next) {
-      if (size + addr + PAGE_SIZE < tmp.addr) break;
-      const next = tmp.size + tmp.addr;
+    let prev: vm_struct = 0;
+    let tmp: vm_struct;
+    for (tmp = mod_vmlist; tmp; prev = tmp, tmp = vm.next[tmp]) {
+      if (size + addr + PAGE_SIZE < vm.addr[tmp]) break;
+      const next = vm.size[tmp] + vm.addr[tmp];
       if (next > addr) addr = next;
     }
 
@@ -85,27 +89,27 @@ export function bootModule(k: Kernel, mm: VmallocForModules) {
       return 0;
     }
 
-    area.next = tmp;
-    if (prev) prev.next = area;
+    vm.next[area] = tmp;
+    if (prev) vm.next[prev] = area;
     else mod_vmlist = area;
-    area.size = size + PAGE_SIZE;
-    area.addr = addr;
+    vm.size[area] = size + PAGE_SIZE;
+    vm.addr[area] = addr;
     k.write_unlock(mm.vmlist_lock);
 
     const nr_pages = Math.floor(size / PAGE_SIZE) % 2 ** 32; /* unsigned int */
     const array_size = (nr_pages * PTR) % 2 ** 32;
 
-    area.nr_pages = nr_pages;
+    vm.nr_pages[area] = nr_pages;
     const ptr = k.kmalloc(array_size, 'kmalloc', -1);
-    area.pages = ptr ? { ptr, pfns: new Array<number>(nr_pages).fill(-1) } : null; /* memset(area->pages, 0, array_size) */
-    let failed = !area.pages;
+    vm.pages[area] = ptr ? { ptr, pfns: new Array<number>(nr_pages).fill(-1) } : null; /* memset(area->pages, 0, array_size) */
+    let failed = !vm.pages[area];
     for (let i = 0; !failed && i < nr_pages; i++) {
       const page = k.alloc_page(GFP_KERNEL);
       if (page < 0) failed = true; /* goto fail */
-      else area.pages!.pfns[i] = page;
+      else vm.pages[area]!.pfns[i] = page;
     }
 
-    if (!failed && !mm.map_vm_area(area, PAGE_KERNEL_EXEC, { pages: area.pages!.pfns, i: 0 })) {
+    if (!failed && !mm.map_vm_area(area, PAGE_KERNEL_EXEC, { pages: vm.pages[area]!.pfns, i: 0 })) {
       /* memset(addr, 0, size): freshly allocated pages read as zeroes already */
       return addr;
     }

@@ -138,8 +138,8 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pg: AsmPgtable, mem: Memo
     /* Ok, go for it.. */
     const area = mm.get_vm_area(size, VM_IOREMAP);
     if (!area) return 0;
-    area.phys_addr = phys_addr;
-    const addr = area.addr;
+    mm.vm.phys_addr[area] = phys_addr;
+    const addr = mm.vm.addr[area];
     if (remap_area_pages(addr, phys_addr, size, flags)) {
       mm.vunmap(addr);
       return 0;
@@ -197,11 +197,11 @@ export function boot(k: Kernel, mm: VmallocForIoremap, pg: AsmPgtable, mem: Memo
     }
 
     // QUERY: `p->flags` is never 0, so a vmalloc area (phys_addr 0) passes too, as on i386.
-    if (p.flags && p.phys_addr < virt_to_phys(high_memory)) {
-      change_page_attr(p.phys_addr / PAGE_SIZE, Math.floor(p.size / PAGE_SIZE) /* , PAGE_KERNEL */);
+    if (mm.vm.flags[p] && mm.vm.phys_addr[p] < virt_to_phys(high_memory)) {
+      change_page_attr(mm.vm.phys_addr[p] / PAGE_SIZE, Math.floor(mm.vm.size[p] / PAGE_SIZE) /* , PAGE_KERNEL */);
       global_flush_tlb();
     }
-    k.kfree(p.self);
+    k.kfree(mm.vm.self[p]);
     return 'ok';
   });
 
