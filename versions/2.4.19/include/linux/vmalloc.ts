@@ -13,9 +13,10 @@ export const VM_ALLOC = 0x00000002; /* vmalloc() */
 /**
  * struct vm_struct, kept as columns (src/kernel/struct-table.ts): a `vm_struct` is a pointer, a
  * row of the boot's table `vm` (0 is NULL), and `vm.addr[p]` is `p->addr`. `vm.self[p]` is the
- * address kmalloc gave the struct (the C pointer's value).
+ * address kmalloc gave the struct (the C pointer's value). The flags are an unsigned long, as
+ * in the C ('ulong': an exact number).
  */
-export const VM_STRUCT = { flags: 'int', addr: 'ulong', size: 'ulong', next: 'ptr' } as const;
+export const VM_STRUCT = { flags: 'ulong', addr: 'ulong', size: 'ulong', next: 'ptr' } as const;
 export type vm_struct = number;
 export type vm_structs = StructTable<typeof VM_STRUCT>;
 

@@ -37,10 +37,21 @@ export interface PagesArray {
 /**
  * struct vm_struct, kept as columns (src/kernel/struct-table.ts): a `vm_struct` is a pointer, a
  * row of the boot's table `vm` (0 is NULL), and `vm.addr[p]` is `p->addr`. `vm.self[p]` is the
- * address kmalloc gave the struct (the C pointer's value). Counts and flags are held as exact
- * numbers ('ulong' columns), as the JS numbers they were.
+ * address kmalloc_node gave the struct (the C pointer's value). Counts and flags are held as
+ * exact numbers ('ulong' columns). `caller` is __builtin_return_address(0) of the API entry, as
+ * the symbol sprint_symbol prints.
  */
-export const VM_STRUCT = { next: 'ptr', addr: 'ulong', size: 'ulong', flags: 'ulong', pages: ref<PagesArray>(), nr_pages: 'ulong', phys_addr: 'ulong', caller: ref<string>() } as const;
+export const VM_STRUCT = {
+  /* keep next,addr,size together to speedup lookups */
+  next: 'ptr',
+  addr: 'ulong',
+  size: 'ulong',
+  flags: 'ulong',
+  pages: ref<PagesArray>(),
+  nr_pages: 'ulong',
+  phys_addr: 'ulong',
+  caller: ref<string>(),
+} as const;
 export type vm_struct = number;
 export type vm_structs = StructTable<typeof VM_STRUCT>;
 

@@ -201,7 +201,7 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
 
     /* Finally remove it */
     const o = mm.remove_vm_area(addr);
-    k.BUG_ON(p !== o, 390, FILE);
+    k.BUG_ON(p !== o || !o, 390, FILE);
     k.kfree(mm.vm.self[p]);
     return 'ok';
   });
