@@ -69,9 +69,9 @@ export interface vmap_area {
   /** void *private: the vm_struct when VM_VM_AREA is set (0: NULL) */
   private: vm_struct;
   /**
-   * SIM (reports only): the flags of `private` when remove_vm_area took it off vmlist, -1
-   * before. The lazily freed area's label keeps them once the slab has given that vm_struct's
-   * memory (its row) to another area.
+   * SIM (reports only): the flags read through `private` the first time remove_vm_area runs for
+   * this area, -1 before. The lazily freed area's label keeps them once the slab has given that
+   * vm_struct's memory (its row) to another area.
    */
   freed_vm_flags: number;
   /** SIM: the kmalloc'ed address of this descriptor. */
