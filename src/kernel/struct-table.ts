@@ -72,13 +72,15 @@ class Table implements StructRows {
   self = new Float64Array(FIRST_ROWS);
   rows = 1; // row 0 is NULL
   private readonly index = new AddrIndex();
-  private readonly fields: readonly [string, FieldKind][];
+  /** Every column, `self` first: what grow() and memset0() go over. */
+  private readonly columns: readonly [string, FieldKind][];
 
   constructor(layout: StructLayout) {
-    this.fields = Object.entries(layout);
-    for (const [name] of this.fields) if (name in this) throw new Error(`struct field "${name}" collides with StructRows`);
+    const fields = Object.entries(layout);
+    for (const [name] of fields) if (name in this) throw new Error(`struct field "${name}" collides with StructRows`);
     // The columns are own properties in layout order, so every table of a layout has one shape.
-    for (const [name, kind] of this.fields) (this as unknown as Record<string, unknown>)[name] = column(kind, FIRST_ROWS);
+    for (const [name, kind] of fields) (this as unknown as Record<string, unknown>)[name] = column(kind, FIRST_ROWS);
+    this.columns = [['self', 'ulong'], ...fields];
   }
 
   handleAt(self: Addr): number {
@@ -93,21 +95,21 @@ class Table implements StructRows {
 
   memset0(p: number): void {
     const cols = this as unknown as Record<string, AnyColumn>;
-    for (const [name, kind] of this.fields) cols[name][p] = typeof kind === 'object' ? null : 0;
+    for (let i = 1; i < this.columns.length; i++) {
+      const [name, kind] = this.columns[i];
+      cols[name][p] = typeof kind === 'object' ? null : 0;
+    }
   }
 
   private grow(): void {
     const cols = this as unknown as Record<string, AnyColumn>;
     const n = this.self.length * 2;
-    for (const [name, kind] of this.fields) {
+    for (const [name, kind] of this.columns) {
       const old = cols[name];
       const c = column(kind, n);
       if (Array.isArray(c)) for (let i = 0; i < old.length; i++) c[i] = old[i];
       else c.set(old as ArrayLike<number>);
       cols[name] = c;
     }
-    const self = new Float64Array(n);
-    self.set(this.self);
-    this.self = self;
   }
 }
