@@ -17,7 +17,8 @@ import type { StepResult } from '../../src/contract/result.js';
 import { finalState } from '../../src/harness/final.js';
 import { VERSION_IDS, findVersion } from '../../src/registry.js';
 import { Owner } from '../../src/hw/frames.js';
-import { RB_BLACK, RB_RED, rb_erase, rb_insert_color, rb_link_node, rb_next, rb_node, type rb_root } from '../../versions/2.6.32/lib/rbtree.js';
+import { RB_BLACK, RB_NODE, RB_RED, rbtree, type rb_root } from '../../versions/2.6.32/lib/rbtree.js';
+import { structTable } from '../../src/kernel/struct-table.js';
 
 const V = '2.6.32';
 const PAGE = 4096;
@@ -682,68 +683,82 @@ describe('2.6.32 i386 lowmem: MAXMEM = VMALLOC_END - PAGE_OFFSET - __VMALLOC_RES
 });
 
 describe('lib/rbtree.c (2.6.32)', () => {
-  interface N {
-    key: number;
-  }
-  function insert(root: rb_root<N>, key: number): rb_node<N> {
-    let parent: rb_node<N> | null = null;
-    let p = root.rb_node;
-    let left = false;
-    while (p) {
-      parent = p;
-      left = key < p.entry.key;
-      p = left ? p.rb_left : p.rb_right;
+  // A struct embedding an rb_node, as vmap_area does: { key; struct rb_node rb_node; }
+  const NODE = { key: 'int', ...RB_NODE } as const;
+  function tree() {
+    const t = structTable(NODE);
+    const root: rb_root = { rb_node: 0 };
+    const rb = rbtree(t);
+    let next = 0x1000;
+    function insert(key: number): number {
+      let parent = 0;
+      let p = root.rb_node;
+      let left = false;
+      while (p) {
+        parent = p;
+        left = key < t.key[p];
+        p = left ? t.rb_left[p] : t.rb_right[p];
+      }
+      const n = t.handleAt((next += 64));
+      t.key[n] = key;
+      const par = parent;
+      rb.rb_link_node(n, par, (x) => {
+        if (!par) root.rb_node = x;
+        else if (left) t.rb_left[par] = x;
+        else t.rb_right[par] = x;
+      });
+      rb.rb_insert_color(n, root);
+      return n;
     }
-    const n = new rb_node<N>({ key });
-    const par = parent;
-    rb_link_node(n, par, (x) => {
-      if (!par) root.rb_node = x;
-      else if (left) par.rb_left = x;
-      else par.rb_right = x;
-    });
-    rb_insert_color(n, root);
-    return n;
-  }
-  const shape = (n: rb_node<N> | null): unknown =>
-    n ? [n.entry.key, n.color === RB_BLACK ? 'B' : 'R', shape(n.rb_left), shape(n.rb_right)] : null;
-  function blackHeight(n: rb_node<N> | null): number {
-    if (!n) return 1;
-    if (n.color === RB_RED) {
-      expect(n.rb_left?.color ?? RB_BLACK).toBe(RB_BLACK);
-      expect(n.rb_right?.color ?? RB_BLACK).toBe(RB_BLACK);
+    const color = (n: number) => (n ? rb.rb_color(n) : RB_BLACK);
+    const shape = (n: number): unknown => (n ? [t.key[n], color(n) === RB_BLACK ? 'B' : 'R', shape(t.rb_left[n]), shape(t.rb_right[n])] : null);
+    function blackHeight(n: number): number {
+      if (!n) return 1;
+      if (color(n) === RB_RED) {
+        expect(color(t.rb_left[n])).toBe(RB_BLACK);
+        expect(color(t.rb_right[n])).toBe(RB_BLACK);
+      }
+      if (t.rb_left[n]) expect(rb.rb_parent(t.rb_left[n])).toBe(n);
+      if (t.rb_right[n]) expect(rb.rb_parent(t.rb_right[n])).toBe(n);
+      const l = blackHeight(t.rb_left[n]);
+      expect(blackHeight(t.rb_right[n])).toBe(l);
+      return l + (color(n) === RB_BLACK ? 1 : 0);
     }
-    const l = blackHeight(n.rb_left);
-    expect(blackHeight(n.rb_right)).toBe(l);
-    return l + (n.color === RB_BLACK ? 1 : 0);
+    return { t, root, rb, insert, shape, color, blackHeight };
   }
 
   it('recolours and rotates like the kernel for ascending inserts 1..7', () => {
-    const root: rb_root<N> = { rb_node: null };
-    for (let i = 1; i <= 7; i++) insert(root, i);
+    const { root, insert, shape } = tree();
+    for (let i = 1; i <= 7; i++) insert(i);
     // 2B(1B, 4R(3B, 6B(5R, 7R)))
     expect(shape(root.rb_node)).toEqual([2, 'B', [1, 'B', null, null], [4, 'R', [3, 'B', null, null], [6, 'B', [5, 'R', null, null], [7, 'R', null, null]]]]);
   });
 
   it('keeps the red-black properties and in-order sequence through random inserts and erases', () => {
+    const { t, root, rb, insert, color, blackHeight } = tree();
     let seed = 12345;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const root: rb_root<N> = { rb_node: null };
-    const nodes = new Map<number, rb_node<N>>();
+    const nodes = new Map<number, number>();
     for (let i = 0; i < 2000; i++) {
       const key = Math.floor(rnd() * 500);
       if (nodes.has(key)) {
-        rb_erase(nodes.get(key)!, root);
+        rb.rb_erase(nodes.get(key)!, root);
+        rb.RB_CLEAR_NODE(nodes.get(key)!);
+        expect(rb.RB_EMPTY_NODE(nodes.get(key)!)).toBe(true);
         nodes.delete(key);
-      } else nodes.set(key, insert(root, key));
+      } else nodes.set(key, insert(key));
       if (i % 97 === 0) {
-        expect(root.rb_node?.color ?? RB_BLACK).toBe(RB_BLACK);
+        expect(color(root.rb_node)).toBe(RB_BLACK);
         blackHeight(root.rb_node);
       }
     }
     const keys: number[] = [];
-    let n = root.rb_node;
-    while (n?.rb_left) n = n.rb_left;
-    for (; n; n = rb_next(n)) keys.push(n.entry.key);
+    let n = rb.rb_first(root);
+    for (; n; n = rb.rb_next(n)) keys.push(t.key[n]);
     expect(keys).toEqual([...nodes.keys()].sort((a, b) => a - b));
+    const back: number[] = [];
+    for (n = rb.rb_last(root); n; n = rb.rb_prev(n)) back.push(t.key[n]);
+    expect(back).toEqual([...keys].reverse());
   });
 });
+

@@ -278,11 +278,14 @@ export const version: KernelVersion = {
         return out;
       },
       ranges(): RangeView[] {
+        const { vmaparea } = mm;
         return mm.vmap_areas().map((va) => {
-          const lazy = (va.flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) !== 0;
-          const state: RangeView['state'] = lazy ? 'lazy' : va.block ? 'block' : 'live';
-          const label = va.block ? 'vmap_block' : va.flags & VM_VM_AREA ? vmFlagNames(va.private!.flags).join('|') : 'vm_map_ram';
-          return { start: va.va_start, end: va.va_end, state, label };
+          const flags = vmaparea.flags[va];
+          const block = vmaparea.block[va];
+          const lazy = (flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) !== 0;
+          const state: RangeView['state'] = lazy ? 'lazy' : block ? 'block' : 'live';
+          const label = block ? 'vmap_block' : flags & VM_VM_AREA ? vmFlagNames(vmaparea.private[va]!.flags).join('|') : 'vm_map_ram';
+          return { start: vmaparea.va_start[va], end: vmaparea.va_end[va], state, label };
         });
       },
       kmemleakRefs(o: KmemleakObject): number {
@@ -295,7 +298,7 @@ export const version: KernelVersion = {
           if (inside(v.addr)) n++;
           if (v.pages && inside(v.pages.ptr)) n++;
         }
-        for (const va of mm.vmap_areas()) if (inside(va.va_start)) n++;
+        for (const va of mm.vmap_areas()) if (inside(mm.vmaparea.va_start[va])) n++;
         return n;
       },
       stateSummary() {

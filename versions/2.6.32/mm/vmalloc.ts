@@ -5,9 +5,12 @@
  * the closure `boot()` creates, because several kernels run side by side in one process.
  * Locks are no-ops (one thread of control); RCU callbacks run at once.
  *
- * Pointers: a vm_struct, vmap_area or vmap_block is a JS object that also carries the address
- * kmalloc gave it (`self`), so a stale pointer can be followed the way the C follows it (see
- * remove_vm_area). Error pointers (ERR_PTR) are negative errno numbers.
+ * Pointers: a vm_struct or vmap_block is a JS object that also carries the address kmalloc gave
+ * it (`self`), so a stale pointer can be followed the way the C follows it (see remove_vm_area).
+ * A vmap_area is a row of the table `vmaparea` (src/kernel/struct-table.ts): `vmaparea.va_start[va]`
+ * is `va->va_start`, its embedded rb_node is the same row (lib/rbtree.ts), and
+ * `vmaparea.self[va]` is the address kmalloc gave it. Error pointers (ERR_PTR) are negative
+ * errno numbers.
  */
 import type { Addr, EntryPtr, Kernel, KernelLock, pgprotval_t } from '../../../src/kernel/kernel.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
@@ -25,20 +28,8 @@ import {
   type vm_struct,
 } from '../include/linux/vmalloc.js';
 import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
-import {
-  RB_CLEAR_NODE,
-  RB_EMPTY_NODE,
-  rb_erase,
-  rb_insert_color,
-  rb_link_node,
-  rb_next,
-  rb_next_walk,
-  rb_node,
-  rb_prev,
-  rb_prev_walk,
-  rb_walked,
-  type rb_root,
-} from '../lib/rbtree.js';
+import { RB_NODE, rb_walked, rbtree, type rb_root } from '../lib/rbtree.js';
+import { ref, structTable, type StructTable } from '../../../src/kernel/struct-table.js';
 import { addr_end, bootMemory } from './memory.js';
 import { pgprot } from '../arch/x86/include/asm/pgtable_types.js';
 
@@ -51,21 +42,28 @@ export const VM_LAZY_FREE = 0x01;
 export const VM_LAZY_FREEING = 0x02;
 export const VM_VM_AREA = 0x04;
 
-export interface vmap_area {
-  va_start: Addr;
-  va_end: Addr;
-  flags: number;
-  rb_node: rb_node<vmap_area>;
+/**
+ * struct vmap_area, kept as columns (src/kernel/struct-table.ts): a `vmap_area` is a pointer, a
+ * row of the table, 0 for NULL. Its rb_node is embedded, so the tree's nodes are the same rows.
+ * `purge_list` is __purge_vmap_area_lazy's local array and `rcu_head` is not modelled (RCU
+ * callbacks run at once).
+ */
+export const VMAP_AREA = {
+  va_start: 'ulong',
+  va_end: 'ulong',
+  flags: 'int',
+  /** struct rb_node rb_node: address sorted rbtree */
+  ...RB_NODE,
   /** struct list_head list: address sorted list */
-  prev: vmap_area | null;
-  next: vmap_area | null;
+  next: 'ptr',
+  prev: 'ptr',
   /** void *private: the vm_struct when VM_VM_AREA is set */
-  private: vm_struct | null;
-  /** SIM: the kmalloc'ed address of this descriptor. */
-  self: Addr;
+  private: ref<vm_struct>(),
   /** SIM: the vmap_block this area backs (for reports; C has no back pointer). */
-  block?: vmap_block;
-}
+  block: ref<vmap_block>(),
+} as const;
+export type vmap_area = number;
+export type vmap_areas = StructTable<typeof VMAP_AREA>;
 
 export interface vmap_block {
   va: vmap_area;
@@ -315,23 +313,26 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   /* static DEFINE_SPINLOCK(vmap_area_lock); */
   const vmap_area_lock = k.lock_init('vmap_area_lock');
-  const vmap_area_root: rb_root<vmap_area> = { rb_node: null };
+  /* the slab memory of every struct vmap_area (their rows), and lib/rbtree.c over their rb_nodes */
+  const vmaparea: vmap_areas = structTable(VMAP_AREA);
+  const { RB_EMPTY_NODE, RB_CLEAR_NODE, rb_link_node, rb_insert_color, rb_erase, rb_next, rb_prev, rb_next_walk, rb_prev_walk } = rbtree(vmaparea);
+  const vmap_area_root: rb_root = { rb_node: 0 };
   /* LIST_HEAD(vmap_area_list): first and last entries */
-  let vmap_area_list_first: vmap_area | null = null;
-  let vmap_area_list_last: vmap_area | null = null;
+  let vmap_area_list_first: vmap_area = 0;
+  let vmap_area_list_last: vmap_area = 0;
   let vmap_area_pcpu_hole = 0;
 
   // __find_vmap_area (mm/vmalloc.c)
-  const __find_vmap_area = (addr: Addr): vmap_area | null => {
+  const __find_vmap_area = (addr: Addr): vmap_area => {
     let n = vmap_area_root.rb_node;
     let visited = 0; // SIM: nodes_visited added once per descent (docs/perf.md)
 
     while (n) {
       visited++;
-      const va = n.entry;
-      const va_start = va.va_start;
-      if (addr < va_start) n = n.rb_left;
-      else if (addr > va_start) n = n.rb_right;
+      const va = n; /* rb_entry(n, struct vmap_area, rb_node) */
+      const va_start = vmaparea.va_start[va];
+      if (addr < va_start) n = vmaparea.rb_left[n];
+      else if (addr > va_start) n = vmaparea.rb_right[n];
       else {
         counters[NODES_VISITED] += visited;
         return va;
@@ -339,47 +340,49 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     }
 
     counters[NODES_VISITED] += visited;
-    return null;
+    return 0;
   };
 
-  /** list_add_rcu(&va->list, after) — after null is the list head. */
-  const list_add_after = (va: vmap_area, after: vmap_area | null): void => {
-    const next = after ? after.next : vmap_area_list_first;
-    va.prev = after;
-    va.next = next;
-    if (after) after.next = va;
+  /** list_add_rcu(&va->list, after) — after 0 is the list head. */
+  const list_add_after = (va: vmap_area, after: vmap_area): void => {
+    const next = after ? vmaparea.next[after] : vmap_area_list_first;
+    vmaparea.prev[va] = after;
+    vmaparea.next[va] = next;
+    if (after) vmaparea.next[after] = va;
     else vmap_area_list_first = va;
-    if (next) next.prev = va;
+    if (next) vmaparea.prev[next] = va;
     else vmap_area_list_last = va;
   };
 
   /** list_del_rcu(&va->list) */
   const list_del = (va: vmap_area): void => {
-    if (va.prev) va.prev.next = va.next;
-    else vmap_area_list_first = va.next;
-    if (va.next) va.next.prev = va.prev;
-    else vmap_area_list_last = va.prev;
-    va.prev = va.next = null;
+    const prev = vmaparea.prev[va];
+    const next = vmaparea.next[va];
+    if (prev) vmaparea.next[prev] = next;
+    else vmap_area_list_first = next;
+    if (next) vmaparea.prev[next] = prev;
+    else vmap_area_list_last = prev;
+    vmaparea.prev[va] = vmaparea.next[va] = 0;
   };
 
   // __insert_vmap_area (mm/vmalloc.c)
   const __insert_vmap_area = (va: vmap_area): void => {
-    let parent: rb_node<vmap_area> | null = null;
+    let parent = 0;
     let p = vmap_area_root.rb_node;
     let left = false;
     let visited = 0; // SIM: nodes_visited added once per descent (docs/perf.md)
-    const va_start = va.va_start;
-    const va_end = va.va_end;
+    const va_start = vmaparea.va_start[va];
+    const va_end = vmaparea.va_end[va];
 
     while (p) {
       visited++;
       parent = p;
-      const tmp = parent.entry;
-      if (va_start < tmp.va_end) {
-        p = p.rb_left;
+      const tmp = parent; /* rb_entry(parent, struct vmap_area, rb_node) */
+      if (va_start < vmaparea.va_end[tmp]) {
+        p = vmaparea.rb_left[p];
         left = true;
-      } else if (va_end > tmp.va_start) {
-        p = p.rb_right;
+      } else if (va_end > vmaparea.va_start[tmp]) {
+        p = vmaparea.rb_right[p];
         left = false;
       } else {
         counters[NODES_VISITED] += visited;
@@ -389,18 +392,18 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     counters[NODES_VISITED] += visited;
 
     const par = parent;
-    rb_link_node(va.rb_node, par, (n) => {
+    rb_link_node(va, par, (n) => {
       if (!par) vmap_area_root.rb_node = n;
-      else if (left) par.rb_left = n;
-      else par.rb_right = n;
+      else if (left) vmaparea.rb_left[par] = n;
+      else vmaparea.rb_right[par] = n;
     });
-    rb_insert_color(va.rb_node, vmap_area_root);
+    rb_insert_color(va, vmap_area_root);
 
     /* address-sort this list so it is usable like the vmlist */
-    const tmp = rb_prev_walk(va.rb_node);
+    const tmp = rb_prev_walk(va);
     counters[NODES_VISITED] += rb_walked;
-    if (tmp) list_add_after(va, tmp.entry);
-    else list_add_after(va, null);
+    if (tmp) list_add_after(va, tmp /* rb_entry(tmp, struct vmap_area, rb_node) */);
+    else list_add_after(va, 0);
   };
 
   /*
@@ -410,8 +413,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   // alloc_vmap_area (mm/vmalloc.c)
   const alloc_vmap_area = k.traced(
     'alloc_vmap_area',
-    (size: number, align: number, vstart: Addr, vend: Addr, node: number, gfp_mask: number): vmap_area | number => {
-      let n: rb_node<vmap_area> | null;
+    (size: number, align: number, vstart: Addr, vend: Addr, node: number, gfp_mask: number): vmap_area => {
+      let n: number;
       let addr: Addr;
       let purged = 0;
 
@@ -421,17 +424,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       void gfp_mask; /* gfp_mask & GFP_RECLAIM_MASK */
       const self = k.kmalloc(sizeof_vmap_area, 'kmalloc_node', node);
       if (!self) return -ENOMEM;
-      const va: vmap_area = {
-        va_start: 0,
-        va_end: 0,
-        flags: 0,
-        rb_node: null as unknown as rb_node<vmap_area>,
-        prev: null,
-        next: null,
-        private: null,
-        self,
-      };
-      va.rb_node = new rb_node(va);
+      const va: vmap_area = vmaparea.handleAt(self); /* a row is positive, ERR_PTR(-ENOMEM) negative */
+      vmaparea.block[va] = null; /* SIM: the report-only back pointer is not slab memory */
 
       for (;;) {
         /* retry: */
@@ -455,44 +449,44 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
           /* XXX: could have a last_hole cache */
           n = vmap_area_root.rb_node;
           if (n) {
-            let first: vmap_area | null = null;
+            let first: vmap_area = 0;
             const addr_end = k.ulong(addr + size);
 
             do {
               visited++;
-              const tmp = n.entry;
-              if (tmp.va_end >= addr) {
-                if (!first && tmp.va_start < addr_end) first = tmp;
-                n = n.rb_left;
+              const tmp = n; /* rb_entry(n, struct vmap_area, rb_node) */
+              if (vmaparea.va_end[tmp] >= addr) {
+                if (!first && vmaparea.va_start[tmp] < addr_end) first = tmp;
+                n = vmaparea.rb_left[n];
               } else {
                 first = tmp;
-                n = n.rb_right;
+                n = vmaparea.rb_right[n];
               }
             } while (n);
 
             if (!first) break search; /* goto found */
 
-            if (first.va_end < addr) {
-              n = rb_next_walk(first.rb_node);
+            if (vmaparea.va_end[first] < addr) {
+              n = rb_next_walk(first);
               visited += rb_walked;
-              if (n) first = n.entry;
+              if (n) first = n;
               else break search; /* goto found */
             }
 
             let end = addr_end;
-            let first_start = first.va_start;
+            let first_start = vmaparea.va_start[first];
             while (end > first_start && end <= vend) {
-              addr = ALIGN(first.va_end + PAGE_SIZE, align);
+              addr = ALIGN(vmaparea.va_end[first] + PAGE_SIZE, align);
               if (k.ulong(addr + size - 1) < addr) {
                 overflow = true;
                 break search;
               }
 
-              n = rb_next_walk(first.rb_node);
+              n = rb_next_walk(first);
               visited += rb_walked;
-              if (n) first = n.entry;
+              if (n) first = n;
               else break search; /* goto found */
-              first_start = first.va_start;
+              first_start = vmaparea.va_start[first];
               end = k.ulong(addr + size);
             }
           }
@@ -508,7 +502,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
             continue; /* goto retry */
           }
           if (k.printk_ratelimit()) k.printk(`vmap allocation for size ${size} failed: use vmalloc=<size> to increase size.`);
-          k.kfree(va.self);
+          k.kfree(vmaparea.self[va]);
           return -EBUSY;
         }
         break;
@@ -516,9 +510,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
       k.BUG_ON(addr % align !== 0, 409);
 
-      va.va_start = addr;
-      va.va_end = k.ulong(addr + size);
-      va.flags = 0;
+      vmaparea.va_start[va] = addr;
+      vmaparea.va_end[va] = k.ulong(addr + size);
+      vmaparea.flags[va] = 0;
       __insert_vmap_area(va);
       k.spin_unlock(vmap_area_lock);
 
@@ -528,14 +522,14 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // rcu_free_va (mm/vmalloc.c): RCU callbacks run at once in vmx
   const rcu_free_va = (va: vmap_area): void => {
-    k.kfree(va.self);
+    k.kfree(vmaparea.self[va]);
   };
 
   // __free_vmap_area (mm/vmalloc.c)
   const __free_vmap_area = (va: vmap_area): void => {
-    k.BUG_ON(RB_EMPTY_NODE(va.rb_node), 429);
-    rb_erase(va.rb_node, vmap_area_root);
-    RB_CLEAR_NODE(va.rb_node);
+    k.BUG_ON(RB_EMPTY_NODE(va), 429);
+    rb_erase(va, vmap_area_root);
+    RB_CLEAR_NODE(va);
     list_del(va);
 
     /*
@@ -544,7 +538,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
      * here too, consider only end addresses which fall inside
      * vmalloc area proper.
      */
-    if (va.va_end > VMALLOC_START && va.va_end <= VMALLOC_END) vmap_area_pcpu_hole = Math.max(vmap_area_pcpu_hole, va.va_end);
+    const va_end = vmaparea.va_end[va];
+    if (va_end > VMALLOC_START && va_end <= VMALLOC_END) vmap_area_pcpu_hole = Math.max(vmap_area_pcpu_hole, va_end);
 
     rcu_free_va(va); /* call_rcu(&va->rcu_head, rcu_free_va) */
   };
@@ -558,7 +553,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // unmap_vmap_area (mm/vmalloc.c)
   const unmap_vmap_area = (va: vmap_area): void => {
-    vunmap_page_range(va.va_start, va.va_end);
+    vunmap_page_range(vmaparea.va_start[va], vmaparea.va_end[va]);
   };
 
   // vmap_debug_free_range (mm/vmalloc.c): empty without CONFIG_DEBUG_PAGEALLOC
@@ -599,16 +594,16 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     } else k.spin_lock(purge_lock);
 
     /* rcu_read_lock(); */
-    for (let va = vmap_area_list_first; va; va = va.next) {
+    for (let va = vmap_area_list_first; va; va = vmaparea.next[va]) {
       visit();
-      if (va.flags & VM_LAZY_FREE) {
-        if (va.va_start < range.start) range.start = va.va_start;
-        if (va.va_end > range.end) range.end = va.va_end;
-        nr += Math.floor(k.ulong(va.va_end - va.va_start) / PAGE_SIZE); /* unsigned long: va_end may have wrapped to 0 */
+      if (vmaparea.flags[va] & VM_LAZY_FREE) {
+        if (vmaparea.va_start[va] < range.start) range.start = vmaparea.va_start[va];
+        if (vmaparea.va_end[va] > range.end) range.end = vmaparea.va_end[va];
+        nr += Math.floor(k.ulong(vmaparea.va_end[va] - vmaparea.va_start[va]) / PAGE_SIZE); /* unsigned long: va_end may have wrapped to 0 */
         unmap_vmap_area(va);
         valist.push(va); /* list_add_tail(&va->purge_list, &valist) */
-        va.flags |= VM_LAZY_FREEING;
-        va.flags &= ~VM_LAZY_FREE;
+        vmaparea.flags[va] |= VM_LAZY_FREEING;
+        vmaparea.flags[va] &= ~VM_LAZY_FREE;
       }
     }
     /* rcu_read_unlock(); */
@@ -651,8 +646,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    */
   // free_unmap_vmap_area_noflush (mm/vmalloc.c)
   const free_unmap_vmap_area_noflush = (va: vmap_area): void => {
-    va.flags |= VM_LAZY_FREE;
-    vmap_lazy_nr += Math.floor(k.ulong(va.va_end - va.va_start) / PAGE_SIZE); /* unsigned long: va_end may have wrapped to 0 */
+    vmaparea.flags[va] |= VM_LAZY_FREE;
+    vmap_lazy_nr += Math.floor(k.ulong(vmaparea.va_end[va] - vmaparea.va_start[va]) / PAGE_SIZE); /* unsigned long: va_end may have wrapped to 0 */
     if (vmap_lazy_nr > lazy_max_pages()) try_purge_vmap_area_lazy();
   };
 
@@ -663,7 +658,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   });
 
   // find_vmap_area (mm/vmalloc.c)
-  const find_vmap_area = (addr: Addr): vmap_area | null => {
+  const find_vmap_area = (addr: Addr): vmap_area => {
     k.spin_lock(vmap_area_lock);
     const va = __find_vmap_area(addr);
     k.spin_unlock(vmap_area_lock);
@@ -674,7 +669,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   const free_unmap_vmap_area_addr = (addr: Addr): void => {
     const va = find_vmap_area(addr);
     k.BUG_ON(!va, 633);
-    free_unmap_vmap_area(va!);
+    free_unmap_vmap_area(va);
   };
 
   /*** Per cpu kva allocator ***/
@@ -717,7 +712,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     if (!self) return -ENOMEM;
 
     const va = alloc_vmap_area(VMAP_BLOCK_SIZE, VMAP_BLOCK_SIZE, VMALLOC_START, VMALLOC_END, node, gfp_mask);
-    if (typeof va === 'number') {
+    if (va < 0) { /* IS_ERR(va) */
       k.kfree(self);
       return va;
     }
@@ -736,9 +731,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       self,
       lock: k.lock_init('vb->lock'), /* spin_lock_init(&vb->lock) */
     };
-    va.block = vb;
+    vmaparea.block[va] = vb;
 
-    const vb_idx = addr_to_vb_idx(va.va_start);
+    const vb_idx = addr_to_vb_idx(vmaparea.va_start[va]);
     k.spin_lock(vmap_block_tree_lock);
     const err = vmap_block_tree.has(vb_idx); /* radix_tree_insert: -EEXIST */
     if (!err) vmap_block_tree.set(vb_idx, vb);
@@ -764,7 +759,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   const free_vmap_block = k.traced('free_vmap_block', (vb: vmap_block): void => {
     k.BUG_ON(vb.onFreeList, 781);
 
-    const vb_idx = addr_to_vb_idx(vb.va.va_start);
+    const vb_idx = addr_to_vb_idx(vmaparea.va_start[vb.va]);
     k.spin_lock(vmap_block_tree_lock);
     const tmp = vmap_block_tree.get(vb_idx);
     vmap_block_tree.delete(vb_idx);
@@ -820,8 +815,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         const i = bitmap_find_free_region(vb.alloc_map, VMAP_BBMAP_BITS, order);
 
         if (i >= 0) {
-          addr = vb.va.va_start + i * PAGE_SIZE;
-          k.BUG_ON(addr_to_vb_idx(addr) !== addr_to_vb_idx(vb.va.va_start), 816);
+          addr = vmaparea.va_start[vb.va] + i * PAGE_SIZE;
+          k.BUG_ON(addr_to_vb_idx(addr) !== addr_to_vb_idx(vmaparea.va_start[vb.va]), 816);
           vb.free -= 2 ** order;
           if (vb.free === 0) {
             k.spin_lock(vbq.lock);
@@ -896,8 +891,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
           let j = vb.dirty_map.indexOf(0, i); /* find_next_zero_bit */
           if (j < 0) j = VMAP_BBMAP_BITS;
 
-          const s = vb.va.va_start + i * PAGE_SIZE;
-          const e = vb.va.va_start + j * PAGE_SIZE;
+          const s = vmaparea.va_start[vb.va] + i * PAGE_SIZE;
+          const e = vmaparea.va_start[vb.va] + j * PAGE_SIZE;
           vunmap_page_range(s, e);
           flush = 1;
 
@@ -956,9 +951,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       addr = mem;
     } else {
       const va = alloc_vmap_area(size, PAGE_SIZE, VMALLOC_START, VMALLOC_END, node, GFP_KERNEL);
-      if (typeof va === 'number') return 0;
+      if (va < 0) return 0; /* IS_ERR(va) */
 
-      addr = va.va_start;
+      addr = vmaparea.va_start[va];
       mem = addr;
     }
     if (vmap_page_range(addr, addr + size, prot, pages) < 0) {
@@ -1018,11 +1013,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   // insert_vmalloc_vm (mm/vmalloc.c)
   const insert_vmalloc_vm = (vm: vm_struct, va: vmap_area, flags: number, caller: string): void => {
     vm.flags = flags;
-    vm.addr = va.va_start;
-    vm.size = k.ulong(va.va_end - va.va_start); /* an area ending at 2^32 has va_end 0 */
+    vm.addr = vmaparea.va_start[va];
+    vm.size = k.ulong(vmaparea.va_end[va] - vmaparea.va_start[va]); /* an area ending at 2^32 has va_end 0 */
     vm.caller = caller;
-    va.private = vm;
-    va.flags |= VM_VM_AREA;
+    vmaparea.private[va] = vm;
+    vmaparea.flags[va] |= VM_VM_AREA;
 
     k.write_lock(vmlist_lock);
     let prev: vm_struct | null = null;
@@ -1071,7 +1066,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       size = k.ulong(size + PAGE_SIZE);
 
       const va = alloc_vmap_area(size, align, start, end, node, gfp_mask);
-      if (typeof va === 'number') {
+      if (va < 0) { /* IS_ERR(va) */
         k.kfree(area.self);
         return null;
       }
@@ -1106,7 +1101,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   // find_vm_area (mm/vmalloc.c)
   const find_vm_area = (addr: Addr): vm_struct | null => {
     const va = find_vmap_area(addr);
-    if (va && va.flags & VM_VM_AREA) return va.private;
+    if (va && vmaparea.flags[va] & VM_VM_AREA) return vmaparea.private[va];
 
     return null;
   };
@@ -1117,9 +1112,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   // remove_vm_area (mm/vmalloc.c)
   const remove_vm_area = k.traced('remove_vm_area', (addr: Addr): vm_struct | null => {
     const va = find_vmap_area(addr);
-    if (va && va.flags & VM_VM_AREA) {
+    if (va && vmaparea.flags[va] & VM_VM_AREA) {
       /* struct vm_struct *vm = va->private: a pointer value, which may be stale */
-      const vmPtr = va.private!.self;
+      const vmPtr = vmaparea.private[va]!.self;
       /*
        * remove from list and disallow access to this vm_struct
        * before unmap. (address range confliction is maintained by
@@ -1150,7 +1145,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       else vmlist = tmp.next;
       k.write_unlock(vmlist_lock);
 
-      vmap_debug_free_range(va.va_start, va.va_end);
+      vmap_debug_free_range(vmaparea.va_start[va], vmaparea.va_end[va]);
       free_unmap_vmap_area(va);
       vm.size -= PAGE_SIZE;
 
@@ -1584,13 +1579,13 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     k.kfree(area.self);
   }
 
-  // node_to_va (mm/vmalloc.c)
-  const node_to_va = (n: rb_node<vmap_area> | null): vmap_area | null => (n ? n.entry : null);
+  // node_to_va (mm/vmalloc.c): rb_entry(n, struct vmap_area, rb_node), NULL for NULL
+  const node_to_va = (n: number): vmap_area => n;
 
   /** pvm_find_next_prev's out args *pnext and *pprev (pvm_determine_end adjusts them too). */
   interface NextPrev {
-    next: vmap_area | null;
-    prev: vmap_area | null;
+    next: vmap_area;
+    prev: vmap_area;
   }
 
   /**
@@ -1600,24 +1595,24 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   // pvm_find_next_prev (mm/vmalloc.c)
   const pvm_find_next_prev = (end: Addr, np: NextPrev): boolean => {
     let n = vmap_area_root.rb_node;
-    let va: vmap_area | null = null;
+    let va: vmap_area = 0;
 
     while (n) {
       visit();
-      va = n.entry;
-      if (end < va.va_end) n = n.rb_left;
-      else if (end > va.va_end) n = n.rb_right;
+      va = n; /* rb_entry(n, struct vmap_area, rb_node) */
+      if (end < vmaparea.va_end[va]) n = vmaparea.rb_left[n];
+      else if (end > vmaparea.va_end[va]) n = vmaparea.rb_right[n];
       else break;
     }
 
     if (!va) return false;
 
-    if (va.va_end > end) {
+    if (vmaparea.va_end[va] > end) {
       np.next = va;
-      np.prev = node_to_va(rb_prev(np.next.rb_node, visit));
+      np.prev = node_to_va(rb_prev(np.next, visit));
     } else {
       np.prev = va;
-      np.next = node_to_va(rb_next(np.prev.rb_node, visit));
+      np.next = node_to_va(rb_next(np.prev, visit));
     }
     return true;
   };
@@ -1634,12 +1629,12 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     const vmalloc_end = align_down(VMALLOC_END, align);
     let addr: Addr;
 
-    if (np.next) addr = Math.min(align_down(np.next.va_start, align), vmalloc_end);
+    if (np.next) addr = Math.min(align_down(vmaparea.va_start[np.next], align), vmalloc_end);
     else addr = vmalloc_end;
 
-    while (np.prev && np.prev.va_end > addr) {
+    while (np.prev && vmaparea.va_end[np.prev] > addr) {
       np.next = np.prev;
-      np.prev = node_to_va(rb_prev(np.next.rb_node, visit));
+      np.prev = node_to_va(rb_prev(np.next, visit));
     }
 
     return addr;
@@ -1703,11 +1698,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       const vmsPtr = k.kmalloc(PTR * nr_vms, 'kzalloc');
       const vasPtr = k.kmalloc(PTR * nr_vms, 'kzalloc');
       const vms: (vm_struct | null)[] = new Array(nr_vms).fill(null);
-      const vas: (vmap_area | null)[] = new Array(nr_vms).fill(null);
+      const vas: vmap_area[] = new Array<vmap_area>(nr_vms).fill(0);
 
       const err_free = (): null => {
         for (area = 0; area < nr_vms; area++) {
-          if (vasPtr) k.kfree(vas[area]?.self ?? 0);
+          if (vasPtr) k.kfree(vas[area] ? vmaparea.self[vas[area]] : 0);
           if (vmsPtr) k.kfree(vms[area]?.self ?? 0);
         }
         k.kfree(vasPtr);
@@ -1720,8 +1715,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       for (area = 0; area < nr_vms; area++) {
         const vaSelf = k.kmalloc(sizeof_vmap_area, 'kzalloc');
         if (vaSelf) {
-          const va: vmap_area = { va_start: 0, va_end: 0, flags: 0, rb_node: null as unknown as rb_node<vmap_area>, prev: null, next: null, private: null, self: vaSelf };
-          va.rb_node = new rb_node(va);
+          const va = vmaparea.handleAt(vaSelf);
+          vmaparea.memset0(va); /* kzalloc */
           vas[area] = va;
         }
         const vmSelf = k.kmalloc(sizeof_vm_struct, 'kzalloc');
@@ -1729,7 +1724,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         if (!vas[area] || !vms[area]) return err_free();
       }
 
-      const np: NextPrev = { next: null, prev: null };
+      const np: NextPrev = { next: 0, prev: 0 };
       retry: for (;;) {
         k.spin_lock(vmap_area_lock);
 
@@ -1745,8 +1740,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         base = k.ulong(pvm_determine_end(np, align) - end);
 
         for (;;) {
-          k.BUG_ON(np.next !== null && np.next.va_end <= k.ulong(base + end), 2176);
-          k.BUG_ON(np.prev !== null && np.prev.va_end > k.ulong(base + end), 2177);
+          k.BUG_ON(np.next !== 0 && vmaparea.va_end[np.next] <= k.ulong(base + end), 2176);
+          k.BUG_ON(np.prev !== 0 && vmaparea.va_end[np.prev] > k.ulong(base + end), 2177);
 
           /*
            * base might have underflowed, add last_end before
@@ -1766,7 +1761,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
            * If next overlaps, move base downwards so that it's
            * right below next and then recheck.
            */
-          if (np.next && np.next.va_start < k.ulong(base + end)) {
+          if (np.next && vmaparea.va_start[np.next] < k.ulong(base + end)) {
             base = k.ulong(pvm_determine_end(np, align) - end);
             term_area = area;
             continue;
@@ -1777,9 +1772,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
            * base so that it's right below new next and then
            * recheck.
            */
-          if (np.prev && np.prev.va_end > k.ulong(base + start)) {
+          if (np.prev && vmaparea.va_end[np.prev] > k.ulong(base + start)) {
             np.next = np.prev;
-            np.prev = node_to_va(rb_prev(np.next.rb_node, visit));
+            np.prev = node_to_va(rb_prev(np.next, visit));
             base = k.ulong(pvm_determine_end(np, align) - end);
             term_area = area;
             continue;
@@ -1799,10 +1794,10 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       }
       /* found: we've found a fitting base, insert all va's */
       for (area = 0; area < nr_vms; area++) {
-        const va = vas[area]!;
+        const va = vas[area];
 
-        va.va_start = k.ulong(base + offsets[area]);
-        va.va_end = k.ulong(va.va_start + sizes[area]);
+        vmaparea.va_start[va] = k.ulong(base + offsets[area]);
+        vmaparea.va_end[va] = k.ulong(vmaparea.va_start[va] + sizes[area]);
         __insert_vmap_area(va);
       }
 
@@ -1811,7 +1806,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       k.spin_unlock(vmap_area_lock);
 
       /* insert all vm's */
-      for (area = 0; area < nr_vms; area++) insert_vmalloc_vm(vms[area]!, vas[area]!, VM_ALLOC, 'pcpu_get_vm_areas');
+      for (area = 0; area < nr_vms; area++) insert_vmalloc_vm(vms[area]!, vas[area], VM_ALLOC, 'pcpu_get_vm_areas');
 
       k.kfree(vasPtr);
       const list = vms as vm_struct[];
@@ -1871,7 +1866,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   /** Every vmap_area in address order (vmap_area_list). */
   const vmap_areas = (): vmap_area[] => {
     const out: vmap_area[] = [];
-    for (let va = vmap_area_list_first; va; va = va.next) out.push(va);
+    for (let va = vmap_area_list_first; va; va = vmaparea.next[va]) out.push(va);
     return out;
   };
 
@@ -1930,6 +1925,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     VMAP_BBMAP_BITS,
     VMAP_BLOCK_SIZE,
     vmlist: () => vmlist,
+    vmaparea,
     vmap_areas,
     vmap_area_root: () => vmap_area_root,
     vmap_lazy_nr: () => vmap_lazy_nr,
