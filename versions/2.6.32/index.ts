@@ -205,8 +205,8 @@ export const version: KernelVersion = {
     // resource_size_t is 32-bit on i386 without PAE: a larger physical address is truncated.
     const phys = (p: number) => (k.arch.name === 'i386' ? p % 2 ** 32 : p);
     const findArea = (addr: number) => {
-      for (let v = mm.vmlist(); v; v = v.next) if (v.addr === addr) return v;
-      return null;
+      for (let v = mm.vmlist(), vm = mm.vmstruct; v; v = vm.next[v]) if (vm.addr[v] === addr) return v;
+      return 0;
     };
     const modules = bootModule(k, mm, window);
     return {
@@ -234,9 +234,18 @@ export const version: KernelVersion = {
       vfree: (addr) => mm.vfree(addr),
       vunmap: (addr) => mm.vunmap(addr),
       vmap: (pages) => mm.vmap(pages, pages.length, VM_MAP, PAGE_KERNEL),
-      get_vm_area: (size, flags) => mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC)?.addr ?? 0,
-      remove_vm_area: (addr) => mm.remove_vm_area(addr)?.self ?? 0,
-      alloc_vm_area: (size) => mm.alloc_vm_area(size)?.addr ?? 0,
+      get_vm_area: (size, flags) => {
+        const area = mm.get_vm_area(size, flags === 'VM_IOREMAP' ? VM_IOREMAP : VM_ALLOC);
+        return area ? mm.vmstruct.addr[area] : 0;
+      },
+      remove_vm_area: (addr) => {
+        const area = mm.remove_vm_area(addr);
+        return area ? mm.vmstruct.self[area] : 0;
+      },
+      alloc_vm_area: (size) => {
+        const area = mm.alloc_vm_area(size);
+        return area ? mm.vmstruct.addr[area] : 0;
+      },
       free_vm_area(addr) {
         // SIM: the caller holds the vm_struct; the scenario holds its address, looked up here.
         const area = findArea(addr);
@@ -258,7 +267,7 @@ export const version: KernelVersion = {
       remap_vmalloc_range: (addr, pages) => mm.remap_vmalloc_range(addr, pages === undefined ? undefined : k.ulong(pages * k.PAGE_SIZE)),
       pcpu_get_vm_areas(offsets, sizes, align) {
         const r = mm.pcpu_get_vm_areas(offsets, sizes, offsets.length, align, GFP_KERNEL);
-        return r ? { vms: r.vms, addrs: r.list.map((vm) => vm.addr) } : null;
+        return r ? { vms: r.vms, addrs: r.list.map((vm) => mm.vmstruct.addr[vm]) } : null;
       },
       pcpu_free_vm_areas(vms) {
         // SIM: nr_vms is the count the pcpu_get_vm_areas step asked for; a pointer that is no
@@ -274,7 +283,7 @@ export const version: KernelVersion = {
       iounmap: (addr) => io.iounmap(addr),
       areas(): AreaView[] {
         const out: AreaView[] = [];
-        for (let a = mm.vmlist(); a; a = a.next) out.push({ addr: a.addr, size: a.size, flags: vmFlagNames(a.flags), nrPages: a.nr_pages });
+        for (let a = mm.vmlist(), vm = mm.vmstruct; a; a = vm.next[a]) out.push({ addr: vm.addr[a], size: vm.size[a], flags: vmFlagNames(vm.flags[a]), nrPages: vm.nr_pages[a] });
         return out;
       },
       ranges(): RangeView[] {
@@ -284,7 +293,9 @@ export const version: KernelVersion = {
           const block = vmaparea.block[va];
           const lazy = (flags & (VM_LAZY_FREE | VM_LAZY_FREEING)) !== 0;
           const state: RangeView['state'] = lazy ? 'lazy' : block ? 'block' : 'live';
-          const label = block ? 'vmap_block' : flags & VM_VM_AREA ? vmFlagNames(vmaparea.private[va]!.flags).join('|') : 'vm_map_ram';
+          const freed = vmaparea.freed_vm_flags[va];
+          const vm_flags = lazy && freed >= 0 ? freed : mm.vmstruct.flags[vmaparea.private[va]];
+          const label = block ? 'vmap_block' : flags & VM_VM_AREA ? vmFlagNames(vm_flags).join('|') : 'vm_map_ram';
           return { start: vmaparea.va_start[va], end: vmaparea.va_end[va], state, label };
         });
       },
@@ -294,9 +305,10 @@ export const version: KernelVersion = {
         // pages points at its vmalloc'ed pages array.
         const inside = (v: number) => v >= o.ptr && v < o.ptr + o.size;
         let n = 0;
-        for (let v = mm.vmlist(); v; v = v.next) {
-          if (inside(v.addr)) n++;
-          if (v.pages && inside(v.pages.ptr)) n++;
+        for (let v = mm.vmlist(), vm = mm.vmstruct; v; v = vm.next[v]) {
+          if (inside(vm.addr[v])) n++;
+          const pages = vm.pages[v];
+          if (pages && inside(pages.ptr)) n++;
         }
         for (const va of mm.vmap_areas()) if (inside(mm.vmaparea.va_start[va])) n++;
         return n;

@@ -5,12 +5,13 @@
  * the closure `boot()` creates, because several kernels run side by side in one process.
  * Locks are no-ops (one thread of control); RCU callbacks run at once.
  *
- * Pointers: a vm_struct or vmap_block is a JS object that also carries the address kmalloc gave
- * it (`self`), so a stale pointer can be followed the way the C follows it (see remove_vm_area).
- * A vmap_area is a row of the table `vmaparea` (src/kernel/struct-table.ts): `vmaparea.va_start[va]`
- * is `va->va_start`, its embedded rb_node is the same row (lib/rbtree.ts), and
- * `vmaparea.self[va]` is the address kmalloc gave it. Error pointers (ERR_PTR) are negative
- * errno numbers.
+ * Pointers: a vmap_block is a JS object that also carries the address kmalloc gave it (`self`).
+ * A vmap_area is a row of the table `vmaparea` and a vm_struct a row of the table `vmstruct`
+ * (src/kernel/struct-table.ts; the C names its own variables `vm` and `vms`):
+ * `vmaparea.va_start[va]` is `va->va_start`, a vmap_area's embedded rb_node is the same row
+ * (lib/rbtree.ts), and `self[p]` is the address kmalloc gave the struct. So a stale pointer can
+ * be followed the way the C follows it (see remove_vm_area). Error pointers (ERR_PTR) are
+ * negative errno numbers.
  */
 import type { Addr, EntryPtr, Kernel, KernelLock, pgprotval_t } from '../../../src/kernel/kernel.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
@@ -22,10 +23,12 @@ import {
   VM_ALLOC,
   VM_IOREMAP,
   VM_MAP,
+  VM_STRUCT,
   VM_USERMAP,
   VM_VPAGES,
   type PagesArray,
   type vm_struct,
+  type vm_structs,
 } from '../include/linux/vmalloc.js';
 import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
 import { RB_NODE, rb_walked, rbtree, type rb_root } from '../lib/rbtree.js';
@@ -58,9 +61,15 @@ export const VMAP_AREA = {
   next: 'ptr',
   prev: 'ptr',
   /** void *private: the vm_struct when VM_VM_AREA is set */
-  private: ref<vm_struct>(),
+  private: 'ptr',
   /** SIM: the vmap_block this area backs (for reports; C has no back pointer). */
   block: ref<vmap_block>(),
+  /**
+   * SIM (reports only): the flags of `private` when remove_vm_area took it off vmlist, -1
+   * before. The lazily freed area's label keeps them once the slab has given that vm_struct's
+   * memory (its row) to another area.
+   */
+  freed_vm_flags: 'int',
 } as const;
 export type vmap_area = number;
 export type vmap_areas = StructTable<typeof VMAP_AREA>;
@@ -425,7 +434,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       const self = k.kmalloc(sizeof_vmap_area, 'kmalloc_node', node);
       if (!self) return -ENOMEM;
       const va: vmap_area = vmaparea.handleAt(self); /* a row is positive, ERR_PTR(-ENOMEM) negative */
-      vmaparea.block[va] = null; /* SIM: the report-only back pointer is not slab memory */
+      vmaparea.block[va] = null; /* SIM: the report-only fields are not slab memory */
+      vmaparea.freed_vm_flags[va] = -1;
 
       for (;;) {
         /* retry: */
@@ -991,8 +1001,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // map_vm_area (mm/vmalloc.c)
   const map_vm_area = k.traced('map_vm_area', (area: vm_struct, prot: pgprotval_t, cur: PagesCursor): number => {
-    const addr = area.addr;
-    const end = addr + area.size - PAGE_SIZE;
+    const addr = vmstruct.addr[area];
+    const end = addr + vmstruct.size[area] - PAGE_SIZE;
 
     let err = vmap_page_range(addr, end, prot, cur.off ? cur.pages.slice(cur.off) : cur.pages);
     if (err > 0) {
@@ -1006,31 +1016,32 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   /*** Old vmalloc interfaces ***/
   /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
-  let vmlist: vm_struct | null = null;
+  let vmlist: vm_struct = 0;
+  const vmstruct: vm_structs = structTable(VM_STRUCT);
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
   const arrayFrameOwner = new Map<number, PagesArray>();
 
   // insert_vmalloc_vm (mm/vmalloc.c)
   const insert_vmalloc_vm = (vm: vm_struct, va: vmap_area, flags: number, caller: string): void => {
-    vm.flags = flags;
-    vm.addr = vmaparea.va_start[va];
-    vm.size = k.ulong(vmaparea.va_end[va] - vmaparea.va_start[va]); /* an area ending at 2^32 has va_end 0 */
-    vm.caller = caller;
+    vmstruct.flags[vm] = flags;
+    vmstruct.addr[vm] = vmaparea.va_start[va];
+    vmstruct.size[vm] = k.ulong(vmaparea.va_end[va] - vmaparea.va_start[va]); /* an area ending at 2^32 has va_end 0 */
+    vmstruct.caller[vm] = caller;
     vmaparea.private[va] = vm;
     vmaparea.flags[va] |= VM_VM_AREA;
 
     k.write_lock(vmlist_lock);
-    let prev: vm_struct | null = null;
-    let tmp: vm_struct | null;
+    let prev: vm_struct = 0;
+    let tmp: vm_struct;
     let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
-    const vm_addr = vm.addr;
-    for (tmp = vmlist; tmp !== null; prev = tmp, tmp = tmp.next) {
+    const vm_addr = vmstruct.addr[vm];
+    for (tmp = vmlist; tmp; prev = tmp, tmp = vmstruct.next[tmp]) {
       visited++;
-      if (tmp.addr >= vm_addr) break;
+      if (vmstruct.addr[tmp] >= vm_addr) break;
     }
     counters[NODES_VISITED] += visited;
-    vm.next = tmp;
-    if (prev) prev.next = vm;
+    vmstruct.next[vm] = tmp;
+    if (prev) vmstruct.next[prev] = vm;
     else vmlist = vm;
     k.write_unlock(vmlist_lock);
   };
@@ -1038,7 +1049,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   // __get_vm_area_node (mm/vmalloc.c)
   const __get_vm_area_node = k.traced(
     '__get_vm_area_node',
-    (size: number, align: number, flags: number, start: Addr, end: Addr, node: number, gfp_mask: number, caller: string): vm_struct | null => {
+    (size: number, align: number, flags: number, start: Addr, end: Addr, node: number, gfp_mask: number, caller: string): vm_struct => {
       // QUERY: `static struct vmap_area *va;` — one variable shared by every caller: a race on
       // SMP (still present in 2.6.39). Harmless with one thread of control.
 
@@ -1053,12 +1064,13 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       }
 
       size = k.PAGE_ALIGN(size);
-      if (!size) return null;
+      if (!size) return 0;
 
       void (gfp_mask & GFP_RECLAIM_MASK);
       const self = k.kmalloc(sizeof_vm_struct, 'kzalloc_node', node);
-      if (!self) return null;
-      const area: vm_struct = { next: null, addr: 0, size: 0, flags: 0, pages: null, nr_pages: 0, phys_addr: 0, caller: null, self };
+      if (!self) return 0;
+      const area = vmstruct.handleAt(self);
+      vmstruct.memset0(area); /* kzalloc_node */
 
       /*
        * We always allocate a guard page.
@@ -1067,8 +1079,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
       const va = alloc_vmap_area(size, align, start, end, node, gfp_mask);
       if (va < 0) { /* IS_ERR(va) */
-        k.kfree(area.self);
-        return null;
+        k.kfree(vmstruct.self[area]);
+        return 0;
       }
 
       insert_vmalloc_vm(area, va, flags, caller);
@@ -1077,7 +1089,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   );
 
   // __get_vm_area (mm/vmalloc.c)
-  const __get_vm_area = (size: number, flags: number, start: Addr, end: Addr, caller: string): vm_struct | null =>
+  const __get_vm_area = (size: number, flags: number, start: Addr, end: Addr, caller: string): vm_struct =>
     __get_vm_area_node(size, 1, flags, start, end, -1, GFP_KERNEL, caller);
 
   // __get_vm_area_caller (mm/vmalloc.c)
@@ -1087,45 +1099,46 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    *	get_vm_area  -  reserve a contiguous kernel virtual area
    */
   // get_vm_area (mm/vmalloc.c)
-  const get_vm_area = (size: number, flags: number, caller = 'get_vm_area'): vm_struct | null =>
+  const get_vm_area = (size: number, flags: number, caller = 'get_vm_area'): vm_struct =>
     __get_vm_area_node(size, 1, flags, VMALLOC_START, VMALLOC_END, -1, GFP_KERNEL, caller);
 
   // get_vm_area_caller (mm/vmalloc.c)
-  const get_vm_area_caller = (size: number, flags: number, caller: string): vm_struct | null =>
+  const get_vm_area_caller = (size: number, flags: number, caller: string): vm_struct =>
     __get_vm_area_node(size, 1, flags, VMALLOC_START, VMALLOC_END, -1, GFP_KERNEL, caller);
 
   // get_vm_area_node (mm/vmalloc.c)
-  const get_vm_area_node = (size: number, flags: number, node: number, gfp_mask: number, caller = 'get_vm_area_node'): vm_struct | null =>
+  const get_vm_area_node = (size: number, flags: number, node: number, gfp_mask: number, caller = 'get_vm_area_node'): vm_struct =>
     __get_vm_area_node(size, 1, flags, VMALLOC_START, VMALLOC_END, node, gfp_mask, caller);
 
   // find_vm_area (mm/vmalloc.c)
-  const find_vm_area = (addr: Addr): vm_struct | null => {
+  const find_vm_area = (addr: Addr): vm_struct => {
     const va = find_vmap_area(addr);
     if (va && vmaparea.flags[va] & VM_VM_AREA) return vmaparea.private[va];
 
-    return null;
+    return 0;
   };
 
   /**
    *	remove_vm_area  -  find and remove a continuous kernel virtual area
    */
   // remove_vm_area (mm/vmalloc.c)
-  const remove_vm_area = k.traced('remove_vm_area', (addr: Addr): vm_struct | null => {
+  const remove_vm_area = k.traced('remove_vm_area', (addr: Addr): vm_struct => {
     const va = find_vmap_area(addr);
     if (va && vmaparea.flags[va] & VM_VM_AREA) {
       /* struct vm_struct *vm = va->private: a pointer value, which may be stale */
-      const vmPtr = vmaparea.private[va]!.self;
+      const vmPtr = vmstruct.self[vmaparea.private[va]];
+      if (vmaparea.freed_vm_flags[va] < 0) vmaparea.freed_vm_flags[va] = vmstruct.flags[vmaparea.private[va]]; /* SIM: for reports */
       /*
        * remove from list and disallow access to this vm_struct
        * before unmap. (address range confliction is maintained by
        * vmap.)
        */
       k.write_lock(vmlist_lock);
-      let prev: vm_struct | null = null;
+      let prev: vm_struct = 0;
       let tmp = vmlist;
       let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
       while (true) {
-        if (tmp === null) {
+        if (!tmp) {
           counters[NODES_VISITED] += visited;
           // QUERY: a second vfree before the purge finds the lazy va still flagged VM_VM_AREA
           // and its vm_struct already kfree'd and off vmlist: the walk runs off the end and
@@ -1134,24 +1147,24 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
           k.oops_at(0);
         }
         visited++;
-        if (tmp.self === vmPtr) break;
+        if (vmstruct.self[tmp] === vmPtr) break;
         prev = tmp;
-        tmp = tmp.next;
+        tmp = vmstruct.next[tmp];
       }
       counters[NODES_VISITED] += visited;
       /* the memory at vmPtr: the live vm_struct there now (the same one unless stale) */
       const vm = tmp;
-      if (prev) prev.next = tmp.next;
-      else vmlist = tmp.next;
+      if (prev) vmstruct.next[prev] = vmstruct.next[tmp];
+      else vmlist = vmstruct.next[tmp];
       k.write_unlock(vmlist_lock);
 
       vmap_debug_free_range(vmaparea.va_start[va], vmaparea.va_end[va]);
       free_unmap_vmap_area(va);
-      vm.size -= PAGE_SIZE;
+      vmstruct.size[vm] -= PAGE_SIZE;
 
       return vm;
     }
-    return null;
+    return 0;
   });
 
   // __vunmap (mm/vmalloc.c)
@@ -1172,19 +1185,19 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     /* debug_check_no_locks_freed(addr, area->size); debug_check_no_obj_freed(addr, area->size); */
 
     if (deallocate_pages) {
-      for (let i = 0; i < area.nr_pages; i++) {
+      for (let i = 0; i < vmstruct.nr_pages[area]; i++) {
         // struct page *page = area->pages[i]: a load through the array's own mapping when it
         // was vmalloc'ed (VM_VPAGES), which oopses once that array has been vfree'd and purged.
-        const slot = k.ulong(area.pages!.ptr + i * PTR);
-        let page = area.pages!.pfns[i];
-        if (area.flags & VM_VPAGES) {
+        const slot = k.ulong(vmstruct.pages[area]!.ptr + i * PTR);
+        let page = vmstruct.pages[area]!.pfns[i];
+        if (vmstruct.flags[area] & VM_VPAGES) {
           if (i === 0 || slot % PAGE_SIZE < PTR) k.readByte(slot);
           // The array's page was freed and its address now maps another page, or the page went
           // to a new owner: the load reads that page, fresh and so zero unless written (a NULL
           // page pointer). A freed page nobody took yet still holds the old entries.
-          const frames = area.pages!.frames;
+          const frames = vmstruct.pages[area]!.frames;
           const f = frames ? frames[Math.floor((i * PTR) / PAGE_SIZE)] : -1;
-          if (frames && (k.walk(slot) !== f || (area.pages!.freedFrames?.has(f) && !k.PageBuddy(f)))) {
+          if (frames && (k.walk(slot) !== f || (vmstruct.pages[area]!.freedFrames?.has(f) && !k.PageBuddy(f)))) {
             let v = 0;
             for (let b = 0; b < PTR; b++) v |= k.readByte(k.ulong(slot + b));
             if (v === 0) page = -1;
@@ -1201,11 +1214,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         }
       }
 
-      if (area.flags & VM_VPAGES) vfree(area.pages!.ptr);
-      else k.kfree(area.pages ? area.pages.ptr : 0);
+      if (vmstruct.flags[area] & VM_VPAGES) vfree(vmstruct.pages[area]!.ptr);
+      else k.kfree(vmstruct.pages[area] ? vmstruct.pages[area].ptr : 0);
     }
 
-    k.kfree(area.self);
+    k.kfree(vmstruct.self[area]);
     return 'ok';
   });
 
@@ -1242,48 +1255,48 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     if (!area) return 0;
 
     if (map_vm_area(area, prot, { pages, off: 0 })) {
-      vunmap(area.addr);
+      vunmap(vmstruct.addr[area]);
       return 0;
     }
 
-    return area.addr;
+    return vmstruct.addr[area];
   });
 
   // __vmalloc_area_node (mm/vmalloc.c)
   const __vmalloc_area_node = k.traced('__vmalloc_area_node', (area: vm_struct, gfp_mask: number, prot: pgprotval_t, node: number, caller: string): Addr => {
     let pagesPtr: Addr;
 
-    const nr_pages = Math.floor((area.size - PAGE_SIZE) / PAGE_SIZE);
+    const nr_pages = Math.floor((vmstruct.size[area] - PAGE_SIZE) / PAGE_SIZE);
     const array_size = (nr_pages * PTR) % 2 ** 32; /* unsigned int */
 
-    area.nr_pages = nr_pages;
+    vmstruct.nr_pages[area] = nr_pages;
     /* Please note that the recursion is strictly bounded. */
     if (array_size > PAGE_SIZE) {
       pagesPtr = __vmalloc_node(array_size, 1, gfp_mask | __GFP_ZERO, PAGE_KERNEL, node, caller);
-      area.flags |= VM_VPAGES;
+      vmstruct.flags[area] |= VM_VPAGES;
     } else {
       pagesPtr = k.kmalloc(array_size, 'kmalloc_node', node); /* (gfp_mask & GFP_RECLAIM_MASK) | __GFP_ZERO */
     }
     // SIM: the array's contents live in `pfns`; the simulated memory behind a vmalloc'ed
     // pages array reads as zeroes rather than as struct page pointers.
-    area.pages = pagesPtr ? ({ ptr: pagesPtr, pfns: new Array<number>(nr_pages).fill(-1) } as PagesArray) : null;
-    if (area.pages && area.flags & VM_VPAGES) {
+    vmstruct.pages[area] = pagesPtr ? ({ ptr: pagesPtr, pfns: new Array<number>(nr_pages).fill(-1) } as PagesArray) : null;
+    if (vmstruct.pages[area] && vmstruct.flags[area] & VM_VPAGES) {
       // SIM: the pages now mapped at the array's address hold it (vmlist may also list a
       // stale vm_struct at that address, so the frames are read from the page tables)
       const frames: number[] = [];
       for (let j = 0; j * PAGE_SIZE < array_size; j++) frames.push(k.walk(k.ulong(pagesPtr + j * PAGE_SIZE)));
-      area.pages.frames = frames;
-      for (const f of frames) if (f >= 0) arrayFrameOwner.set(f, area.pages);
+      vmstruct.pages[area].frames = frames;
+      for (const f of frames) if (f >= 0) arrayFrameOwner.set(f, vmstruct.pages[area]);
     }
-    area.caller = caller;
-    if (!area.pages) {
-      remove_vm_area(area.addr);
-      k.kfree(area.self);
+    vmstruct.caller[area] = caller;
+    if (!vmstruct.pages[area]) {
+      remove_vm_area(vmstruct.addr[area]);
+      k.kfree(vmstruct.self[area]);
       return 0;
     }
 
     let failed = false;
-    for (let i = 0; i < area.nr_pages; i++) {
+    for (let i = 0; i < vmstruct.nr_pages[area]; i++) {
       let page: number;
 
       if (node < 0) page = k.alloc_page(gfp_mask);
@@ -1291,19 +1304,19 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
       if (page < 0) {
         /* Successfully allocated i pages, free them in __vunmap() */
-        area.nr_pages = i;
+        vmstruct.nr_pages[area] = i;
         failed = true;
         break; /* goto fail */
       }
-      area.pages.pfns[i] = page;
+      vmstruct.pages[area].pfns[i] = page;
     }
 
     if (!failed) {
-      if (!map_vm_area(area, prot, { pages: area.pages.pfns, off: 0 })) return area.addr;
+      if (!map_vm_area(area, prot, { pages: vmstruct.pages[area].pfns, off: 0 })) return vmstruct.addr[area];
     }
 
     /* fail: */
-    vfree(area.addr);
+    vfree(vmstruct.addr[area]);
     return 0;
   });
 
@@ -1318,7 +1331,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
      */
     // QUERY: kmemleak gets the page-rounded size here but the caller's unrounded size in
     // __vmalloc_node.
-    k.kmemleak.alloc(addr, area.size - PAGE_SIZE, 3, caller + '+0x0/0x0');
+    k.kmemleak.alloc(addr, vmstruct.size[area] - PAGE_SIZE, 3, caller + '+0x0/0x0');
 
     return addr;
   };
@@ -1369,7 +1382,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     const ret = __vmalloc_node(size, SHMLBA, GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO, PAGE_KERNEL, -1, caller);
     if (ret) {
       const area = find_vm_area(ret)!;
-      area.flags |= VM_USERMAP;
+      vmstruct.flags[area] |= VM_USERMAP;
     }
     return ret;
   });
@@ -1405,7 +1418,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     const ret = __vmalloc_node(size, 1, GFP_VMALLOC32 | __GFP_ZERO, PAGE_KERNEL, -1, caller);
     if (ret) {
       const area = find_vm_area(ret)!;
-      area.flags |= VM_USERMAP;
+      vmstruct.flags[area] |= VM_USERMAP;
     }
     return ret;
   });
@@ -1469,10 +1482,10 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
     k.read_lock(vmlist_lock);
-    finished: for (let tmp = vmlist; count && tmp; tmp = tmp.next) {
+    finished: for (let tmp = vmlist; count && tmp; tmp = vmstruct.next[tmp]) {
       visit();
-      const vaddr = tmp.addr;
-      if (addr >= vaddr + tmp.size - PAGE_SIZE) continue;
+      const vaddr = vmstruct.addr[tmp];
+      if (addr >= vaddr + vmstruct.size[tmp] - PAGE_SIZE) continue;
       if (addr < vaddr) {
         /* while (addr < vaddr) { if (count == 0) goto finished; *buf++ = '\0'; addr++; count--; } */
         const gap = Math.min(vaddr - addr, count);
@@ -1482,9 +1495,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         count -= gap;
         if (addr < vaddr) break finished;
       }
-      let n = vaddr + tmp.size - PAGE_SIZE - addr;
+      let n = vaddr + vmstruct.size[tmp] - PAGE_SIZE - addr;
       if (n > count) n = count;
-      if (!(tmp.flags & VM_IOREMAP)) aligned_vread(buf, b, addr, n);
+      if (!(vmstruct.flags[tmp] & VM_IOREMAP)) aligned_vread(buf, b, addr, n);
       /* IOREMAP area is treated as memory hole */ else buf.fill(0, b, b + n);
       b += n;
       addr += n;
@@ -1514,10 +1527,10 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     const buflen = count;
 
     k.read_lock(vmlist_lock);
-    finished: for (let tmp = vmlist; count && tmp; tmp = tmp.next) {
+    finished: for (let tmp = vmlist; count && tmp; tmp = vmstruct.next[tmp]) {
       visit();
-      const vaddr = tmp.addr;
-      if (addr >= vaddr + tmp.size - PAGE_SIZE) continue;
+      const vaddr = vmstruct.addr[tmp];
+      if (addr >= vaddr + vmstruct.size[tmp] - PAGE_SIZE) continue;
       if (addr < vaddr) {
         /* while (addr < vaddr) { if (count == 0) goto finished; buf++; addr++; count--; } */
         const gap = Math.min(vaddr - addr, count);
@@ -1526,9 +1539,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         count -= gap;
         if (addr < vaddr) break finished;
       }
-      let n = vaddr + tmp.size - PAGE_SIZE - addr;
+      let n = vaddr + vmstruct.size[tmp] - PAGE_SIZE - addr;
       if (n > count) n = count;
-      if (!(tmp.flags & VM_IOREMAP)) {
+      if (!(vmstruct.flags[tmp] & VM_IOREMAP)) {
         aligned_vwrite(buf, b, addr, n);
         copied++;
       }
@@ -1553,17 +1566,17 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    *	Returns:	NULL on failure, vm_struct on success
    */
   // alloc_vm_area (mm/vmalloc.c)
-  const alloc_vm_area = k.traced('alloc_vm_area', (size: number, caller: string = 'alloc_vm_area'): vm_struct | null => {
+  const alloc_vm_area = k.traced('alloc_vm_area', (size: number, caller: string = 'alloc_vm_area'): vm_struct => {
     const area = get_vm_area_caller(size, VM_IOREMAP, caller);
-    if (area === null) return null;
+    if (!area) return 0;
 
     /*
      * This ensures that page tables are constructed for this region
      * of kernel virtual address space and mapped into init_mm.
      */
-    if (mem.apply_to_page_range(area.addr, area.size, f)) {
+    if (mem.apply_to_page_range(vmstruct.addr[area], vmstruct.size[area], f)) {
       free_vm_area(area);
-      return null;
+      return 0;
     }
 
     /* Make sure the pagetables are constructed in process kernel mappings */
@@ -1574,9 +1587,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // free_vm_area (mm/vmalloc.c)
   function free_vm_area(area: vm_struct): void {
-    const ret = remove_vm_area(area.addr);
+    const ret = remove_vm_area(vmstruct.addr[area]);
     k.BUG_ON(ret !== area, 1991);
-    k.kfree(area.self);
+    k.kfree(vmstruct.self[area]);
   }
 
   // node_to_va (mm/vmalloc.c): rb_entry(n, struct vmap_area, rb_node), NULL for NULL
@@ -1697,13 +1710,13 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
       const vmsPtr = k.kmalloc(PTR * nr_vms, 'kzalloc');
       const vasPtr = k.kmalloc(PTR * nr_vms, 'kzalloc');
-      const vms: (vm_struct | null)[] = new Array(nr_vms).fill(null);
+      const vms: vm_struct[] = new Array<vm_struct>(nr_vms).fill(0);
       const vas: vmap_area[] = new Array<vmap_area>(nr_vms).fill(0);
 
       const err_free = (): null => {
         for (area = 0; area < nr_vms; area++) {
           if (vasPtr) k.kfree(vas[area] ? vmaparea.self[vas[area]] : 0);
-          if (vmsPtr) k.kfree(vms[area]?.self ?? 0);
+          if (vmsPtr) k.kfree(vms[area] ? vmstruct.self[vms[area]] : 0);
         }
         k.kfree(vasPtr);
         k.kfree(vmsPtr);
@@ -1717,10 +1730,14 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
         if (vaSelf) {
           const va = vmaparea.handleAt(vaSelf);
           vmaparea.memset0(va); /* kzalloc */
+          vmaparea.freed_vm_flags[va] = -1; /* SIM: for reports */
           vas[area] = va;
         }
         const vmSelf = k.kmalloc(sizeof_vm_struct, 'kzalloc');
-        if (vmSelf) vms[area] = { next: null, addr: 0, size: 0, flags: 0, pages: null, nr_pages: 0, phys_addr: 0, caller: null, self: vmSelf };
+        if (vmSelf) {
+          vms[area] = vmstruct.handleAt(vmSelf);
+          vmstruct.memset0(vms[area]); /* kzalloc */
+        }
         if (!vas[area] || !vms[area]) return err_free();
       }
 
@@ -1806,7 +1823,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
       k.spin_unlock(vmap_area_lock);
 
       /* insert all vm's */
-      for (area = 0; area < nr_vms; area++) insert_vmalloc_vm(vms[area]!, vas[area], VM_ALLOC, 'pcpu_get_vm_areas');
+      for (area = 0; area < nr_vms; area++) insert_vmalloc_vm(vms[area], vas[area], VM_ALLOC, 'pcpu_get_vm_areas');
 
       k.kfree(vasPtr);
       const list = vms as vm_struct[];
@@ -1835,20 +1852,20 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     // seq_printf(m, "0x%p-0x%p %7ld", v->addr, v->addr + v->size, v->size): the end is pointer
     // arithmetic and wraps (an area ending at 2^32 prints its end as %p of NULL, "(null)"), and
     // %7ld prints the unsigned long size as signed (2 GiB or more is negative on i386).
-    const size_ld = k.arch.bitsPerLong === 32 && v.size >= 2 ** 31 ? v.size - 2 ** 32 : v.size;
-    let line = `0x${k.p(v.addr)}-0x${k.p(k.ulong(v.addr + v.size))} ${String(size_ld).padStart(7, ' ')}`;
+    const size_ld = k.arch.bitsPerLong === 32 && vmstruct.size[v] >= 2 ** 31 ? vmstruct.size[v] - 2 ** 32 : vmstruct.size[v];
+    let line = `0x${k.p(vmstruct.addr[v])}-0x${k.p(k.ulong(vmstruct.addr[v] + vmstruct.size[v]))} ${String(size_ld).padStart(7, ' ')}`;
 
-    if (v.caller) line += ' ' + v.caller + '+0x0/0x0'; /* sprint_symbol(buff, v->caller) */
+    if (vmstruct.caller[v]) line += ' ' + vmstruct.caller[v] + '+0x0/0x0'; /* sprint_symbol(buff, v->caller) */
 
-    if (v.nr_pages) line += ` pages=${v.nr_pages}`;
+    if (vmstruct.nr_pages[v]) line += ` pages=${vmstruct.nr_pages[v]}`;
 
-    if (v.phys_addr) line += ` phys=${v.phys_addr.toString(16)}`;
+    if (vmstruct.phys_addr[v]) line += ` phys=${vmstruct.phys_addr[v].toString(16)}`;
 
-    if (v.flags & VM_IOREMAP) line += ' ioremap';
-    if (v.flags & VM_ALLOC) line += ' vmalloc';
-    if (v.flags & VM_MAP) line += ' vmap';
-    if (v.flags & VM_USERMAP) line += ' user';
-    if (v.flags & VM_VPAGES) line += ' vpages';
+    if (vmstruct.flags[v] & VM_IOREMAP) line += ' ioremap';
+    if (vmstruct.flags[v] & VM_ALLOC) line += ' vmalloc';
+    if (vmstruct.flags[v] & VM_MAP) line += ' vmap';
+    if (vmstruct.flags[v] & VM_USERMAP) line += ' user';
+    if (vmstruct.flags[v] & VM_VPAGES) line += ' vpages';
 
     /* show_numa_info(m, v): SIM: not printed (NUMA_BUILD off, as on a default i386 config) */
     return line + '\n';
@@ -1858,7 +1875,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   const vmallocinfo = (): string => {
     let out = '';
     k.read_lock(vmlist_lock); /* s_start */
-    for (let v = vmlist; v; v = v.next) out += s_show(v);
+    for (let v = vmlist; v; v = vmstruct.next[v]) out += s_show(v);
     k.read_unlock(vmlist_lock); /* s_stop */
     return out;
   };
@@ -1895,10 +1912,10 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     const area = find_vm_area(addr);
     if (!area) return -EINVAL;
 
-    if (!(area.flags & VM_USERMAP)) return -EINVAL;
+    if (!(vmstruct.flags[area] & VM_USERMAP)) return -EINVAL;
 
-    if (usize === undefined) usize = area.size - PAGE_SIZE; /* SIM: the default vma covers the whole area */
-    if (k.ulong(usize + pgoff * PAGE_SIZE) > area.size - PAGE_SIZE) return -EINVAL;
+    if (usize === undefined) usize = vmstruct.size[area] - PAGE_SIZE; /* SIM: the default vma covers the whole area */
+    if (k.ulong(usize + pgoff * PAGE_SIZE) > vmstruct.size[area] - PAGE_SIZE) return -EINVAL;
 
     addr = k.ulong(addr + pgoff * PAGE_SIZE);
     let uaddr = REMAP_VM_START; /* vma->vm_start */
@@ -1926,6 +1943,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     VMAP_BLOCK_SIZE,
     vmlist: () => vmlist,
     vmaparea,
+    vmstruct,
     vmap_areas,
     vmap_area_root: () => vmap_area_root,
     vmap_lazy_nr: () => vmap_lazy_nr,

@@ -3,6 +3,7 @@
  * IOREMAP_MAX_ORDER and get_vm_area_size.
  */
 import type { Addr } from '../../../../src/kernel/kernel.js';
+import { ref, type StructTable } from '../../../../src/kernel/struct-table.js';
 
 /* bits in flags of vmalloc's vm_struct below */
 export const VM_IOREMAP = 0x00000001; /* ioremap() and friends */
@@ -32,19 +33,25 @@ export interface PagesArray {
   freedFrames?: Set<number>;
 }
 
-export interface vm_struct {
-  next: vm_struct | null;
-  addr: Addr;
-  size: number;
-  flags: number;
-  pages: PagesArray | null;
-  nr_pages: number;
-  phys_addr: number;
-  /** __builtin_return_address(0) of the API entry, as the symbol sprint_symbol prints. */
-  caller: string | null;
-  /** SIM: the kzalloc'ed address of this descriptor (C's `area` pointer value). */
-  self: Addr;
-}
+/**
+ * struct vm_struct, kept as columns (src/kernel/struct-table.ts): a `vm_struct` is a pointer, a
+ * row of the boot's table `vmstruct` (0 is NULL; the C names its own variables `vm` and `vms`),
+ * and `vmstruct.addr[p]` is `p->addr`. `vmstruct.self[p]` is the address kzalloc gave the struct
+ * (the C pointer's value). Counts and flags are held as exact numbers ('ulong' columns).
+ * `caller` is __builtin_return_address(0) of the API entry, as the symbol sprint_symbol prints.
+ */
+export const VM_STRUCT = {
+  next: 'ptr',
+  addr: 'ulong',
+  size: 'ulong',
+  flags: 'ulong',
+  pages: ref<PagesArray>(),
+  nr_pages: 'ulong',
+  phys_addr: 'ulong',
+  caller: ref<string>(),
+} as const;
+export type vm_struct = number;
+export type vm_structs = StructTable<typeof VM_STRUCT>;
 
 /** sizeof(struct vm_struct): 8 fields, 32 bytes on 32-bit, 64 on x86_64 (nr_pages padded). */
 export function SIZEOF_VM_STRUCT(ptrBytes: number): number {
@@ -52,8 +59,8 @@ export function SIZEOF_VM_STRUCT(ptrBytes: number): number {
 }
 
 /** get_vm_area_size: actual size without the guard page. */
-export function get_vm_area_size(area: vm_struct): number {
-  return area.size - 4096;
+export function get_vm_area_size(vmstruct: vm_structs, area: vm_struct): number {
+  return vmstruct.size[area] - 4096;
 }
 
 export function vmFlagNames(flags: number): string[] {

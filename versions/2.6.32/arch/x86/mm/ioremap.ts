@@ -9,7 +9,7 @@
  */
 import type { Addr, Kernel, KernelLock, pgprotval_t } from '../../../../../src/kernel/kernel.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
-import { VM_IOREMAP, get_vm_area_size, type vm_struct } from '../../../include/linux/vmalloc.js';
+import { VM_IOREMAP, get_vm_area_size, type vm_struct, type vm_structs } from '../../../include/linux/vmalloc.js';
 import { bootIoremapRange } from '../../../lib/ioremap.js';
 import { pgprot } from '../include/asm/pgtable_types.js';
 
@@ -28,10 +28,11 @@ export const _PAGE_CACHE_UC = 0x18;
 
 /** What ioremap.c calls in mm/vmalloc.c. */
 export interface VmallocForIoremap {
+  readonly vmstruct: vm_structs;
   readonly vmlist_lock: KernelLock;
-  vmlist(): vm_struct | null;
-  get_vm_area_caller(size: number, flags: number, caller: string): vm_struct | null;
-  remove_vm_area(addr: Addr): vm_struct | null;
+  vmlist(): vm_struct;
+  get_vm_area_caller(size: number, flags: number, caller: string): vm_struct;
+  remove_vm_area(addr: Addr): vm_struct;
   free_vm_area(area: vm_struct): void;
 }
 
@@ -135,8 +136,8 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     /* Ok, go for it.. */
     const area = mm.get_vm_area_caller(size, VM_IOREMAP, caller);
     if (!area) return 0; /* goto err_free_memtype */
-    area.phys_addr = phys_addr; /* unsigned long: already truncated on PAE */
-    const vaddr = area.addr;
+    mm.vmstruct.phys_addr[area] = phys_addr; /* unsigned long: already truncated on PAE */
+    const vaddr = mm.vmstruct.addr[area];
 
     /* kernel_map_sync_memtype(phys_addr, size, prot_val): no cpa in vmx */
 
@@ -166,10 +167,10 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     addr -= addr % PAGE_SIZE;
 
     k.read_lock(mm.vmlist_lock);
-    let p: vm_struct | null;
-    for (p = mm.vmlist(); p; p = p.next) {
+    let p: vm_struct;
+    for (p = mm.vmlist(); p; p = mm.vmstruct.next[p]) {
       k.count('nodes_visited');
-      if (p.addr === addr) break;
+      if (mm.vmstruct.addr[p] === addr) break;
     }
     k.read_unlock(mm.vmlist_lock);
 
@@ -179,12 +180,12 @@ export function bootIoremap(k: Kernel, mm: VmallocForIoremap) {
     }
 
     /* free_memtype(p->phys_addr, p->phys_addr + get_vm_area_size(p)): PAT off */
-    void get_vm_area_size(p);
+    void get_vm_area_size(mm.vmstruct, p);
 
     /* Finally remove it */
     const o = mm.remove_vm_area(addr);
-    k.BUG_ON(p !== o || o === null, 365, FILE);
-    k.kfree(p.self);
+    k.BUG_ON(p !== o || !o, 365, FILE);
+    k.kfree(mm.vmstruct.self[p]);
     return 'ok';
   });
 
