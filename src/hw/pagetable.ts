@@ -56,6 +56,11 @@ export function pteFlagNames(flags: number): string {
   return out.join(' ');
 }
 
+/** The error for a table access to a frame that is not a table (apart: the callers are hot and stay small). */
+function notATable(pfn: number): Error {
+  return new Error(`simulator: frame ${pfn} is not a page table`);
+}
+
 const TCHUNK_SHIFT = 12;
 const TCHUNK = 1 << TCHUNK_SHIFT;
 
@@ -133,7 +138,7 @@ export class PageTables {
   private table(pfn: number): Float64Array {
     if (pfn === this.lastPfn) return this.lastTable!;
     const t = this.lookup(pfn);
-    if (t === undefined) throw new Error(`simulator: frame ${pfn} is not a page table`);
+    if (t === undefined) throw notATable(pfn);
     this.lastPfn = pfn;
     this.lastTable = t;
     return t;
@@ -161,6 +166,16 @@ export class PageTables {
     this.table(pfn)[p - pfn * PTR_STRIDE] = v;
   }
 
+  /** The entry at `p`, which then reads as none (an exchange with 0: one table lookup). */
+  getAndClear(p: EntryPtr): number {
+    const pfn = Math.floor(p / PTR_STRIDE);
+    const t = this.table(pfn);
+    const i = p - pfn * PTR_STRIDE;
+    const v = t[i];
+    if (v !== 0) t[i] = 0;
+    return v;
+  }
+
   /** The flag words of a table, made when `make` (all zero) and not there yet; else undefined. */
   private flagsOf(pfn: number, make: boolean): Uint16Array | undefined {
     const c = pfn >>> TCHUNK_SHIFT;
@@ -168,7 +183,7 @@ export class PageTables {
     let f = fc === undefined ? undefined : fc[pfn & (TCHUNK - 1)];
     if (f === undefined && make) {
       const t = this.lookup(pfn);
-      if (t === undefined) throw new Error(`simulator: frame ${pfn} is not a page table`);
+      if (t === undefined) throw notATable(pfn);
       if (fc === undefined) {
         fc = [];
         this.flagChunks[c] = fc;
