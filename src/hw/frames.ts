@@ -82,10 +82,19 @@ export class PhysicalMemory {
   }
 
   zoneOf(pfn: number): Zone | undefined {
+    // Consecutive frees mostly hit one zone: try the last one found first.
+    const last = this.lastZone;
+    if (last !== undefined && pfn >= last.startPfn && pfn < last.endPfn) return last;
     const zs = this.zones;
-    for (let i = 0; i < zs.length; i++) if (pfn >= zs[i].startPfn && pfn < zs[i].endPfn) return zs[i];
+    for (let i = 0; i < zs.length; i++) {
+      if (pfn >= zs[i].startPfn && pfn < zs[i].endPfn) {
+        this.lastZone = zs[i];
+        return zs[i];
+      }
+    }
     return undefined;
   }
+  private lastZone: Zone | undefined;
 
   /** VALID_PAGE / pfn_valid: the frame is RAM with a struct page. */
   valid(pfn: number): boolean {
@@ -173,14 +182,29 @@ export class PhysicalMemory {
     return -1;
   }
 
+  /**
+   * Drop one reference (put_page_testzero); a frame whose count reaches 0 returns to its zone
+   * (release). The count after the drop. A count already at 0 goes to -1 and frees nothing.
+   */
+  put(pfn: number): number {
+    const refs = this.refChunks[pfn >>> CHUNK_SHIFT];
+    const n = (refs === undefined ? 0 : refs[pfn & (CHUNK - 1)]) - 1;
+    if (n !== 0) {
+      this.setRefcount(pfn, n);
+      return n;
+    }
+    this.release(pfn);
+    return 0;
+  }
+
   /** Return a frame to its zone. Contents are kept: a stale mapping still reads them. */
   release(pfn: number): void {
     const z = this.zoneOf(pfn);
-    if (!z) throw new Error(`simulator: release of frame ${pfn} outside RAM`);
+    if (!z) throw releaseError(pfn, 'outside RAM');
     const c = pfn >>> CHUNK_SHIFT;
     const owners = this.ownerChunks[c];
     const i = pfn & (CHUNK - 1);
-    if (!owners || owners[i] === Owner.Free) throw new Error(`simulator: frame ${pfn} released twice`);
+    if (!owners || owners[i] === Owner.Free) throw releaseError(pfn, 'twice');
     this.refChunks[c]![i] = 0;
     this.inUse[owners[i]]--;
     this.inUse[Owner.Free]++;
@@ -228,6 +252,11 @@ export class PhysicalMemory {
   get materialisedPages(): number {
     return this.contents.size;
   }
+}
+
+/** The simulator error of a bad release (apart from release, which is hot and stays small). */
+function releaseError(pfn: number, why: 'outside RAM' | 'twice'): Error {
+  return new Error(why === 'twice' ? `simulator: frame ${pfn} released twice` : `simulator: release of frame ${pfn} outside RAM`);
 }
 
 export function zoneLayoutFor(arch: 'i386' | 'i386-pae' | 'x86_64', ramBytes: number, lowmemLimit: number): ZoneLayout {

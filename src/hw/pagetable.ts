@@ -56,14 +56,41 @@ export function pteFlagNames(flags: number): string {
   return out.join(' ');
 }
 
+/** The error for a table access to a frame that is not a table (apart: the callers are hot and stay small). */
+function notATable(pfn: number): Error {
+  return new Error(`simulator: frame ${pfn} is not a page table`);
+}
+
 const TCHUNK_SHIFT = 12;
 const TCHUNK = 1 << TCHUNK_SHIFT;
+/** Chunk numbers below this (frames below 2^24, RAM up to 64 GiB) index ChunkDir's array. */
+const NEAR_CHUNKS = 1 << 12;
+
+/**
+ * Chunks by chunk number, kept out of V8's dictionary mode: a plain array indexed by chunk number
+ * turns into a hash table once a far number is stored in it (the frame numbers vmx gives tables
+ * outside RAM are 2^31 and up), and every lookup then hashes. RAM's chunks are in a preallocated
+ * array, the far ones in a Map.
+ */
+class ChunkDir<T> {
+  private readonly near = new Array<T | undefined>(NEAR_CHUNKS);
+  private readonly far = new Map<number, T>();
+
+  get(c: number): T | undefined {
+    return c < NEAR_CHUNKS ? this.near[c] : this.far.get(c);
+  }
+
+  set(c: number, v: T): void {
+    if (c < NEAR_CHUNKS) this.near[c] = v;
+    else this.far.set(c, v);
+  }
+}
 
 export class PageTables {
   /** Table frames' entries, in chunks of 4096 frames indexed by pfn (no hashing on the hot path). */
-  private readonly tableChunks: ((Float64Array | undefined)[] | undefined)[] = [];
+  private readonly tableChunks = new ChunkDir<(Float64Array | undefined)[]>();
   /** Level index (0 = pgd) of each table frame, -1 for none, same chunking. */
-  private readonly levelChunks: (Int8Array | undefined)[] = [];
+  private readonly levelChunks = new ChunkDir<Int8Array>();
   readonly levels: readonly PageTableLevel[];
   /** 2^shift and entries of each level, for index(). */
   private readonly span: Float64Array;
@@ -78,7 +105,7 @@ export class PageTables {
   private lastPfn = -1;
   private lastTable: Float64Array | undefined;
   /** Leaf flag words (see the file comment), chunked like tableChunks; undefined until first flagged. */
-  private readonly flagChunks: ((Uint16Array | undefined)[] | undefined)[] = [];
+  private readonly flagChunks = new ChunkDir<(Uint16Array | undefined)[]>();
   private lastFlagsPfn = -1;
   private lastFlags: Uint16Array | undefined;
 
@@ -91,19 +118,19 @@ export class PageTables {
   /** Make `pfn` a zeroed table of the given level. */
   install(pfn: number, level: number): void {
     const c = pfn >>> TCHUNK_SHIFT;
-    let tc = this.tableChunks[c];
+    let tc = this.tableChunks.get(c);
     if (tc === undefined) {
-      tc = [];
-      this.tableChunks[c] = tc;
+      tc = new Array<Float64Array | undefined>(TCHUNK); // preallocated: a sparse store would make it a dictionary
+      this.tableChunks.set(c, tc);
       const lv = new Int8Array(TCHUNK);
       lv.fill(-1);
-      this.levelChunks[c] = lv;
+      this.levelChunks.set(c, lv);
     }
     const t = new Float64Array(this.levels[level].entries);
     tc[pfn & (TCHUNK - 1)] = t;
-    this.levelChunks[c]![pfn & (TCHUNK - 1)] = level;
+    this.levelChunks.get(c)![pfn & (TCHUNK - 1)] = level;
     if (pfn === this.lastPfn) this.lastTable = t;
-    const fc = this.flagChunks[c];
+    const fc = this.flagChunks.get(c);
     if (fc !== undefined && fc[pfn & (TCHUNK - 1)] !== undefined) fc[pfn & (TCHUNK - 1)] = undefined;
     if (pfn === this.lastFlagsPfn) {
       this.lastFlagsPfn = -1;
@@ -112,7 +139,7 @@ export class PageTables {
   }
 
   private lookup(pfn: number): Float64Array | undefined {
-    const c = this.tableChunks[pfn >>> TCHUNK_SHIFT];
+    const c = this.tableChunks.get(pfn >>> TCHUNK_SHIFT);
     return c === undefined ? undefined : c[pfn & (TCHUNK - 1)];
   }
 
@@ -126,14 +153,14 @@ export class PageTables {
   }
 
   tableLevel(pfn: number): number {
-    const c = this.levelChunks[pfn >>> TCHUNK_SHIFT];
+    const c = this.levelChunks.get(pfn >>> TCHUNK_SHIFT);
     return c === undefined ? -1 : c[pfn & (TCHUNK - 1)];
   }
 
   private table(pfn: number): Float64Array {
     if (pfn === this.lastPfn) return this.lastTable!;
     const t = this.lookup(pfn);
-    if (t === undefined) throw new Error(`simulator: frame ${pfn} is not a page table`);
+    if (t === undefined) throw notATable(pfn);
     this.lastPfn = pfn;
     this.lastTable = t;
     return t;
@@ -161,17 +188,27 @@ export class PageTables {
     this.table(pfn)[p - pfn * PTR_STRIDE] = v;
   }
 
+  /** The entry at `p`, which then reads as none (an exchange with 0: one table lookup). */
+  getAndClear(p: EntryPtr): number {
+    const pfn = Math.floor(p / PTR_STRIDE);
+    const t = this.table(pfn);
+    const i = p - pfn * PTR_STRIDE;
+    const v = t[i];
+    if (v !== 0) t[i] = 0;
+    return v;
+  }
+
   /** The flag words of a table, made when `make` (all zero) and not there yet; else undefined. */
   private flagsOf(pfn: number, make: boolean): Uint16Array | undefined {
     const c = pfn >>> TCHUNK_SHIFT;
-    let fc = this.flagChunks[c];
+    let fc = this.flagChunks.get(c);
     let f = fc === undefined ? undefined : fc[pfn & (TCHUNK - 1)];
     if (f === undefined && make) {
       const t = this.lookup(pfn);
-      if (t === undefined) throw new Error(`simulator: frame ${pfn} is not a page table`);
+      if (t === undefined) throw notATable(pfn);
       if (fc === undefined) {
-        fc = [];
-        this.flagChunks[c] = fc;
+        fc = new Array<Uint16Array | undefined>(TCHUNK);
+        this.flagChunks.set(c, fc);
       }
       f = new Uint16Array(t.length);
       fc[pfn & (TCHUNK - 1)] = f;

@@ -336,9 +336,9 @@ export class Kernel {
   }
 
   /** WARN(cond, fmt…): the WARNING line then the message (no cut-here, offsets or stack). */
-  WARN(cond: boolean, line: number, fn: string, message?: string, file = this.config.vmallocFile): boolean {
+  WARN(cond: boolean, line: number, fn: string, message?: string, file?: string): boolean {
     if (!cond) return false;
-    this.printk(`WARNING: at ${file}:${line} ${fn}()`);
+    this.printk(`WARNING: at ${file ?? this.config.vmallocFile}:${line} ${fn}()`);
     if (message !== undefined) this.printk(message);
     return true;
   }
@@ -426,10 +426,15 @@ export class Kernel {
       return -1;
     }
     const pfn = this.mem.alloc(this.splitZones ? this.zonelist(gfp) : this.zlHigh, Owner.Data);
-    void node; // SIMPLIFIED: NUMA nodes share the zones; the node is recorded by callers.
+    // SIMPLIFIED: NUMA nodes share the zones; the node is recorded by callers.
     if (pfn >= 0) this.counters[C_PAGES_ALLOC]++;
-    if (this.trace.enabled) this.trace.leaf(node >= 0 ? 'alloc_pages_node' : 'alloc_page', pfn >= 0 ? { pages_alloc: 1 } : {});
+    if (this.trace.enabled) this.alloc_page_leaf(node, pfn);
     return pfn;
+  }
+
+  /** alloc_page's trace leaf (apart: alloc_page runs for every page and stays small). */
+  private alloc_page_leaf(node: number, pfn: number): void {
+    this.trace.leaf(node >= 0 ? 'alloc_pages_node' : 'alloc_page', pfn >= 0 ? { pages_alloc: 1 } : {});
   }
 
   /** Pages the harness itself allocates (vmap's pages): never fault-injected, owner Harness. */
@@ -448,16 +453,12 @@ export class Kernel {
 
   /** __free_page: drop a reference, return the frame to its zone at zero. */
   __free_page(pfn: number): void {
-    const mem = this.mem;
-    const c = mem.refcount(pfn) - 1;
     // put_page_testzero: a page already at count 0 goes to -1 and is not freed again (the C
     // has no check without CONFIG_DEBUG_VM); the invariant checker reports such a count.
-    if (c !== 0) {
-      mem.setRefcount(pfn, c);
+    if (this.mem.put(pfn) !== 0) {
       this.leaf('put_page');
       return;
     }
-    mem.release(pfn);
     this.counters[C_PAGES_FREED]++;
     if (this.trace.enabled) this.trace.leaf('__free_page', { pages_freed: 1 });
   }
@@ -843,12 +844,8 @@ export class Kernel {
 
   /** ptep_get_and_clear: the old value. */
   ptep_get_and_clear(p: EntryPtr): number {
-    const pt = this.pt;
-    const v = pt.get(p);
-    if (v !== 0) {
-      pt.set(p, 0);
-      this.counters[C_PTES_CLEARED]++;
-    }
+    const v = this.pt.getAndClear(p);
+    if (v !== 0) this.counters[C_PTES_CLEARED]++;
     return v;
   }
 

@@ -413,9 +413,9 @@ export function boot(k: Kernel, window: VmallocWindow) {
       for (let i = 0; i < vm.nr_pages[area]; i++) {
         // struct page *page = area->pages[i]: a load through the array's own mapping when it
         // was vmalloc'ed (VM_VPAGES), which oopses if that array area was vfree'd on its own.
-        const slot = k.ulong(vm.pages[area]!.ptr + i * PTR);
         let page = vm.pages[area]!.pfns[i];
         if (vm.flags[area] & VM_VPAGES) {
+          const slot = k.ulong(vm.pages[area]!.ptr + i * PTR);
           if (i === 0 || slot % PAGE_SIZE < PTR) k.readByte(slot);
           // The array's page was freed and its address now maps another page, or the page went
           // to a new owner: the load reads that page, fresh and so zero unless written (a NULL
@@ -431,8 +431,9 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
         k.BUG_ON(page < 0, 404);
         k.__free_page(page);
-        // SIM: a page holding another area's vmalloc'ed pages array stops holding it once freed
-        const holder = arrayFrameOwner.get(page);
+        // SIM: a page holding another area's vmalloc'ed pages array stops holding it once freed.
+        // SIM (speed, docs/perf.md): no lookup per page while no such array is live.
+        const holder = arrayFrameOwner.size === 0 ? undefined : arrayFrameOwner.get(page);
         if (holder && k.PageBuddy(page)) {
           (holder.freedFrames ??= new Set()).add(page);
           arrayFrameOwner.delete(page);

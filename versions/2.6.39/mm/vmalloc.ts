@@ -1367,9 +1367,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
       for (let i = 0; i < vmstruct.nr_pages[area]; i++) {
         // struct page *page = area->pages[i]: a load through the array's own mapping when it
         // was vmalloc'ed (VM_VPAGES), which oopses once that array has been vfree'd and purged.
-        const slot = k.ulong(vmstruct.pages[area]!.ptr + i * PTR);
         let page = vmstruct.pages[area]!.pfns[i];
         if (vmstruct.flags[area] & VM_VPAGES) {
+          const slot = k.ulong(vmstruct.pages[area]!.ptr + i * PTR);
           if (i === 0 || slot % PAGE_SIZE < PTR) k.readByte(slot);
           // The array's page was freed and its address now maps another page, or the page went
           // to a new owner: the load reads that page, fresh and so zero unless written (a NULL
@@ -1385,8 +1385,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
         k.BUG_ON(page < 0, 1446);
         k.__free_page(page);
-        // SIM: a page holding another area's vmalloc'ed pages array stops holding it once freed
-        const holder = arrayFrameOwner.get(page);
+        // SIM: a page holding another area's vmalloc'ed pages array stops holding it once freed.
+        // SIM (speed, docs/perf.md): no lookup per page while no such array is live.
+        const holder = arrayFrameOwner.size === 0 ? undefined : arrayFrameOwner.get(page);
         if (holder && k.PageBuddy(page)) {
           (holder.freedFrames ??= new Set()).add(page);
           arrayFrameOwner.delete(page);
