@@ -2091,11 +2091,15 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
   /** SIM: the user vma remap_vmalloc_range maps into: [REMAP_VM_START, + usize), no page tables. */
   const REMAP_VM_START = 0x10000000;
-  // vm_insert_page (mm/memory.c): its checks; SIM: nothing is inserted (no user page tables), and
-  // the page is always in use (a VM_USERMAP area's pages are all mapped), so page_count is not read
-  const vm_insert_page = (vm_end: number, uaddr: number, _page: number): number => {
+  // vm_insert_page (mm/memory.c): its checks; SIM: nothing is inserted (no user page tables).
+  // page_count(NULL) reads NULL->_count (after the unsigned long flags): a freed area's range
+  // whose ptes are already cleared gives the oops the C gives.
+  const vm_insert_page = (vm_end: number, uaddr: number, page: number): number => {
     const EFAULT = 14;
+    const EINVAL = 22;
     if (uaddr < REMAP_VM_START || uaddr >= vm_end) return -EFAULT;
+    if (page < 0) k.oops_at(k.constAddr(`0x${PTR}`)); /* page_count(page) with page NULL */
+    if (!k.page_count(page)) return -EINVAL;
     return 0;
   };
 
