@@ -502,6 +502,14 @@ export class Kernel {
     return this.machine.config.cpus;
   }
 
+  /**
+   * &((struct T *)NULL)->field: the address `offset` bytes past NULL, which a load through a NULL
+   * pointer faults at (on x86_64 a user-half address, kept negated in the biased space).
+   */
+  null_field(offset: number): Addr {
+    return offset === 0 || this.arch.addrBias === 0n ? offset : -offset;
+  }
+
   /** A constant address the C writes as a literal (e.g. VMALLOC_START on x86_64), in the biased space. */
   constAddr(hex: string): Addr {
     return parseAddr(this.arch, hex) as Addr;

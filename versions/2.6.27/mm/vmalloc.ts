@@ -779,7 +779,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     const EFAULT = 14;
     const EINVAL = 22;
     if (uaddr < REMAP_VM_START || uaddr >= vm_end) return -EFAULT;
-    if (page < 0) k.oops_at(k.constAddr(`0x${PTR}`)); /* page_count(page) with page NULL */
+    if (page < 0) k.oops_at(k.null_field(PTR)); /* page_count(NULL): page->_count follows the unsigned long flags */
     if (!k.page_count(page)) return -EINVAL;
     return 0;
   };
