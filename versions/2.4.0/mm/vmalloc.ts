@@ -49,6 +49,9 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
 
   /* rwlock_t vmlist_lock = RW_LOCK_UNLOCKED; struct vm_struct * vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
+  // SIM (speed, docs/perf.md Round 7): every walk starts from `vmlist | 0`, the same row. A
+  // closure variable has no type the JIT can see, so from plain `vmlist` the loop pointer was any
+  // JavaScript value: each step tested it for truth as one and re-tagged it; `| 0` makes it an int.
   let vmlist: vm_struct = 0;
   const vm = structTable(VM_STRUCT);
 
@@ -182,7 +185,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
     let addr = +VMALLOC_START;
     k.write_lock(vmlist_lock);
     let prev: vm_struct = 0;
-    let tmp = vmlist;
+    let tmp = vmlist | 0;
     // SIM: the nodes_visited probe is added once per walk (the same total as one per entry), and
     // the loop-invariant VMALLOC_END - size is computed once, as the C compiler hoists it.
     let visited = 0;
@@ -235,7 +238,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
     k.write_lock(vmlist_lock);
     let prev: vm_struct = 0;
     let visited = 0; // SIM: nodes_visited added once per walk, as in get_vm_area
-    for (let tmp = vmlist; tmp; prev = tmp, tmp = vm.next[tmp]) {
+    for (let tmp = vmlist | 0; tmp; prev = tmp, tmp = vm.next[tmp]) {
       visited++;
       if (vm.addr[tmp] === addr) {
         k.count('nodes_visited', visited);
@@ -278,7 +281,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
     k.read_lock(vmlist_lock);
     finished: {
-      for (let tmp = vmlist; tmp; tmp = vm.next[tmp]) {
+      for (let tmp = vmlist | 0; tmp; tmp = vm.next[tmp]) {
         k.count('nodes_visited');
         const vaddr = vm.addr[tmp];
         const vend = k.ulong(vaddr + vm.size[tmp] - PAGE_SIZE);

@@ -62,6 +62,9 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
+  // SIM (speed, docs/perf.md Round 7): every walk starts from `vmlist | 0`, the same row. A
+  // closure variable has no type the JIT can see, so from plain `vmlist` the loop pointer was any
+  // JavaScript value: each step tested it for truth as one and re-tagged it; `| 0` makes it an int.
   let vmlist: vm_struct = 0;
   const vm = structTable(VM_STRUCT);
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
@@ -278,7 +281,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
       let tmp: vm_struct;
       let fail = false; /* goto out */
       let visited = 0; // SIM: nodes_visited added once per walk
-      for (tmp = vmlist; tmp; prev = tmp, tmp = vm.next[tmp]) {
+      for (tmp = vmlist | 0; tmp; prev = tmp, tmp = vm.next[tmp]) {
         visited++;
         if (vm.addr[tmp] < addr) {
           if (k.ulong(vm.addr[tmp] + vm.size[tmp]) >= addr) addr = ALIGN(vm.size[tmp] + vm.addr[tmp], align);
@@ -346,7 +349,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     let tmp: vm_struct;
     let visited = 0; // SIM: nodes_visited added once per walk
 
-    for (tmp = vmlist; tmp; tmp = vm.next[tmp]) {
+    for (tmp = vmlist | 0; tmp; tmp = vm.next[tmp]) {
       visited++;
       if (vm.addr[tmp] === addr) break;
     }
@@ -362,7 +365,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     let tmp: vm_struct;
     let visited = 0; // SIM: nodes_visited added once per walk
 
-    for (tmp = vmlist; tmp; prev = tmp, tmp = vm.next[tmp]) {
+    for (tmp = vmlist | 0; tmp; prev = tmp, tmp = vm.next[tmp]) {
       visited++;
       if (vm.addr[tmp] === addr) break; /* goto found */
     }
@@ -631,7 +634,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
     k.read_lock(vmlist_lock);
-    finished: for (let tmp = vmlist; tmp; tmp = vm.next[tmp]) {
+    finished: for (let tmp = vmlist | 0; tmp; tmp = vm.next[tmp]) {
       counters[NODES_VISITED]++;
       const vaddr = vm.addr[tmp];
       const vend = k.ulong(vaddr + vm.size[tmp] - PAGE_SIZE);
@@ -669,7 +672,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
     k.read_lock(vmlist_lock);
-    finished: for (let tmp = vmlist; tmp; tmp = vm.next[tmp]) {
+    finished: for (let tmp = vmlist | 0; tmp; tmp = vm.next[tmp]) {
       counters[NODES_VISITED]++;
       const vaddr = vm.addr[tmp];
       const vend = k.ulong(vaddr + vm.size[tmp] - PAGE_SIZE);
@@ -765,7 +768,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
   const vmallocinfo = (): string => {
     let text = '';
     k.read_lock(vmlist_lock); /* s_start */
-    for (let v = vmlist; v; v = vm.next[v]) text += s_show(v);
+    for (let v = vmlist | 0; v; v = vm.next[v]) text += s_show(v);
     k.read_unlock(vmlist_lock); /* s_stop */
     return text;
   };

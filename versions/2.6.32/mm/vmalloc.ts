@@ -1016,6 +1016,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   /*** Old vmalloc interfaces ***/
   /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
+  // SIM (speed, docs/perf.md Round 7): every walk starts from `vmlist | 0`, the same row. A
+  // closure variable has no type the JIT can see, so from plain `vmlist` the loop pointer was any
+  // JavaScript value: each step tested it for truth as one and re-tagged it; `| 0` makes it an int.
   let vmlist: vm_struct = 0;
   const vmstruct: vm_structs = structTable(VM_STRUCT);
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
@@ -1035,7 +1038,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     let tmp: vm_struct;
     let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
     const vm_addr = vmstruct.addr[vm];
-    for (tmp = vmlist; tmp; prev = tmp, tmp = vmstruct.next[tmp]) {
+    for (tmp = vmlist | 0; tmp; prev = tmp, tmp = vmstruct.next[tmp]) {
       visited++;
       if (vmstruct.addr[tmp] >= vm_addr) break;
     }
@@ -1135,7 +1138,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
        */
       k.write_lock(vmlist_lock);
       let prev: vm_struct = 0;
-      let tmp = vmlist;
+      let tmp = vmlist | 0;
       let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
       while (true) {
         if (!tmp) {
@@ -1482,7 +1485,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     if (k.ulong(addr + count) < count) count = k.ulong(-addr);
 
     k.read_lock(vmlist_lock);
-    finished: for (let tmp = vmlist; count && tmp; tmp = vmstruct.next[tmp]) {
+    finished: for (let tmp = vmlist | 0; count && tmp; tmp = vmstruct.next[tmp]) {
       visit();
       const vaddr = vmstruct.addr[tmp];
       if (addr >= vaddr + vmstruct.size[tmp] - PAGE_SIZE) continue;
@@ -1527,7 +1530,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     const buflen = count;
 
     k.read_lock(vmlist_lock);
-    finished: for (let tmp = vmlist; count && tmp; tmp = vmstruct.next[tmp]) {
+    finished: for (let tmp = vmlist | 0; count && tmp; tmp = vmstruct.next[tmp]) {
       visit();
       const vaddr = vmstruct.addr[tmp];
       if (addr >= vaddr + vmstruct.size[tmp] - PAGE_SIZE) continue;
@@ -1875,7 +1878,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   const vmallocinfo = (): string => {
     let out = '';
     k.read_lock(vmlist_lock); /* s_start */
-    for (let v = vmlist; v; v = vmstruct.next[v]) out += s_show(v);
+    for (let v = vmlist | 0; v; v = vmstruct.next[v]) out += s_show(v);
     k.read_unlock(vmlist_lock); /* s_stop */
     return out;
   };
