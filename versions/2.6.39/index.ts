@@ -129,6 +129,17 @@ const changes: VersionChange[] = [
     ops: ['ioremap', 'ioremap_nocache', 'vmallocinfo'],
   },
   {
+    id: 'vm-struct-phys-addr-t',
+    since: '2.6.36',
+    commits: ['ffa71f33a820'],
+    summary: 'struct vm_struct\'s phys_addr becomes a phys_addr_t (the same PAE ioremap fix), 64 bits under CONFIG_PHYS_ADDR_T_64BIT: on i386-pae the struct is 36 bytes and comes from kmalloc-64, the class of the vmap_area, where it was 32 bytes in kmalloc-32. Which object later takes a freed vm_struct\'s memory changes with it: a second free of a freed area can oops where 2.6.32 freed another area (vector k39-stale-vm-struct-slab-pae).',
+    functions: ['__get_vm_area_node', 'remove_vm_area'],
+    affects: ['cost', 'outcome'],
+    counters: ['kmalloc_bytes'],
+    arches: ['i386-pae'],
+    ops: ['vmalloc', 'vzalloc', 'vmap', 'get_vm_area', 'alloc_vm_area', '__vmalloc_node', '__vmalloc_node_range', 'vfree', 'vunmap', 'free_vm_area', 'remove_vm_area'],
+  },
+  {
     id: 'lazy-unmap-switch',
     since: '2.6.36',
     commits: ['a0d40c80256e', '64141da58724'],

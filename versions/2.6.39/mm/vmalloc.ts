@@ -135,7 +135,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
   const BITS_PER_LONG = k.arch.bitsPerLong;
   const PTR = k.arch.ptrBytes;
   const ULONG_MAX = k.arch.ulongWrap - 1;
-  const sizeof_vm_struct = SIZEOF_VM_STRUCT(PTR);
+  /* phys_addr_t is 64 bits where ptes are (CONFIG_PHYS_ADDR_T_64BIT: X86_64 || X86_PAE) */
+  const sizeof_vm_struct = SIZEOF_VM_STRUCT(PTR, k.arch.pteBytes);
   /** sizeof(struct vmap_area): 3 longs, rb_node (3 words), 2 list_heads, private, rcu_head. */
   const sizeof_vmap_area = 13 * PTR;
   /* the nodes_visited probe, resolved once: it runs for every node a walk steps onto */

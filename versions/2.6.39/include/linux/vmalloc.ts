@@ -54,9 +54,13 @@ export type vm_struct = number;
 export type vm_structs = StructTable<typeof VM_STRUCT>;
 
 
-/** sizeof(struct vm_struct): 8 fields, 32 bytes on 32-bit, 64 on x86_64 (nr_pages padded). */
-export function SIZEOF_VM_STRUCT(ptrBytes: number): number {
-  return ptrBytes === 4 ? 32 : 64;
+/**
+ * sizeof(struct vm_struct): 8 fields. phys_addr is a phys_addr_t, 64 bits where
+ * CONFIG_PHYS_ADDR_T_64BIT (X86_64 || X86_PAE) holds: 32 bytes on i386, 36 on PAE (gcc -m32 aligns
+ * a u64 member to 4, so kmalloc-64 holds it), 64 on x86_64 (nr_pages padded).
+ */
+export function SIZEOF_VM_STRUCT(ptrBytes: number, physAddrBytes: number): number {
+  return ptrBytes === 4 ? 6 * 4 + physAddrBytes + 4 : 64;
 }
 
 /** get_vm_area_size: actual size without the guard page. */
