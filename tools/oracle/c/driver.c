@@ -107,7 +107,8 @@ static unsigned long host_of(unsigned long k)   /* kernel address -> host addres
 static unsigned long target(void)   /* ref (+offset) or addr, as a host address */
 {
 	const char *r = fld("ref");
-	if (r) { unsigned long b = lookup(r); return b ? b + num("offset", 0) : 0; }
+	/* pointer arithmetic as the C does it: a NULL binding plus an offset is the (user) address offset */
+	if (r) { unsigned long b = lookup(r); return b + num("offset", 0); }
 	return host_of(num("addr", 0));
 }
 
