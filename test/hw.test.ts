@@ -501,11 +501,22 @@ describe('exact 64-bit addresses', () => {
     expect(parseAddr(x, '0x10000000000000000')).toMatch(/malformed hex address/);
   });
 
+  it('below 2^47 the biased space is the user half: NULL plus an offset prints as the user address', () => {
+    expect(hexAddr(x, 0x1f)).toBe('0x1f');
+    expect(fmtPointer(x, 0x3651)).toBe('0000000000003651');
+    expect(hexAddr(x, 2 ** 47 - 1)).toBe('0x7fffffffffff');
+    expect(hexAddr(x, 2 ** 47)).toBe('0xffff800000000000');
+    // both user-half forms (a scenario's negated address, NULL + offset) print alike
+    expect(hexAddr(x, parseAddr(x, '0x3651') as number)).toBe(hexAddr(x, 0x3651));
+  });
+
   it('unsigned long arithmetic wraps at 2^64 (2^48 biased) and at 2^32 on i386', () => {
     const k64 = kernel('x86_64');
     expect(k64.ulong(2 ** 48 + 5)).toBe(5);
     expect(k64.ulong(-4096)).toBe(2 ** 48 - 4096);
     expect(k64.hex(k64.ulong(-4096))).toBe('0xfffffffffffff000');
+    // a sum past 2^64 lands on the user-half address it wraps to, and prints as that
+    expect(k64.hex(k64.ulong(2 ** 48 + 5))).toBe('0x5');
     const k32 = kernel('i386');
     expect(k32.ulong(0xfffff000 + 0x2000)).toBe(0x1000);
     expect(k32.PAGE_ALIGN(0xfffff001)).toBe(0);

@@ -44,10 +44,10 @@ function target(ctx: OpContext): Addr {
   const base = run.bindings.get(step.ref!) ?? 0;
   const off = step.offset ?? 0;
   if (off === 0) return base;
-  // Pointer arithmetic on NULL or a user address stays outside every kernel mapping: a user
-  // address is kept as itself where the arch has no bias and as its negation on x86_64 (addr.ts).
-  if (base === 0) return run.kernel.arch.addrBias === 0n ? off : -off;
-  if (base < 0) return base - off;
+  // Pointer arithmetic on NULL or a user address stays outside every kernel mapping. NULL + off
+  // is the number off: on x86_64 that is the user-half address off (addr.ts), and the ports'
+  // arithmetic on it (vread's addr++) stays exact and in order.
+  if (base <= 0) return base === 0 ? off : base - off;
   return run.kernel.ulong(base + off);
 }
 

@@ -1,8 +1,10 @@
 /**
  * Conversions between real addresses (hex strings, bigint) and the simulator's biased numbers.
- * See arch.ts for why addresses are biased numbers. NULL is 0 in every space; on x86_64 a
- * user-half address below 2^53 is kept as its negation so it prints back exactly and never
- * matches a kernel mapping.
+ * See arch.ts for why addresses are biased numbers. NULL is 0 in every space. On x86_64 the
+ * biased space is the 48-bit canonical address space: [2^47, 2^48) is the kernel half
+ * (0xffff800000000000 and up) and [0, 2^47) the user half, which is where NULL plus an offset,
+ * or an address sum that wraps past 2^64, lands. A user-half address a scenario names is kept
+ * as its negation (parseAddr); both forms print as the user address and match no kernel mapping.
  */
 import type { ArchProfile } from './arch.js';
 
@@ -13,6 +15,7 @@ export type Addr = number;
 export function realAddr(arch: ArchProfile, a: Addr): bigint {
   if (a === 0) return 0n;
   if (a < 0) return BigInt(-a);
+  if (arch.addrBias === X86_64_BIAS && a < TWO_47) return BigInt(a); /* the user half */
   return BigInt(a) + arch.addrBias;
 }
 
@@ -23,13 +26,14 @@ export function hexAddr(arch: ArchProfile, a: Addr): string {
   // 0xffff000000000000 contributes exactly the top four hex digits above a 48-bit remainder.
   if (a >= 0 && a <= MAX_SAFE) {
     if (arch.addrBias === 0n) return '0x' + hexDigits(a);
-    if (arch.addrBias === X86_64_BIAS && a > 0 && a < TWO_48) return '0xffff' + hex16(Math.floor(a / TWO_32)) + hex32(a % TWO_32);
+    if (arch.addrBias === X86_64_BIAS && a >= TWO_47 && a < TWO_48) return '0xffff' + hex16(Math.floor(a / TWO_32)) + hex32(a % TWO_32);
   }
   return '0x' + realAddr(arch, a).toString(16);
 }
 
 const X86_64_BIAS = 0xffff000000000000n;
 const TWO_32 = 2 ** 32;
+const TWO_47 = 2 ** 47;
 const TWO_48 = 2 ** 48;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));

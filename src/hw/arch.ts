@@ -5,9 +5,10 @@
  * Addresses are kept as JavaScript numbers in a *biased* space so every value stays an exact
  * integer (x86_64 addresses exceed 2^53): on i386 the bias is 0; on x86_64 it is
  * 0xffff000000000000, so the canonical kernel half [0xffff800000000000, 2^64) becomes
- * [2^47, 2^48). Biased 0 is then the non-canonical 0xffff000000000000, which no mapping can use,
- * so 0 still means NULL in both spaces. `ulongWrap` is where unsigned-long address arithmetic
- * wraps in biased space (2^32, or 2^64 - bias = 2^48).
+ * [2^47, 2^48). Below 2^47 lies the user half, as in the CPU's 48-bit canonical addresses
+ * (addr.ts prints it so): biased 0 is NULL in both spaces, NULL + 16 is the user address 0x10.
+ * `ulongWrap` is where unsigned-long address arithmetic wraps in biased space (2^32, or
+ * 2^64 - bias = 2^48, so a sum past 2^64 lands on the user address it wraps to).
  */
 
 export type ArchName = 'i386' | 'i386-pae' | 'x86_64';
