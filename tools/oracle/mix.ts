@@ -11,19 +11,18 @@
  */
 import { parseArgs } from 'node:util';
 import { Mulberry32 } from '../../src/harness/generate.js';
+import { ORACLE_ARCHES, ORACLE_VERSIONS, type OracleArch } from './versions.js';
 
-export type MixArch = 'i386' | 'i386-pae' | 'x86_64';
 export interface MixOptions {
   seed: number;
   steps: number;
-  arch: MixArch;
+  arch: OracleArch;
   ramMiB: number;
   cpus: number;
   name: string;
 }
 
 const PAGE = 4096;
-const VERSIONS = ['2.4.0', '2.4.19', '2.4.22', '2.4.31', '2.6.9', '2.6.27', '2.6.32', '2.6.39'];
 /** Live areas at most: enough for walks of some length, few enough that the window never fills. */
 const MAX_LIVE = 48;
 
@@ -181,7 +180,7 @@ export function makeMix(o: MixOptions): Record<string, unknown> {
   return {
     name: o.name,
     description: `seeded mix ${o.seed} (tools/oracle/mix.ts, ${o.steps} steps, ${o.arch}): every op the oracle drives, for a differential check of all versions`,
-    versions: o.arch === 'x86_64' ? VERSIONS.filter((v) => v.startsWith('2.6')) : VERSIONS,
+    versions: ORACLE_VERSIONS.filter((v) => v.arches.includes(o.arch)).map((v) => v.id),
     machine: { arch: o.arch, ramMiB: o.ramMiB, cpus: o.cpus },
     steps,
   };
@@ -203,8 +202,8 @@ export function parseMixArgs(argv: string[]): MixOptions {
     throw new Usage((e as Error).message);
   }
   if (values.seed === undefined) throw new Usage('--seed is required');
-  const arch = (values.arch ?? 'i386') as MixArch;
-  if (!['i386', 'i386-pae', 'x86_64'].includes(arch)) throw new Usage(`--arch must be i386, i386-pae or x86_64, not "${values.arch}"`);
+  const arch = (values.arch ?? 'i386') as OracleArch;
+  if (!ORACLE_ARCHES.includes(arch)) throw new Usage(`--arch must be ${ORACLE_ARCHES.slice(0, -1).join(', ')} or ${ORACLE_ARCHES.at(-1)}, not "${values.arch}"`);
   const seed = positive('--seed', values.seed, 1);
   return {
     seed,
