@@ -97,8 +97,9 @@ export function renderNative(r: BenchResults): string {
       const vCpu = median(cpus) * 1e6 / steps;
       const vWall = median(p.vmx.map((m) => m.wallMs[0])) * 1e6 / steps;
       const nat = median(p.native.map((n) => n.callSeconds / n.calls)) * 1e9;
-      const fastest = Math.min(...cpus) * 1e6 / steps;
-      const spread = Math.max(...cpus) / Math.min(...cpus);
+      const quickest = Math.min(...cpus);
+      const fastest = quickest * 1e6 / steps;
+      const spread = Math.max(...cpus) / quickest;
       rows.push([w.id, v, p.arch, f0(vCpu), f0(vWall), f0(nat), `${f2(vCpu / nat)}x`, `${f2(vWall / nat)}x`, verdict(vCpu / nat, NATIVE_TARGET), String(p.vmx.length),
         `${f2(fastest / nat)}x`, `${f2(spread)}x`, p.fastSameAsNormal ? 'yes' : '**no**']);
     }
