@@ -10,6 +10,7 @@ import type { Kernel } from '../../../src/kernel/kernel.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import { SIZEOF_VM_STRUCT, VM_ALLOC, VM_STRUCT, type vm_struct, type vm_structs } from '../include/linux/vmalloc.js';
 import { structTable } from '../../../src/kernel/struct-table.js';
+import { newListWalk, ulong_add, vmlist_find, type ListWalk } from '../../../src/kernel/list-walk.js';
 import { GFP_KERNEL, pmd_alloc } from '../include/linux/mm.js';
 import { mk_pte_flags } from '../include/asm-i386/pgtable.js';
 
@@ -28,6 +29,49 @@ export interface Vmalloc2419 {
   vwrite(buf: Uint8Array, addr: Addr, count: number): number;
 }
 
+/**
+ * get_vm_area's search of vmlist for a gap (mm/vmalloc.c 2.4.19), its `for (p = &vmlist; ...)`
+ * loop: false where the C does `goto out`; otherwise w.addr is the gap's address, w.tmp the
+ * entry it goes before and w.prev the one after which it goes. SIM (speed): lifted out of
+ * get_vm_area's closure, and written to the rules of src/kernel/list-walk.ts.
+ */
+function get_vm_area_search(vm: vm_structs, vmlist: vm_struct, size_: number, start: Addr, limit_: Addr, wrap_: number, w: ListWalk): boolean {
+  const size = +size_;
+  const limit = +limit_; /* VMALLOC_END - size */
+  const wrap = +wrap_;
+  const vm_next = vm.next;
+  const vm_addr = vm.addr;
+  const vm_size = vm.size;
+  let addr = +start;
+  let prev: vm_struct = 0;
+  let tmp = vmlist | 0;
+  let visited = 0;
+  let out = false;
+  for (; tmp; prev = tmp, tmp = vm_next[tmp]) {
+    visited++;
+    // `(size + addr) < addr` in unsigned long: the sum reached 2^32.
+    // QUERY: no VMALLOC_END check when vmlist is empty or the area fits before the first
+    // entry; the overflow test runs only inside the loop.
+    if (size + addr >= wrap) {
+      out = true;
+      break;
+    }
+    if (size + addr <= vm_addr[tmp]) break;
+    // QUERY: unconditional in 2.4.19; 2.4.21 only moves forward (next > addr). An entry whose
+    // end wraps past 4 GiB (made without a VMALLOC_END check) sends the candidate backwards.
+    addr = ulong_add(vm_size[tmp], vm_addr[tmp], wrap);
+    if (addr > limit) {
+      out = true;
+      break;
+    }
+  }
+  w.prev = prev;
+  w.tmp = tmp;
+  w.addr = addr;
+  w.visited = visited;
+  return !out;
+}
+
 export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
   const VMALLOC_START = window.start;
   const VMALLOC_END = window.end;
@@ -38,11 +82,13 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
 
   /* rwlock_t vmlist_lock; struct vm_struct *vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
-  // SIM (speed, docs/perf.md Round 7): every walk starts from `vmlist | 0`, the same row. A
-  // closure variable has no type the JIT can see, so from plain `vmlist` the loop pointer was any
-  // JavaScript value: each step tested it for truth as one and re-tagged it; `| 0` makes it an int.
   let vmlist: vm_struct = 0;
   const vm = structTable(VM_STRUCT);
+  // SIM (speed, docs/perf.md Round 10): the hot vmlist walks are module-level functions
+  // (src/kernel/list-walk.ts says why); they hand back where they stopped in `walk`. The walks
+  // left here start from `vmlist | 0`, an int to the JIT (Round 7).
+  const walk = newListWalk();
+  const WRAP = k.arch.ulongWrap;
 
   // free_area_pte (mm/vmalloc.c 2.4.19)
   const free_area_pte = k.traced('free_area_pte', (pmd: EntryPtr, address: Addr, size: number): void => {
@@ -164,34 +210,14 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
     const self = k.kmalloc(SIZEOF_VM_STRUCT, 'kmalloc', -1);
     if (!self) return 0;
     size = k.ulong(size + PAGE_SIZE);
-    // SIM (speed, docs/perf.md): `+` (a no-op on a number) tells the JIT that addr is a number from
-    // the start, so the walk keeps it unboxed; without it each entry walked boxed a new address.
-    let addr = +VMALLOC_START;
     k.write_lock(vmlist_lock);
-    let prev: vm_struct = 0;
-    let tmp = vmlist | 0;
-    // SIM: the nodes_visited probe is added once per walk (the same total as one per entry), and
-    // the loop-invariant VMALLOC_END - size is computed once, as the C compiler hoists it.
-    let visited = 0;
-    const limit = k.ulong(VMALLOC_END - size);
-    for (; tmp; prev = tmp, tmp = vm.next[tmp]) {
-      visited++;
-      // QUERY: no VMALLOC_END check when vmlist is empty or the area fits before the first
-      // entry; the overflow test runs only inside the loop.
-      if (k.ulong(size + addr) < addr) {
-        k.count('nodes_visited', visited);
-        return out(self);
-      }
-      if (k.ulong(size + addr) <= vm.addr[tmp]) break;
-      // QUERY: unconditional in 2.4.19; 2.4.21 only moves forward (next > addr). An entry whose
-      // end wraps past 4 GiB (made without a VMALLOC_END check) sends the candidate backwards.
-      addr = k.ulong(vm.size[tmp] + vm.addr[tmp]);
-      if (addr > limit) {
-        k.count('nodes_visited', visited);
-        return out(self);
-      }
-    }
-    k.count('nodes_visited', visited);
+    // SIM: the loop-invariant VMALLOC_END - size is computed once, as the C compiler hoists it.
+    const found = get_vm_area_search(vm, vmlist, size, VMALLOC_START, k.ulong(VMALLOC_END - size), WRAP, walk);
+    k.count('nodes_visited', walk.visited);
+    if (!found) return out(self);
+    const addr = walk.addr;
+    const prev = walk.prev;
+    const tmp = walk.tmp;
     const area = vm.handleAt(self);
     vm.flags[area] = flags;
     vm.addr[area] = addr;
@@ -217,23 +243,19 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2419 {
       return 'bad-address';
     }
     k.write_lock(vmlist_lock);
-    let prev: vm_struct = 0;
-    let visited = 0; // SIM: nodes_visited added once per walk, as in get_vm_area
-    for (let tmp = vmlist | 0; tmp; prev = tmp, tmp = vm.next[tmp]) {
-      visited++;
-      if (vm.addr[tmp] === addr) {
-        k.count('nodes_visited', visited);
-        if (prev) vm.next[prev] = vm.next[tmp];
-        else vmlist = vm.next[tmp];
-        // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
-        vmfree_area_pages(vm.addr[tmp], vm.size[tmp]);
-        k.write_unlock(vmlist_lock);
-        k.kfree(vm.self[tmp]);
-        return 'ok';
-      }
+    const tmp = vmlist_find(vm.next, vm.addr, vmlist, addr, walk);
+    k.count('nodes_visited', walk.visited);
+    if (tmp) {
+      const prev = walk.prev;
+      if (prev) vm.next[prev] = vm.next[tmp];
+      else vmlist = vm.next[tmp];
+      // QUERY: the pages are freed and the whole TLB flushed while the write lock is held.
+      vmfree_area_pages(vm.addr[tmp], vm.size[tmp]);
+      k.write_unlock(vmlist_lock);
+      k.kfree(vm.self[tmp]);
+      return 'ok';
     }
     k.write_unlock(vmlist_lock);
-    k.count('nodes_visited', visited);
     k.printk(`Trying to vfree() nonexistent vm area (${k.p(addr)})`);
     return 'nonexistent';
   });
