@@ -27,6 +27,7 @@ import {
   VM_STRUCT, type vm_struct, type vm_structs,
 } from '../include/linux/vmalloc.js';
 import { structTable } from '../../../src/kernel/struct-table.js';
+import { newListWalk, ulong_add, ulong_align, vmlist_find, type ListWalk } from '../../../src/kernel/list-walk.js';
 import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
 import { addr_end, bootMemory } from './memory.js';
 import { pgprot } from '../include/asm-x86/pgtable.js';
@@ -40,6 +41,58 @@ export function fls(x: number): number {
 }
 
 export type Vmalloc2627 = ReturnType<typeof boot>;
+
+/**
+ * __get_vm_area_node's search of vmlist for a gap (mm/vmalloc.c 2.6.27), its
+ * `for (p = &vmlist; ...)` loop from the candidate `addr`: false where the C does `goto out`
+ * inside the loop; otherwise w.addr is the candidate, w.tmp the entry it goes before (NULL past
+ * the last, where the caller makes the C's checks after the loop) and w.prev the one after
+ * which it goes. SIM (speed): lifted out of __get_vm_area_node's closure, and written to the
+ * rules of src/kernel/list-walk.ts: an entry's aligned end and both comparisons of the first
+ * test are worked out for every entry, the rare branch only picks.
+ */
+function __get_vm_area_node_search(vm: vm_structs, vmlist: vm_struct, size_: number, start: Addr, align_: number, limit_: Addr, wrap_: number, w: ListWalk): boolean {
+  const size = +size_;
+  const align = +align_;
+  const limit = +limit_; /* end - size */
+  const wrap = +wrap_;
+  const vm_next = vm.next;
+  const vm_addr = vm.addr;
+  const vm_size = vm.size;
+  let addr = +start;
+  let prev: vm_struct = 0;
+  let tmp = vmlist | 0;
+  let visited = 0;
+  let out = false;
+  for (; tmp; prev = tmp, tmp = vm_next[tmp]) {
+    visited++;
+    const tmp_addr = vm_addr[tmp];
+    const tmp_end = ulong_add(tmp_addr, vm_size[tmp], wrap); /* tmp->addr + tmp->size */
+    const next = ulong_align(tmp_end, align, wrap); /* ALIGN(tmp->size + (unsigned long)tmp->addr, align) */
+    const below = tmp_addr < addr;
+    const inside = tmp_end >= addr;
+    if (below) {
+      if (inside) addr = next;
+      continue;
+    }
+    // `(size + addr) < addr` in unsigned long: the sum reached 2^BITS_PER_LONG.
+    if (size + addr >= wrap) {
+      out = true;
+      break;
+    }
+    if (size + addr <= tmp_addr) break; /* goto found */
+    addr = next;
+    if (addr > limit) {
+      out = true;
+      break;
+    }
+  }
+  w.prev = prev;
+  w.tmp = tmp;
+  w.addr = addr;
+  w.visited = visited;
+  return !out;
+}
 
 export function boot(k: Kernel, window: VmallocWindow) {
   /* PAGE_KERNEL, PAGE_KERNEL_EXEC and pfn_pte's __supported_pte_mask on this machine (asm/pgtable*.h) */
@@ -62,11 +115,13 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
-  // SIM (speed, docs/perf.md Round 7): every walk starts from `vmlist | 0`, the same row. A
-  // closure variable has no type the JIT can see, so from plain `vmlist` the loop pointer was any
-  // JavaScript value: each step tested it for truth as one and re-tagged it; `| 0` makes it an int.
   let vmlist: vm_struct = 0;
   const vm = structTable(VM_STRUCT);
+  // SIM (speed, docs/perf.md Round 10): the hot vmlist walks are module-level functions
+  // (src/kernel/list-walk.ts says why); they hand back where they stopped in `walk`. The walks
+  // left here start from `vmlist | 0`, an int to the JIT (Round 7).
+  const walk = newListWalk();
+  const WRAP = k.arch.ulongWrap;
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
   const arrayFrameOwner = new Map<number, PagesArray>();
 
@@ -257,9 +312,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
         align = 2 ** bit;
       }
-      // SIM (speed, docs/perf.md): `+` (a no-op on a number) tells the JIT that addr is a number from
-      // the start, so the walk keeps it unboxed; without it each entry walked boxed a new address.
-      let addr = +ALIGN(start, align);
+      const addr = ALIGN(start, align);
       size = k.PAGE_ALIGN(size);
       if (!size) return 0;
 
@@ -277,31 +330,15 @@ export function boot(k: Kernel, window: VmallocWindow) {
       size = k.ulong(size + PAGE_SIZE);
 
       k.write_lock(vmlist_lock);
-      let prev: vm_struct = 0; /* p = &vmlist, or &prev->next */
-      let tmp: vm_struct;
-      let fail = false; /* goto out */
-      let visited = 0; // SIM: nodes_visited added once per walk
-      for (tmp = vmlist | 0; tmp; prev = tmp, tmp = vm.next[tmp]) {
-        visited++;
-        if (vm.addr[tmp] < addr) {
-          if (k.ulong(vm.addr[tmp] + vm.size[tmp]) >= addr) addr = ALIGN(vm.size[tmp] + vm.addr[tmp], align);
-          continue;
-        }
-        if (k.ulong(size + addr) < addr) {
-          fail = true;
-          break;
-        }
-        if (k.ulong(size + addr) <= vm.addr[tmp]) break; /* goto found */
-        addr = ALIGN(vm.size[tmp] + vm.addr[tmp], align);
-        if (addr > k.ulong(end - size)) {
-          fail = true;
-          break;
-        }
-      }
-      counters[NODES_VISITED] += visited;
+      // SIM: the loop-invariant end - size is computed once, as the C compiler hoists it.
+      const limit = k.ulong(end - size);
+      let fail = !__get_vm_area_node_search(vm, vmlist, size, addr, align, limit, WRAP, walk); /* goto out */
+      const prev = walk.prev; /* p = &vmlist, or &prev->next */
+      const tmp = walk.tmp;
+      counters[NODES_VISITED] += walk.visited;
       if (!fail && !tmp) {
-        if (k.ulong(size + addr) < addr) fail = true;
-        else if (addr > k.ulong(end - size)) fail = true;
+        if (k.ulong(size + walk.addr) < walk.addr) fail = true;
+        else if (walk.addr > limit) fail = true;
       }
       if (fail) return out(self);
 
@@ -312,7 +349,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
       else vmlist = area;
 
       vm.flags[area] = flags;
-      vm.addr[area] = addr;
+      vm.addr[area] = walk.addr;
       vm.size[area] = size;
       vm.pages[area] = null;
       vm.nr_pages[area] = 0;
@@ -346,14 +383,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
   /* Caller must hold vmlist_lock */
   // __find_vm_area (mm/vmalloc.c 2.6.27)
   const __find_vm_area = (addr: Addr): vm_struct => {
-    let tmp: vm_struct;
-    let visited = 0; // SIM: nodes_visited added once per walk
-
-    for (tmp = vmlist | 0; tmp; tmp = vm.next[tmp]) {
-      visited++;
-      if (vm.addr[tmp] === addr) break;
-    }
-    counters[NODES_VISITED] += visited;
+    const tmp = vmlist_find(vm.next, vm.addr, vmlist, addr, walk);
+    counters[NODES_VISITED] += walk.visited;
 
     return tmp;
   };
@@ -361,15 +392,9 @@ export function boot(k: Kernel, window: VmallocWindow) {
   /* Caller must hold vmlist_lock */
   // __remove_vm_area (mm/vmalloc.c 2.6.27)
   const __remove_vm_area = (addr: Addr): vm_struct => {
-    let prev: vm_struct = 0;
-    let tmp: vm_struct;
-    let visited = 0; // SIM: nodes_visited added once per walk
-
-    for (tmp = vmlist | 0; tmp; prev = tmp, tmp = vm.next[tmp]) {
-      visited++;
-      if (vm.addr[tmp] === addr) break; /* goto found */
-    }
-    counters[NODES_VISITED] += visited;
+    const tmp = vmlist_find(vm.next, vm.addr, vmlist, addr, walk); /* goto found */
+    const prev = walk.prev;
+    counters[NODES_VISITED] += walk.visited;
     if (!tmp) return 0;
 
     /* found: */

@@ -21,6 +21,7 @@ import { WARN_ON } from '../include/asm-generic/bug.js';
 import { GFP_KERNEL, __GFP_HIGHMEM, type AsmPgtable } from '../include/linux/mm.js';
 import { SIZEOF_VM_STRUCT, VM_ALLOC, VM_IOREMAP, VM_STRUCT, type vm_struct, type vm_structs } from '../include/linux/vmalloc.js';
 import { structTable } from '../../../src/kernel/struct-table.js';
+import { newListWalk, ulong_add, ulong_align, vmlist_find, type ListWalk } from '../../../src/kernel/list-walk.js';
 import type { Memory269 } from './memory.js';
 
 const ENOMEM = 12;
@@ -42,6 +43,62 @@ export interface PageCursor {
 
 export type Vmalloc269 = ReturnType<typeof boot>;
 
+/**
+ * __get_vm_area's search of vmlist for a gap (mm/vmalloc.c 2.6.9), its `for (p = &vmlist; ...)`
+ * loop from the candidate `addr`: false where the C does `goto out`; otherwise w.addr is the
+ * gap's address, w.tmp the entry it goes before and w.prev the one after which it goes.
+ * SIM (speed): lifted out of __get_vm_area's closure, and written to the rules of
+ * src/kernel/list-walk.ts: an entry's aligned end and both comparisons of the first test are
+ * worked out for every entry, the rare branch only picks.
+ */
+function __get_vm_area_search(vm: vm_structs, vmlist: vm_struct, size_: number, start: Addr, align_: number, limit_: Addr, wrap_: number, w: ListWalk): boolean {
+  const size = +size_;
+  const align = +align_;
+  const limit = +limit_; /* end - size */
+  const wrap = +wrap_;
+  const vm_next = vm.next;
+  const vm_addr = vm.addr;
+  const vm_size = vm.size;
+  let addr = +start;
+  let prev: vm_struct = 0;
+  let tmp = vmlist | 0;
+  let visited = 0;
+  let out = false;
+  for (; tmp; prev = tmp, tmp = vm_next[tmp]) {
+    visited++;
+    const tmp_addr = vm_addr[tmp];
+    const tmp_end = ulong_add(tmp_addr, vm_size[tmp], wrap); /* tmp->addr + tmp->size */
+    const next = ulong_align(tmp_end, align, wrap); /* ALIGN(tmp->size + (unsigned long)tmp->addr, align) */
+    const below = tmp_addr < addr;
+    const inside = tmp_end >= addr;
+    if (below) {
+      // 2.6.9-rc2 (6522176763): a candidate inside an area below it moves past that area.
+      // QUERY: with no VMALLOC_END or wrap check, so an aligned VM_IOREMAP candidate moved
+      // here past the last area is taken wherever it lands.
+      if (inside) addr = next;
+      continue;
+    }
+    // `(size + addr) < addr` in unsigned long: the sum reached 2^BITS_PER_LONG.
+    // QUERY: as in 2.4, no VMALLOC_END or wrap check when vmlist is empty or the area fits
+    // before the first entry; the checks run only inside the loop.
+    if (size + addr >= wrap) {
+      out = true;
+      break;
+    }
+    if (size + addr <= tmp_addr) break;
+    addr = next;
+    if (addr > limit) {
+      out = true;
+      break;
+    }
+  }
+  w.prev = prev;
+  w.tmp = tmp;
+  w.addr = addr;
+  w.visited = visited;
+  return !out;
+}
+
 export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memory269) {
   const VMALLOC_START = window.start;
   const VMALLOC_END = window.end;
@@ -53,11 +110,13 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
 
   /* rwlock_t vmlist_lock = RW_LOCK_UNLOCKED; struct vm_struct *vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
-  // SIM (speed, docs/perf.md Round 7): every walk starts from `vmlist | 0`, the same row. A
-  // closure variable has no type the JIT can see, so from plain `vmlist` the loop pointer was any
-  // JavaScript value: each step tested it for truth as one and re-tagged it; `| 0` makes it an int.
   let vmlist: vm_struct = 0;
   const vm = structTable(VM_STRUCT);
+  // SIM (speed, docs/perf.md Round 10): the hot vmlist walks are module-level functions
+  // (src/kernel/list-walk.ts says why); they hand back where they stopped in `walk`. The walks
+  // left here start from `vmlist | 0`, an int to the JIT (Round 7).
+  const walk = newListWalk();
+  const WRAP = k.arch.ulongWrap;
 
   /** ALIGN(x, a) on an unsigned long. */
   const ALIGN = (x: number, a: number): number => (a === 1 ? x : k.ulong(Math.floor(k.ulong(x + a - 1) / a) * a));
@@ -199,9 +258,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
 
       align = 2 ** bit;
     }
-    // SIM (speed, docs/perf.md): `+` (a no-op on a number) tells the JIT that addr is a number from
-    // the start, so the walk keeps it unboxed; without it each entry walked boxed a new address.
-    let addr = +ALIGN(start, align);
+    const addr = ALIGN(start, align);
 
     const self = k.kmalloc(sizeof_vm_struct, 'kmalloc', -1);
     if (!self) return 0;
@@ -216,33 +273,11 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     }
 
     k.write_lock(vmlist_lock);
-    let prev: vm_struct = 0;
-    let tmp = vmlist | 0;
-    let visited = 0; // SIM: nodes_visited added once per walk (the same total as one per entry)
-    let found = true;
-    for (; tmp; prev = tmp, tmp = vm.next[tmp]) {
-      visited++;
-      if (vm.addr[tmp] < addr) {
-        // 2.6.9-rc2 (6522176763): a candidate inside an area below it moves past that area.
-        // QUERY: with no VMALLOC_END or wrap check, so an aligned VM_IOREMAP candidate moved
-        // here past the last area is taken wherever it lands.
-        if (k.ulong(vm.addr[tmp] + vm.size[tmp]) >= addr) addr = ALIGN(k.ulong(vm.size[tmp] + vm.addr[tmp]), align);
-        continue;
-      }
-      // QUERY: as in 2.4, no VMALLOC_END or wrap check when vmlist is empty or the area fits
-      // before the first entry; the checks run only inside the loop.
-      if (k.ulong(size + addr) < addr) {
-        found = false;
-        break;
-      }
-      if (k.ulong(size + addr) <= vm.addr[tmp]) break;
-      addr = ALIGN(k.ulong(vm.size[tmp] + vm.addr[tmp]), align);
-      if (addr > k.ulong(end - size)) {
-        found = false;
-        break;
-      }
-    }
-    k.count('nodes_visited', visited);
+    // SIM: the loop-invariant end - size is computed once, as the C compiler hoists it.
+    const found = __get_vm_area_search(vm, vmlist, size, addr, align, k.ulong(end - size), WRAP, walk);
+    k.count('nodes_visited', walk.visited);
+    const prev = walk.prev;
+    const tmp = walk.tmp;
 
     if (found) {
       /* found: */
@@ -252,7 +287,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
       else vmlist = area;
 
       vm.flags[area] = flags;
-      vm.addr[area] = addr;
+      vm.addr[area] = walk.addr;
       vm.size[area] = size;
       vm.pages[area] = null;
       vm.nr_pages[area] = 0;
@@ -282,22 +317,18 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
   // remove_vm_area (mm/vmalloc.c 2.6.9)
   const remove_vm_area = k.traced('remove_vm_area', (addr: Addr): vm_struct => {
     k.write_lock(vmlist_lock);
-    let prev: vm_struct = 0;
-    let visited = 0; // SIM: nodes_visited added once per walk
-    for (let tmp = vmlist | 0; tmp; prev = tmp, tmp = vm.next[tmp]) {
-      visited++;
-      if (vm.addr[tmp] === addr) {
-        k.count('nodes_visited', visited);
-        /* found: */
-        // 2.5.70 (9bc3b5f16f): unmapped before it leaves vmlist, under the lock.
-        unmap_vm_area(tmp);
-        if (prev) vm.next[prev] = vm.next[tmp];
-        else vmlist = vm.next[tmp];
-        k.write_unlock(vmlist_lock);
-        return tmp;
-      }
+    const tmp = vmlist_find(vm.next, vm.addr, vmlist, addr, walk);
+    k.count('nodes_visited', walk.visited);
+    if (tmp) {
+      /* found: */
+      const prev = walk.prev;
+      // 2.5.70 (9bc3b5f16f): unmapped before it leaves vmlist, under the lock.
+      unmap_vm_area(tmp);
+      if (prev) vm.next[prev] = vm.next[tmp];
+      else vmlist = vm.next[tmp];
+      k.write_unlock(vmlist_lock);
+      return tmp;
     }
-    k.count('nodes_visited', visited);
     k.write_unlock(vmlist_lock);
     return 0;
   });
