@@ -38,6 +38,45 @@ export interface rb_root {
  */
 export let rb_walked = 0;
 
+/**
+ * rb_next (lib/rbtree.c) in table `t`, leaving the nodes it stepped onto in rb_walked. A
+ * module-level function, not one of rbtree()'s closures, so that the module-level searches of
+ * mm/vmalloc.ts that call it keep one compiled copy (src/kernel/list-walk.ts says why).
+ */
+export function rb_next_from(t: rb_node_columns, node: rb_node): rb_node {
+  const parent_color = t.rb_parent_color;
+  const right = t.rb_right;
+  const left = t.rb_left;
+  let parent: rb_node;
+  let c = 0;
+
+  if (parent_color[node] >> 2 === node) {
+    rb_walked = 0;
+    return 0;
+  }
+
+  /* If we have a right-hand child, go down and then left as far as we can. */
+  if (right[node]) {
+    node = right[node];
+    c = 1;
+    while (left[node]) {
+      node = left[node];
+      c++;
+    }
+    rb_walked = c;
+    return node;
+  }
+
+  /* No right-hand children: go up while we are a right-hand child. */
+  while ((parent = parent_color[node] >> 2) && node === right[parent]) {
+    node = parent;
+    c++;
+  }
+  if (parent) c++;
+  rb_walked = c;
+  return parent;
+}
+
 /** lib/rbtree.c and rbtree.h's inline helpers over the rb_node columns of table `t`. */
 export function rbtree(t: rb_node_columns) {
   /* include/linux/rbtree.h */
@@ -302,36 +341,7 @@ export function rbtree(t: rb_node_columns) {
   };
 
   // rb_next (lib/rbtree.c), leaving the nodes it stepped onto in rb_walked
-  const rb_next_walk = (node: rb_node): rb_node => {
-    let parent: rb_node;
-    let c = 0;
-
-    if (rb_parent(node) === node) {
-      rb_walked = 0;
-      return 0;
-    }
-
-    /* If we have a right-hand child, go down and then left as far as we can. */
-    if (t.rb_right[node]) {
-      node = t.rb_right[node];
-      c = 1;
-      while (t.rb_left[node]) {
-        node = t.rb_left[node];
-        c++;
-      }
-      rb_walked = c;
-      return node;
-    }
-
-    /* No right-hand children: go up while we are a right-hand child. */
-    while ((parent = rb_parent(node)) && node === t.rb_right[parent]) {
-      node = parent;
-      c++;
-    }
-    if (parent) c++;
-    rb_walked = c;
-    return parent;
-  };
+  const rb_next_walk = (node: rb_node): rb_node => rb_next_from(t, node);
 
   // rb_prev (lib/rbtree.c), leaving the nodes it stepped onto in rb_walked
   const rb_prev_walk = (node: rb_node): rb_node => {

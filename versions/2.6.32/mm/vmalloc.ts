@@ -31,8 +31,9 @@ import {
   type vm_structs,
 } from '../include/linux/vmalloc.js';
 import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
-import { RB_NODE, rb_walked, rbtree, type rb_root } from '../lib/rbtree.js';
+import { RB_NODE, rb_next_from, rb_walked, rbtree, type rb_node, type rb_root } from '../lib/rbtree.js';
 import { ref, structTable, type StructTable } from '../../../src/kernel/struct-table.js';
+import { newListWalk, ulong_add, ulong_align, vmlist_find, vmlist_find_from, type ListWalk } from '../../../src/kernel/list-walk.js';
 import { addr_end, bootMemory } from './memory.js';
 import { pgprot } from '../arch/x86/include/asm/pgtable_types.js';
 
@@ -109,6 +110,82 @@ export function fls(x: number): number {
 }
 
 export type Vmalloc2632 = ReturnType<typeof boot>;
+
+/**
+ * alloc_vmap_area's search for a hole (mm/vmalloc.c 2.6.32), from the candidate `addr` (vstart
+ * aligned) to the C's `found:` label: false where it jumps to `overflow:` inside the search;
+ * otherwise w.addr is the candidate, which the caller checks against vend as the C does at
+ * found:. w.visited counts the nodes stepped onto (descent and rb_next walks). SIM (speed):
+ * lifted out of alloc_vmap_area's closure, and written to the rules of src/kernel/list-walk.ts.
+ */
+function alloc_vmap_area_search(va: vmap_areas, root: rb_node, addr_: Addr, size_: number, align_: number, vend_: Addr, page_size: number, wrap_: number, w: ListWalk): boolean {
+  const size = +size_;
+  const align = +align_;
+  const vend = +vend_;
+  const wrap = +wrap_;
+  const va_start = va.va_start;
+  const va_end = va.va_end;
+  const rb_left = va.rb_left;
+  const rb_right = va.rb_right;
+  let addr = +addr_;
+  let overflow = false;
+  let visited = 0;
+  let n = root | 0;
+  search: {
+    // `addr + size - 1 < addr` in unsigned long: the sum reached 2^BITS_PER_LONG.
+    if (addr + size - 1 >= wrap) {
+      overflow = true;
+      break search;
+    }
+
+    /* XXX: could have a last_hole cache */
+    if (n) {
+      let first: vmap_area = 0;
+      const addr_end = ulong_add(addr, size, wrap);
+
+      do {
+        visited++;
+        const tmp = n; /* rb_entry(n, struct vmap_area, rb_node) */
+        if (va_end[tmp] >= addr) {
+          if (!first && va_start[tmp] < addr_end) first = tmp;
+          n = rb_left[n];
+        } else {
+          first = tmp;
+          n = rb_right[n];
+        }
+      } while (n);
+
+      if (!first) break search; /* goto found */
+
+      if (va_end[first] < addr) {
+        n = rb_next_from(va, first);
+        visited += rb_walked;
+        if (n) first = n;
+        else break search; /* goto found */
+      }
+
+      let end = addr_end;
+      let first_start = va_start[first];
+      while (end > first_start && end <= vend) {
+        addr = ulong_align(ulong_add(va_end[first], page_size, wrap), align, wrap); /* ALIGN(first->va_end + PAGE_SIZE, align) */
+        if (addr + size - 1 >= wrap) {
+          overflow = true;
+          break search;
+        }
+
+        n = rb_next_from(va, first);
+        visited += rb_walked;
+        if (n) first = n;
+        else break search; /* goto found */
+        first_start = va_start[first];
+        end = ulong_add(addr, size, wrap);
+      }
+    }
+  }
+  w.addr = addr;
+  w.visited = visited;
+  return !overflow;
+}
 
 export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFAULT_CONFIG) {
   /* PAGE_KERNEL, PAGE_KERNEL_EXEC and pfn_pte's __supported_pte_mask on this machine (asm/pgtable*.h) */
@@ -324,6 +401,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   const vmap_area_lock = k.lock_init('vmap_area_lock');
   /* the slab memory of every struct vmap_area (their rows), and lib/rbtree.c over their rb_nodes */
   const vmaparea: vmap_areas = structTable(VMAP_AREA);
+  // SIM (speed, docs/perf.md Round 10): the hot searches of the tree and of vmlist are
+  // module-level functions (src/kernel/list-walk.ts says why); they hand back where they stopped
+  // in `walk`.
+  const walk = newListWalk();
+  const WRAP = k.arch.ulongWrap;
   const { RB_EMPTY_NODE, RB_CLEAR_NODE, rb_link_node, rb_insert_color, rb_erase, rb_next, rb_prev, rb_next_walk, rb_prev_walk } = rbtree(vmaparea);
   const vmap_area_root: rb_root = { rb_node: 0 };
   /* LIST_HEAD(vmap_area_list): first and last entries */
@@ -423,7 +505,6 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   const alloc_vmap_area = k.traced(
     'alloc_vmap_area',
     (size: number, align: number, vstart: Addr, vend: Addr, node: number, gfp_mask: number): vmap_area => {
-      let n: number;
       let addr: Addr;
       let purged = 0;
 
@@ -439,69 +520,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
       for (;;) {
         /* retry: */
-        // SIM (speed, docs/perf.md): `+` (a no-op on a number) tells the JIT that addr is a number from
-        // the start, so the search keeps it unboxed; without it each rb_next step boxed a new address.
-        addr = +ALIGN(vstart, align);
-        let overflow = false;
-        /*
-         * SIM (speed, docs/perf.md): the nodes this search steps onto (descent and rb_next walks)
-         * are counted in a local and added to nodes_visited once, at found:, before anything
-         * else runs; addr + size and first's start are kept in locals. Same walk, same count.
-         */
-        let visited = 0;
+        addr = ALIGN(vstart, align);
         k.spin_lock(vmap_area_lock);
-        search: {
-          if (k.ulong(addr + size - 1) < addr) {
-            overflow = true;
-            break search;
-          }
-
-          /* XXX: could have a last_hole cache */
-          n = vmap_area_root.rb_node;
-          if (n) {
-            let first: vmap_area = 0;
-            const addr_end = k.ulong(addr + size);
-
-            do {
-              visited++;
-              const tmp = n; /* rb_entry(n, struct vmap_area, rb_node) */
-              if (vmaparea.va_end[tmp] >= addr) {
-                if (!first && vmaparea.va_start[tmp] < addr_end) first = tmp;
-                n = vmaparea.rb_left[n];
-              } else {
-                first = tmp;
-                n = vmaparea.rb_right[n];
-              }
-            } while (n);
-
-            if (!first) break search; /* goto found */
-
-            if (vmaparea.va_end[first] < addr) {
-              n = rb_next_walk(first);
-              visited += rb_walked;
-              if (n) first = n;
-              else break search; /* goto found */
-            }
-
-            let end = addr_end;
-            let first_start = vmaparea.va_start[first];
-            while (end > first_start && end <= vend) {
-              addr = ALIGN(vmaparea.va_end[first] + PAGE_SIZE, align);
-              if (k.ulong(addr + size - 1) < addr) {
-                overflow = true;
-                break search;
-              }
-
-              n = rb_next_walk(first);
-              visited += rb_walked;
-              if (n) first = n;
-              else break search; /* goto found */
-              first_start = vmaparea.va_start[first];
-              end = k.ulong(addr + size);
-            }
-          }
-        }
-        counters[NODES_VISITED] += visited;
+        const overflow = !alloc_vmap_area_search(vmaparea, vmap_area_root.rb_node, addr, size, align, vend, PAGE_SIZE, WRAP, walk);
+        addr = walk.addr;
+        counters[NODES_VISITED] += walk.visited;
         /* found: */
         if (overflow || k.ulong(addr + size) > vend) {
           /* overflow: */
@@ -1016,10 +1039,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   /*** Old vmalloc interfaces ***/
   /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
-  // SIM (speed, docs/perf.md Round 7): every walk starts from `vmlist | 0`, the same row. A
-  // closure variable has no type the JIT can see, so from plain `vmlist` the loop pointer was any
-  // JavaScript value: each step tested it for truth as one and re-tagged it; `| 0` makes it an int.
   let vmlist: vm_struct = 0;
+  // SIM (speed, docs/perf.md Round 7): the walks left here start from `vmlist | 0`, an int to
+  // the JIT; the hot ones are module-level functions (`walk`, above).
   const vmstruct: vm_structs = structTable(VM_STRUCT);
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
   const arrayFrameOwner = new Map<number, PagesArray>();
@@ -1034,15 +1056,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
     vmaparea.flags[va] |= VM_VM_AREA;
 
     k.write_lock(vmlist_lock);
-    let prev: vm_struct = 0;
-    let tmp: vm_struct;
-    let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
-    const vm_addr = vmstruct.addr[vm];
-    for (tmp = vmlist | 0; tmp; prev = tmp, tmp = vmstruct.next[tmp]) {
-      visited++;
-      if (vmstruct.addr[tmp] >= vm_addr) break;
-    }
-    counters[NODES_VISITED] += visited;
+    const tmp = vmlist_find_from(vmstruct.next, vmstruct.addr, vmlist, vmstruct.addr[vm], walk);
+    const prev = walk.prev;
+    counters[NODES_VISITED] += walk.visited;
     vmstruct.next[vm] = tmp;
     if (prev) vmstruct.next[prev] = vm;
     else vmlist = vm;
@@ -1137,24 +1153,16 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
        * vmap.)
        */
       k.write_lock(vmlist_lock);
-      let prev: vm_struct = 0;
-      let tmp = vmlist | 0;
-      let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
-      while (true) {
-        if (!tmp) {
-          counters[NODES_VISITED] += visited;
-          // QUERY: a second vfree before the purge finds the lazy va still flagged VM_VM_AREA
-          // and its vm_struct already kfree'd and off vmlist: the walk runs off the end and
-          // reads NULL->next (offset 0). If the slab has handed that vm_struct's memory to
-          // a new area since, the walk finds *that* area and frees it instead (below).
-          k.oops_at(0);
-        }
-        visited++;
-        if (vmstruct.self[tmp] === vmPtr) break;
-        prev = tmp;
-        tmp = vmstruct.next[tmp];
+      const tmp = vmlist_find(vmstruct.next, vmstruct.self, vmlist, vmPtr, walk);
+      const prev = walk.prev;
+      counters[NODES_VISITED] += walk.visited;
+      if (!tmp) {
+        // QUERY: a second vfree before the purge finds the lazy va still flagged VM_VM_AREA
+        // and its vm_struct already kfree'd and off vmlist: the walk runs off the end and
+        // reads NULL->next (offset 0). If the slab has handed that vm_struct's memory to
+        // a new area since, the walk finds *that* area and frees it instead (below).
+        k.oops_at(0);
       }
-      counters[NODES_VISITED] += visited;
       /* the memory at vmPtr: the live vm_struct there now (the same one unless stale) */
       const vm = tmp;
       if (prev) vmstruct.next[prev] = vmstruct.next[tmp];

@@ -31,6 +31,7 @@ import {
   type vm_structs,
 } from '../include/linux/vmalloc.js';
 import { structTable } from '../../../src/kernel/struct-table.js';
+import { newListWalk, vmlist_find, vmlist_find_from } from '../../../src/kernel/list-walk.js';
 import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
 import {
   RB_CLEAR_NODE,
@@ -1197,10 +1198,11 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
   /*** Old vmalloc interfaces ***/
   /* DEFINE_RWLOCK(vmlist_lock); struct vm_struct *vmlist; */
   const vmlist_lock = k.lock_init('vmlist_lock');
-  // SIM (speed, docs/perf.md Round 7): every walk starts from `vmlist | 0`, the same row. A
-  // closure variable has no type the JIT can see, so from plain `vmlist` the loop pointer was any
-  // JavaScript value: each step tested it for truth as one and re-tagged it; `| 0` makes it an int.
   let vmlist: vm_struct = 0;
+  // SIM (speed, docs/perf.md Round 10): the hot vmlist walks are module-level functions
+  // (src/kernel/list-walk.ts says why); they hand back where they stopped in `walk`. The walks
+  // left here start from `vmlist | 0`, an int to the JIT (Round 7).
+  const walk = newListWalk();
   const vmstruct = structTable(VM_STRUCT);
   /** SIM: the frames holding vmalloc'ed pages arrays, and the array each holds (see __vunmap). */
   const arrayFrameOwner = new Map<number, PagesArray>();
@@ -1215,15 +1217,9 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
     va.flags |= VM_VM_AREA;
 
     k.write_lock(vmlist_lock);
-    let prev: vm_struct = 0;
-    let tmp: vm_struct;
-    let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
-    const vm_addr = vmstruct.addr[vm];
-    for (tmp = vmlist | 0; tmp; prev = tmp, tmp = vmstruct.next[tmp]) {
-      visited++;
-      if (vmstruct.addr[tmp] >= vm_addr) break;
-    }
-    counters[NODES_VISITED] += visited;
+    const tmp = vmlist_find_from(vmstruct.next, vmstruct.addr, vmlist, vmstruct.addr[vm], walk);
+    const prev = walk.prev;
+    counters[NODES_VISITED] += walk.visited;
     vmstruct.next[vm] = tmp;
     if (prev) vmstruct.next[prev] = vm;
     else vmlist = vm;
@@ -1316,25 +1312,17 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
        * vmap.)
        */
       k.write_lock(vmlist_lock);
-      let prev: vm_struct = 0;
-      let tmp = vmlist | 0;
-      let visited = 0; // SIM: nodes_visited added once per walk (docs/perf.md)
-      while (true) {
-        if (!tmp) {
-          counters[NODES_VISITED] += visited;
-          // QUERY: a second vfree before the purge finds the lazy va still flagged VM_VM_AREA
-          // and its vm_struct already kfree'd and off vmlist: the walk runs off the end and
-          // reads NULL->next (offset 0). If the slab has handed that vm_struct's memory to
-          // a new area since, the walk finds *that* area and frees it instead (below).
-          // show_fault_oops's %p of NULL: "(null)" right-aligned in the pointer width (KernelConfig.pointerNull)
-          k.oops_at(0);
-        }
-        visited++;
-        if (vmstruct.self[tmp] === vmPtr) break;
-        prev = tmp;
-        tmp = vmstruct.next[tmp];
+      const tmp = vmlist_find(vmstruct.next, vmstruct.self, vmlist, vmPtr, walk);
+      const prev = walk.prev;
+      counters[NODES_VISITED] += walk.visited;
+      if (!tmp) {
+        // QUERY: a second vfree before the purge finds the lazy va still flagged VM_VM_AREA
+        // and its vm_struct already kfree'd and off vmlist: the walk runs off the end and
+        // reads NULL->next (offset 0). If the slab has handed that vm_struct's memory to
+        // a new area since, the walk finds *that* area and frees it instead (below).
+        // show_fault_oops's %p of NULL: "(null)" right-aligned in the pointer width (KernelConfig.pointerNull)
+        k.oops_at(0);
       }
-      counters[NODES_VISITED] += visited;
       /* the memory at vmPtr: the live vm_struct there now (the same one unless stale) */
       const vm = tmp;
       if (prev) vmstruct.next[prev] = vmstruct.next[tmp];
