@@ -32,7 +32,7 @@ export interface rb_root {
 }
 
 /**
- * SIM (speed, docs/perf.md): how many nodes the last `rb_next_walk`/`rb_prev_walk` stepped onto,
+ * SIM (speed, docs/perf.md): how many nodes the last `rb_next_from`/`rb_prev_walk` stepped onto,
  * so a hot caller counts them in a local and adds them to nodes_visited once per walk instead of
  * calling a probe per node. Same walk, same count.
  */
@@ -340,9 +340,6 @@ export function rbtree(t: rb_node_columns) {
     return n;
   };
 
-  // rb_next (lib/rbtree.c), leaving the nodes it stepped onto in rb_walked
-  const rb_next_walk = (node: rb_node): rb_node => rb_next_from(t, node);
-
   // rb_prev (lib/rbtree.c), leaving the nodes it stepped onto in rb_walked
   const rb_prev_walk = (node: rb_node): rb_node => {
     let parent: rb_node;
@@ -377,7 +374,7 @@ export function rbtree(t: rb_node_columns) {
 
   // rb_next (lib/rbtree.c): `visit` is called once per node the walk stepped onto
   const rb_next = (node: rb_node, visit?: () => void): rb_node => {
-    const r = rb_next_walk(node);
+    const r = rb_next_from(t, node);
     if (visit) for (let i = rb_walked; i > 0; i--) visit();
     return r;
   };
@@ -401,7 +398,6 @@ export function rbtree(t: rb_node_columns) {
     rb_last,
     rb_next,
     rb_prev,
-    rb_next_walk,
     rb_prev_walk,
   };
 }

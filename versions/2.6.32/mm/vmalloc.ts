@@ -406,7 +406,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
   // in `walk`.
   const walk = newListWalk();
   const WRAP = k.arch.ulongWrap;
-  const { RB_EMPTY_NODE, RB_CLEAR_NODE, rb_link_node, rb_insert_color, rb_erase, rb_next, rb_prev, rb_next_walk, rb_prev_walk } = rbtree(vmaparea);
+  const { RB_EMPTY_NODE, RB_CLEAR_NODE, rb_link_node, rb_insert_color, rb_erase, rb_next, rb_prev, rb_prev_walk } = rbtree(vmaparea);
   const vmap_area_root: rb_root = { rb_node: 0 };
   /* LIST_HEAD(vmap_area_list): first and last entries */
   let vmap_area_list_first: vmap_area = 0;
