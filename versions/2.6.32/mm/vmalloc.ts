@@ -33,7 +33,7 @@ import {
 import { GFP_DMA32, GFP_KERNEL, GFP_RECLAIM_MASK, __GFP_HIGHMEM, __GFP_ZERO } from '../include/linux/gfp.js';
 import { RB_NODE, rb_next_from, rb_walked, rbtree, type rb_node, type rb_root } from '../lib/rbtree.js';
 import { ref, structTable, type StructTable } from '../../../src/kernel/struct-table.js';
-import { newListWalk, ulong_add, ulong_align, vmlist_find, vmlist_find_from, type ListWalk } from '../../../src/kernel/list-walk.js';
+import { newListWalk, vmlist_find, vmlist_find_from, type ListWalk } from '../../../src/kernel/list-walk.js';
 import { addr_end, bootMemory } from './memory.js';
 import { pgprot } from '../arch/x86/include/asm/pgtable_types.js';
 
@@ -117,12 +117,21 @@ export type Vmalloc2632 = ReturnType<typeof boot>;
  * otherwise w.addr is the candidate, which the caller checks against vend as the C does at
  * found:. w.visited counts the nodes stepped onto (descent and rb_next walks). SIM (speed):
  * lifted out of alloc_vmap_area's closure, and written to the rules of src/kernel/list-walk.ts.
+ *
+ * SIM (speed, docs/perf.md Round 11): the unsigned-long sums and ALIGN are written out here
+ * rather than called as list-walk.ts's ulong_add and ulong_align. With those imported helpers
+ * inlined into the rb_next loop, TurboFan kept the loop's addresses as tagged values and boxed a
+ * heap number on every step (`--print-opt-code`); written out, the loop keeps them as float64.
+ * `align` is a power of two (the C's ALIGN needs one; the scenario validator refuses others),
+ * so dividing by it equals multiplying by its exact reciprocal.
  */
-function alloc_vmap_area_search(va: vmap_areas, root: rb_node, addr_: Addr, size_: number, align_: number, vend_: Addr, page_size: number, wrap_: number, w: ListWalk): boolean {
+function alloc_vmap_area_search(va: vmap_areas, root: rb_node, addr_: Addr, size_: number, align_: number, vend_: Addr, page_size_: number, wrap_: number, w: ListWalk): boolean {
   const size = +size_;
   const align = +align_;
+  const align_inv = 1 / align;
   const vend = +vend_;
   const wrap = +wrap_;
+  const page_size = +page_size_;
   const va_start = va.va_start;
   const va_end = va.va_end;
   const rb_left = va.rb_left;
@@ -131,6 +140,7 @@ function alloc_vmap_area_search(va: vmap_areas, root: rb_node, addr_: Addr, size
   let overflow = false;
   let visited = 0;
   let n = root | 0;
+  let sum = 0; /* an unsigned long sum before its wrap at 2^BITS_PER_LONG */
   search: {
     // `addr + size - 1 < addr` in unsigned long: the sum reached 2^BITS_PER_LONG.
     if (addr + size - 1 >= wrap) {
@@ -141,7 +151,8 @@ function alloc_vmap_area_search(va: vmap_areas, root: rb_node, addr_: Addr, size
     /* XXX: could have a last_hole cache */
     if (n) {
       let first: vmap_area = 0;
-      const addr_end = ulong_add(addr, size, wrap);
+      sum = addr + size;
+      const addr_end = sum - wrap * +(sum >= wrap); /* addr + size */
 
       do {
         visited++;
@@ -167,7 +178,10 @@ function alloc_vmap_area_search(va: vmap_areas, root: rb_node, addr_: Addr, size
       let end = addr_end;
       let first_start = va_start[first];
       while (end > first_start && end <= vend) {
-        addr = ulong_align(ulong_add(va_end[first], page_size, wrap), align, wrap); /* ALIGN(first->va_end + PAGE_SIZE, align) */
+        /* addr = ALIGN(first->va_end + PAGE_SIZE, align) */
+        sum = va_end[first] + page_size;
+        sum = sum - wrap * +(sum >= wrap) + (align - 1);
+        addr = Math.floor((sum - wrap * +(sum >= wrap)) * align_inv) * align;
         if (addr + size - 1 >= wrap) {
           overflow = true;
           break search;
@@ -178,7 +192,8 @@ function alloc_vmap_area_search(va: vmap_areas, root: rb_node, addr_: Addr, size
         if (n) first = n;
         else break search; /* goto found */
         first_start = va_start[first];
-        end = ulong_add(addr, size, wrap);
+        sum = addr + size;
+        end = sum - wrap * +(sum >= wrap); /* addr + size */
       }
     }
   }
