@@ -161,6 +161,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
 
   // alloc_area_pte (mm/vmalloc.c 2.4.0)
   const alloc_area_pte = k.traced('alloc_area_pte', (pte: EntryPtr, address: Addr, size: number, gfp_mask: number, prot: number): number => {
+    pte = +pte; /* SIM (speed): unboxed once, so the loop keeps it a number, not a boxed one */
     // mk_pte(page, prot)'s flag bits: the same for every page of the loop
     const pteflags = mk_pte_flags(prot);
     address = address % PMD_SIZE;

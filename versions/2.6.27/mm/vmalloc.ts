@@ -139,6 +139,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   // vunmap_pte_range (mm/vmalloc.c 2.6.27)
   const vunmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pte = k.pte_offset(pmd, addr); /* pte_offset_kernel */
     do {
       const ptent = k.ptep_get_and_clear(pte);
@@ -150,6 +152,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   // vunmap_pmd_range (mm/vmalloc.c 2.6.27)
   const vunmap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pmd = k.pmd_offset(pud, addr);
     do {
       const next = addr_end(k, addr, end, PMD_SIZE);
@@ -161,6 +165,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   // vunmap_pud_range (mm/vmalloc.c 2.6.27)
   const vunmap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pud = k.pud_offset(pgd, addr);
     do {
       const next = addr_end(k, addr, end, PUD_SIZE);
@@ -200,6 +206,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   // vmap_pte_range (mm/vmalloc.c 2.6.27)
   const vmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: PagesCursor): number => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     const pteflags = pfn_pte_flags(prot); /* mk_pte(page, prot)'s flag bits: the same for every page */
     let pte = k.pte_alloc(pmd, addr); /* pte_alloc_kernel */
     if (pte < 0) return -ENOMEM;
@@ -219,6 +227,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   // vmap_pmd_range (mm/vmalloc.c 2.6.27)
   const vmap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: PagesCursor): number => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pmd = k.pmd_alloc(pud, addr);
     if (pmd < 0) return -ENOMEM;
     do {
@@ -232,6 +242,8 @@ export function boot(k: Kernel, window: VmallocWindow) {
 
   // vmap_pud_range (mm/vmalloc.c 2.6.27)
   const vmap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: PagesCursor): number => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pud = k.pud_alloc(pgd, addr);
     if (pud < 0) return -ENOMEM;
     do {

@@ -257,6 +257,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // vunmap_pte_range (mm/vmalloc.c)
   const vunmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pte = k.pte_offset(pmd, addr); /* pte_offset_kernel */
     do {
       const ptent = k.ptep_get_and_clear(pte);
@@ -268,6 +270,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // vunmap_pmd_range (mm/vmalloc.c)
   const vunmap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pmd = k.pmd_offset(pud, addr);
     do {
       const next = addr_end(k, addr, end, PMD_SIZE);
@@ -279,6 +283,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // vunmap_pud_range (mm/vmalloc.c)
   const vunmap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pud = k.pud_offset(pgd, addr);
     do {
       const next = addr_end(k, addr, end, PUD_SIZE);
@@ -290,6 +296,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // vunmap_page_range (mm/vmalloc.c)
   const vunmap_page_range = k.traced('vunmap_page_range', (addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     k.BUG_ON(addr >= end, 81);
     let pgd = k.pgd_offset_k(addr);
     do {
@@ -307,6 +315,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // vmap_pte_range (mm/vmalloc.c)
   const vmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[], nr: Nr): number => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     /*
      * nr is a running index into the array which helps higher level
      * callers keep track of where we're up to.
@@ -329,6 +339,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // vmap_pmd_range (mm/vmalloc.c)
   const vmap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[], nr: Nr): number => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pmd = k.pmd_alloc(pud, addr);
     if (pmd < 0) return -ENOMEM;
     do {
@@ -342,6 +354,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
 
   // vmap_pud_range (mm/vmalloc.c)
   const vmap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[], nr: Nr): number => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pud = k.pud_alloc(pgd, addr);
     if (pud < 0) return -ENOMEM;
     do {
@@ -359,7 +373,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2632 = DEFA
    */
   // vmap_page_range_noflush (mm/vmalloc.c)
   const vmap_page_range_noflush = k.traced('vmap_page_range_noflush', (start: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[]): number => {
-    let addr = start;
+    let addr = +start; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let err = 0;
     const nr: Nr = { nr: 0 };
 

@@ -180,6 +180,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
   // vunmap_pte_range (mm/vmalloc.c)
   const vunmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pte = k.pte_offset(pmd, addr); /* pte_offset_kernel */
     do {
       const ptent = k.ptep_get_and_clear(pte);
@@ -191,6 +193,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
   // vunmap_pmd_range (mm/vmalloc.c)
   const vunmap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pmd = k.pmd_offset(pud, addr);
     do {
       const next = addr_end(k, addr, end, PMD_SIZE);
@@ -202,6 +206,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
   // vunmap_pud_range (mm/vmalloc.c)
   const vunmap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pud = k.pud_offset(pgd, addr);
     do {
       const next = addr_end(k, addr, end, PUD_SIZE);
@@ -213,6 +219,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
   // vunmap_page_range (mm/vmalloc.c)
   const vunmap_page_range = k.traced('vunmap_page_range', (addr: Addr, end: Addr): void => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     k.BUG_ON(addr >= end, 80);
     let pgd = k.pgd_offset_k(addr);
     do {
@@ -230,6 +238,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
   // vmap_pte_range (mm/vmalloc.c)
   const vmap_pte_range = (pmd: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[], nr: Nr): number => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     /*
      * nr is a running index into the array which helps higher level
      * callers keep track of where we're up to.
@@ -252,6 +262,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
   // vmap_pmd_range (mm/vmalloc.c)
   const vmap_pmd_range = (pud: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[], nr: Nr): number => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pmd = k.pmd_alloc(pud, addr);
     if (pmd < 0) return -ENOMEM;
     do {
@@ -265,6 +277,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
 
   // vmap_pud_range (mm/vmalloc.c)
   const vmap_pud_range = (pgd: EntryPtr, addr: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[], nr: Nr): number => {
+    addr = +addr; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let pud = k.pud_alloc(pgd, addr);
     if (pud < 0) return -ENOMEM;
     do {
@@ -282,7 +296,8 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
    */
   // vmap_page_range_noflush (mm/vmalloc.c)
   const vmap_page_range_noflush = k.traced('vmap_page_range_noflush', (start: Addr, end: Addr, prot: pgprotval_t, pages: readonly number[]): number => {
-    let addr = start;
+    let addr = +start; /* SIM (speed): unboxed once, so the loop keeps it a float64 */
+    end = +end;
     let err = 0;
     const nr: Nr = { nr: 0 };
 
