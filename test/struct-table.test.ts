@@ -26,6 +26,32 @@ describe('structTable', () => {
     expect([t.addr[p], t.flags[p], t.caller[p]]).toEqual([0xc8800000, 2, 'vmalloc']);
   });
 
+  it('memset0 clears every kind of field of one row, before and after the columns grow', () => {
+    const t = structTable(LAYOUT);
+    const fill = (p: number): void => {
+      t.next[p] = 7;
+      t.addr[p] = 0xc8800000;
+      t.flags[p] = 3;
+      t.caller[p] = 'vmalloc';
+    };
+    const row = (p: number): unknown[] => [t.self[p], t.next[p], t.addr[p], t.flags[p], t.caller[p]];
+    const a = t.handleAt(0xc1000040);
+    const b = t.handleAt(0xc1000080);
+    fill(a);
+    fill(b);
+    t.memset0(a);
+    expect(row(a)).toEqual([0xc1000040, 0, 0, 0, null]);
+    expect(row(b)).toEqual([0xc1000080, 7, 0xc8800000, 3, 'vmalloc']);
+    // Past the first 64 rows every column is a new array: memset0 must clear those.
+    let last = 0;
+    for (let i = 0; i < 100; i++) last = t.handleAt(0xc2000000 + i * 64);
+    fill(last);
+    fill(b);
+    t.memset0(last);
+    expect(row(last)).toEqual([0xc2000000 + 99 * 64, 0, 0, 0, null]);
+    expect(row(b)).toEqual([0xc1000080, 7, 0xc8800000, 3, 'vmalloc']);
+  });
+
   it('holds x86_64 biased addresses exactly and links rows as a list', () => {
     const t = structTable(LAYOUT);
     const base = 2 ** 47 + 0x1000000000; // biased 0xffff801000000000

@@ -81,6 +81,30 @@ class Table implements StructRows {
     // The columns are own properties in layout order, so every table of a layout has one shape.
     for (const [name, kind] of fields) (this as unknown as Record<string, unknown>)[name] = column(kind, FIRST_ROWS);
     this.columns = [['self', 'ulong'], ...fields];
+    this.byKind();
+  }
+
+  /**
+   * The field columns (not `self`) sorted by kind, for memset0: a loop over one kind stores
+   * into one kind of array, where a loop over all of them looked each column up by name and
+   * stored through a megamorphic keyed store (4% of 2.6.39's fix_size, docs/perf.md Round 11).
+   */
+  private ulongCols: Float64Array[] = [];
+  private intCols: Int32Array[] = [];
+  private refCols: unknown[][] = [];
+
+  private byKind(): void {
+    const cols = this as unknown as Record<string, AnyColumn>;
+    this.ulongCols = [];
+    this.intCols = [];
+    this.refCols = [];
+    for (let i = 1; i < this.columns.length; i++) {
+      const [name, kind] = this.columns[i];
+      const c = cols[name];
+      if (kind === 'ulong') this.ulongCols.push(c as Float64Array);
+      else if (typeof kind === 'object') this.refCols.push(c as unknown[]);
+      else this.intCols.push(c as Int32Array);
+    }
   }
 
   handleAt(self: Addr): number {
@@ -94,11 +118,12 @@ class Table implements StructRows {
   }
 
   memset0(p: number): void {
-    const cols = this as unknown as Record<string, AnyColumn>;
-    for (let i = 1; i < this.columns.length; i++) {
-      const [name, kind] = this.columns[i];
-      cols[name][p] = typeof kind === 'object' ? null : 0;
-    }
+    const u = this.ulongCols;
+    for (let i = 0; i < u.length; i++) u[i][p] = 0;
+    const n = this.intCols;
+    for (let i = 0; i < n.length; i++) n[i][p] = 0;
+    const r = this.refCols;
+    for (let i = 0; i < r.length; i++) r[i][p] = null;
   }
 
   private grow(): void {
@@ -111,5 +136,6 @@ class Table implements StructRows {
       else c.set(old as ArrayLike<number>);
       cols[name] = c;
     }
+    this.byKind();
   }
 }
