@@ -14,6 +14,8 @@ interface SizeClass {
   /** Free object addresses, LIFO. */
   free: Addr[];
   slabs: number;
+  /** This class's shared records (see Slab.record), by size * 128 + node + 1: a small integer. */
+  records: Map<number, SlabObject>;
 }
 
 export interface SlabObject {
@@ -29,18 +31,11 @@ export class Slab {
   liveBytes = 0;
   /** Frames the slab holds (owner Slab). */
   frames = 0;
-  /**
-   * One frozen record per (size, class, node) ever used, shared by every live object with those
-   * values: a long run keeps thousands of objects live, and a record each was a heap object per
-   * kmalloc for the garbage collector to copy and for the descriptor walks to step over.
-   */
-  private readonly records = new Map<number, SlabObject>();
-
   constructor(
     private readonly machine: Machine,
     classSizes: readonly number[],
   ) {
-    this.classes = classSizes.map((size) => ({ size, free: [], slabs: 0 }));
+    this.classes = classSizes.map((size) => ({ size, free: [], slabs: 0, records: new Map() }));
   }
 
   /** Largest size kmalloc serves. */
@@ -54,20 +49,27 @@ export class Slab {
     if (!cls) return 0;
     if (cls.free.length === 0 && !this.grow(cls)) return 0;
     const addr = cls.free.pop()!;
-    this.live.set(addr, this.record(size, cls.size, node));
+    this.live.set(addr, this.record(size, cls, node));
     this.liveBytes += size;
     return addr;
   }
 
-  private record(size: number, classSize: number, node: number): SlabObject {
-    // size <= classSize <= 2^22 (the largest class) and -1 <= node < 127 (machine.nodes <= 64)
-    // keep the key an exact integer below 2^53.
+  /**
+   * One frozen record per (size, class, node) ever used, shared by every live object with those
+   * values: a long run keeps thousands of objects live, and a record each was a heap object per
+   * kmalloc for the garbage collector to copy and for the descriptor walks to step over.
+   */
+  private record(size: number, cls: SizeClass, node: number): SlabObject {
+    const classSize = cls.size;
+    // size <= classSize <= 2^22 (the largest class) and -1 <= node < 127 (machine.nodes <= 64):
+    // the key stays below 2^30, a small integer, which a Map hashes without boxing it (one key
+    // over (size, class, node) reached 2^52, a heap number for every kmalloc to hash).
     if (node < -1 || node >= 127) return Object.freeze({ size, classSize, node });
-    const key = (size * 2 ** 23 + classSize) * 128 + (node + 1);
-    let r = this.records.get(key);
+    const key = size * 128 + (node + 1);
+    let r = cls.records.get(key);
     if (r === undefined) {
       r = Object.freeze({ size, classSize, node });
-      this.records.set(key, r);
+      cls.records.set(key, r);
     }
     return r;
   }
