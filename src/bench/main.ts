@@ -17,9 +17,11 @@
  * stdout and never writes docs/perf.md.
  * --profile: instead of timing, profile each version on each workload (profile.ts; --only and
  * --versions pick) and write docs/perf.md's profile section (with --no-write, print it).
+ * --alloc: the same pairs under V8's sampling heap profiler (alloc.ts): bytes allocated per step,
+ * docs/perf.md's allocation section.
  * Internal: --child-measure <workload> <version> <reps> [variant]   --child-cli <vmx args…>
  *           --child-linearity <version> <reps>
- *           --child-profile <workload> <version>
+ *           --child-profile <workload> <version>   --child-alloc <workload> <version>
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -36,6 +38,7 @@ import { randomMix, workloads, type Workload } from './workloads.js';
 import { renderNative, renderReport, type BenchResults, type NativePair, type WholeProcess } from './report.js';
 import { fastSameAsNormal, prepareNative, runNative, type NativeTarget } from './native-run.js';
 import { profileRun, renderProfiles, withProfiles, type ProfileSummary } from './profile.js';
+import { allocRun, renderAllocs, withAllocs, type AllocSummary } from './alloc.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const VMX = join(PACKAGE_ROOT, 'bin', 'vmx.js');
@@ -95,32 +98,53 @@ async function childLinearity(args: string[]): Promise<void> {
   process.stdout.write(JSON.stringify(measureLinearity(half, whole, VERSIONS.find((x) => x.id === vid)!, Number(repsText))) + '\n');
 }
 
-async function childProfile(args: string[]): Promise<void> {
-  const [wid, vid] = args;
+/** The scenario a --child-profile / --child-alloc child runs: the workload as the bench times it. */
+function childScenario(wid: string): Scenario {
   const w = workloads().find((x) => x.id === wid);
   if (!w) throw new Error(`bench: no workload ${wid}`);
-  const s = validateScenario(variantDoc(w, 'as-is'), VERSION_IDS, wid);
-  process.stdout.write(JSON.stringify(await profileRun(s, VERSIONS.find((x) => x.id === vid)!, wid)) + '\n');
+  return validateScenario(variantDoc(w, 'as-is'), VERSION_IDS, wid);
 }
 
-/** --profile: every (workload, version) pair in its own child, then the profile section of docs/perf.md. */
-function profileAll(write: boolean, only?: readonly string[]): void {
-  const rows: ProfileSummary[] = [];
+async function childProfile(args: string[]): Promise<void> {
+  const [wid, vid] = args;
+  process.stdout.write(JSON.stringify(await profileRun(childScenario(wid), VERSIONS.find((x) => x.id === vid)!, wid)) + '\n');
+}
+
+async function childAlloc(args: string[]): Promise<void> {
+  const [wid, vid] = args;
+  process.stdout.write(JSON.stringify(await allocRun(childScenario(wid), VERSIONS.find((x) => x.id === vid)!, wid)) + '\n');
+}
+
+/** A generated section of docs/perf.md made of one child per (workload, version) pair. */
+interface PairSection<T> {
+  childFlag: string;
+  doing: string;
+  render: (rows: readonly T[], when: string) => string;
+  splice: (previous: string, section: string) => string;
+  wrote: string;
+}
+
+const PROFILE_SECTION: PairSection<ProfileSummary> = { childFlag: '--child-profile', doing: 'profiling', render: renderProfiles, splice: withProfiles, wrote: 'the profile section' };
+const ALLOC_SECTION: PairSection<AllocSummary> = { childFlag: '--child-alloc', doing: 'sampling allocations of', render: renderAllocs, splice: withAllocs, wrote: 'the allocation section' };
+
+/** --profile / --alloc: every (workload, version) pair in its own child, then that section of docs/perf.md. */
+function sectionAll<T>(kind: PairSection<T>, write: boolean, only?: readonly string[]): void {
+  const rows: T[] = [];
   for (const w of workloads().filter((x) => !only || only.includes(x.id))) {
     const s = validateScenario(variantDoc(w, 'as-is'), VERSION_IDS, w.id);
     for (const v of versionsFor(s)) {
-      process.stderr.write(`bench: profiling ${w.id} on ${v.id}\n`);
-      const r = spawnSync(process.execPath, [SELF, '--child-profile', w.id, v.id], { encoding: 'utf8', maxBuffer: 1 << 26 });
-      if (r.status !== 0) throw new Error(`bench child --child-profile ${w.id} ${v.id} failed: ${r.stderr}`);
-      rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as ProfileSummary);
+      process.stderr.write(`bench: ${kind.doing} ${w.id} on ${v.id}\n`);
+      const r = spawnSync(process.execPath, [SELF, kind.childFlag, w.id, v.id], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (r.status !== 0) throw new Error(`bench child ${kind.childFlag} ${w.id} ${v.id} failed: ${r.stderr}`);
+      rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as T);
     }
   }
   const when = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} CPUs, Node ${process.versions.node}`;
-  const section = renderProfiles(rows, when);
+  const section = kind.render(rows, when);
   const path = join(DOCS_DIR, 'perf.md');
   if (write && existsSync(path)) {
-    writeFileSync(path, withProfiles(readFileSync(path, 'utf8'), section));
-    process.stderr.write('bench: wrote the profile section of docs/perf.md\n');
+    writeFileSync(path, kind.splice(readFileSync(path, 'utf8'), section));
+    process.stderr.write(`bench: wrote ${kind.wrote} of docs/perf.md\n`);
   } else process.stdout.write(section + '\n');
 }
 
@@ -335,6 +359,7 @@ async function mainBench(argv: string[]): Promise<void> {
   if (argv[0] === '--child-measure') return childMeasure(argv.slice(1));
   if (argv[0] === '--child-cli') return childCli(argv.slice(1));
   if (argv[0] === '--child-profile') return childProfile(argv.slice(1));
+  if (argv[0] === '--child-alloc') return childAlloc(argv.slice(1));
   if (argv[0] === '--child-linearity') return childLinearity(argv.slice(1));
   const num = (flag: string, dflt: number) => {
     const i = argv.indexOf(flag);
@@ -359,9 +384,10 @@ async function mainBench(argv: string[]): Promise<void> {
     if (!/^[1-9]\d*$/.test(steps)) throw new Error('--steps must be a positive integer');
     process.env.VMX_BENCH_STEPS = steps; // the children inherit it
   }
-  if (argv.includes('--profile')) {
+  if (argv.includes('--profile') || argv.includes('--alloc')) {
     onlyVersions = versions;
-    return profileAll(!argv.includes('--no-write'), only);
+    const write = !argv.includes('--no-write');
+    return argv.includes('--profile') ? sectionAll(PROFILE_SECTION, write, only) : sectionAll(ALLOC_SECTION, write, only);
   }
   await bench(argv.includes('--quick'), !argv.includes('--no-write'), num('--reps', 3), num('--big-reps', 1), {
     native,

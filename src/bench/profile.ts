@@ -69,7 +69,7 @@ export function nameFromSource(line: string): string | undefined {
 const sourceLines = new Map<string, string[]>();
 
 /** Line `line` (0-based) of a file: URL's source, or '' when it cannot be read. */
-function lineOf(url: string, line: number): string {
+export function lineOf(url: string, line: number): string {
   if (!url.startsWith('file:')) return '';
   let lines = sourceLines.get(url);
   if (!lines) {
@@ -139,16 +139,27 @@ export function renderProfiles(rows: readonly ProfileSummary[], when: string): s
     const body = rows
       .filter((r) => r.workload === w)
       .map((r) => [r.version, r.cpuNsPerStep.toFixed(0), ...PLACES.map((p) => pct(r.places[p])), r.top.slice(0, 3).map((t) => `${t.fn} ${pct(t.share)}`).join('; ')]);
-    out.push(`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 || i === head.length - 1 ? '---' : '---:')).join('|')}|`, ...body.map((b) => `| ${b.join(' | ')} |`));
+    out.push(placeTable(head, body));
   }
   out.push(PROFILE_END);
   return out.join('\n');
 }
 
+/** A table of a row per version: the first and last columns (version, functions) left-aligned, the figures right. */
+export function placeTable(head: readonly string[], body: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(head), `|${head.map((_, i) => (i === 0 || i === head.length - 1 ? '---' : '---:')).join('|')}|`, ...body.map(line)].join('\n');
+}
+
 /** docs/perf.md with its profile section replaced, or inserted before the hand-written analysis. */
 export function withProfiles(previous: string, section: string): string {
-  if (previous.includes(PROFILE_BEGIN) && previous.includes(PROFILE_END)) {
-    return previous.slice(0, previous.indexOf(PROFILE_BEGIN)) + section + previous.slice(previous.indexOf(PROFILE_END) + PROFILE_END.length);
+  return withSection(previous, section, PROFILE_BEGIN, PROFILE_END);
+}
+
+/** docs/perf.md with the generated section between `begin` and `end` replaced, or inserted before the hand-written analysis. */
+export function withSection(previous: string, section: string, begin: string, end: string): string {
+  if (previous.includes(begin) && previous.includes(end)) {
+    return previous.slice(0, previous.indexOf(begin)) + section + previous.slice(previous.indexOf(end) + end.length);
   }
   const at = previous.indexOf('\n## What bounds the targets that are missed');
   if (at < 0) return `${previous.replace(/\n*$/, '\n')}\n${section}\n`;
