@@ -89,9 +89,9 @@ class Table implements StructRows {
    * into one kind of array, where a loop over all of them looked each column up by name and
    * stored through a megamorphic keyed store (4% of 2.6.39's fix_size, docs/perf.md Round 11).
    */
-  private ulongCols: Float64Array[] = [];
-  private intCols: Int32Array[] = [];
-  private refCols: unknown[][] = [];
+  private ulongCols!: Float64Array[];
+  private intCols!: Int32Array[];
+  private refCols!: unknown[][];
 
   private byKind(): void {
     const cols = this as unknown as Record<string, AnyColumn>;
