@@ -31,6 +31,30 @@ export function hexAddr(arch: ArchProfile, a: Addr): string {
   return '0x' + realAddr(arch, a).toString(16);
 }
 
+/**
+ * hexAddr with a memory of recent answers: a direct-mapped table keyed by the page number's low
+ * bits. Step results print every address they return, and a run returns the same few addresses
+ * again and again; formatting one costs 60-100 ns and four short-lived strings, a hit one compare.
+ * Same strings either way: a pure cache.
+ */
+export class AddrHexCache {
+  private static readonly SLOTS = 1024;
+  /** The address each slot holds (NaN: empty, equal to no address). */
+  private readonly addrs = new Float64Array(AddrHexCache.SLOTS).fill(NaN);
+  private readonly texts: string[] = new Array<string>(AddrHexCache.SLOTS).fill('');
+
+  constructor(private readonly arch: ArchProfile) {}
+
+  hex(a: Addr): string {
+    const slot = (a >>> 12) & (AddrHexCache.SLOTS - 1);
+    if (this.addrs[slot] === a) return this.texts[slot];
+    const text = hexAddr(this.arch, a);
+    this.addrs[slot] = a;
+    this.texts[slot] = text;
+    return text;
+  }
+}
+
 const X86_64_BIAS = 0xffff000000000000n;
 const TWO_32 = 2 ** 32;
 const TWO_47 = 2 ** 47;

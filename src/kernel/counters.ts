@@ -28,6 +28,44 @@ export const COUNTER_INDEX: Readonly<Record<CounterKey, number>> = Object.fromEn
 
 export const NR_COUNTERS = COUNTERS.length;
 
+/**
+ * COUNTER_INDEX[key] as a switch on the (interned) key, for the services' hot calls: a keyed
+ * load whose callers pass different keys goes megamorphic, and TurboFan folds a switch on an
+ * inlined constant key to the constant. test/counters.test.ts checks it against COUNTERS.
+ */
+export function counterIndex(key: CounterKey): number {
+  switch (key) {
+    case 'pages_alloc':
+      return 0;
+    case 'pages_freed':
+      return 1;
+    case 'pt_pages':
+      return 2;
+    case 'kmalloc_calls':
+      return 3;
+    case 'kmalloc_bytes':
+      return 4;
+    case 'kfree_calls':
+      return 5;
+    case 'ptes_set':
+      return 6;
+    case 'ptes_cleared':
+      return 7;
+    case 'tlb_flush_all':
+      return 8;
+    case 'tlb_flush_range':
+      return 9;
+    case 'cache_flush':
+      return 10;
+    case 'nodes_visited':
+      return 11;
+    case 'purges':
+      return 12;
+    case 'printk_lines':
+      return 13;
+  }
+}
+
 /** Counter values as a plain object, skipping zeroes when `sparse`. */
 export function countersToObject(values: Float64Array, sparse = false): Partial<Record<CounterKey, number>> {
   const out: Partial<Record<CounterKey, number>> = {};

@@ -5,11 +5,11 @@
  * tracing, records a trace leaf.
  */
 import { PAGE_SIZE, type ArchName, type ArchProfile } from '../hw/arch.js';
-import { fmtPointer, hexAddr, parseAddr, realAddr, type Addr } from '../hw/addr.js';
+import { AddrHexCache, fmtPointer, parseAddr, realAddr, type Addr } from '../hw/addr.js';
 import { Owner, type PhysicalMemory, type Zone } from '../hw/frames.js';
 import { Machine, type MachineConfig } from '../hw/machine.js';
 import { PTE_FLAG_LOW, PTE_FLAG_NX, PTR_STRIDE, type EntryPtr, type PageTables } from '../hw/pagetable.js';
-import { COUNTER_INDEX, NR_COUNTERS, type CounterKey } from './counters.js';
+import { COUNTER_INDEX, COUNTERS, counterIndex, NR_COUNTERS, type CounterKey } from './counters.js';
 import { FaultInjector } from './faults.js';
 import { Kmemleak } from './kmemleak.js';
 import { Console } from './printk.js';
@@ -154,6 +154,13 @@ const C_PAGES_ALLOC = COUNTER_INDEX.pages_alloc;
 const C_PAGES_FREED = COUNTER_INDEX.pages_freed;
 const C_PTES_SET = COUNTER_INDEX.ptes_set;
 const C_PTES_CLEARED = COUNTER_INDEX.ptes_cleared;
+const C_KFREE_CALLS = COUNTER_INDEX.kfree_calls;
+const C_PT_PAGES = COUNTER_INDEX.pt_pages;
+const C_TLB_FLUSH_ALL = COUNTER_INDEX.tlb_flush_all;
+const C_TLB_FLUSH_RANGE = COUNTER_INDEX.tlb_flush_range;
+const C_CACHE_FLUSH = COUNTER_INDEX.cache_flush;
+/** leaf()'s counter argument when the call bumps no counter. */
+const NO_COUNTER = -1;
 const C_LEVELS: readonly CLevel[] = ['pgd', 'pud', 'pmd', 'pte'];
 
 export class Kernel {
@@ -183,6 +190,7 @@ export class Kernel {
   private readonly pt: PageTables;
   /** arch.ulongWrap, kept on the kernel for ulong() (called on every address sum). */
   private readonly ulongWrap: number;
+  private readonly hexCache: AddrHexCache;
   /** Zonelists by zone modifier (DMA, DMA32, HIGHMEM, normal), built once: zones never change. */
   private readonly zlDma: Zone[];
   private readonly zlDma32: Zone[];
@@ -197,6 +205,7 @@ export class Kernel {
   ) {
     this.machine = new Machine(machineConfig, config.lowmemLimit?.(machineConfig.arch));
     this.arch = this.machine.arch;
+    this.hexCache = new AddrHexCache(this.arch);
     this.trace = new Tracer(this.counters);
     this.slab = new Slab(this.machine, config.kmallocSizes);
     const names = this.arch.levels.map((l) => l.name as CLevel);
@@ -270,7 +279,7 @@ export class Kernel {
   // ---- probes ---------------------------------------------------------------------------
 
   count(key: CounterKey, n = 1): void {
-    this.counters[COUNTER_INDEX[key]] += n;
+    this.counters[counterIndex(key)] += n;
   }
 
   /**
@@ -290,9 +299,13 @@ export class Kernel {
     };
   }
 
-  private leaf(fn: string, key?: CounterKey, n = 1): void {
-    if (key !== undefined) this.counters[COUNTER_INDEX[key]] += n;
-    if (this.trace.enabled) this.trace.leaf(fn, key ? { [key]: n } : {});
+  /**
+   * A service call that traces as a leaf, bumping the counter at index `counter` (a C_* slot:
+   * a keyed lookup by counter name here went megamorphic across the callers).
+   */
+  private leaf(fn: string, counter = NO_COUNTER, n = 1): void {
+    if (counter !== NO_COUNTER) this.counters[counter] += n;
+    if (this.trace.enabled) this.trace.leaf(fn, counter !== NO_COUNTER ? { [COUNTERS[counter].key]: n } : {});
   }
 
   // ---- console, BUG, WARN (FAITHFUL text) -------------------------------------------------
@@ -321,7 +334,7 @@ export class Kernel {
   }
 
   hex(addr: Addr): string {
-    return hexAddr(this.arch, addr);
+    return this.hexCache.hex(addr);
   }
 
   /** BUG() at `line` of the version's mm/vmalloc.c (or another file). */
@@ -538,7 +551,7 @@ export class Kernel {
   kfree(addr: Addr): void {
     if (!addr) return;
     if (!this.slab.free(addr)) throw new Error(`simulator: kfree(${this.hex(addr)}) of an object kmalloc never returned`);
-    this.leaf('kfree', 'kfree_calls');
+    this.leaf('kfree', C_KFREE_CALLS);
   }
 
   // ---- page tables (FAITHFUL folding semantics of pgtable-nopud/nopmd) ---------------------
@@ -688,7 +701,7 @@ export class Kernel {
     }
     const pfn = this.mem.alloc(this.zlNormal, Owner.PageTable);
     if (pfn >= 0) this.pt.install(pfn, level);
-    this.leaf(fn, pfn >= 0 ? 'pt_pages' : undefined);
+    this.leaf(fn, pfn >= 0 ? C_PT_PAGES : NO_COUNTER);
     return pfn;
   }
 
@@ -877,25 +890,25 @@ export class Kernel {
 
   flush_tlb_all(): void {
     this.machine.tlb.flushAll();
-    this.leaf('flush_tlb_all', 'tlb_flush_all');
+    this.leaf('flush_tlb_all', C_TLB_FLUSH_ALL);
   }
 
   flush_tlb_kernel_range(start: Addr, end: Addr): void {
     this.lastFlushRange = { start, end };
     this.machine.tlb.flushAll();
-    this.leaf('flush_tlb_kernel_range', 'tlb_flush_range');
+    this.leaf('flush_tlb_kernel_range', C_TLB_FLUSH_RANGE);
   }
 
   /** flush_cache_all: STUBBED on x86 (coherent caches), only counted. */
   flush_cache_all(): void {
-    this.leaf('flush_cache_all', 'cache_flush');
+    this.leaf('flush_cache_all', C_CACHE_FLUSH);
   }
   /** flush_cache_vmap / flush_cache_vunmap: STUBBED no-ops on x86, counted. */
   flush_cache_vmap(): void {
-    this.leaf('flush_cache_vmap', 'cache_flush');
+    this.leaf('flush_cache_vmap', C_CACHE_FLUSH);
   }
   flush_cache_vunmap(): void {
-    this.leaf('flush_cache_vunmap', 'cache_flush');
+    this.leaf('flush_cache_vunmap', C_CACHE_FLUSH);
   }
 
   // ---- memory access by the kernel code (through the current CPU's TLB) -------------------
