@@ -6,16 +6,11 @@
 import { parseAddr, type Addr } from '../hw/addr.js';
 import type { FaultSite } from '../kernel/faults.js';
 import { pteFlagNames } from '../hw/pagetable.js';
-import { opRow, type ArgSource } from '../contract/ops.js';
+import { OP_TABLE, opEntry, type ArgSource } from '../contract/ops.js';
 import type { Step } from '../contract/scenario.js';
 import type { StepResult } from '../contract/result.js';
-import type { VersionRun } from './version-run.js';
-import type { FreeOutcome } from '../contract/version.js';
-
-export interface OpContext {
-  run: VersionRun;
-  step: Step;
-}
+import type { ApiMethod, VersionRun } from './version-run.js';
+import type { FreeOutcome, VersionApi } from '../contract/version.js';
 
 /**
  * A result's log until runStep sets it to the step's printk lines: one frozen array rather than
@@ -38,8 +33,7 @@ function hexToBytes(h: string): Uint8Array {
 }
 
 /** The address a step targets: its ref's binding plus offset, or its raw addr. */
-function target(ctx: OpContext): Addr {
-  const { step, run } = ctx;
+function target(run: VersionRun, step: Step): Addr {
   if (step.addr !== undefined) return parseAddr(run.kernel.arch, step.addr) as Addr;
   const base = run.bindings.get(step.ref!) ?? 0;
   const off = step.offset ?? 0;
@@ -51,13 +45,12 @@ function target(ctx: OpContext): Addr {
   return run.kernel.ulong(base + off);
 }
 
-function unsupported(op: string, withAddr: boolean, ctx: OpContext): StepResult {
-  if (ctx.step.as) ctx.run.bindings.set(ctx.step.as, 0);
+function unsupported(op: string, withAddr: boolean, run: VersionRun, step: Step): StepResult {
+  if (step.as) run.bindings.set(step.as, 0);
   return withAddr ? { op, ok: false, error: 'unsupported', addr: null, log: NO_LOG_YET } : { op, ok: false, error: 'unsupported', log: NO_LOG_YET };
 }
 
-function addressResult(ctx: OpContext, addr: Addr): StepResult {
-  const { step, run } = ctx;
+function addressResult(run: VersionRun, step: Step, addr: Addr): StepResult {
   if (step.as) run.bindings.set(step.as, addr);
   if (addr) return { op: step.op, ok: true, addr: run.kernel.hex(addr), log: NO_LOG_YET };
   return { op: step.op, ok: false, error: 'ENOMEM', addr: null, log: NO_LOG_YET };
@@ -67,8 +60,7 @@ function addressResult(ctx: OpContext, addr: Addr): StepResult {
  * pcpu_get_vm_areas' result: `addrs` lists each area; `as` binds the vms array and `as.i` area i
  * (all NULL when the call returned NULL); `r` undefined: the version lacks the function ("unsupported").
  */
-function areasResult(ctx: OpContext, r: { vms: Addr; addrs: Addr[] } | null | undefined): StepResult {
-  const { step, run } = ctx;
+function areasResult(run: VersionRun, step: Step, r: { vms: Addr; addrs: Addr[] } | null | undefined): StepResult {
   const n = step.offsets?.length ?? 0;
   if (step.as) {
     run.bindings.set(step.as, r ? r.vms : 0);
@@ -83,8 +75,8 @@ function freeResult(op: string, outcome: FreeOutcome): StepResult {
 }
 
 /** Pages the harness allocates for vmap / vm_map_ram (never fault-injected); null if RAM ran out. */
-function harnessPages(ctx: OpContext, n: number): number[] | null {
-  const k = ctx.run.kernel;
+function harnessPages(run: VersionRun, n: number): number[] | null {
+  const k = run.kernel;
   const pages: number[] = [];
   for (let i = 0; i < n; i++) {
     const p = k.harness_alloc_page();
@@ -103,8 +95,7 @@ const NO_PAGES = Symbol('no pages');
 const NO_SOURCES: readonly ArgSource[] = [];
 
 /** One argument the op table's row asks for, resolved from the step. */
-function argFor(ctx: OpContext, src: ArgSource): unknown {
-  const { step, run } = ctx;
+function argFor(run: VersionRun, step: Step, src: ArgSource): unknown {
   switch (src) {
     case 'size':
       return step.size!;
@@ -123,9 +114,9 @@ function argFor(ctx: OpContext, src: ArgSource): unknown {
     case 'end':
       return parseAddr(run.kernel.arch, step.end!) as Addr;
     case 'target':
-      return target(ctx);
+      return target(run, step);
     case 'pages':
-      return harnessPages(ctx, step.pages!) ?? NO_PAGES;
+      return harnessPages(run, step.pages!) ?? NO_PAGES;
     case 'npages':
       return step.pages!;
     case 'readbuf':
@@ -147,10 +138,10 @@ function takesCount(sources: readonly ArgSource[]): boolean {
 }
 
 /** The arguments of a row with two or more, or one that takesCount; null when harness pages ran out. */
-function argsFor(ctx: OpContext, sources: readonly ArgSource[]): unknown[] | null {
+function argsFor(run: VersionRun, step: Step, sources: readonly ArgSource[]): unknown[] | null {
   const out: unknown[] = [];
   for (const src of sources) {
-    const a = argFor(ctx, src);
+    const a = argFor(run, step, src);
     if (a === NO_PAGES) return null;
     out.push(a);
   }
@@ -158,33 +149,38 @@ function argsFor(ctx: OpContext, sources: readonly ArgSource[]): unknown[] | nul
   return out;
 }
 
+/** The api's method for each OP_TABLE row, in table order (VersionRun.methods). */
+export function apiMethods(api: VersionApi): (ApiMethod | undefined)[] {
+  return OP_TABLE.map((row) => (row.api === undefined ? undefined : (api[row.api] as ApiMethod | undefined)));
+}
+
 /** Run one step: the op table says which VersionApi method to call and what its result means. */
-export function runOp(ctx: OpContext): StepResult {
-  const { step, run } = ctx;
+export function runOp(run: VersionRun, step: Step): StepResult {
   const op = step.op;
-  const row = opRow(op)!;
-  if (row.api === undefined) return harnessOp(ctx);
-  const fn = run.api[row.api] as ((...a: unknown[]) => unknown) | undefined;
-  if (!fn) return row.returns === 'areas' ? areasResult(ctx, undefined) : unsupported(op, row.returns === 'address', ctx);
+  const entry = opEntry(op)!;
+  const row = entry.row;
+  if (row.api === undefined) return harnessOp(run, step);
+  const fn = run.methods[entry.index];
+  if (!fn) return row.returns === 'areas' ? areasResult(run, step, undefined) : unsupported(op, row.returns === 'address', run, step);
   // The common rows of none or one argument are called without an arguments array.
   const sources = row.args ?? NO_SOURCES;
   let args: unknown[] | null = null;
   let ret: unknown;
   if (sources.length === 0) ret = fn.call(run.api);
   else if (sources.length === 1 && !takesCount(sources)) {
-    const a = argFor(ctx, sources[0]);
-    if (a === NO_PAGES) return addressResult(ctx, 0);
+    const a = argFor(run, step, sources[0]);
+    if (a === NO_PAGES) return addressResult(run, step, 0);
     ret = fn.call(run.api, a);
   } else {
-    args = argsFor(ctx, sources);
-    if (args === null) return addressResult(ctx, 0);
+    args = argsFor(run, step, sources);
+    if (args === null) return addressResult(run, step, 0);
     ret = fn.apply(run.api, args);
   }
   switch (row.returns) {
     case 'address':
       // null: the version's headers define no such pgprot name (__vmalloc's prot)
-      if (ret === null) return unsupported(op, true, ctx);
-      return addressResult(ctx, ret as Addr);
+      if (ret === null) return unsupported(op, true, run, step);
+      return addressResult(run, step, ret as Addr);
     case 'free':
       return freeResult(op, ret as FreeOutcome);
     case 'void':
@@ -209,7 +205,7 @@ export function runOp(ctx: OpContext): StepResult {
       return { op, ok: true, count: pfn, log: NO_LOG_YET };
     }
     case 'areas':
-      return areasResult(ctx, ret as { vms: Addr; addrs: Addr[] } | null);
+      return areasResult(run, step, ret as { vms: Addr; addrs: Addr[] } | null);
     case 'pte':
       throw new Error(`${op}: a pte result comes from the harness`);
     case 'errno': {
@@ -223,24 +219,23 @@ export function runOp(ctx: OpContext): StepResult {
 }
 
 /** The ops the harness performs itself (no VersionApi method). */
-function harnessOp(ctx: OpContext): StepResult {
-  const { step, run } = ctx;
+function harnessOp(run: VersionRun, step: Step): StepResult {
   switch (step.op) {
     case 'fail':
       run.kernel.faults.arm(step.site as FaultSite, step.nth!);
       return { op: step.op, ok: true, log: NO_LOG_YET };
     case 'kmemleak_scan':
-      return kmemleakScan(ctx);
+      return kmemleakScan(run, step);
     case 'forget':
       run.bindings.set(step.ref!, 0);
       return { op: step.op, ok: true, log: NO_LOG_YET };
     case 'peek':
     case 'poke':
-      return cpuAccess(ctx);
+      return cpuAccess(run, step);
     case 'exec':
-      return cpuFetch(ctx);
+      return cpuFetch(run, step);
     case 'lookup_pte': {
-      const pte = pteAt(ctx, target(ctx));
+      const pte = pteAt(run, target(run, step));
       if (!pte) return { op: step.op, ok: false, error: 'nonexistent', log: NO_LOG_YET };
       return { op: step.op, ok: true, ...pte, log: NO_LOG_YET };
     }
@@ -250,9 +245,8 @@ function harnessOp(ctx: OpContext): StepResult {
 }
 
 /** A scan counting references from the version's descriptors and the scenario's live handles. */
-function kmemleakScan(ctx: OpContext): StepResult {
-  const { run, step } = ctx;
-  if (!run.version.hasKmemleak) return unsupported(step.op, false, ctx);
+function kmemleakScan(run: VersionRun, step: Step): StepResult {
+  if (!run.version.hasKmemleak) return unsupported(step.op, false, run, step);
   const k = run.kernel;
   const handles = new Map<Addr, number>();
   for (const a of run.bindings.values()) if (a) handles.set(a, (handles.get(a) ?? 0) + 1);
@@ -277,8 +271,8 @@ function kmemleakScan(ctx: OpContext): StepResult {
  * of its flag bits; undefined when no pte table covers the address (or it is a user address of
  * x86_64, which the simulated tables do not hold).
  */
-function pteAt(ctx: OpContext, addr: Addr): { pte: string; prot: string } | undefined {
-  const k = ctx.run.kernel;
+function pteAt(run: VersionRun, addr: Addr): { pte: string; prot: string } | undefined {
+  const k = run.kernel;
   if (addr < 0) return undefined;
   const pt = k.machine.pt;
   const p = pt.leafPtr(addr);
@@ -291,22 +285,21 @@ function pteAt(ctx: OpContext, addr: Addr): { pte: string; prot: string } | unde
  * The address of byte i from start, as the C's pointer arithmetic gives it: a user-half address
  * (kept negated, src/hw/addr.ts) moves away from 0, so its fault prints the real address.
  */
-function byteAt(k: OpContext['run']['kernel'], start: Addr, i: number): Addr {
+function byteAt(k: VersionRun['kernel'], start: Addr, i: number): Addr {
   return start < 0 ? start - i : k.ulong(start + i);
 }
 
 /** peek/poke: a CPU dereferencing a pointer, through its TLB (stale entries included). */
-function cpuAccess(ctx: OpContext): StepResult {
-  const { run, step } = ctx;
+function cpuAccess(run: VersionRun, step: Step): StepResult {
   const k = run.kernel;
   const m = k.machine;
   const cpu = step.cpu ?? 0;
-  const start = target(ctx);
+  const start = target(run, step);
   if (step.op === 'peek') {
     const out = new Uint8Array(step.count!);
     for (let i = 0; i < out.length; i++) {
       const r = m.load(cpu, byteAt(k, start, i));
-      if (!r.ok) return pageFault(ctx, r.fault);
+      if (!r.ok) return pageFault(run, r.fault);
       out[i] = r.value;
     }
     return { op: step.op, ok: true, count: out.length, data: bytesToHex(out), log: NO_LOG_YET };
@@ -314,22 +307,21 @@ function cpuAccess(ctx: OpContext): StepResult {
   const data = hexToBytes(step.data!);
   for (let i = 0; i < data.length; i++) {
     const r = m.store(cpu, byteAt(k, start, i), data[i]);
-    if (!r.ok) return pageFault(ctx, r.fault);
+    if (!r.ok) return pageFault(run, r.fault);
   }
   return { op: step.op, ok: true, count: data.length, log: NO_LOG_YET };
 }
 
 /** exec: a CPU fetching an instruction byte at the address (an NX pte faults as an instruction fetch). */
-function cpuFetch(ctx: OpContext): StepResult {
-  const { run, step } = ctx;
+function cpuFetch(run: VersionRun, step: Step): StepResult {
   const k = run.kernel;
-  const r = k.machine.fetch(step.cpu ?? 0, byteAt(k, target(ctx), 0));
+  const r = k.machine.fetch(step.cpu ?? 0, byteAt(k, target(run, step), 0));
   if (!r.ok) k.oops_at(r.fault, true);
   return { op: step.op, ok: true, log: NO_LOG_YET };
 }
 
 /** The CPU's access faulted: the kernel's no_context path prints its oops line and the step ends OOPS. */
-function pageFault(ctx: OpContext, at: Addr): never {
-  ctx.run.kernel.oops_at(at);
+function pageFault(run: VersionRun, at: Addr): never {
+  run.kernel.oops_at(at);
 }
 

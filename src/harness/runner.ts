@@ -12,7 +12,7 @@ import { returnsAddress, returnsAreas } from '../contract/ops.js';
 import type { VersionRun } from './version-run.js';
 import type { FinalState, StepDetail, StepResult, VersionResult } from '../contract/result.js';
 import type { KernelVersion, VersionApi, VmallocWindow } from '../contract/version.js';
-import { runOp, type OpContext } from './ops.js';
+import { apiMethods, runOp } from './ops.js';
 import { finalState } from './final.js';
 import { InvariantChecker, invariantsByDefault, type Finding } from './invariants.js';
 
@@ -61,7 +61,7 @@ export function bootVersion(s: Scenario, version: KernelVersion, opts: RunOption
       ? { start: parseAddr(arch, s.machine.vmallocStart) as Addr, end: parseAddr(arch, s.machine.vmallocEnd!) as Addr }
       : version.defaultWindow(kernel);
   const api = version.boot(kernel, window);
-  return { version, kernel, api, window, bindings: new Map(), stepNo: 0 };
+  return { version, kernel, api, window, bindings: new Map(), stepNo: 0, methods: apiMethods(api) };
 }
 
 /** The detail of a step run with detail and trace off: one frozen object for every such step. */
@@ -72,11 +72,10 @@ export function runStep(run: VersionRun, step: Step, opts: RunOptions = {}): { r
   const k = run.kernel;
   const before = opts.detail === false ? undefined : k.counters.slice();
   const firedBefore = k.faults.fired.length;
-  const ctx: OpContext = { run, step };
   let result: StepResult;
   k.locks.step = run.stepNo;
   try {
-    result = runOp(ctx);
+    result = runOp(run, step);
     k.locks.stepEnd(false);
   } catch (e) {
     if (e instanceof KernelBug || e instanceof KernelOops || e instanceof KernelHang) {

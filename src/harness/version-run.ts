@@ -15,4 +15,12 @@ export interface VersionRun {
   bindings: Map<string, Addr>;
   /** Index of the next step (the lock holders' step numbers). */
   stepNo: number;
+  /**
+   * The api's method for each row of OP_TABLE (undefined: the version lacks it), looked up at
+   * boot: looking one up by name on each step was a megamorphic load (eight versions' api shapes).
+   */
+  methods: readonly (ApiMethod | undefined)[];
 }
+
+/** A VersionApi method, called with the api as `this`. */
+export type ApiMethod = (...args: unknown[]) => unknown;
