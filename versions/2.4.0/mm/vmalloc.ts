@@ -283,7 +283,7 @@ export function boot(k: Kernel, window: VmallocWindow, pgalloc: Pgalloc240): Vma
   // __vmalloc (mm/vmalloc.c 2.4.0)
   const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: number): Addr => {
     size = k.PAGE_ALIGN(size);
-    if (!size || Math.floor(size / 2 ** PAGE_SHIFT) > k.num_physpages) {
+    if (!size || (size >>> PAGE_SHIFT) /* size < 2^32 once PAGE_ALIGNed */ > k.num_physpages) {
       // QUERY: a caller's bad size kills the calling process; 2.4.21 returns NULL instead.
       k.BUG(234);
     }

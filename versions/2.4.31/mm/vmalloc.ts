@@ -334,7 +334,7 @@ export function boot(k: Kernel, window: VmallocWindow): Vmalloc2431 {
   const __vmalloc = k.traced('__vmalloc', (size: number, gfp_mask: number, prot: number): Addr => {
     size = k.PAGE_ALIGN(size);
     // 2.4.21: a bad size returns NULL silently (2.4.19 called BUG() here).
-    if (!size || Math.floor(size / 2 ** PAGE_SHIFT) > k.num_physpages) return 0;
+    if (!size || (size >>> PAGE_SHIFT) /* size < 2^32 once PAGE_ALIGNed */ > k.num_physpages) return 0;
     const area = get_vm_area(size, VM_ALLOC);
     if (!area) return 0;
     const addr = vm.addr[area];

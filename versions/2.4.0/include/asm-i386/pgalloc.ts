@@ -21,7 +21,7 @@ export function boot(k: Kernel, init: Init240): Pgalloc240 {
   const pte_alloc_kernel = k.traced('pte_alloc_kernel', (pmd: EntryPtr, address: Addr): EntryPtr => {
     const full = address;
     // if (!pmd) BUG(); -- never: pmd_alloc_kernel does not fail for kernel addresses.
-    address = Math.floor(address / 2 ** PAGE_SHIFT) % k.PTRS_PER_PTE;
+    address = (address >>> PAGE_SHIFT) % k.PTRS_PER_PTE; /* i386: address < 2^32 */
     if (k.pmd_none(pmd)) {
       // SIM: get_pte_fast() finds the pte quicklist empty (vmalloc never frees pte pages, and
       // the simulated machine runs no processes whose page tables would fill it).
