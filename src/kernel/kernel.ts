@@ -48,6 +48,22 @@ export function pte_flags(v: pgprotval_t): number {
 let lastProt = -1n;
 let lastFlags = 0;
 
+/**
+ * `f` with a one-entry memo on its pgprot argument, for a version's pfn_pte_flags: massage_pgprot's
+ * mask is BigInt arithmetic, and each vmalloc calls it with the prot of the call before.
+ */
+export function lastPgprotMemo(f: (prot: pgprotval_t) => number): (prot: pgprotval_t) => number {
+  let last = -1n;
+  let flags = 0;
+  return (prot) => {
+    if (prot !== last) {
+      flags = f(prot);
+      last = prot;
+    }
+    return flags;
+  };
+}
+
 /** pte_flags of a 32-bit pgprot value (i386's pgprot_t, which has no NX bit), without BigInt. */
 export function pte_flags32(v: number): number {
   if (v >>> 0 !== v || (v & ~0xfff) !== 0) throw new Error(`simulator: pte flag bits 0x${(v >>> 0).toString(16)} outside bits 0..11`);

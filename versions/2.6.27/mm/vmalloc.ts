@@ -12,6 +12,7 @@
  * Unsigned-long arithmetic that can wrap in C is wrapped with k.ulong.
  */
 import type { Addr, EntryPtr, Kernel, pgprotval_t } from '../../../src/kernel/kernel.js';
+import { filledArray } from '../../../src/kernel/arrays.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import {
@@ -542,7 +543,7 @@ export function boot(k: Kernel, window: VmallocWindow) {
     }
     // SIM: the array's contents live in `pfns`; the simulated memory behind a vmalloc'ed
     // pages array reads as zeroes rather than as struct page pointers.
-    vm.pages[area] = pagesPtr ? ({ ptr: pagesPtr, pfns: new Array<number>(nr_pages).fill(-1) } as PagesArray) : null;
+    vm.pages[area] = pagesPtr ? ({ ptr: pagesPtr, pfns: filledArray(nr_pages, -1) } as PagesArray) : null;
     if (vm.pages[area] && vm.flags[area] & VM_VPAGES) {
       // SIM: the pages now mapped at the array's address hold it (read from the page tables)
       const frames: number[] = [];

@@ -14,6 +14,7 @@
  * follows it (see remove_vm_area). Error pointers (ERR_PTR) are negative errno numbers.
  */
 import type { Addr, EntryPtr, Kernel, KernelLock, pgprotval_t } from '../../../src/kernel/kernel.js';
+import { filledArray } from '../../../src/kernel/arrays.js';
 import { COUNTER_INDEX } from '../../../src/kernel/counters.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
 import {
@@ -1467,7 +1468,7 @@ export function boot(k: Kernel, window: VmallocWindow, config: Config2639 = DEFA
     }
     // SIM: the array's contents live in `pfns`; the simulated memory behind a vmalloc'ed
     // pages array reads as zeroes rather than as struct page pointers.
-    vmstruct.pages[area] = pagesPtr ? ({ ptr: pagesPtr, pfns: new Array<number>(nr_pages).fill(-1) } as PagesArray) : null;
+    vmstruct.pages[area] = pagesPtr ? ({ ptr: pagesPtr, pfns: filledArray(nr_pages, -1) } as PagesArray) : null;
     if (vmstruct.pages[area] && vmstruct.flags[area] & VM_VPAGES) {
       // SIM: the pages now mapped at the array's address hold it (vmlist may also list a
       // stale vm_struct at that address, so the frames are read from the page tables)

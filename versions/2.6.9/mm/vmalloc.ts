@@ -14,6 +14,7 @@
  * wrapped with k.ulong.
  */
 import type { Addr } from '../../../src/kernel/kernel.js';
+import { filledArray } from '../../../src/kernel/arrays.js';
 import type { EntryPtr, pgprotval_t } from '../../../src/kernel/kernel.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import type { FreeOutcome, VmallocWindow } from '../../../src/contract/version.js';
@@ -420,7 +421,7 @@ export function boot(k: Kernel, window: VmallocWindow, pg: AsmPgtable, mem: Memo
     // The array is kmalloc'ed whatever its size: 2.6.9's largest general cache is 131072 bytes
     // (kmalloc_sizes.h with CONFIG_MMU), so more than 32768 pages (16384 on x86_64) fail here.
     const ptr = k.kmalloc(array_size, 'kmalloc', -1); /* kmalloc(array_size, gfp_mask & ~__GFP_HIGHMEM) */
-    vm.pages[area] = ptr ? { ptr, pfns: new Array<number>(nr_pages).fill(-1) } : null; /* memset(area->pages, 0, array_size) */
+    vm.pages[area] = ptr ? { ptr, pfns: filledArray(nr_pages, -1) } : null; /* memset(area->pages, 0, array_size) */
     if (!vm.pages[area]) {
       remove_vm_area(vm.addr[area]);
       k.kfree(vm.self[area]);

@@ -2,7 +2,7 @@
  * Linux 2.6.27 include/asm-x86/pgtable.h, which includes pgtable_32.h or pgtable_64.h: the
  * default vmalloc window per arch, as VMALLOC_START / VMALLOC_END give it for the machine.
  */
-import { pte_flags, type ArchName, type Kernel, type pgprotval_t } from '../../../../src/kernel/kernel.js';
+import { lastPgprotMemo, pte_flags, type ArchName, type Kernel, type pgprotval_t } from '../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../src/contract/version.js';
 import * as p32 from './pgtable_32.js';
 import * as p64 from './pgtable_64.js';
@@ -80,6 +80,6 @@ export function pgprot(k: Kernel): Pgprot {
     PAGE_KERNEL_UC_MINUS: __PAGE_KERNEL_UC_MINUS,
     PAGE_KERNEL_WC: __PAGE_KERNEL_WC,
     __supported_pte_mask: mask,
-    pfn_pte_flags: (prot: pgprotval_t): number => pte_flags(prot & mask),
+    pfn_pte_flags: lastPgprotMemo((prot: pgprotval_t): number => pte_flags(prot & mask)),
   };
 }

@@ -14,7 +14,7 @@
  */
 import type { Addr } from '../../../../src/kernel/kernel.js';
 import type { EntryPtr } from '../../../../src/kernel/kernel.js';
-import { pte_flags, type Kernel, type pgprotval_t } from '../../../../src/kernel/kernel.js';
+import { lastPgprotMemo, pte_flags, type Kernel, type pgprotval_t } from '../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../src/contract/version.js';
 import type { AsmPgtable } from '../linux/mm.js';
 import { PAGE_SIZE, high_memory } from './page.js';
@@ -94,7 +94,7 @@ function protections(k: Kernel): Pick<AsmPgtable, 'PAGE_KERNEL' | 'PAGE_KERNEL_E
     PAGE_KERNEL: __PAGE_KERNEL,
     PAGE_KERNEL_EXEC: __PAGE_KERNEL_EXEC,
     PAGE_KERNEL_NOCACHE: __PAGE_KERNEL | _PAGE_PCD,
-    pfn_pte_flags: (prot: pgprotval_t): number => pte_flags(pae ? prot & __supported_pte_mask : prot),
+    pfn_pte_flags: lastPgprotMemo((prot: pgprotval_t): number => pte_flags(pae ? prot & __supported_pte_mask : prot)),
   };
 }
 

@@ -20,7 +20,7 @@
  */
 import type { Addr } from '../../../../src/kernel/kernel.js';
 import type { EntryPtr } from '../../../../src/kernel/kernel.js';
-import { pte_flags, type Kernel, type pgprotval_t } from '../../../../src/kernel/kernel.js';
+import { lastPgprotMemo, pte_flags, type Kernel, type pgprotval_t } from '../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../src/contract/version.js';
 import type { AsmPgtable } from '../linux/mm.js';
 
@@ -74,7 +74,7 @@ function protections(k: Kernel): Pick<AsmPgtable, 'PAGE_KERNEL' | 'PAGE_KERNEL_E
     PAGE_KERNEL,
     PAGE_KERNEL_EXEC,
     PAGE_KERNEL_NOCACHE,
-    pfn_pte_flags: (prot: pgprotval_t): number => pte_flags(prot & __supported_pte_mask),
+    pfn_pte_flags: lastPgprotMemo((prot: pgprotval_t): number => pte_flags(prot & __supported_pte_mask)),
   };
 }
 

@@ -6,6 +6,7 @@
  * list vmlist, leave them out.
  */
 import type { Addr, Kernel, KernelLock, pgprotval_t } from '../../../../../src/kernel/kernel.js';
+import { filledArray } from '../../../../../src/kernel/arrays.js';
 import type { FreeOutcome } from '../../../../../src/contract/version.js';
 import { GFP_KERNEL } from '../../../include/linux/mm.js';
 import { PAGE_KERNEL_EXEC } from '../../../include/asm-x86_64/pgtable.js';
@@ -101,7 +102,7 @@ export function bootModule(k: Kernel, mm: VmallocForModules) {
 
     vm.nr_pages[area] = nr_pages;
     const ptr = k.kmalloc(array_size, 'kmalloc', -1);
-    vm.pages[area] = ptr ? { ptr, pfns: new Array<number>(nr_pages).fill(-1) } : null; /* memset(area->pages, 0, array_size) */
+    vm.pages[area] = ptr ? { ptr, pfns: filledArray(nr_pages, -1) } : null; /* memset(area->pages, 0, array_size) */
     let failed = !vm.pages[area];
     for (let i = 0; !failed && i < nr_pages; i++) {
       const page = k.alloc_page(GFP_KERNEL);

@@ -12,7 +12,7 @@
  * x86_64: fixed VMALLOC_START 0xffffc90000000000, VMALLOC_END 0xffffe8ffffffffff.
  */
 import type { Addr } from '../../../../../../src/kernel/kernel.js';
-import { pte_flags, type ArchName, type Kernel, type pgprotval_t } from '../../../../../../src/kernel/kernel.js';
+import { lastPgprotMemo, pte_flags, type ArchName, type Kernel, type pgprotval_t } from '../../../../../../src/kernel/kernel.js';
 import type { VmallocWindow } from '../../../../../../src/contract/version.js';
 
 export const PAGE_SIZE = 4096;
@@ -138,6 +138,6 @@ export function pgprot(k: Kernel): Pgprot {
     PAGE_KERNEL_IO_WC: __PAGE_KERNEL_WC | _PAGE_IOMAP,
     __supported_pte_mask: mask,
     /* massage_pgprot: if (protval & _PAGE_PRESENT) protval &= __supported_pte_mask */
-    pfn_pte_flags: (prot: pgprotval_t): number => pte_flags(prot & _PAGE_PRESENT ? prot & mask : prot),
+    pfn_pte_flags: lastPgprotMemo((prot: pgprotval_t): number => pte_flags(prot & _PAGE_PRESENT ? prot & mask : prot)),
   };
 }
