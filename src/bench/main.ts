@@ -19,9 +19,12 @@
  * --versions pick) and write docs/perf.md's profile section (with --no-write, print it).
  * --alloc: the same pairs under V8's sampling heap profiler (alloc.ts): bytes allocated per step,
  * docs/perf.md's allocation section.
+ * --instructions: machine instructions per step under valgrind (instructions.ts), the per-call
+ * workloads unless --only says, docs/perf.md's instructions section; needs valgrind.
  * Internal: --child-measure <workload> <version> <reps> [variant]   --child-cli <vmx args…>
  *           --child-linearity <version> <reps>
  *           --child-profile <workload> <version>   --child-alloc <workload> <version>
+ *           --child-instructions <workload> <version> <steps>
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -39,6 +42,7 @@ import { renderNative, renderReport, type BenchResults, type NativePair, type Wh
 import { fastSameAsNormal, prepareNative, runNative, type NativeTarget } from './native-run.js';
 import { profileRun, renderProfiles, withProfiles, type ProfileSummary } from './profile.js';
 import { allocRun, renderAllocs, withAllocs, type AllocSummary } from './alloc.js';
+import { countPair, INSTRUCTION_STEPS, INSTRUCTION_WORKLOADS, instructionsRun, renderInstructions, withInstructions, type InstructionCount } from './instructions.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const VMX = join(PACKAGE_ROOT, 'bin', 'vmx.js');
@@ -115,6 +119,11 @@ async function childAlloc(args: string[]): Promise<void> {
   process.stdout.write(JSON.stringify(await allocRun(childScenario(wid), VERSIONS.find((x) => x.id === vid)!, wid)) + '\n');
 }
 
+function childInstructions(args: string[]): void {
+  const [wid, vid, steps] = args;
+  instructionsRun(childScenario(wid), VERSIONS.find((x) => x.id === vid)!, Number(steps));
+}
+
 /** A generated section of docs/perf.md made of one child per (workload, version) pair. */
 interface PairSection<T> {
   childFlag: string;
@@ -122,18 +131,36 @@ interface PairSection<T> {
   render: (rows: readonly T[], when: string) => string;
   splice: (previous: string, section: string) => string;
   wrote: string;
+  /** How one pair is measured, when not by one child printing its row. */
+  run?: (s: Scenario, workload: string, version: string) => Promise<T>;
+  /** The workloads it runs when --only does not say. */
+  workloads?: readonly string[];
 }
 
 const PROFILE_SECTION: PairSection<ProfileSummary> = { childFlag: '--child-profile', doing: 'profiling', render: renderProfiles, splice: withProfiles, wrote: 'the profile section' };
 const ALLOC_SECTION: PairSection<AllocSummary> = { childFlag: '--child-alloc', doing: 'sampling allocations of', render: renderAllocs, splice: withAllocs, wrote: 'the allocation section' };
+const INSTRUCTIONS_SECTION: PairSection<InstructionCount> = {
+  childFlag: '--child-instructions',
+  doing: 'counting instructions of',
+  render: renderInstructions,
+  splice: withInstructions,
+  wrote: 'the instructions section',
+  run: (s, wid, vid) => countPair(SELF, '--child-instructions', wid, vid, Math.min(INSTRUCTION_STEPS, s.steps.length)),
+  workloads: INSTRUCTION_WORKLOADS,
+};
 
-/** --profile / --alloc: every (workload, version) pair in its own child, then that section of docs/perf.md. */
-function sectionAll<T>(kind: PairSection<T>, write: boolean, only?: readonly string[]): void {
+/** --profile / --alloc / --instructions: every (workload, version) pair in its own child(ren), then that section of docs/perf.md. */
+async function sectionAll<T>(kind: PairSection<T>, write: boolean, only?: readonly string[]): Promise<void> {
   const rows: T[] = [];
-  for (const w of workloads().filter((x) => !only || only.includes(x.id))) {
+  const chosen = only ?? kind.workloads;
+  for (const w of workloads().filter((x) => !chosen || chosen.includes(x.id))) {
     const s = validateScenario(variantDoc(w, 'as-is'), VERSION_IDS, w.id);
     for (const v of versionsFor(s)) {
       process.stderr.write(`bench: ${kind.doing} ${w.id} on ${v.id}\n`);
+      if (kind.run) {
+        rows.push(await kind.run(s, w.id, v.id));
+        continue;
+      }
       const r = spawnSync(process.execPath, [SELF, kind.childFlag, w.id, v.id], { encoding: 'utf8', maxBuffer: 1 << 26 });
       if (r.status !== 0) throw new Error(`bench child ${kind.childFlag} ${w.id} ${v.id} failed: ${r.stderr}`);
       rows.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as T);
@@ -360,6 +387,7 @@ async function mainBench(argv: string[]): Promise<void> {
   if (argv[0] === '--child-cli') return childCli(argv.slice(1));
   if (argv[0] === '--child-profile') return childProfile(argv.slice(1));
   if (argv[0] === '--child-alloc') return childAlloc(argv.slice(1));
+  if (argv[0] === '--child-instructions') return childInstructions(argv.slice(1));
   if (argv[0] === '--child-linearity') return childLinearity(argv.slice(1));
   const num = (flag: string, dflt: number) => {
     const i = argv.indexOf(flag);
@@ -384,10 +412,10 @@ async function mainBench(argv: string[]): Promise<void> {
     if (!/^[1-9]\d*$/.test(steps)) throw new Error('--steps must be a positive integer');
     process.env.VMX_BENCH_STEPS = steps; // the children inherit it
   }
-  if (argv.includes('--profile') || argv.includes('--alloc')) {
+  const section = argv.includes('--profile') ? PROFILE_SECTION : argv.includes('--alloc') ? ALLOC_SECTION : argv.includes('--instructions') ? INSTRUCTIONS_SECTION : undefined;
+  if (section) {
     onlyVersions = versions;
-    const write = !argv.includes('--no-write');
-    return argv.includes('--profile') ? sectionAll(PROFILE_SECTION, write, only) : sectionAll(ALLOC_SECTION, write, only);
+    return sectionAll(section as PairSection<unknown>, !argv.includes('--no-write'), only);
   }
   await bench(argv.includes('--quick'), !argv.includes('--no-write'), num('--reps', 3), num('--big-reps', 1), {
     native,
