@@ -12,7 +12,9 @@
  * fresh boot (where V8 still compiles) cancel.
  *
  * Instructions are not time (a division or a cache miss costs more than an add), so this is the
- * A/B measure for a change, and the timed bench stays the measure of the targets.
+ * A/B measure for a change, and the timed bench stays the measure of the targets. Compare counts
+ * over the same window only: a full collection on the main thread is tens of millions of
+ * instructions, so a short window reads higher by whether one fell in it (docs/perf.md, Round 12).
  */
 import { spawn } from 'node:child_process';
 import type { KernelVersion } from '../contract/version.js';
