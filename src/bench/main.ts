@@ -131,8 +131,8 @@ interface PairSection<T> {
   render: (rows: readonly T[], when: string) => string;
   splice: (previous: string, section: string) => string;
   wrote: string;
-  /** How one pair is measured, when not by one child printing its row. */
-  run?: (s: Scenario, workload: string, version: string) => Promise<T>;
+  /** How one pair is measured (its children given childFlag), when not by one child printing its row. */
+  run?: (childFlag: string, s: Scenario, workload: string, version: string) => Promise<T>;
   /** The workloads it runs when --only does not say. */
   workloads?: readonly string[];
 }
@@ -145,7 +145,7 @@ const INSTRUCTIONS_SECTION: PairSection<InstructionCount> = {
   render: renderInstructions,
   splice: withInstructions,
   wrote: 'the instructions section',
-  run: (s, wid, vid) => countPair(SELF, '--child-instructions', wid, vid, Math.min(INSTRUCTION_STEPS, s.steps.length)),
+  run: (childFlag, s, wid, vid) => countPair(SELF, childFlag, wid, vid, Math.min(INSTRUCTION_STEPS, s.steps.length)),
   workloads: INSTRUCTION_WORKLOADS,
 };
 
@@ -158,7 +158,7 @@ async function sectionAll<T>(kind: PairSection<T>, write: boolean, only?: readon
     for (const v of versionsFor(s)) {
       process.stderr.write(`bench: ${kind.doing} ${w.id} on ${v.id}\n`);
       if (kind.run) {
-        rows.push(await kind.run(s, w.id, v.id));
+        rows.push(await kind.run(kind.childFlag, s, w.id, v.id));
         continue;
       }
       const r = spawnSync(process.execPath, [SELF, kind.childFlag, w.id, v.id], { encoding: 'utf8', maxBuffer: 1 << 26 });

@@ -281,14 +281,12 @@ export type OpName = (typeof OP_TABLE)[number]['name'];
 
 export const OPS: readonly OpName[] = OP_TABLE.map((r) => r.name);
 
-const BY_NAME: ReadonlyMap<string, OpRow> = new Map(OP_TABLE.map((r) => [r.name, r]));
-
 /** An op's row and its position in OP_TABLE (the harness keeps a version's methods in that order). */
 export interface OpEntry {
   readonly row: OpRow;
   readonly index: number;
 }
-const ENTRY_BY_NAME: ReadonlyMap<string, OpEntry> = new Map(OP_TABLE.map((row, index) => [row.name, { row, index }]));
+const BY_NAME: ReadonlyMap<string, OpEntry> = new Map(OP_TABLE.map((row, index) => [row.name, { row, index }]));
 /**
  * Ops that reach the allocator through the same kernel path as another op, differing only in
  * their gfp mask, prot or node (vmalloc_exec, __vmalloc, vzalloc, vmalloc_user and the node
@@ -316,25 +314,25 @@ export function opsCovering(op: string): Set<string> {
 
 /** The row of an op, or undefined for a name that is no op. */
 export function opRow(name: string): OpRow | undefined {
-  return BY_NAME.get(name);
+  return BY_NAME.get(name)?.row;
 }
 
 /** The row of an op with its index in OP_TABLE, or undefined for a name that is no op. */
 export function opEntry(name: string): OpEntry | undefined {
-  return ENTRY_BY_NAME.get(name);
+  return BY_NAME.get(name);
 }
 
 /** True when the op returns an address (its step result has `addr`). */
 export function returnsAddress(op: string): boolean {
-  return BY_NAME.get(op)?.returns === 'address';
+  return BY_NAME.get(op)?.row.returns === 'address';
 }
 
 /** True when the op returns several areas (its step result has `addrs`; pcpu_get_vm_areas). */
 export function returnsAreas(op: string): boolean {
-  return BY_NAME.get(op)?.returns === 'areas';
+  return BY_NAME.get(op)?.row.returns === 'areas';
 }
 
 /** True when the op releases what an earlier op returned. */
 export function isFreeOp(op: string): boolean {
-  return BY_NAME.get(op)?.frees === true;
+  return BY_NAME.get(op)?.row.frees === true;
 }

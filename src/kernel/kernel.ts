@@ -36,17 +36,12 @@ export type pgprotval_t = bigint;
  * tables cannot keep (12..62) is a simulator error.
  */
 export function pte_flags(v: pgprotval_t): number {
-  // One-entry memo: a walk passes one prot for all its pages, and BigInt arithmetic is slow.
-  if (v === lastProt) return lastFlags;
+  // BigInt arithmetic is slow: the versions call this through lastPgprotMemo (their pfn_pte_flags).
   const low = Number(v & 0xfffn);
   const nx = (v >> 63n) & 1n;
   if ((v & ~(0xfffn | (1n << 63n))) !== 0n) throw new Error(`simulator: pte flag bits 0x${v.toString(16)} outside bits 0..11 and 63`);
-  lastProt = v;
-  lastFlags = nx ? low | PTE_FLAG_NX : low;
-  return lastFlags;
+  return nx ? low | PTE_FLAG_NX : low;
 }
-let lastProt = -1n;
-let lastFlags = 0;
 
 /**
  * `f` with a one-entry memo on its pgprot argument, for a version's pfn_pte_flags: massage_pgprot's
