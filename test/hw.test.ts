@@ -10,6 +10,7 @@ import { ARCHES, type ArchName } from '../src/hw/arch.js';
 import { fmtPointer, hexAddr, parseAddr } from '../src/hw/addr.js';
 import { Owner } from '../src/hw/frames.js';
 import { Machine } from '../src/hw/machine.js';
+import { PageTables } from '../src/hw/pagetable.js';
 import { FaultInjector } from '../src/kernel/faults.js';
 import { Kernel, __GFP_DMA, __GFP_DMA32, __GFP_HIGHMEM } from '../src/kernel/kernel.js';
 
@@ -153,6 +154,27 @@ describe('page-table walks on the three geometries', () => {
     }
   });
 });
+
+  it('entry pointers stay small integers for tables above frame 2^31, step with ++ and name their frame and index', () => {
+    const pt = new PageTables(ARCHES.i386);
+    const far = 2 ** 32 - 3; // where vmx puts tables outside RAM (Kernel.image_table)
+    pt.install(far, 1);
+    pt.install(40, 1);
+    const p = pt.ptr(far, 1023);
+    expect(Number.isInteger(p) && p >= 0 && p < 2 ** 30).toBe(true);
+    expect(pt.ptrFrame(p)).toBe(far);
+    expect(pt.ptrIndex(p)).toBe(1023);
+    pt.setLeaf(pt.ptr(far, 5), 77 + 1, 0x63);
+    pt.setLeaf(pt.ptr(40, 5), 99 + 1, 0x163);
+    expect([pt.get(pt.ptr(far, 4) + 1), pt.flags(pt.ptr(far, 5)), pt.get(pt.ptr(40, 5)), pt.flags(pt.ptr(40, 5))]).toEqual([78, 0x63, 100, 0x163]);
+    expect(pt.getAndClear(pt.ptr(far, 5))).toBe(78);
+    expect([pt.get(pt.ptr(far, 5)), pt.flags(pt.ptr(far, 5))]).toEqual([0, 0]);
+    // a reinstalled table starts zeroed, flag words too, under the same pointers
+    pt.install(40, 1);
+    expect([pt.get(pt.ptr(40, 5)), pt.flags(pt.ptr(40, 5))]).toEqual([0, 0]);
+    // a pointer into a frame that is not a table is the simulator error it was
+    expect(() => pt.get(pt.ptr(41, 0))).toThrow('simulator: frame 41 is not a page table');
+  });
 
 describe('zones and gfp zone fallback', () => {
   it('i386 with 1 GiB: DMA below 16 MiB, NORMAL to 896 MiB, HIGHMEM above', () => {

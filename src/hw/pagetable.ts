@@ -4,7 +4,9 @@
  * A table is one page frame; its entries live in a Float64Array keyed by the frame number. An
  * entry is 0 when none, else 1 + the frame it points at (the next table, or the data page for a
  * pte). An entry *pointer* — what C holds as pgd_t* / pmd_t* / pte_t* — is the number
- * `tablePfn * 1024 + index`, so `pte++` is `ptr + 1` and no object is made per entry.
+ * `slot * 1024 + index`, the slot being the table frame's place in dense per-table arrays, so
+ * `pte++` is `ptr + 1`, no object is made per entry, and a pointer stays a small integer even for
+ * the frame numbers above 2^31 that vmx gives tables outside RAM.
  *
  * A leaf entry (pte) also has flag bits: the x86 pte bits 0..11 (P RW US PWT PCD A D PAT G and the
  * three software bits) and NX, bit 63, kept as PTE_FLAG_NX (0x8000) in a Uint16Array parallel to
@@ -23,6 +25,9 @@ import type { Addr } from './addr.js';
 
 export type EntryPtr = number;
 export const PTR_STRIDE = 1024;
+const PTR_SHIFT = 10;
+/** Slots an entry pointer can name while it stays a small integer (slot * 1024 < 2^30). */
+const MAX_SLOTS = 1 << 20;
 
 /** Where a leaf entry's flag word keeps the pte's NX bit (bit 63 of the real pte). */
 export const PTE_FLAG_NX = 0x8000;
@@ -87,9 +92,19 @@ class ChunkDir<T> {
 }
 
 export class PageTables {
-  /** Table frames' entries, in chunks of 4096 frames indexed by pfn (no hashing on the hot path). */
-  private readonly tableChunks = new ChunkDir<(Float64Array | undefined)[]>();
-  /** Level index (0 = pgd) of each table frame, -1 for none, same chunking. */
+  /**
+   * Table frame -> its slot + 1 (0: none yet), in chunks of 4096 frames. A slot is a frame's place
+   * in the dense arrays below, given the first time a pointer into the frame is made; an entry
+   * pointer is `slot * PTR_STRIDE + index`, so the hot accessors index arrays with int32 shifts
+   * and masks rather than dividing a frame number that may exceed 2^31.
+   */
+  private readonly slotChunks = new ChunkDir<Int32Array>();
+  /** Per slot: the frame, its entries (undefined while the frame is not a table), its leaf flag words. */
+  private readonly slotPfns: number[] = [];
+  private readonly slotTables: (Float64Array | undefined)[] = [];
+  /** Leaf flag words (see the file comment); undefined until the table's first flagged entry. */
+  private readonly slotFlags: (Uint16Array | undefined)[] = [];
+  /** Level index (0 = pgd) of each table frame, -1 for none, chunked by frame. */
   private readonly levelChunks = new ChunkDir<Int8Array>();
   readonly levels: readonly PageTableLevel[];
   /** 2^shift and entries of each level, for index(). */
@@ -101,13 +116,9 @@ export class PageTables {
    * user pgd slots): walkRange visits each of them once, at its first link.
    */
   private readonly shared = new Set<number>();
-  /** Single-entry cache for the hot path (consecutive ptes of one table). */
+  /** Single-entry cache of the walks by frame (consecutive levels of one walk repeat frames). */
   private lastPfn = -1;
   private lastTable: Float64Array | undefined;
-  /** Leaf flag words (see the file comment), chunked like tableChunks; undefined until first flagged. */
-  private readonly flagChunks = new ChunkDir<(Uint16Array | undefined)[]>();
-  private lastFlagsPfn = -1;
-  private lastFlags: Uint16Array | undefined;
 
   constructor(readonly arch: ArchProfile) {
     this.levels = arch.levels;
@@ -115,32 +126,52 @@ export class PageTables {
     this.entries = Float64Array.from(arch.levels, (l) => l.entries);
   }
 
+  /** The slot of frame `pfn`, given it now when it has none. */
+  private slotOf(pfn: number): number {
+    const c = pfn >>> TCHUNK_SHIFT;
+    let sc = this.slotChunks.get(c);
+    if (sc === undefined) {
+      sc = new Int32Array(TCHUNK);
+      this.slotChunks.set(c, sc);
+    }
+    let s = sc[pfn & (TCHUNK - 1)] - 1;
+    if (s < 0) {
+      s = this.slotPfns.length;
+      if (s >= MAX_SLOTS) throw new Error(`simulator: more than ${MAX_SLOTS} page-table frames`);
+      this.slotPfns.push(pfn);
+      this.slotTables.push(undefined);
+      this.slotFlags.push(undefined);
+      sc[pfn & (TCHUNK - 1)] = s + 1;
+    }
+    return s;
+  }
+
+  /** The slot of frame `pfn`, or -1 when no pointer into it was ever made. */
+  private slotIfAny(pfn: number): number {
+    const sc = this.slotChunks.get(pfn >>> TCHUNK_SHIFT);
+    return sc === undefined ? -1 : sc[pfn & (TCHUNK - 1)] - 1;
+  }
+
   /** Make `pfn` a zeroed table of the given level. */
   install(pfn: number, level: number): void {
+    const s = this.slotOf(pfn);
+    const t = new Float64Array(this.levels[level].entries);
+    this.slotTables[s] = t;
+    this.slotFlags[s] = undefined;
     const c = pfn >>> TCHUNK_SHIFT;
-    let tc = this.tableChunks.get(c);
-    if (tc === undefined) {
-      tc = new Array<Float64Array | undefined>(TCHUNK); // preallocated: a sparse store would make it a dictionary
-      this.tableChunks.set(c, tc);
-      const lv = new Int8Array(TCHUNK);
+    let lv = this.levelChunks.get(c);
+    if (lv === undefined) {
+      lv = new Int8Array(TCHUNK);
       lv.fill(-1);
       this.levelChunks.set(c, lv);
     }
-    const t = new Float64Array(this.levels[level].entries);
-    tc[pfn & (TCHUNK - 1)] = t;
-    this.levelChunks.get(c)![pfn & (TCHUNK - 1)] = level;
+    lv[pfn & (TCHUNK - 1)] = level;
     if (pfn === this.lastPfn) this.lastTable = t;
-    const fc = this.flagChunks.get(c);
-    if (fc !== undefined && fc[pfn & (TCHUNK - 1)] !== undefined) fc[pfn & (TCHUNK - 1)] = undefined;
-    if (pfn === this.lastFlagsPfn) {
-      this.lastFlagsPfn = -1;
-      this.lastFlags = undefined;
-    }
   }
 
   private lookup(pfn: number): Float64Array | undefined {
-    const c = this.tableChunks.get(pfn >>> TCHUNK_SHIFT);
-    return c === undefined ? undefined : c[pfn & (TCHUNK - 1)];
+    const s = this.slotIfAny(pfn);
+    return s < 0 ? undefined : this.slotTables[s];
   }
 
   /** Mark a table as linked more than once by design (see `shared`). */
@@ -166,6 +197,24 @@ export class PageTables {
     return t;
   }
 
+  /** The entries of the table an entry pointer points into. */
+  private tableAt(p: EntryPtr): Float64Array {
+    const t = this.slotTables[p >>> PTR_SHIFT];
+    if (t === undefined) throw notATable(this.ptrFrame(p));
+    return t;
+  }
+
+  /** The frame of the table an entry pointer points into (-1 for a pointer vmx never made). */
+  ptrFrame(p: EntryPtr): number {
+    const pfn = p >= 0 ? this.slotPfns[p >>> PTR_SHIFT] : undefined;
+    return pfn === undefined ? -1 : pfn;
+  }
+
+  /** The index of an entry pointer's entry in its table. */
+  ptrIndex(p: EntryPtr): number {
+    return p & (PTR_STRIDE - 1);
+  }
+
   /** Index of `addr` in a table of level `level`. */
   index(level: number, addr: Addr): number {
     const q = Math.floor(addr / this.span[level]);
@@ -175,58 +224,45 @@ export class PageTables {
   }
 
   ptr(tablePfn: number, idx: number): EntryPtr {
-    return tablePfn * PTR_STRIDE + idx;
+    return this.slotOf(tablePfn) * PTR_STRIDE + idx;
   }
 
   get(p: EntryPtr): number {
-    const pfn = Math.floor(p / PTR_STRIDE);
-    return this.table(pfn)[p - pfn * PTR_STRIDE];
+    return this.tableAt(p)[p & (PTR_STRIDE - 1)];
   }
 
   set(p: EntryPtr, v: number): void {
-    const pfn = Math.floor(p / PTR_STRIDE);
-    this.table(pfn)[p - pfn * PTR_STRIDE] = v;
+    this.tableAt(p)[p & (PTR_STRIDE - 1)] = v;
   }
 
   /** The entry at `p`, which then reads as none (an exchange with 0: one table lookup). */
   getAndClear(p: EntryPtr): number {
-    const pfn = Math.floor(p / PTR_STRIDE);
-    const t = this.table(pfn);
-    const i = p - pfn * PTR_STRIDE;
+    const t = this.tableAt(p);
+    const i = p & (PTR_STRIDE - 1);
     const v = t[i];
     if (v !== 0) t[i] = 0;
     return v;
   }
 
-  /** The flag words of a table, made when `make` (all zero) and not there yet; else undefined. */
-  private flagsOf(pfn: number, make: boolean): Uint16Array | undefined {
-    const c = pfn >>> TCHUNK_SHIFT;
-    let fc = this.flagChunks.get(c);
-    let f = fc === undefined ? undefined : fc[pfn & (TCHUNK - 1)];
+  /** The flag words of the table in slot `slot`, made when `make` (all zero) and not there yet; else undefined. */
+  private flagsOf(slot: number, make: boolean): Uint16Array | undefined {
+    let f = this.slotFlags[slot];
     if (f === undefined && make) {
-      const t = this.lookup(pfn);
-      if (t === undefined) throw notATable(pfn);
-      if (fc === undefined) {
-        fc = new Array<Uint16Array | undefined>(TCHUNK);
-        this.flagChunks.set(c, fc);
-      }
+      const t = this.slotTables[slot];
+      if (t === undefined) throw notATable(this.slotPfns[slot]);
       f = new Uint16Array(t.length);
-      fc[pfn & (TCHUNK - 1)] = f;
-    }
-    if (f !== undefined) {
-      this.lastFlagsPfn = pfn;
-      this.lastFlags = f;
+      this.slotFlags[slot] = f;
     }
     return f;
   }
 
   /** Write a leaf entry (0 none, else 1 + frame) with its flag word (bits 0..11, PTE_FLAG_NX). */
   setLeaf(p: EntryPtr, v: number, flags: number): void {
-    const pfn = Math.floor(p / PTR_STRIDE);
-    const i = p - pfn * PTR_STRIDE;
-    this.table(pfn)[i] = v;
-    const f = pfn === this.lastFlagsPfn ? this.lastFlags : this.flagsOf(pfn, flags !== 0);
+    const i = p & (PTR_STRIDE - 1);
+    this.tableAt(p)[i] = v;
+    const f = this.slotFlags[p >>> PTR_SHIFT];
     if (f !== undefined) f[i] = flags;
+    else if (flags !== 0) this.flagsOf(p >>> PTR_SHIFT, true)![i] = flags;
   }
 
   /** Write a large leaf entry at a non-leaf level: the large page's first frame and its flag word (PAGE_PSE set). */
@@ -241,10 +277,9 @@ export class PageTables {
 
   /** The flag word of a leaf entry; 0 for an entry that is none. */
   flags(p: EntryPtr): number {
-    const pfn = Math.floor(p / PTR_STRIDE);
-    const i = p - pfn * PTR_STRIDE;
-    if (this.table(pfn)[i] === 0) return 0;
-    const f = pfn === this.lastFlagsPfn ? this.lastFlags : this.flagsOf(pfn, false);
+    const i = p & (PTR_STRIDE - 1);
+    if (this.tableAt(p)[i] === 0) return 0;
+    const f = this.slotFlags[p >>> PTR_SHIFT];
     return f === undefined ? 0 : f[i];
   }
 
@@ -283,16 +318,16 @@ export class PageTables {
       const i = this.index(level, addr);
       const e = this.table(t)[i];
       if (e === 0) {
-        this.lastLeaf = level === n - 1 ? t * PTR_STRIDE + i : -1;
+        this.lastLeaf = level === n - 1 ? this.ptr(t, i) : -1;
         return -1;
       }
       if (e < 0) {
         // a large leaf: its first frame + the page offset of addr within it
-        this.lastLeaf = t * PTR_STRIDE + i;
+        this.lastLeaf = this.ptr(t, i);
         const span = this.span[level];
         return -e - 1 + Math.floor((addr - Math.floor(addr / span) * span) / PAGE_SIZE);
       }
-      if (level === n - 1) this.lastLeaf = t * PTR_STRIDE + i;
+      if (level === n - 1) this.lastLeaf = this.ptr(t, i);
       t = e - 1;
     }
     return t;
@@ -300,9 +335,8 @@ export class PageTables {
 
   /** Rewrite the flag word of a present leaf entry (the CPU setting A or D), its frame unchanged. */
   setFlags(p: EntryPtr, flags: number): void {
-    const pfn = Math.floor(p / PTR_STRIDE);
-    const f = pfn === this.lastFlagsPfn ? this.lastFlags : this.flagsOf(pfn, true);
-    f![p - pfn * PTR_STRIDE] = flags;
+    this.tableAt(p);
+    this.flagsOf(p >>> PTR_SHIFT, true)![p & (PTR_STRIDE - 1)] = flags;
   }
 
   /**
@@ -317,7 +351,7 @@ export class PageTables {
       const l = this.levels[level];
       const span = 2 ** l.shift;
       const t = this.table(tablePfn);
-      const f = level === last && onLeaf !== undefined ? this.flagsOf(tablePfn, false) : undefined;
+      const f = level === last && onLeaf !== undefined ? this.slotFlags[this.slotOf(tablePfn)] : undefined;
       for (let i = 0; i < l.entries; i++) {
         const e = t[i];
         if (e <= 0) continue; // none, or a large leaf (neither a table nor a pte)

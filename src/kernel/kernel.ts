@@ -8,7 +8,7 @@ import { PAGE_SIZE, type ArchName, type ArchProfile } from '../hw/arch.js';
 import { AddrHexCache, fmtPointer, parseAddr, realAddr, type Addr } from '../hw/addr.js';
 import { Owner, type PhysicalMemory, type Zone } from '../hw/frames.js';
 import { Machine, type MachineConfig } from '../hw/machine.js';
-import { PTE_FLAG_LOW, PTE_FLAG_NX, PTR_STRIDE, type EntryPtr, type PageTables } from '../hw/pagetable.js';
+import { PTE_FLAG_LOW, PTE_FLAG_NX, type EntryPtr, type PageTables } from '../hw/pagetable.js';
 import { COUNTER_INDEX, COUNTERS, counterIndex, NR_COUNTERS, type CounterKey } from './counters.js';
 import { FaultInjector } from './faults.js';
 import { Kmemleak } from './kmemleak.js';
@@ -668,8 +668,7 @@ export class Kernel {
    * (Kernel.image_table) gets the address its frame number would have.
    */
   entry_address(p: EntryPtr): Addr {
-    const pfn = Math.floor(p / PTR_STRIDE);
-    return this.machine.lowmemAddress(pfn) + (p - pfn * PTR_STRIDE) * this.arch.pteBytes;
+    return this.machine.lowmemAddress(this.pt.ptrFrame(p)) + this.pt.ptrIndex(p) * this.arch.pteBytes;
   }
   /**
    * The text of pmd_ERROR(*pmd) at `file`:`line` (include/asm-i386/pgtable-2level.h / -3level.h;
