@@ -19,6 +19,7 @@ const RANK: Record<string, number> = {
   'src/harness': 4,
   'src/registry.ts': 4,
   'src/paths.ts': 4,
+  'src/jit-tuning.ts': 4,
   'src/diff': 5,
   'src/scenarios': 5,
   'src/report': 6,

@@ -26,6 +26,7 @@
  *           --child-profile <workload> <version>   --child-alloc <workload> <version>
  *           --child-instructions <workload> <version> <steps>
  */
+import '../jit-tuning.js'; /* first: the same V8 inlining budget as `vmx` */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
