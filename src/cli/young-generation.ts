@@ -8,7 +8,9 @@
  * ends at the maximum, whose pages then stay resident: about 14 MiB of the x86_64 random mix's
  * peak. Measured on that mix on 2.6.32 and 2.6.39 (docs/perf.md, Round 4), the scavenges took
  * 82 ms in all with the young generation at 32 MiB, 76–97 held at 16 MiB, 98–114 at 8 MiB and
- * 226–252 at 1 MiB: 16 MiB keeps the time and gives back the memory.
+ * 226–252 at 1 MiB. 16 MiB kept the time and gave back the memory until Round 13 raised V8's
+ * inlining budget (src/jit-tuning.ts), whose compiles take about 3–4 MiB more at the peak: 8 MiB
+ * (about 20 ms more scavenging over that 1.4 s run) keeps the x86_64 mix under its 100 MB.
  *
  * Node sets the maximum only at start-up (--max-semi-space-size). V8 reads its growth factor
  * at each growth, though, so setting it to 1 once the young generation has reached the ceiling
@@ -20,7 +22,7 @@
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /** Bytes the young generation (both semi-spaces) may grow to. */
-export const YOUNG_GENERATION_CEILING = 16 * 1024 * 1024;
+export const YOUNG_GENERATION_CEILING = 8 * 1024 * 1024;
 
 /** Steps between two looks at the young generation's size (a look costs a few microseconds). */
 const POLL_STEPS = 1024;
