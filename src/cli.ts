@@ -4,7 +4,6 @@
  * applies the exit-code convention (0 ran, 1 check failed or internal error, 2 bad input, with
  * stdout left empty).
  */
-import './jit-tuning.js'; /* first: V8's inlining budget before any hot code is compiled */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScenarioError } from './harness/scenario.js';

@@ -1,5 +1,5 @@
 /**
- * V8's inlining budget, raised for the simulator (docs/perf.md, Round 13).
+ * V8's inlining budget, raised for the long replays (docs/perf.md, Round 13).
  *
  * TurboFan stops inlining into a function once the bytecode it has inlined there reaches
  * --max-inlined-bytecode-size-cumulative (920 bytes by default). A port's page loop calls half a
@@ -7,8 +7,10 @@
  * allocator under them), and with the default the last of them stay out-of-line calls that pass
  * boxed numbers. The flag changes which calls V8 inlines, never what the code computes.
  *
- * Imported first by the Node entry points (the CLI and the bench), never by code the browser
- * loads. V8 flags are per process, so the fault sweep's worker threads share it.
+ * Raised by `vmx run` and by the bench (whose timed children run what `vmx run` runs), before
+ * they boot a kernel; not for commands made of many short runs (`vmx faults --all` took 28 s with
+ * it against 22 without: its runs are over before the larger compiles pay back). V8 flags are
+ * per process. Node-only (node:v8): nothing the browser loads imports this.
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -19,4 +21,11 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const JIT_FLAGS = ['--max-inlined-bytecode-size-cumulative=3000'];
 
-for (const f of JIT_FLAGS) setFlagsFromString(f);
+let raised = false;
+
+/** Set JIT_FLAGS for the rest of the process (once). */
+export function raiseInliningBudget(): void {
+  if (raised) return;
+  raised = true;
+  for (const f of JIT_FLAGS) setFlagsFromString(f);
+}

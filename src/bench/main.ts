@@ -26,13 +26,13 @@
  *           --child-profile <workload> <version>   --child-alloc <workload> <version>
  *           --child-instructions <workload> <version> <steps>
  */
-import '../jit-tuning.js'; /* first: the same V8 inlining budget as `vmx` */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOCS_DIR, PACKAGE_ROOT } from '../paths.js';
+import { raiseInliningBudget } from '../jit-tuning.js';
 import { validateScenario, type Scenario } from '../harness/scenario.js';
 import type { KernelVersion } from '../contract/version.js';
 import { VERSIONS, VERSION_IDS } from '../registry.js';
@@ -428,6 +428,7 @@ async function mainBench(argv: string[]): Promise<void> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  raiseInliningBudget(); // the budget `vmx run` replays with, in the bench and in all its children
   mainBench(process.argv.slice(2)).catch((e) => {
     process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
     process.exitCode = 1;

@@ -17,6 +17,7 @@ import { loadScenario, loadScenarioSteps, parseCommand, progress, UsageError, wr
 import { stepsOf, type StepSource } from '../harness/step-tape.js';
 import { StepDigest } from './step-digest.js';
 import { holdYoungGeneration } from './young-generation.js';
+import { raiseInliningBudget } from '../jit-tuning.js';
 
 const FORMATS = ['table', 'markdown', 'csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -33,6 +34,7 @@ export async function cmdRun(argv: string[]): Promise<number> {
   if (json && v.trace) throw new UsageError('--trace shows per-step traces in the table; the result document has none');
   if (format !== undefined && format !== 'table' && v.trace) throw new UsageError('--trace goes with the table, not with --format ' + format);
   const say = progress(!json);
+  raiseInliningBudget(); // before the first boot: the long replays' budget (jit-tuning.ts)
   // Every step: the young generation's ceiling (young-generation.ts); long runs show progress.
   const onStepOf = (n: number) => (i: number, run: VersionRun) => {
     holdYoungGeneration();
