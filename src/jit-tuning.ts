@@ -21,11 +21,7 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const JIT_FLAGS = ['--max-inlined-bytecode-size-cumulative=3000'];
 
-let raised = false;
-
-/** Set JIT_FLAGS for the rest of the process (once). */
+/** Set JIT_FLAGS for the rest of the process (setting them again changes nothing). */
 export function raiseInliningBudget(): void {
-  if (raised) return;
-  raised = true;
   for (const f of JIT_FLAGS) setFlagsFromString(f);
 }

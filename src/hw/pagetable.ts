@@ -99,10 +99,10 @@ export class PageTables {
    * and masks rather than dividing a frame number that may exceed 2^31.
    */
   private readonly slotChunks = new ChunkDir<Int32Array>();
-  /** Per slot: the frame, its entries (undefined while the frame is not a table), its leaf flag words. */
+  /** Per slot: the frame; its entries (undefined while the frame is not a table); its leaf flag
+   * words (see the file comment; undefined until the table's first flagged entry). */
   private readonly slotPfns: number[] = [];
   private readonly slotTables: (Float64Array | undefined)[] = [];
-  /** Leaf flag words (see the file comment); undefined until the table's first flagged entry. */
   private readonly slotFlags: (Uint16Array | undefined)[] = [];
   /** Level index (0 = pgd) of each table frame, -1 for none, chunked by frame. */
   private readonly levelChunks = new ChunkDir<Int8Array>();
@@ -249,7 +249,7 @@ export class PageTables {
     let f = this.slotFlags[slot];
     if (f === undefined && make) {
       const t = this.slotTables[slot];
-      if (t === undefined) throw notATable(this.slotPfns[slot]);
+      if (t === undefined) throw notATable(this.slotPfns[slot] ?? -1);
       f = new Uint16Array(t.length);
       this.slotFlags[slot] = f;
     }
@@ -335,7 +335,6 @@ export class PageTables {
 
   /** Rewrite the flag word of a present leaf entry (the CPU setting A or D), its frame unchanged. */
   setFlags(p: EntryPtr, flags: number): void {
-    this.tableAt(p);
     this.flagsOf(p >>> PTR_SHIFT, true)![p & (PTR_STRIDE - 1)] = flags;
   }
 
